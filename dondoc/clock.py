@@ -1,0 +1,12 @@
+"""The one place that reads the wall clock; everything else takes ``as_of`` as a parameter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from dondoc.settings import TZ
+
+
+def today_vn() -> date:
+    """Today in Asia/Ho_Chi_Minh (not UTC: 31/03 17:00 UTC is already 01/04 there)."""
+    return datetime.now(TZ).date()

@@ -1,0 +1,63 @@
+"""The one place that creates the database engine and sessions.
+
+The engine is built lazily from settings (never at import time) and cached per URL,
+so tests can point ``DONDOC_DATABASE_URL`` at a temporary database and call
+:func:`reset_engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from dondoc.settings import get_settings
+
+_engines: dict[str, Engine] = {}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    settings = get_settings()
+    url = url or settings.effective_database_url
+    engine = _engines.get(url)
+    if engine is None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=settings.echo_sql, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        _engines[url] = engine
+    return engine
+
+
+def reset_engine() -> None:
+    """Dispose cached engines (tests, or after settings changed)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+    get_settings.cache_clear()
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error (all or nothing)."""
+    with Session(get_engine(url)) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,1 @@
+"""Pure domain logic: no Prefect, no database session, no network, no clock."""

@@ -1,0 +1,61 @@
+"""Province policy (DOMAIN.md: everything marked *policy*), as typed data.
+
+Defaults live in ``dondoc/data/policy.yaml``; a province or a directive overrides any
+part of it. Loading the files is the adapter's job (``dondoc.config_files``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeadlinePolicy(_Section):
+    strict_truoc_ngay: bool = Field(True, description="'trước ngày D' means D-1 (strict) or D")
+    roll_day_off_to_next_working_day: bool = Field(False, description="BLDS 2015 Điều 148.5 reading")
+
+
+class ReportingCalendar(_Section):
+    """Due days for cycles that name no day ("định kỳ hàng quý")."""
+
+    monthly_day: int = Field(15, ge=1, le=28)
+    quarterly_day: int = Field(15, ge=1, le=28, description="Day of the quarter's last month")
+    half_yearly_day: int = Field(15, ge=1, le=28, description="Day of June and December")
+    yearly_day: int = Field(15, ge=1, le=28, description="Day of December")
+    first_week_day: int = Field(7, ge=1, le=28, description="'tuần lễ đầu tiên' of a month ends on this day")
+
+
+class StatusPolicy(_Section):
+    due_soon_working_days: int = Field(3, ge=0, description="Open tasks due within this many working days are yellow")
+
+
+class RatingPolicy(_Section):
+    """On-time rate thresholds (percent) for agency and directive colours."""
+
+    xanh: float = 97.0
+    vang: float = 90.0
+    cam: float = 80.0
+
+
+class Policy(_Section):
+    deadline: DeadlinePolicy = DeadlinePolicy()
+    reporting_calendar: ReportingCalendar = ReportingCalendar()
+    horizon_months: int = Field(12, ge=1, le=60, description="Rolling horizon for open-ended cycles")
+    status: StatusPolicy = StatusPolicy()
+    rating: RatingPolicy = RatingPolicy()
+    extra: dict[str, Any] = Field(default_factory=dict, description="Sections owned by other features")
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,121 @@
+"""Status of a task instance as of a day, and its colour (DOMAIN.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from dondoc.domain.policy import Policy
+from dondoc.domain.workdays import WorkCalendar
+
+
+class Status(StrEnum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    IN_PROGRESS = "in_progress"
+    OVERDUE = "overdue"
+    ONGOING = "ongoing"
+    NOT_YET_OPEN = "not_yet_open"
+    UNDATED = "undated"
+    CANCELLED = "cancelled"
+
+
+STATUS_VI: dict[Status, str] = {
+    Status.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    Status.DONE_LATE: "Hoàn thành quá hạn",
+    Status.IN_PROGRESS: "Đang thực hiện trong hạn",
+    Status.OVERDUE: "Quá hạn chưa hoàn thành",
+    Status.ONGOING: "Thường xuyên",
+    Status.NOT_YET_OPEN: "Chưa đến kỳ",
+    Status.UNDATED: "Chưa xác định thời hạn",
+    Status.CANCELLED: "Đã hủy",
+}
+
+#: The four categories of the Government Office's reports.
+COUNTED = (Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE)
+
+
+class Colour(StrEnum):
+    XANH = "xanh"
+    CAM = "cam"
+    XANH_DUONG = "xanh dương"
+    VANG = "vàng"
+    DO = "đỏ"
+    XAM = "xám"
+    NONE = ""
+
+
+COLOUR_HEX: dict[Colour, str] = {
+    Colour.XANH: "#2e7d32",
+    Colour.CAM: "#ef6c00",
+    Colour.XANH_DUONG: "#1565c0",
+    Colour.VANG: "#f9a825",
+    Colour.DO: "#c62828",
+    Colour.XAM: "#757575",
+    Colour.NONE: "#bdbdbd",
+}
+
+
+@dataclass(frozen=True)
+class InstanceFacts:
+    kind: str
+    state: str
+    opens_on: date
+    due_date: date | None
+    completed_on: date | None
+
+
+def status_of(facts: InstanceFacts, as_of: date) -> Status:
+    """Status as of the end of ``as_of``; a completion recorded for a later day does not count yet."""
+    if facts.state == "cancelled":
+        return Status.CANCELLED
+    done = facts.completed_on is not None and facts.completed_on <= as_of
+    if facts.due_date is None:
+        if done:
+            return Status.DONE_ON_TIME
+        return Status.ONGOING if facts.kind == "ongoing" else Status.UNDATED
+    if done:
+        assert facts.completed_on is not None
+        return Status.DONE_ON_TIME if facts.completed_on <= facts.due_date else Status.DONE_LATE
+    if as_of > facts.due_date:
+        return Status.OVERDUE
+    if as_of < facts.opens_on:
+        return Status.NOT_YET_OPEN
+    return Status.IN_PROGRESS
+
+
+def colour_of(status: Status, due: date | None, as_of: date, calendar: WorkCalendar, policy: Policy) -> Colour:
+    match status:
+        case Status.DONE_ON_TIME:
+            return Colour.XANH
+        case Status.DONE_LATE:
+            return Colour.CAM
+        case Status.OVERDUE:
+            return Colour.DO
+        case Status.ONGOING | Status.UNDATED:
+            return Colour.XAM
+        case Status.IN_PROGRESS:
+            assert due is not None
+            soon = calendar.working_days_between(as_of, due) <= policy.status.due_soon_working_days
+            return Colour.VANG if soon else Colour.XANH_DUONG
+        case _:
+            return Colour.NONE
+
+
+def rating_colour(on_time: int, due_total: int, policy: Policy) -> Colour:
+    """Agency/directive rating: on-time rate = done on time / all due in the period."""
+    if due_total == 0:
+        return Colour.NONE
+    rate = 100.0 * on_time / due_total
+    if rate >= policy.rating.xanh:
+        return Colour.XANH
+    if rate >= policy.rating.vang:
+        return Colour.VANG
+    if rate >= policy.rating.cam:
+        return Colour.CAM
+    return Colour.DO
+
+
+def days_overdue(due: date | None, as_of: date) -> int:
+    return max(0, (as_of - due).days) if due else 0

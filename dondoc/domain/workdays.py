@@ -1,0 +1,86 @@
+"""The Vietnamese civil-service working-day calendar.
+
+Public holidays and make-up working Saturdays come from the ``holidays`` package,
+extended by data (an override file for each year's decisions). Civil servants do not
+work Saturdays and Sundays (QĐ 188/1999) unless a Saturday is a declared make-up day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays as holidays_lib
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    extra_holidays: dict[date, str] = field(default_factory=dict)
+    extra_workdays: frozenset[date] = frozenset()
+    removed_holidays: frozenset[date] = frozenset()
+
+    def _lib(self, year: int) -> holidays_lib.HolidayBase:
+        return _vn_holidays(year)
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self.removed_holidays:
+            return None
+        if day in self.extra_holidays:
+            return self.extra_holidays[day]
+        name = self._lib(day.year).get(day)
+        return str(name) if name else None
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_workdays or day in _vn_workdays(day.year):
+            return self.holiday_name(day) is None
+        if day.weekday() >= 5:
+            return False
+        return self.holiday_name(day) is None
+
+    def previous_working_day(self, day: date) -> date:
+        """The working day on or before ``day``."""
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def next_working_day(self, day: date) -> date:
+        """The working day on or after ``day``."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """Move ``count`` working days from ``day`` (negative goes back); ``day`` itself is not counted."""
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        while remaining:
+            day += timedelta(days=step)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=offset)))
+
+    def days_off(self, days: Iterable[date]) -> list[date]:
+        return [d for d in days if not self.is_working_day(d)]
+
+
+_cache: dict[int, holidays_lib.HolidayBase] = {}
+
+
+def _vn_holidays(year: int) -> holidays_lib.HolidayBase:
+    lib = _cache.get(year)
+    if lib is None:
+        lib = holidays_lib.country_holidays("VN", years=year, language="vi")
+        _cache[year] = lib
+    return lib
+
+
+def _vn_workdays(year: int) -> set[date]:
+    lib = _vn_holidays(year)
+    return {d for d in getattr(lib, "weekend_workdays", set()) if d.year == year}

@@ -1,0 +1,325 @@
+"""Import agency registries and directives from YAML: validate everything, then write all or nothing.
+
+Validation happens in memory against the registries in the batch plus those already
+stored; only when every file is clean does one transaction write agencies, directives,
+assignments and the planned task instances.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, select
+
+from dondoc.config_files import load_calendar, load_policy
+from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
+from dondoc.errors import InputError
+from dondoc.seed_schema import AssignmentIn, DirectiveIn, RegistryIn
+from dondoc.yaml_source import YamlDocument, load_yaml
+from models import Agency, AgencyGroup, GroupMember
+
+REGISTRY_DIRNAME = "agencies"
+
+
+@dataclass
+class RegistryFile:
+    doc: YamlDocument
+    model: RegistryIn
+
+
+@dataclass
+class DirectiveFile:
+    doc: YamlDocument
+    model: DirectiveIn
+    code: str
+    issued: date
+    deadlines: dict[str, ParsedDeadline]
+    leads: dict[str, list[str]]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    registries: list[RegistryFile]
+    directives: list[DirectiveFile]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for d in self.directives for w in d.warnings]
+
+
+@dataclass
+class _AgencyInfo:
+    code: str
+    province: str
+    name: str
+    aliases: list[str]
+    groups: list[str]
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass
+class _GroupInfo:
+    code: str
+    province: str
+    name: str
+    aliases: list[str]
+    includes: list[str]
+
+
+@dataclass
+class Lookup:
+    """Agencies and groups known to a batch: stored ones overlaid by the batch's registries."""
+
+    agencies: dict[str, _AgencyInfo] = field(default_factory=dict)
+    groups: dict[str, _GroupInfo] = field(default_factory=dict)
+
+    def knows(self, code: str) -> bool:
+        return code in self.agencies or code in self.groups
+
+    def suggest(self, code: str, province: str) -> str:
+        names: dict[str, str] = {}
+        for info in [*self.agencies.values(), *self.groups.values()]:
+            if info.province != province:
+                continue
+            for label in [info.code, info.name, *info.aliases]:
+                names[label.lower()] = info.code
+        close = difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.5)
+        hints = sorted({names[c] for c in close})
+        return f"; did you mean {', '.join(hints)}?" if hints else "; see `dondoc agencies --province " + province + "`"
+
+    def members(self, group: str, on: date) -> list[str]:
+        """Agencies of a group (recursively through ``includes``) valid on ``on``."""
+        seen: set[str] = set()
+        found: set[str] = set()
+
+        def walk(code: str) -> None:
+            if code in seen:
+                return
+            seen.add(code)
+            for agency in self.agencies.values():
+                if code in agency.groups and _valid(agency, on):
+                    found.add(agency.code)
+            for sub in self.groups[code].includes:
+                walk(sub)
+
+        walk(group)
+        return sorted(found)
+
+
+def _valid(agency: _AgencyInfo, on: date) -> bool:
+    return (agency.valid_from is None or agency.valid_from <= on) and (agency.valid_to is None or on <= agency.valid_to)
+
+
+def stored_lookup(session: Session) -> Lookup:
+    lookup = Lookup()
+    group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
+    direct: dict[int, list[str]] = {}
+    for member in session.exec(select(GroupMember).where(GroupMember.direct == True)):  # noqa: E712
+        direct.setdefault(member.agency_id, []).append(group_codes[member.group_id])
+    for a in session.exec(select(Agency)):
+        assert a.id is not None
+        lookup.agencies[a.code] = _AgencyInfo(a.code, a.province, a.name, [*(a.aliases or []), *([a.short_name] if a.short_name else [])], direct.get(a.id, []), a.valid_from, a.valid_to)
+    for g in session.exec(select(AgencyGroup)):
+        lookup.groups[g.code] = _GroupInfo(g.code, g.province, g.name, g.aliases or [], g.includes or [])
+    return lookup
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files named on the command line, or every *.yaml/*.yml under a folder (registries first)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return found
+
+
+def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field_path = ".".join(str(p) for p in loc) or "(document)"
+        problems.append(f"{doc.path}:{doc.line_of(loc)}: {field_path}: {err['msg']}")
+    return problems
+
+
+def _parse_model(doc: YamlDocument, model: type[BaseModel]) -> Any:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError("invalid file", problems=_pydantic_problems(doc, exc)) from exc
+
+
+def generated_code(model: DirectiveIn) -> str:
+    """A stable code for a directive whose number is blank ("chưa có số")."""
+    digest = hashlib.sha1(f"{model.province}|{model.source_file}".encode()).hexdigest()[:6]
+    return f"{model.province}-{model.kind.value.replace('_', '-')}-{model.issued}-{digest}"
+
+
+def issued_date(issued: str) -> date:
+    """The earliest day an issue date with blank day/month can mean (the directive's default start)."""
+    parts = [int(p) for p in issued.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
+    doc, model = reg.doc, reg.model
+    problems: list[str] = []
+    codes: dict[str, int] = {}
+    for kind, items in (("groups", model.groups), ("agencies", model.agencies)):
+        for i, item in enumerate(items):
+            if item.code in codes:
+                problems.append(f"{doc.path}:{doc.line_of((kind, i, 'code'))}: {kind}[{i}].code: duplicated code {item.code!r}")
+            codes[item.code] = i
+    for i, group in enumerate(model.groups):
+        for j, inc in enumerate(group.includes):
+            if inc not in lookup.groups:
+                problems.append(f"{doc.path}:{doc.line_of(('groups', i, 'includes', j))}: groups[{i}].includes: unknown group {inc!r}{lookup.suggest(inc, model.province)}")
+    for i, agency in enumerate(model.agencies):
+        for j, grp in enumerate(agency.groups):
+            if grp not in lookup.groups:
+                problems.append(f"{doc.path}:{doc.line_of(('agencies', i, 'groups', j))}: agencies[{i}].groups: unknown group {grp!r}{lookup.suggest(grp, model.province)}")
+        for fld in ("parent", "successor"):
+            ref = getattr(agency, fld)
+            if ref and ref not in lookup.agencies:
+                problems.append(f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}")
+    return problems
+
+
+def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> tuple[list[str], DirectiveFile | None]:
+    problems: list[str] = []
+    prov = model.province
+
+    def need(code: str | None, loc: tuple[str | int, ...], what: str = "agency or group") -> None:
+        if code and not lookup.knows(code):
+            problems.append(f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}: unknown {what} {code!r}{lookup.suggest(code, prov)}")
+
+    if prov not in {a.province for a in lookup.agencies.values()}:
+        problems.append(f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command")
+        return problems, None
+    need(model.issuer, ("issuer",))
+    need(model.coordinator, ("coordinator",))
+    for k, kpi in enumerate(model.kpis):
+        need(kpi.agency, ("kpis", k, "agency"))
+
+    clauses: dict[str, int] = {}
+    for i, item in enumerate(model.assignments):
+        if item.clause in clauses:
+            problems.append(
+                f"{doc.path}:{doc.line_of(('assignments', i, 'clause'))}: assignments[{i}].clause: duplicated clause {item.clause!r} "
+                f"(first at line {doc.line_of(('assignments', clauses[item.clause], 'clause'))}); give each item its own reference"
+            )
+        clauses.setdefault(item.clause, i)
+
+    issued = issued_date(model.issued)
+    policy = load_policy(prov, model.number)
+    deadlines: dict[str, ParsedDeadline] = {}
+    leads: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    for i, item in enumerate(model.assignments):
+        base = ("assignments", i)
+        need(item.lead, (*base, "lead"))
+        for j, co in enumerate(item.co_agencies):
+            need(co, (*base, "co_agencies", j))
+        need(item.report_to, (*base, "report_to"))
+        need(item.report_via, (*base, "report_via"))
+        for k, kpi in enumerate(item.kpis):
+            need(kpi.agency, (*base, "kpis", k, "agency"))
+        for j, dep in enumerate(item.depends_on):
+            if dep not in clauses:
+                problems.append(
+                    f"{doc.path}:{doc.line_of((*base, 'depends_on', j))}: assignments[{i}].depends_on: no clause {dep!r} in this directive"
+                    f"{'; clauses: ' + ', '.join(list(clauses)[:12]) if clauses else ''}"
+                )
+        parsed = parse_deadline(item.deadline, issued=issued, policy=policy)
+        for error in parsed.errors:
+            problems.append(f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {error} — correct the date in {item.deadline!r}")
+        if not parsed.understood and not parsed.errors:
+            warnings.append(f"{doc.path}:{doc.line_of((*base, 'deadline'))}: clause {item.clause}: deadline {item.deadline!r} not understood; kept verbatim, no due date (see `dondoc explain-deadline`)")
+        if parsed.kind == DeadlineKind.ONCE and parsed.stated_date and parsed.stated_date < issued:
+            problems.append(
+                f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {item.deadline!r} is before the issue date {model.issued}; check the year"
+            )
+        deadlines[item.clause] = parsed
+        if lookup.knows(item.lead):
+            members = lookup.members(item.lead, issued) if item.lead in lookup.groups else [item.lead]
+            if item.lead in lookup.groups and not members:
+                warnings.append(f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned")
+            leads[item.clause] = members
+    if problems:
+        return problems, None
+    code = model.number or generated_code(model)
+    return [], DirectiveFile(doc, model, code, issued, deadlines, leads, warnings)
+
+
+def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
+    """Read and check every file; raise one InputError listing all problems, or return the batch."""
+    problems: list[str] = []
+    registries: list[RegistryFile] = []
+    directive_docs: list[YamlDocument] = []
+    for path in discover(paths):
+        try:
+            doc = load_yaml(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(doc.data, dict) and "agencies" in doc.data:
+            try:
+                registries.append(RegistryFile(doc, _parse_model(doc, RegistryIn)))
+            except InputError as exc:
+                problems.extend(exc.problems)
+        elif isinstance(doc.data, dict) and "assignments" in doc.data:
+            directive_docs.append(doc)
+        else:
+            problems.append(f"{path}:1: neither an agency registry (needs `agencies:`) nor a directive (needs `assignments:`)")
+
+    for reg in registries:
+        for g in reg.model.groups:
+            lookup.groups[g.code] = _GroupInfo(g.code, reg.model.province, g.name, g.aliases, g.includes)
+        for a in reg.model.agencies:
+            lookup.agencies[a.code] = _AgencyInfo(a.code, reg.model.province, a.name, [*a.aliases, *([a.short_name] if a.short_name else [])], a.groups, a.valid_from, a.valid_to)
+    for reg in registries:
+        problems.extend(_check_registry(reg, lookup))
+
+    directives: list[DirectiveFile] = []
+    seen_codes: dict[str, Path] = {}
+    for doc in directive_docs:
+        try:
+            model: DirectiveIn = _parse_model(doc, DirectiveIn)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        found, checked = _check_directive(doc, model, lookup)
+        problems.extend(found)
+        if checked:
+            if checked.code in seen_codes:
+                problems.append(f"{doc.path}:{doc.line_of(('number',))}: number: directive {checked.code} is also in {seen_codes[checked.code]}")
+            seen_codes[checked.code] = doc.path
+            directives.append(checked)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s); nothing was imported", problems=problems)
+    return Batch(registries, directives)
+
+
+def content_hash(model: BaseModel) -> str:
+    return hashlib.sha256(json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def assignment_kpis(item: AssignmentIn) -> list[dict[str, Any]]:
+    return [k.model_dump(mode="json") for k in item.kpis]
+
+
+__all__ = ["Batch", "DirectiveFile", "Lookup", "RegistryFile", "discover", "load_calendar", "stored_lookup", "validate_paths"]

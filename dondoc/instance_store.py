@@ -1,0 +1,177 @@
+"""Task instances in the database: set-based (re)planning, completion and extension.
+
+Planning is idempotent: instances are keyed by (assignment, agency, period) and upserted
+with one executemany per batch; an instance someone acted on (completed or extended) is
+never re-planned or removed, and a planned period that disappears is cancelled, not deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from dondoc.config_files import load_calendar, load_policy
+from dondoc.domain.deadlines import parse_deadline
+from dondoc.domain.planning import plan_occurrences
+from dondoc.domain.recurrence import horizon_end
+from dondoc.errors import InputError, NotFoundError
+from models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, InstanceState, TaskInstance
+
+BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    planned: int
+    inserted: int
+    cancelled: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _leads(session: Session, assignment: Assignment, on: date) -> list[int]:
+    if not assignment.lead_is_group:
+        agency = session.exec(select(Agency).where(Agency.code == assignment.lead_code)).one()
+        assert agency.id is not None
+        return [agency.id]
+    stmt = (
+        select(Agency.id)
+        .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
+        .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
+        .where(AgencyGroup.code == assignment.lead_code)
+        .where(or_(col(Agency.valid_from).is_(None), col(Agency.valid_from) <= on))
+        .where(or_(col(Agency.valid_to).is_(None), col(Agency.valid_to) >= on))
+        .order_by(Agency.code)
+    )
+    return [i for i in session.exec(stmt) if i is not None]
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def plan_directive(session: Session, directive: Directive, *, as_of: date, actor: str) -> PlanResult:
+    """(Re)plan every instance of a directive up to the rolling horizon after ``as_of``."""
+    assert directive.id is not None
+    policy = load_policy(directive.province, directive.number)
+    calendar = load_calendar()
+    horizon = horizon_end(max(as_of, directive.start_date), policy.horizon_months)
+    issued = directive.start_date
+    now = _now()
+    rows: list[dict[str, Any]] = []
+    assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, Assignment.active == True)))  # noqa: E712
+    for assignment in assignments:
+        parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
+        occurrences = plan_occurrences(
+            parsed, start=directive.start_date, end=directive.end_date, horizon_end=horizon, calendar=calendar, policy=policy
+        )
+        for agency_id in _leads(session, assignment, issued):
+            for occ in occurrences:
+                rows.append({
+                    "assignment_id": assignment.id, "directive_id": directive.id, "agency_id": agency_id,
+                    "period": occ.period, "kind": occ.kind, "opens_on": occ.opens_on, "due_date": occ.due_date,
+                    "original_due_date": occ.due_date, "due_on_day_off": occ.due_on_day_off,
+                    "state": InstanceState.OPEN, "updated_at": now,
+                })
+    table = TaskInstance.__table__  # type: ignore[attr-defined]
+    before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    insert = _insert(session)
+    for start in range(0, len(rows), BATCH):
+        stmt = insert(table)
+        untouched = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None), table.c.state == InstanceState.OPEN)
+        differs = or_(
+            table.c.due_date.is_distinct_from(stmt.excluded.due_date),
+            table.c.opens_on.is_distinct_from(stmt.excluded.opens_on),
+            table.c.kind.is_distinct_from(stmt.excluded.kind),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["assignment_id", "agency_id", "period"],
+            set_={
+                "due_date": stmt.excluded.due_date, "original_due_date": stmt.excluded.original_due_date,
+                "opens_on": stmt.excluded.opens_on, "kind": stmt.excluded.kind,
+                "due_on_day_off": stmt.excluded.due_on_day_off, "updated_at": stmt.excluded.updated_at,
+            },
+            where=and_(untouched, differs),
+        )
+        session.connection().execute(stmt, rows[start : start + BATCH])
+    after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    cancelled = _cancel_unplanned(session, directive.id, rows, horizon, now)
+    if after != before or cancelled:
+        session.add(AuditEvent(at=now, actor=actor, action="directive.planned", directive_id=directive.id,
+                               detail={"as_of": as_of.isoformat(), "horizon": horizon.isoformat(), "inserted": after - before, "cancelled": cancelled}))
+    return PlanResult(planned=len(rows), inserted=after - before, cancelled=cancelled)
+
+
+def _cancel_unplanned(session: Session, directive_id: int, rows: Sequence[dict[str, Any]], horizon: date, now: datetime) -> int:
+    """Cancel open, untouched instances whose (assignment, agency, period) is no longer planned."""
+    planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
+    candidates = session.exec(
+        select(TaskInstance.id, TaskInstance.assignment_id, TaskInstance.agency_id, TaskInstance.period)
+        .where(TaskInstance.directive_id == directive_id, TaskInstance.state == InstanceState.OPEN)
+        .where(col(TaskInstance.completed_on).is_(None), col(TaskInstance.extended_at).is_(None))
+        .where(or_(col(TaskInstance.due_date).is_(None), col(TaskInstance.due_date) <= horizon))
+    ).all()
+    gone = [i for i, a, g, p in candidates if (a, g, p) not in planned]
+    for start in range(0, len(gone), BATCH):
+        session.exec(
+            update(TaskInstance)  # type: ignore[call-overload]
+            .where(col(TaskInstance.id).in_(gone[start : start + BATCH]))
+            .values(state=InstanceState.CANCELLED, cancelled_reason="Văn bản được sửa: nhiệm vụ/kỳ này không còn", updated_at=now)
+        )
+    return len(gone)
+
+
+def get_instance(session: Session, instance_id: int) -> TaskInstance:
+    instance = session.get(TaskInstance, instance_id)
+    if instance is None:
+        raise NotFoundError(f"instance {instance_id}: no such task instance; list them with `dondoc tasks`")
+    return instance
+
+
+def complete_instance(
+    session: Session, instance_id: int, *, on: date, evidence: str, actor: str, today: date
+) -> TaskInstance:
+    """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date)."""
+    instance = get_instance(session, instance_id)
+    if on > today:
+        raise InputError(f"--on {on:%d/%m/%Y}: completion date is in the future (today is {today:%d/%m/%Y}); record it on or after the day it happens")
+    if instance.state == InstanceState.CANCELLED:
+        raise InputError(f"instance {instance_id}: cancelled ({instance.cancelled_reason}); nothing to complete")
+    if not evidence.strip():
+        raise InputError("--evidence: say what fulfilled the task (e.g. 'Báo cáo số 123/BC-STTTT ngày 04/12/2023')")
+    previous = instance.completed_on
+    instance.state, instance.completed_on, instance.completion_evidence = InstanceState.DONE, on, evidence.strip()
+    instance.completed_by, instance.completion_recorded_at, instance.updated_at = actor, _now(), _now()
+    session.add(instance)
+    session.add(AuditEvent(at=_now(), actor=actor, action="instance.completed", directive_id=instance.directive_id,
+                           instance_id=instance.id, detail={"on": on.isoformat(), "evidence": evidence, "previous": previous.isoformat() if previous else None}))
+    session.flush()
+    return instance
+
+
+def extend_instance(session: Session, instance_id: int, *, to: date, reason: str, actor: str) -> TaskInstance:
+    """Approve an extension: the due date moves, the original is kept, lateness counts from the new date."""
+    instance = get_instance(session, instance_id)
+    if instance.state != InstanceState.OPEN:
+        raise InputError(f"instance {instance_id}: already {instance.state}; only open tasks can be extended")
+    if instance.due_date is None:
+        raise InputError(f"instance {instance_id}: has no due date (ongoing); nothing to extend")
+    if to <= instance.due_date:
+        raise InputError(f"--to {to:%d/%m/%Y}: must be after the current due date {instance.due_date:%d/%m/%Y}")
+    if not reason.strip():
+        raise InputError("--reason: give the reason and the approving document")
+    previous = instance.due_date
+    instance.due_date, instance.extended_reason, instance.extended_at, instance.updated_at = to, reason.strip(), _now(), _now()
+    session.add(instance)
+    session.add(AuditEvent(at=_now(), actor=actor, action="instance.extended", directive_id=instance.directive_id,
+                           instance_id=instance.id, detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason}))
+    session.flush()
+    return instance

@@ -1,0 +1,207 @@
+"""Read models: task rows with their status as of a day, and per-directive progress.
+
+Rows are read with Core selects (columns, not ORM objects); status is derived in the
+domain from the stored facts and the ``as_of`` day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from dondoc.config_files import load_calendar, load_policy
+from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, colour_of, status_of
+from dondoc.errors import NotFoundError
+from models import Agency, Assignment, Directive, TaskInstance
+
+ROLE_LEAD = "chủ trì"
+ROLE_CO = "phối hợp"
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    instance_id: int
+    directive: str
+    directive_number: str | None
+    province: str
+    clause: str
+    summary: str
+    agency: str
+    agency_name: str
+    role: str
+    period: str
+    kind: str
+    due: date | None
+    original_due: date | None
+    deadline_text: str | None
+    report_to: str | None
+    status: str
+    status_vi: str
+    colour: str
+    completed_on: date | None
+    evidence: str | None
+    extended: bool
+    due_on_day_off: bool
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("due", "original_due", "completed_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def _base() -> Select[Any]:
+    return (
+        select(
+            TaskInstance.id, Directive.code, Directive.number, Directive.province, Assignment.clause, Assignment.summary,
+            Agency.code, Agency.short_name, Agency.name, TaskInstance.period, TaskInstance.kind, TaskInstance.due_date,
+            TaskInstance.original_due_date, Assignment.deadline_text, Assignment.report_to, TaskInstance.state,
+            TaskInstance.opens_on, TaskInstance.completed_on, TaskInstance.completion_evidence, TaskInstance.extended_at,
+            TaskInstance.due_on_day_off, Assignment.co_agencies, Assignment.position,
+        )
+        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
+        .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
+    )
+
+
+def resolve_directive(session: Session, code: str) -> Directive:
+    directive = session.exec(select(Directive).where(Directive.code == code)).first()  # type: ignore[call-overload]
+    if directive is None:
+        known = [c for (c,) in session.execute(select(Directive.code)).all()]
+        raise NotFoundError(f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}")
+    return directive  # type: ignore[no-any-return]
+
+
+def resolve_agency(session: Session, code: str) -> Agency:
+    agency = session.exec(select(Agency).where(Agency.code == code)).first()  # type: ignore[call-overload]
+    if agency is None:
+        raise NotFoundError(f"agency {code!r}: unknown; list codes with `dondoc agencies`")
+    return agency  # type: ignore[no-any-return]
+
+
+def task_rows(
+    session: Session,
+    *,
+    as_of: date,
+    directive: str | None = None,
+    agency: str | None = None,
+    province: str | None = None,
+    statuses: set[Status] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    include_co_agency: bool = False,
+    include_cancelled: bool = False,
+) -> list[TaskRow]:
+    """Task instances with their status as of ``as_of``, optionally as co-agency too."""
+    stmt = _base()
+    if directive:
+        stmt = stmt.where(Directive.code == resolve_directive(session, directive).code)
+    if province:
+        stmt = stmt.where(Directive.province == province)
+    if due_from:
+        stmt = stmt.where(col(TaskInstance.due_date) >= due_from)
+    if due_to:
+        stmt = stmt.where(col(TaskInstance.due_date) <= due_to)
+    lead_stmt = stmt
+    agency_row: Agency | None = None
+    if agency:
+        agency_row = resolve_agency(session, agency)
+        lead_stmt = stmt.where(TaskInstance.agency_id == agency_row.id)
+    order = (Directive.code, Assignment.position, TaskInstance.due_date, Agency.code)
+    results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
+    if include_co_agency and agency_row is not None:
+        co_rows = session.execute(stmt.order_by(*order)).all()
+        results.extend((ROLE_CO, r) for r in co_rows if agency_row.code in (r.co_agencies or []) and r[6] != agency_row.code)
+    calendar = load_calendar()
+    policies: dict[str, Any] = {}
+    rows: list[TaskRow] = []
+    for role, r in results:
+        (iid, dcode, dnum, prov, clause, summary, acode, ashort, aname, period, kind, due, odue, dtext, report_to,
+         state, opens, done_on, evidence, extended_at, day_off, _co, _pos) = r
+        if state == "cancelled" and not include_cancelled:
+            continue
+        policy = policies.setdefault(prov, load_policy(prov))
+        status = status_of(InstanceFacts(kind, state, opens, due, done_on), as_of)
+        if statuses and status not in statuses:
+            continue
+        colour = colour_of(status, due, as_of, calendar, policy)
+        if role == ROLE_CO and agency_row is not None:
+            acode, ashort, aname = agency_row.code, agency_row.short_name, agency_row.name
+        rows.append(TaskRow(
+            iid, dcode, dnum, prov, clause, summary, acode, ashort or aname, role, period, kind, due, odue, dtext,
+            report_to, str(status), STATUS_VI[status], str(colour), done_on if done_on and done_on <= as_of else None,
+            evidence if done_on and done_on <= as_of else None, extended_at is not None, day_off,
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class AssignmentProgress:
+    clause: str
+    summary: str
+    lead: str
+    deadline_text: str | None
+    reading: str
+    next_due: date | None
+    counts: dict[str, int]
+    total: int
+    done: int
+    inputs_done: int | None
+    inputs_total: int | None
+    depends_on: list[str]
+    status: Status
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["next_due"] = self.next_due.isoformat() if self.next_due else None
+        data["status"] = str(self.status)
+        data["status_vi"] = STATUS_VI[self.status]
+        return data
+
+
+def assignment_status(counts: Counter[Status]) -> Status:
+    """One status for an assignment from its instances' statuses: the worst one that applies."""
+    for status in (Status.OVERDUE, Status.IN_PROGRESS, Status.DONE_LATE, Status.DONE_ON_TIME, Status.ONGOING, Status.UNDATED, Status.NOT_YET_OPEN):
+        if counts.get(status):
+            return status
+    return Status.CANCELLED
+
+
+def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
+    """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived."""
+    directive = resolve_directive(session, code)
+    rows = task_rows(session, as_of=as_of, directive=code)
+    lead_alias = aliased(Agency)
+    assignments = session.execute(
+        select(Assignment, lead_alias.short_name)
+        .outerjoin(lead_alias, col(lead_alias.code) == col(Assignment.lead_code))
+        .where(Assignment.directive_id == directive.id, Assignment.active == True)  # noqa: E712
+        .order_by(Assignment.position)
+    ).all()
+    by_clause: dict[str, list[TaskRow]] = {}
+    for row in rows:
+        by_clause.setdefault(row.clause, []).append(row)
+    relevant = {Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE, Status.ONGOING, Status.UNDATED}
+    out: list[AssignmentProgress] = []
+    for assignment, lead_short in assignments:
+        mine = [r for r in by_clause.get(assignment.clause, []) if Status(r.status) in relevant]
+        counts = Counter(Status(r.status) for r in mine)
+        upcoming = sorted(r.due for r in by_clause.get(assignment.clause, []) if r.due and not r.completed_on and r.due >= as_of)
+        horizon = upcoming[0] if upcoming else None
+        inputs = [r for dep in assignment.depends_on for r in by_clause.get(dep, []) if horizon is None or r.due is None or r.due <= horizon]
+        done_inputs = sum(1 for r in inputs if r.completed_on)
+        out.append(AssignmentProgress(
+            assignment.clause, assignment.summary, lead_short or assignment.lead_code, assignment.deadline_text,
+            assignment.deadline_reading, upcoming[0] if upcoming else None, {str(k): v for k, v in counts.items()},
+            len(mine), counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
+            done_inputs if assignment.depends_on else None, len(inputs) if assignment.depends_on else None,
+            list(assignment.depends_on), assignment_status(counts),
+        ))
+    return directive, out

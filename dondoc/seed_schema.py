@@ -1,0 +1,155 @@
+"""Pydantic models for untrusted YAML input: agency registries and directives.
+
+These are the *input* shapes (what a coordinator writes); the SQLModel tables in
+``models/`` are the stored shapes. Keeping them apart lets validation errors name
+the file, line and field before anything touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CODE_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class AgencyKind(StrEnum):
+    province_committee = "province_committee"
+    office = "office"
+    office_unit = "office_unit"
+    department = "department"
+    board = "board"
+    inspectorate = "inspectorate"
+    police = "police"
+    vertical_agency = "vertical_agency"
+    district = "district"
+    commune = "commune"
+    public_service_unit = "public_service_unit"
+    press = "press"
+    mass_organization = "mass_organization"
+
+
+class DirectiveKind(StrEnum):
+    chi_thi = "chi_thi"
+    cong_van = "cong_van"
+    ke_hoach = "ke_hoach"
+    quyet_dinh = "quyet_dinh"
+    thong_bao = "thong_bao"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+Code = Annotated[str, Field(min_length=2, max_length=64, pattern=CODE_RE.pattern)]
+
+
+class Contact(Strict):
+    """One address of a contact; ``url`` is an Apprise URL or a bare e-mail address."""
+
+    role: Literal["focal", "head"]
+    channel: Literal["email", "zalo", "telegram", "teams", "webhook", "sms"] = "email"
+    address: str = Field(min_length=3)
+    name: str | None = None
+
+
+class AgencyIn(Strict):
+    code: Code
+    name: str = Field(min_length=3, description="Full official name, with diacritics")
+    short_name: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    kind: AgencyKind
+    parent: Code | None = None
+    groups: list[Code] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: Code | None = None
+    note: str | None = None
+
+
+class GroupIn(Strict):
+    """A collective addressee ("Các sở, ban, ngành tỉnh") that fans out to its members.
+
+    Members are the agencies that list the group in ``groups`` plus the members of
+    every group in ``includes``. ``complete: false`` says the registry knows only part
+    of the membership (e.g. communes) and ``note`` says why.
+    """
+
+    code: Code
+    name: str = Field(min_length=3)
+    aliases: list[str] = Field(default_factory=list)
+    includes: list[Code] = Field(default_factory=list)
+    complete: bool = True
+    note: str | None = None
+
+
+class RegistryIn(Strict):
+    province: Code
+    province_name: str
+    as_of: date = Field(description="The date the registry describes (local government changes)")
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+    groups: list[GroupIn] = Field(default_factory=list)
+    agencies: list[AgencyIn]
+
+
+class KpiTargetIn(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64, description="Stable snake_case metric key, e.g. digitized_rate")
+    label: str
+    target: float
+    unit: str = "%"
+    comparator: Literal[">=", "<=", "=="] = ">="
+    level: Literal["province", "department", "district", "commune", "any"] = "any"
+    agency: Code | None = Field(default=None, description="When the target names one agency")
+
+
+class AssignmentIn(Strict):
+    clause: str = Field(min_length=1, max_length=40, description="Clause reference: 1.k, 4.2.a, PL 2.4")
+    text: str = Field(min_length=5, description="Original Vietnamese wording, verbatim")
+    summary: str = Field(min_length=3, max_length=160)
+    lead: Code = Field(description="One agency code or one group code (a group fans out)")
+    co_agencies: list[Code] = Field(default_factory=list)
+    deliverable: str | None = None
+    deadline: str | None = Field(
+        default=None,
+        description="Deadline phrase verbatim from the text; omitted when the text gives none (ongoing)",
+    )
+    report_to: Code | None = None
+    report_via: Code | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    kpis: list[KpiTargetIn] = Field(default_factory=list)
+    note: str | None = None
+
+
+class DirectiveIn(Strict):
+    number: str | None = Field(default=None, description="Number and symbol, e.g. 11677/UBND-HCC; null when blank")
+    province: Code
+    issuer: Code
+    kind: DirectiveKind
+    issued: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD: the text may leave day or month blank")
+    title: str
+    source_file: str
+    signer: str | None = None
+    coordinator: Code
+    start: date | None = None
+    end: date | None = None
+    recipients: list[str] = Field(default_factory=list)
+    kpis: list[KpiTargetIn] = Field(default_factory=list)
+    assignments: list[AssignmentIn] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("issued")
+    @classmethod
+    def _partial_date(cls, value: str) -> str:
+        match = PARTIAL_DATE_RE.match(value)
+        if not match:
+            raise ValueError("issued must be YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        date(year or 1, month or 1, day or 1)  # raises for impossible dates
+        return value

@@ -1,0 +1,105 @@
+"""Use cases shared by the CLI and the Prefect flows: one function per user action.
+
+Each opens one transaction: it either fully happens or leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from dondoc.db import get_engine, session_scope
+from dondoc.errors import InputError
+from dondoc.import_store import ImportSummary, apply_batch
+from dondoc.importer import Batch, stored_lookup, validate_paths
+from dondoc.instance_store import PlanResult, complete_instance, extend_instance, plan_directive
+from dondoc.migrate import upgrade
+from dondoc.queries import resolve_agency, resolve_directive
+from models import Agency, Assignment, Directive, TaskInstance
+
+_migrated: set[str] = set()
+
+
+def ensure_schema() -> None:
+    """Bring the database to the latest schema (once per process and URL)."""
+    engine = get_engine()
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _migrated:
+        upgrade(engine)
+        _migrated.add(key)
+
+
+def validate(paths: Sequence[Path]) -> Batch:
+    ensure_schema()
+    with session_scope() as session:
+        return validate_paths(paths, stored_lookup(session))
+
+
+def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
+    """Validate every file, then write registries, directives and planned instances in one transaction."""
+    ensure_schema()
+    with session_scope() as session:
+        batch = validate_paths(paths, stored_lookup(session))
+        return apply_batch(session, batch, as_of=as_of, actor=actor)
+
+
+def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
+    """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
+    ensure_schema()
+    with session_scope() as session:
+        return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    instance_id: int
+    directive: str
+    clause: str
+    agency: str
+    due: date | None
+    completed_on: date | None
+
+
+def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
+    """Resolve (directive, clause, agency[, period]) to one instance id: the earliest open one by default."""
+    ensure_schema()
+    with session_scope() as session:
+        d = resolve_directive(session, directive)
+        a = resolve_agency(session, agency)
+        assignment = session.exec(select(Assignment).where(Assignment.directive_id == d.id, Assignment.clause == clause)).first()
+        if assignment is None:
+            raise InputError(f"clause {clause!r}: not in {d.code}; see `dondoc status {d.code}`")
+        stmt = select(TaskInstance).where(TaskInstance.assignment_id == assignment.id, TaskInstance.agency_id == a.id)
+        if period:
+            stmt = stmt.where(TaskInstance.period == period)
+        candidates = sorted(session.exec(stmt), key=lambda i: (i.state != "open", i.due_date or date.max))
+        if not candidates:
+            raise InputError(f"{d.code} {clause}: {a.code} does not lead this task (or period {period!r} does not exist)")
+        assert candidates[0].id is not None
+        return candidates[0].id
+
+
+def _recorded(session: Session, instance: TaskInstance) -> Recorded:
+    assignment = session.get(Assignment, instance.assignment_id)
+    directive = session.get(Directive, instance.directive_id)
+    agency = session.get(Agency, instance.agency_id)
+    assert assignment and directive and agency and instance.id is not None
+    return Recorded(instance.id, directive.code, assignment.clause, agency.code, instance.due_date, instance.completed_on)
+
+
+def record_completion(instance_id: int, *, on: date, evidence: str, actor: str, today: date) -> Recorded:
+    ensure_schema()
+    with session_scope() as session:
+        instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today)
+        return _recorded(session, instance)
+
+
+def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
+    ensure_schema()
+    with session_scope() as session:
+        instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
+        return _recorded(session, instance)

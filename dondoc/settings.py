@@ -1,0 +1,36 @@
+"""Runtime settings, read once from the environment (prefix ``DONDOC_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
+TZ = ZoneInfo(TIMEZONE_NAME)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Where the SQLite file and outputs live")
+    database_url: str | None = Field(default=None, description="Any SQLAlchemy URL; default SQLite in data_dir")
+    seed_dir: Path = Field(default=PROJECT_ROOT / "directives_seed")
+    policy_file: Path | None = Field(default=None, description="Overrides of the packaged default policy")
+    holidays_file: Path | None = Field(default=None, description="Extra holidays / make-up working days")
+    echo_sql: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'dondoc.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,66 @@
+"""Directives and the assignments they make."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Directive(SQLModel, table=True):
+    __tablename__ = "directive"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=80)
+    number: str | None = Field(default=None, max_length=80)
+    province: str = Field(foreign_key="province.code", index=True, max_length=64)
+    issuer_code: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    issued_year: int
+    issued_month: int | None = None
+    issued_day: int | None = None
+    title: str
+    source_file: str
+    seed_file: str
+    signer: str | None = None
+    coordinator_code: str = Field(max_length=64)
+    start_date: date
+    end_date: date | None = None
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kpis: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str | None = None
+    content_hash: str = Field(max_length=64)
+    imported_at: datetime
+
+    @property
+    def display_number(self) -> str:
+        return self.number or f"{self.code} (chưa có số)"
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("directive_id", "clause"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="directive.id", index=True)
+    position: int
+    clause: str = Field(max_length=40)
+    text: str
+    summary: str
+    lead_code: str = Field(max_length=64)
+    lead_is_group: bool
+    co_agencies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    deliverable: str | None = None
+    deadline_text: str | None = None
+    deadline_kind: str = Field(max_length=16)
+    deadline_reading: str
+    deadline_rule: str | None = None
+    deadline_understood: bool = True
+    report_to: str | None = Field(default=None, max_length=64)
+    report_via: str | None = Field(default=None, max_length=64)
+    depends_on: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kpis: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str | None = None
+    active: bool = True
