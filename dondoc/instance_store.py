@@ -79,7 +79,7 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
                     "assignment_id": assignment.id, "directive_id": directive.id, "agency_id": agency_id,
                     "period": occ.period, "kind": occ.kind, "opens_on": occ.opens_on, "due_date": occ.due_date,
                     "original_due_date": occ.due_date, "due_on_day_off": occ.due_on_day_off,
-                    "state": InstanceState.OPEN, "updated_at": now,
+                    "state": InstanceState.OPEN, "updated_at": now, "kpi_values": {},
                 })
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
@@ -136,11 +136,35 @@ def get_instance(session: Session, instance_id: int) -> TaskInstance:
     return instance
 
 
+def _check_kpis(session: Session, instance: TaskInstance, kpis: dict[str, float]) -> None:
+    if not kpis:
+        return
+    assignment = session.get(Assignment, instance.assignment_id)
+    directive = session.get(Directive, instance.directive_id)
+    assert assignment is not None and directive is not None
+    known = {k["key"] for k in [*assignment.kpis, *directive.kpis]}
+    unknown = sorted(set(kpis) - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none declared for this task or directive"
+        raise InputError(f"--kpi {', '.join(unknown)}: not a KPI of {directive.code} {assignment.clause}; known keys: {listed}")
+
+
 def complete_instance(
-    session: Session, instance_id: int, *, on: date, evidence: str, actor: str, today: date
+    session: Session,
+    instance_id: int,
+    *,
+    on: date,
+    evidence: str,
+    actor: str,
+    today: date,
+    kpis: dict[str, float] | None = None,
 ) -> TaskInstance:
-    """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date)."""
+    """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date).
+
+    ``kpis`` are the actuals the agency reports with it (e.g. digitized_rate=72.5).
+    """
     instance = get_instance(session, instance_id)
+    _check_kpis(session, instance, kpis or {})
     if on > today:
         raise InputError(f"--on {on:%d/%m/%Y}: completion date is in the future (today is {today:%d/%m/%Y}); record it on or after the day it happens")
     if instance.state == InstanceState.CANCELLED:
@@ -150,9 +174,12 @@ def complete_instance(
     previous = instance.completed_on
     instance.state, instance.completed_on, instance.completion_evidence = InstanceState.DONE, on, evidence.strip()
     instance.completed_by, instance.completion_recorded_at, instance.updated_at = actor, _now(), _now()
+    if kpis:
+        instance.kpi_values = {**(instance.kpi_values or {}), **kpis}
     session.add(instance)
     session.add(AuditEvent(at=_now(), actor=actor, action="instance.completed", directive_id=instance.directive_id,
-                           instance_id=instance.id, detail={"on": on.isoformat(), "evidence": evidence, "previous": previous.isoformat() if previous else None}))
+                           instance_id=instance.id, detail={"on": on.isoformat(), "evidence": evidence, "kpis": kpis or {},
+                                   "previous": previous.isoformat() if previous else None}))
     session.flush()
     return instance
 

@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, colour_of, status_of
 from dondoc.errors import NotFoundError
-from models import Agency, Assignment, Directive, TaskInstance
+from models import Agency, AgencyGroup, Assignment, Directive, TaskInstance
 
 ROLE_LEAD = "chủ trì"
 ROLE_CO = "phối hợp"
@@ -72,18 +72,18 @@ def _base() -> Select[Any]:
 
 
 def resolve_directive(session: Session, code: str) -> Directive:
-    directive = session.exec(select(Directive).where(Directive.code == code)).first()  # type: ignore[call-overload]
+    directive = session.scalars(select(Directive).where(Directive.code == code)).first()
     if directive is None:
         known = [c for (c,) in session.execute(select(Directive.code)).all()]
         raise NotFoundError(f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}")
-    return directive  # type: ignore[no-any-return]
+    return directive
 
 
 def resolve_agency(session: Session, code: str) -> Agency:
-    agency = session.exec(select(Agency).where(Agency.code == code)).first()  # type: ignore[call-overload]
+    agency = session.scalars(select(Agency).where(Agency.code == code)).first()
     if agency is None:
         raise NotFoundError(f"agency {code!r}: unknown; list codes with `dondoc agencies`")
-    return agency  # type: ignore[no-any-return]
+    return agency
 
 
 def task_rows(
@@ -180,8 +180,9 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
     rows = task_rows(session, as_of=as_of, directive=code)
     lead_alias = aliased(Agency)
     assignments = session.execute(
-        select(Assignment, lead_alias.short_name)
+        select(Assignment, func.coalesce(lead_alias.short_name, lead_alias.name, AgencyGroup.name))
         .outerjoin(lead_alias, col(lead_alias.code) == col(Assignment.lead_code))
+        .outerjoin(AgencyGroup, col(AgencyGroup.code) == col(Assignment.lead_code))
         .where(Assignment.directive_id == directive.id, Assignment.active == True)  # noqa: E712
         .order_by(Assignment.position)
     ).all()
@@ -193,7 +194,7 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
     for assignment, lead_short in assignments:
         mine = [r for r in by_clause.get(assignment.clause, []) if Status(r.status) in relevant]
         counts = Counter(Status(r.status) for r in mine)
-        upcoming = sorted(r.due for r in by_clause.get(assignment.clause, []) if r.due and not r.completed_on and r.due >= as_of)
+        upcoming = sorted(r.due for r in by_clause.get(assignment.clause, []) if r.due and not r.completed_on)
         horizon = upcoming[0] if upcoming else None
         inputs = [r for dep in assignment.depends_on for r in by_clause.get(dep, []) if horizon is None or r.due is None or r.due <= horizon]
         done_inputs = sum(1 for r in inputs if r.completed_on)

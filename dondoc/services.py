@@ -62,6 +62,7 @@ class Recorded:
     agency: str
     due: date | None
     completed_on: date | None
+    kpis: dict[str, float]
 
 
 def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
@@ -88,13 +89,15 @@ def _recorded(session: Session, instance: TaskInstance) -> Recorded:
     directive = session.get(Directive, instance.directive_id)
     agency = session.get(Agency, instance.agency_id)
     assert assignment and directive and agency and instance.id is not None
-    return Recorded(instance.id, directive.code, assignment.clause, agency.code, instance.due_date, instance.completed_on)
+    return Recorded(instance.id, directive.code, assignment.clause, agency.code, instance.due_date, instance.completed_on, dict(instance.kpi_values or {}))
 
 
-def record_completion(instance_id: int, *, on: date, evidence: str, actor: str, today: date) -> Recorded:
+def record_completion(
+    instance_id: int, *, on: date, evidence: str, actor: str, today: date, kpis: dict[str, float] | None = None
+) -> Recorded:
     ensure_schema()
     with session_scope() as session:
-        instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today)
+        instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis)
         return _recorded(session, instance)
 
 

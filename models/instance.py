@@ -48,6 +48,7 @@ class TaskInstance(SQLModel, table=True):
     completion_evidence: str | None = None
     completed_by: str | None = None
     completion_recorded_at: datetime | None = None
+    kpi_values: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     extended_reason: str | None = None
     extended_at: datetime | None = None
     cancelled_reason: str | None = None

@@ -19,6 +19,8 @@ from dondoc.clock import today_vn
 from dondoc.errors import DondocError
 
 console = Console()
+if not console.is_terminal:  # piped or captured: do not squeeze tables to 80 columns
+    console.width = 160
 err_console = Console(stderr=True)
 P = ParamSpec("P")
 R = TypeVar("R")

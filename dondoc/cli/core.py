@@ -21,6 +21,20 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/m
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
 
 
+def parse_kpis(values: list[str]) -> dict[str, float]:
+    """``key=value`` pairs → {key: value}; a clear error names the bad pair."""
+    out: dict[str, float] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            out[key.strip()] = float(raw.replace(",", ".").rstrip("%"))
+        except ValueError as exc:
+            raise InputError(f"--kpi {item!r}: write key=value, e.g. digitized_rate=72.5") from exc
+    return out
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -183,13 +197,16 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         instance: Annotated[int, typer.Argument(help="Instance id (see `dondoc tasks`)")],
         on: Annotated[str, typer.Option("--on", help="Day it was fulfilled, dd/mm/yyyy")],
         evidence: Annotated[str, typer.Option(help="What fulfilled it: the report's number and date")],
+        kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")] = None,
         today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
         fmt: Fmt = Format.table,
     ) -> None:
         """Record the completion of a task instance."""
         from dondoc.services import record_completion
 
-        done = record_completion(instance, on=parse_day(on, "--on"), evidence=evidence, actor=_actor(), today=day_or_today(today))
+        done = record_completion(
+            instance, on=parse_day(on, "--on"), evidence=evidence, actor=_actor(), today=day_or_today(today), kpis=parse_kpis(kpi or [])
+        )
         if fmt is Format.json:
             print_json(vars(done))
             return

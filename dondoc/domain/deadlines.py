@@ -79,6 +79,7 @@ _RE_MONTHLY_DAY = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến)
 _RE_YEARLY_DAYS = re.compile(
     r"(?:(trước)|chậm nhất(?: là)?|vào|đến)? ?ngày (\d{1,2})/(\d{1,2}) và (\d{1,2})/(\d{1,2}) hàng năm"
 )
+_RE_UNSPECIFIED_CYCLE = re.compile(r"(?:theo )?định kỳ(?: theo quy định)?")
 _RE_FIRST_WEEK = re.compile(r"tuần(?: lễ)? (?:đầu(?: tiên)?|cao điểm)")
 _RE_CYCLE = re.compile(r"(hàng|mỗi) (tháng|quý|năm)|định kỳ (6 tháng|sáu tháng|tháng|quý|năm)|6 tháng (một|1) lần")
 _RE_START_MONTH = re.compile(r"(?:bắt đầu |kể )?từ tháng (\d{1,2})(?:/| năm )(\d{4})")
@@ -216,6 +217,15 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         return ParsedDeadline(
             text, DeadlineKind.RECURRING, True, f"hàng năm, hạn cuối ngày {day}/12 (theo lịch báo cáo của tỉnh)",
             rules=(f"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY={day}",), frequency=Frequency.YEARLY, starts=starts,
+        )
+
+    if _RE_UNSPECIFIED_CYCLE.search(t) and cal.unspecified_cycle:
+        words = {"monthly": "hàng tháng", "quarterly": "hàng quý", "half_yearly": "định kỳ 6 tháng", "yearly": "hàng năm"}
+        chosen = words[cal.unspecified_cycle]
+        inner = _parse(text, chosen, strict=strict, default_year=default_year, policy=policy)
+        return ParsedDeadline(
+            text, inner.kind, True, f"định kỳ, không nêu kỳ → đọc là {chosen} (chính sách của tỉnh); {inner.reading}",
+            rules=inner.rules, frequency=inner.frequency, starts=_start_bound(t, default_year),
         )
 
     if _RE_ONGOING.search(t):

@@ -6,7 +6,7 @@ part of it. Loading the files is the adapter's job (``dondoc.config_files``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,9 @@ class ReportingCalendar(_Section):
     half_yearly_day: int = Field(15, ge=1, le=28, description="Day of June and December")
     yearly_day: int = Field(15, ge=1, le=28, description="Day of December")
     first_week_day: int = Field(7, ge=1, le=28, description="'tuần lễ đầu tiên' of a month ends on this day")
+    unspecified_cycle: Literal["monthly", "quarterly", "half_yearly", "yearly"] | None = Field(
+        "quarterly", description="Reading of 'định kỳ theo quy định' (no cycle named); null flags it as not understood"
+    )
 
 
 class StatusPolicy(_Section):

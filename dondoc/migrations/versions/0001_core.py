@@ -167,6 +167,7 @@ def upgrade() -> None:
     sa.Column('completion_evidence', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('completed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('completion_recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('kpi_values', sa.JSON(), nullable=False),
     sa.Column('extended_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('extended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('cancelled_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
