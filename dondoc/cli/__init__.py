@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dondoc.cli import core
+from dondoc.cli import core, demo
 
 app = typer.Typer(
     name="dondoc",
@@ -14,3 +14,4 @@ app = typer.Typer(
     add_completion=False,
 )
 core.register(app)
+demo.register(app)

@@ -45,12 +45,38 @@ class RatingPolicy(_Section):
     cam: float = 80.0
 
 
+class EscalationStep(_Section):
+    """Who is told when an instance is overdue by ``after_working_days`` working days."""
+
+    after_working_days: int = Field(ge=1)
+    roles: list[Literal["focal", "head", "coordinator", "leadership"]]
+    require_explanation: bool = Field(False, description="Marked 'yêu cầu báo cáo giải trình' (NĐ 61/2018)")
+
+
+class ReminderPolicy(_Section):
+    """The reminder ladder (DOMAIN.md §5). Working days exclude weekends and holidays."""
+
+    send_time: str = Field("07:30", pattern=r"^\d{2}:\d{2}$", description="Local time (Asia/Ho_Chi_Minh)")
+    lead_before: list[int] = Field([7, 3, 1, 0], description="Working days before due (0 = the last on-time day)")
+    lead_before_monthly: list[int] = Field([3, 1, 0], description="Same, for monthly cycles")
+    co_agency_before: list[int] = Field([7, 3], description="Co-agencies are reminded of their input")
+    escalation: list[EscalationStep] = Field(
+        default_factory=lambda: [
+            EscalationStep(after_working_days=1, roles=["focal", "head"]),
+            EscalationStep(after_working_days=3, roles=["focal", "head", "coordinator"]),
+            EscalationStep(after_working_days=7, roles=["focal", "head", "coordinator", "leadership"], require_explanation=True),
+        ]
+    )
+    repeat_every_days: int = Field(7, ge=1, description="After the last step, repeat every N calendar days until resolved")
+
+
 class Policy(_Section):
     deadline: DeadlinePolicy = DeadlinePolicy()
     reporting_calendar: ReportingCalendar = ReportingCalendar()
     horizon_months: int = Field(12, ge=1, le=60, description="Rolling horizon for open-ended cycles")
     status: StatusPolicy = StatusPolicy()
     rating: RatingPolicy = RatingPolicy()
+    reminders: ReminderPolicy = ReminderPolicy()
     extra: dict[str, Any] = Field(default_factory=dict, description="Sections owned by other features")
 
 
