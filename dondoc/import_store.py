@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dondoc.importer import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
 from dondoc.instance_store import PlanResult, plan_directive
@@ -30,8 +30,15 @@ def _now() -> datetime:
 
 def _write_registry(session: Session, reg: RegistryFile) -> tuple[int, int]:
     m = reg.model
-    province = session.get(Province, m.province) or Province(code=m.province, name=m.province_name, registry_as_of=m.as_of, registry_file=str(reg.doc.path))
-    province.name, province.registry_as_of, province.registry_file, province.note = m.province_name, m.as_of, reg.doc.path.name, m.note
+    province = session.get(Province, m.province) or Province(
+        code=m.province, name=m.province_name, registry_as_of=m.as_of, registry_file=str(reg.doc.path)
+    )
+    province.name, province.registry_as_of, province.registry_file, province.note = (
+        m.province_name,
+        m.as_of,
+        reg.doc.path.name,
+        m.note,
+    )
     session.add(province)
     session.flush()
 
@@ -39,13 +46,25 @@ def _write_registry(session: Session, reg: RegistryFile) -> tuple[int, int]:
     for a in m.agencies:
         row = existing_agencies.get(a.code) or Agency(code=a.code, province=m.province, name=a.name, kind=a.kind.value)
         row.name, row.short_name, row.aliases, row.kind = a.name, a.short_name, list(a.aliases), a.kind.value
-        row.parent_code, row.successor_code, row.valid_from, row.valid_to, row.note = a.parent, a.successor, a.valid_from, a.valid_to, a.note
+        row.parent_code, row.successor_code, row.valid_from, row.valid_to, row.note = (
+            a.parent,
+            a.successor,
+            a.valid_from,
+            a.valid_to,
+            a.note,
+        )
         row.contacts = [c.model_dump(mode="json") for c in a.contacts]
         session.add(row)
     existing_groups = {g.code: g for g in session.exec(select(AgencyGroup).where(AgencyGroup.province == m.province))}
     for g in m.groups:
         grow = existing_groups.get(g.code) or AgencyGroup(code=g.code, province=m.province, name=g.name)
-        grow.name, grow.aliases, grow.includes, grow.complete, grow.note = g.name, list(g.aliases), list(g.includes), g.complete, g.note
+        grow.name, grow.aliases, grow.includes, grow.complete, grow.note = (
+            g.name,
+            list(g.aliases),
+            list(g.includes),
+            g.complete,
+            g.note,
+        )
         session.add(grow)
     session.flush()
 
@@ -64,11 +83,13 @@ def _write_registry(session: Session, reg: RegistryFile) -> tuple[int, int]:
             members |= flatten(sub, seen | {code})
         return members
 
-    session.exec(delete(GroupMember).where(GroupMember.group_id.in_([g.id for g in groups.values()])))  # type: ignore[call-overload, union-attr]
+    session.execute(delete(GroupMember).where(col(GroupMember.group_id).in_([g.id for g in groups.values()])))
     for code, group in groups.items():
         for member in sorted(flatten(code)):
+            agency_id = agency_ids[member]
             assert group.id is not None
-            session.add(GroupMember(group_id=group.id, agency_id=agency_ids[member], direct=member in direct.get(code, set())))
+            assert agency_id is not None
+            session.add(GroupMember(group_id=group.id, agency_id=agency_id, direct=member in direct.get(code, set())))
     return len(m.agencies), len(m.groups)
 
 
@@ -80,15 +101,29 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
     parts = [int(p) for p in m.issued.split("-")]
     if directive is None:
         directive = Directive(
-            code=item.code, province=m.province, issuer_code=m.issuer, kind=m.kind.value, issued_year=parts[0],
-            title=m.title, source_file=m.source_file, seed_file=item.doc.path.name, coordinator_code=m.coordinator,
-            start_date=m.start or item.issued, content_hash=digest, imported_at=_now(),
+            code=item.code,
+            province=m.province,
+            issuer_code=m.issuer,
+            kind=m.kind.value,
+            issued_year=parts[0],
+            title=m.title,
+            source_file=m.source_file,
+            seed_file=item.doc.path.name,
+            coordinator_code=m.coordinator,
+            start_date=m.start or item.issued,
+            content_hash=digest,
+            imported_at=_now(),
         )
     directive.number, directive.province, directive.issuer_code, directive.kind = m.number, m.province, m.issuer, m.kind.value
     directive.issued_year = parts[0]
     directive.issued_month = parts[1] if len(parts) > 1 else None
     directive.issued_day = parts[2] if len(parts) > 2 else None
-    directive.title, directive.source_file, directive.seed_file, directive.signer = m.title, m.source_file, item.doc.path.name, m.signer
+    directive.title, directive.source_file, directive.seed_file, directive.signer = (
+        m.title,
+        m.source_file,
+        item.doc.path.name,
+        m.signer,
+    )
     directive.coordinator_code, directive.start_date, directive.end_date = m.coordinator, m.start or item.issued, m.end
     directive.recipients, directive.kpis, directive.note = list(m.recipients), [k.model_dump(mode="json") for k in m.kpis], m.note
     if changed:
@@ -102,8 +137,15 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
     for position, a in enumerate(m.assignments):
         parsed = item.deadlines[a.clause]
         row = existing.pop(a.clause, None) or Assignment(
-            directive_id=directive.id, position=position, clause=a.clause, text=a.text, summary=a.summary,
-            lead_code=a.lead, lead_is_group=False, deadline_kind=parsed.kind.value, deadline_reading=parsed.reading,
+            directive_id=directive.id,
+            position=position,
+            clause=a.clause,
+            text=a.text,
+            summary=a.summary,
+            lead_code=a.lead,
+            lead_is_group=False,
+            deadline_kind=parsed.kind.value,
+            deadline_reading=parsed.reading,
         )
         row.position, row.text, row.summary, row.lead_code = position, a.text, a.summary, a.lead
         row.lead_is_group = a.lead in group_codes
@@ -117,8 +159,15 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         gone.active = False
         session.add(gone)
     if changed:
-        session.add(AuditEvent(at=_now(), actor=actor, action="directive.imported", directive_id=directive.id,
-                               detail={"file": item.doc.path.name, "assignments": len(m.assignments), "removed_clauses": sorted(existing)}))
+        session.add(
+            AuditEvent(
+                at=_now(),
+                actor=actor,
+                action="directive.imported",
+                directive_id=directive.id,
+                detail={"file": item.doc.path.name, "assignments": len(m.assignments), "removed_clauses": sorted(existing)},
+            )
+        )
     session.flush()
     return directive, len(m.assignments), changed
 

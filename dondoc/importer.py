@@ -88,7 +88,8 @@ class Lookup:
 
     def suggest(self, code: str, province: str) -> str:
         names: dict[str, str] = {}
-        for info in [*self.agencies.values(), *self.groups.values()]:
+        infos: list[_AgencyInfo | _GroupInfo] = [*self.agencies.values(), *self.groups.values()]
+        for info in infos:
             if info.province != province:
                 continue
             for label in [info.code, info.name, *info.aliases]:
@@ -128,7 +129,15 @@ def stored_lookup(session: Session) -> Lookup:
         direct.setdefault(member.agency_id, []).append(group_codes[member.group_id])
     for a in session.exec(select(Agency)):
         assert a.id is not None
-        lookup.agencies[a.code] = _AgencyInfo(a.code, a.province, a.name, [*(a.aliases or []), *([a.short_name] if a.short_name else [])], direct.get(a.id, []), a.valid_from, a.valid_to)
+        lookup.agencies[a.code] = _AgencyInfo(
+            a.code,
+            a.province,
+            a.name,
+            [*(a.aliases or []), *([a.short_name] if a.short_name else [])],
+            direct.get(a.id, []),
+            a.valid_from,
+            a.valid_to,
+        )
     for g in session.exec(select(AgencyGroup)):
         lookup.groups[g.code] = _GroupInfo(g.code, g.province, g.name, g.aliases or [], g.includes or [])
     return lookup
@@ -179,23 +188,30 @@ def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
     doc, model = reg.doc, reg.model
     problems: list[str] = []
     codes: dict[str, int] = {}
-    for kind, items in (("groups", model.groups), ("agencies", model.agencies)):
-        for i, item in enumerate(items):
-            if item.code in codes:
-                problems.append(f"{doc.path}:{doc.line_of((kind, i, 'code'))}: {kind}[{i}].code: duplicated code {item.code!r}")
-            codes[item.code] = i
+    listed: list[tuple[str, int, str]] = [("groups", i, g.code) for i, g in enumerate(model.groups)]
+    listed += [("agencies", i, a.code) for i, a in enumerate(model.agencies)]
+    for kind, i, code in listed:
+        if code in codes:
+            problems.append(f"{doc.path}:{doc.line_of((kind, i, 'code'))}: {kind}[{i}].code: duplicated code {code!r}")
+        codes[code] = i
     for i, group in enumerate(model.groups):
         for j, inc in enumerate(group.includes):
             if inc not in lookup.groups:
-                problems.append(f"{doc.path}:{doc.line_of(('groups', i, 'includes', j))}: groups[{i}].includes: unknown group {inc!r}{lookup.suggest(inc, model.province)}")
+                problems.append(
+                    f"{doc.path}:{doc.line_of(('groups', i, 'includes', j))}: groups[{i}].includes: unknown group {inc!r}{lookup.suggest(inc, model.province)}"
+                )
     for i, agency in enumerate(model.agencies):
         for j, grp in enumerate(agency.groups):
             if grp not in lookup.groups:
-                problems.append(f"{doc.path}:{doc.line_of(('agencies', i, 'groups', j))}: agencies[{i}].groups: unknown group {grp!r}{lookup.suggest(grp, model.province)}")
+                problems.append(
+                    f"{doc.path}:{doc.line_of(('agencies', i, 'groups', j))}: agencies[{i}].groups: unknown group {grp!r}{lookup.suggest(grp, model.province)}"
+                )
         for fld in ("parent", "successor"):
             ref = getattr(agency, fld)
             if ref and ref not in lookup.agencies:
-                problems.append(f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}")
+                problems.append(
+                    f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}"
+                )
     return problems
 
 
@@ -205,10 +221,14 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
 
     def need(code: str | None, loc: tuple[str | int, ...], what: str = "agency or group") -> None:
         if code and not lookup.knows(code):
-            problems.append(f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}: unknown {what} {code!r}{lookup.suggest(code, prov)}")
+            problems.append(
+                f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}: unknown {what} {code!r}{lookup.suggest(code, prov)}"
+            )
 
     if prov not in {a.province for a in lookup.agencies.values()}:
-        problems.append(f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command")
+        problems.append(
+            f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command"
+        )
         return problems, None
     need(model.issuer, ("issuer",))
     need(model.coordinator, ("coordinator",))
@@ -246,9 +266,13 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
                 )
         parsed = parse_deadline(item.deadline, issued=issued, policy=policy)
         for error in parsed.errors:
-            problems.append(f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {error} — correct the date in {item.deadline!r}")
+            problems.append(
+                f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {error} — correct the date in {item.deadline!r}"
+            )
         if not parsed.understood and not parsed.errors:
-            warnings.append(f"{doc.path}:{doc.line_of((*base, 'deadline'))}: clause {item.clause}: deadline {item.deadline!r} not understood; kept verbatim, no due date (see `dondoc explain-deadline`)")
+            warnings.append(
+                f"{doc.path}:{doc.line_of((*base, 'deadline'))}: clause {item.clause}: deadline {item.deadline!r} not understood; kept verbatim, no due date (see `dondoc explain-deadline`)"
+            )
         if parsed.kind == DeadlineKind.ONCE and parsed.stated_date and parsed.stated_date < issued:
             problems.append(
                 f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {item.deadline!r} is before the issue date {model.issued}; check the year"
@@ -257,7 +281,9 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
         if lookup.knows(item.lead):
             members = lookup.members(item.lead, issued) if item.lead in lookup.groups else [item.lead]
             if item.lead in lookup.groups and not members:
-                warnings.append(f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned")
+                warnings.append(
+                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned"
+                )
             leads[item.clause] = members
     if problems:
         return problems, None
@@ -290,7 +316,15 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
         for g in reg.model.groups:
             lookup.groups[g.code] = _GroupInfo(g.code, reg.model.province, g.name, g.aliases, g.includes)
         for a in reg.model.agencies:
-            lookup.agencies[a.code] = _AgencyInfo(a.code, reg.model.province, a.name, [*a.aliases, *([a.short_name] if a.short_name else [])], a.groups, a.valid_from, a.valid_to)
+            lookup.agencies[a.code] = _AgencyInfo(
+                a.code,
+                reg.model.province,
+                a.name,
+                [*a.aliases, *([a.short_name] if a.short_name else [])],
+                a.groups,
+                a.valid_from,
+                a.valid_to,
+            )
     for reg in registries:
         problems.extend(_check_registry(reg, lookup))
 
@@ -306,7 +340,9 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
         problems.extend(found)
         if checked:
             if checked.code in seen_codes:
-                problems.append(f"{doc.path}:{doc.line_of(('number',))}: number: directive {checked.code} is also in {seen_codes[checked.code]}")
+                problems.append(
+                    f"{doc.path}:{doc.line_of(('number',))}: number: directive {checked.code} is also in {seen_codes[checked.code]}"
+                )
             seen_codes[checked.code] = doc.path
             directives.append(checked)
     if problems:

@@ -67,7 +67,9 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     issued = directive.start_date
     now = _now()
     rows: list[dict[str, Any]] = []
-    assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, Assignment.active == True)))  # noqa: E712
+    assignments = list(
+        session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active) == True))
+    )
     for assignment in assignments:
         parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
         occurrences = plan_occurrences(
@@ -75,12 +77,22 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
         )
         for agency_id in _leads(session, assignment, issued):
             for occ in occurrences:
-                rows.append({
-                    "assignment_id": assignment.id, "directive_id": directive.id, "agency_id": agency_id,
-                    "period": occ.period, "kind": occ.kind, "opens_on": occ.opens_on, "due_date": occ.due_date,
-                    "original_due_date": occ.due_date, "due_on_day_off": occ.due_on_day_off,
-                    "state": InstanceState.OPEN, "updated_at": now, "kpi_values": {},
-                })
+                rows.append(
+                    {
+                        "assignment_id": assignment.id,
+                        "directive_id": directive.id,
+                        "agency_id": agency_id,
+                        "period": occ.period,
+                        "kind": occ.kind,
+                        "opens_on": occ.opens_on,
+                        "due_date": occ.due_date,
+                        "original_due_date": occ.due_date,
+                        "due_on_day_off": occ.due_on_day_off,
+                        "state": InstanceState.OPEN,
+                        "updated_at": now,
+                        "kpi_values": {},
+                    }
+                )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     insert = _insert(session)
@@ -95,9 +107,12 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
         stmt = stmt.on_conflict_do_update(
             index_elements=["assignment_id", "agency_id", "period"],
             set_={
-                "due_date": stmt.excluded.due_date, "original_due_date": stmt.excluded.original_due_date,
-                "opens_on": stmt.excluded.opens_on, "kind": stmt.excluded.kind,
-                "due_on_day_off": stmt.excluded.due_on_day_off, "updated_at": stmt.excluded.updated_at,
+                "due_date": stmt.excluded.due_date,
+                "original_due_date": stmt.excluded.original_due_date,
+                "opens_on": stmt.excluded.opens_on,
+                "kind": stmt.excluded.kind,
+                "due_on_day_off": stmt.excluded.due_on_day_off,
+                "updated_at": stmt.excluded.updated_at,
             },
             where=and_(untouched, differs),
         )
@@ -105,8 +120,20 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     cancelled = _cancel_unplanned(session, directive.id, rows, horizon, now)
     if after != before or cancelled:
-        session.add(AuditEvent(at=now, actor=actor, action="directive.planned", directive_id=directive.id,
-                               detail={"as_of": as_of.isoformat(), "horizon": horizon.isoformat(), "inserted": after - before, "cancelled": cancelled}))
+        session.add(
+            AuditEvent(
+                at=now,
+                actor=actor,
+                action="directive.planned",
+                directive_id=directive.id,
+                detail={
+                    "as_of": as_of.isoformat(),
+                    "horizon": horizon.isoformat(),
+                    "inserted": after - before,
+                    "cancelled": cancelled,
+                },
+            )
+        )
     return PlanResult(planned=len(rows), inserted=after - before, cancelled=cancelled)
 
 
@@ -115,14 +142,14 @@ def _cancel_unplanned(session: Session, directive_id: int, rows: Sequence[dict[s
     planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
     candidates = session.exec(
         select(TaskInstance.id, TaskInstance.assignment_id, TaskInstance.agency_id, TaskInstance.period)
-        .where(TaskInstance.directive_id == directive_id, TaskInstance.state == InstanceState.OPEN)
+        .where(TaskInstance.directive_id == directive_id, col(TaskInstance.state) == InstanceState.OPEN)
         .where(col(TaskInstance.completed_on).is_(None), col(TaskInstance.extended_at).is_(None))
         .where(or_(col(TaskInstance.due_date).is_(None), col(TaskInstance.due_date) <= horizon))
     ).all()
     gone = [i for i, a, g, p in candidates if (a, g, p) not in planned]
     for start in range(0, len(gone), BATCH):
         session.exec(
-            update(TaskInstance)  # type: ignore[call-overload]
+            update(TaskInstance)
             .where(col(TaskInstance.id).in_(gone[start : start + BATCH]))
             .values(state=InstanceState.CANCELLED, cancelled_reason="Văn bản được sửa: nhiệm vụ/kỳ này không còn", updated_at=now)
         )
@@ -141,7 +168,8 @@ def _check_kpis(session: Session, instance: TaskInstance, kpis: dict[str, float]
         return
     assignment = session.get(Assignment, instance.assignment_id)
     directive = session.get(Directive, instance.directive_id)
-    assert assignment is not None and directive is not None
+    assert assignment is not None
+    assert directive is not None
     known = {k["key"] for k in [*assignment.kpis, *directive.kpis]}
     unknown = sorted(set(kpis) - known)
     if unknown:
@@ -166,7 +194,9 @@ def complete_instance(
     instance = get_instance(session, instance_id)
     _check_kpis(session, instance, kpis or {})
     if on > today:
-        raise InputError(f"--on {on:%d/%m/%Y}: completion date is in the future (today is {today:%d/%m/%Y}); record it on or after the day it happens")
+        raise InputError(
+            f"--on {on:%d/%m/%Y}: completion date is in the future (today is {today:%d/%m/%Y}); record it on or after the day it happens"
+        )
     if instance.state == InstanceState.CANCELLED:
         raise InputError(f"instance {instance_id}: cancelled ({instance.cancelled_reason}); nothing to complete")
     if not evidence.strip():
@@ -177,9 +207,21 @@ def complete_instance(
     if kpis:
         instance.kpi_values = {**(instance.kpi_values or {}), **kpis}
     session.add(instance)
-    session.add(AuditEvent(at=_now(), actor=actor, action="instance.completed", directive_id=instance.directive_id,
-                           instance_id=instance.id, detail={"on": on.isoformat(), "evidence": evidence, "kpis": kpis or {},
-                                   "previous": previous.isoformat() if previous else None}))
+    session.add(
+        AuditEvent(
+            at=_now(),
+            actor=actor,
+            action="instance.completed",
+            directive_id=instance.directive_id,
+            instance_id=instance.id,
+            detail={
+                "on": on.isoformat(),
+                "evidence": evidence,
+                "kpis": kpis or {},
+                "previous": previous.isoformat() if previous else None,
+            },
+        )
+    )
     session.flush()
     return instance
 
@@ -198,7 +240,15 @@ def extend_instance(session: Session, instance_id: int, *, to: date, reason: str
     previous = instance.due_date
     instance.due_date, instance.extended_reason, instance.extended_at, instance.updated_at = to, reason.strip(), _now(), _now()
     session.add(instance)
-    session.add(AuditEvent(at=_now(), actor=actor, action="instance.extended", directive_id=instance.directive_id,
-                           instance_id=instance.id, detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason}))
+    session.add(
+        AuditEvent(
+            at=_now(),
+            actor=actor,
+            action="instance.extended",
+            directive_id=instance.directive_id,
+            instance_id=instance.id,
+            detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason},
+        )
+    )
     session.flush()
     return instance

@@ -56,31 +56,52 @@ class TaskRow:
         return data
 
 
-def _base() -> Select[Any]:
-    return (
+def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read positionally
+    stmt: Select[*tuple[Any, ...]] = (
         select(
-            TaskInstance.id, Directive.code, Directive.number, Directive.province, Assignment.clause, Assignment.summary,
-            Agency.code, Agency.short_name, Agency.name, TaskInstance.period, TaskInstance.kind, TaskInstance.due_date,
-            TaskInstance.original_due_date, Assignment.deadline_text, Assignment.report_to, TaskInstance.state,
-            TaskInstance.opens_on, TaskInstance.completed_on, TaskInstance.completion_evidence, TaskInstance.extended_at,
-            TaskInstance.due_on_day_off, Assignment.co_agencies, Assignment.position,
+            col(TaskInstance.id),
+            col(Directive.code),
+            col(Directive.number),
+            col(Directive.province),
+            col(Assignment.clause),
+            col(Assignment.summary),
+            col(Agency.code),
+            col(Agency.short_name),
+            col(Agency.name),
+            col(TaskInstance.period),
+            col(TaskInstance.kind),
+            col(TaskInstance.due_date),
+            col(TaskInstance.original_due_date),
+            col(Assignment.deadline_text),
+            col(Assignment.report_to),
+            col(TaskInstance.state),
+            col(TaskInstance.opens_on),
+            col(TaskInstance.completed_on),
+            col(TaskInstance.completion_evidence),
+            col(TaskInstance.extended_at),
+            col(TaskInstance.due_on_day_off),
+            col(Assignment.co_agencies),
+            col(Assignment.position),
         )
         .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
     )
+    return stmt
 
 
 def resolve_directive(session: Session, code: str) -> Directive:
-    directive = session.scalars(select(Directive).where(Directive.code == code)).first()
+    directive = session.scalars(select(Directive).where(col(Directive.code) == code)).first()
     if directive is None:
-        known = [c for (c,) in session.execute(select(Directive.code)).all()]
-        raise NotFoundError(f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}")
+        known = [c for (c,) in session.execute(select(col(Directive.code))).all()]
+        raise NotFoundError(
+            f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}"
+        )
     return directive
 
 
 def resolve_agency(session: Session, code: str) -> Agency:
-    agency = session.scalars(select(Agency).where(Agency.code == code)).first()
+    agency = session.scalars(select(Agency).where(col(Agency.code) == code)).first()
     if agency is None:
         raise NotFoundError(f"agency {code!r}: unknown; list codes with `dondoc agencies`")
     return agency
@@ -102,9 +123,9 @@ def task_rows(
     """Task instances with their status as of ``as_of``, optionally as co-agency too."""
     stmt = _base()
     if directive:
-        stmt = stmt.where(Directive.code == resolve_directive(session, directive).code)
+        stmt = stmt.where(col(Directive.code) == resolve_directive(session, directive).code)
     if province:
-        stmt = stmt.where(Directive.province == province)
+        stmt = stmt.where(col(Directive.province) == province)
     if due_from:
         stmt = stmt.where(col(TaskInstance.due_date) >= due_from)
     if due_to:
@@ -113,8 +134,8 @@ def task_rows(
     agency_row: Agency | None = None
     if agency:
         agency_row = resolve_agency(session, agency)
-        lead_stmt = stmt.where(TaskInstance.agency_id == agency_row.id)
-    order = (Directive.code, Assignment.position, TaskInstance.due_date, Agency.code)
+        lead_stmt = stmt.where(col(TaskInstance.agency_id) == agency_row.id)
+    order = (col(Directive.code), col(Assignment.position), col(TaskInstance.due_date), col(Agency.code))
     results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
     if include_co_agency and agency_row is not None:
         co_rows = session.execute(stmt.order_by(*order)).all()
@@ -123,8 +144,31 @@ def task_rows(
     policies: dict[str, Any] = {}
     rows: list[TaskRow] = []
     for role, r in results:
-        (iid, dcode, dnum, prov, clause, summary, acode, ashort, aname, period, kind, due, odue, dtext, report_to,
-         state, opens, done_on, evidence, extended_at, day_off, _co, _pos) = r
+        (
+            iid,
+            dcode,
+            dnum,
+            prov,
+            clause,
+            summary,
+            acode,
+            ashort,
+            aname,
+            period,
+            kind,
+            due,
+            odue,
+            dtext,
+            report_to,
+            state,
+            opens,
+            done_on,
+            evidence,
+            extended_at,
+            day_off,
+            _co,
+            _pos,
+        ) = r
         if state == "cancelled" and not include_cancelled:
             continue
         policy = policies.setdefault(prov, load_policy(prov))
@@ -134,11 +178,32 @@ def task_rows(
         colour = colour_of(status, due, as_of, calendar, policy)
         if role == ROLE_CO and agency_row is not None:
             acode, ashort, aname = agency_row.code, agency_row.short_name, agency_row.name
-        rows.append(TaskRow(
-            iid, dcode, dnum, prov, clause, summary, acode, ashort or aname, role, period, kind, due, odue, dtext,
-            report_to, str(status), STATUS_VI[status], str(colour), done_on if done_on and done_on <= as_of else None,
-            evidence if done_on and done_on <= as_of else None, extended_at is not None, day_off,
-        ))
+        rows.append(
+            TaskRow(
+                iid,
+                dcode,
+                dnum,
+                prov,
+                clause,
+                summary,
+                acode,
+                ashort or aname,
+                role,
+                period,
+                kind,
+                due,
+                odue,
+                dtext,
+                report_to,
+                str(status),
+                STATUS_VI[status],
+                str(colour),
+                done_on if done_on and done_on <= as_of else None,
+                evidence if done_on and done_on <= as_of else None,
+                extended_at is not None,
+                day_off,
+            )
+        )
     return rows
 
 
@@ -168,7 +233,15 @@ class AssignmentProgress:
 
 def assignment_status(counts: Counter[Status]) -> Status:
     """One status for an assignment from its instances' statuses: the worst one that applies."""
-    for status in (Status.OVERDUE, Status.IN_PROGRESS, Status.DONE_LATE, Status.DONE_ON_TIME, Status.ONGOING, Status.UNDATED, Status.NOT_YET_OPEN):
+    for status in (
+        Status.OVERDUE,
+        Status.IN_PROGRESS,
+        Status.DONE_LATE,
+        Status.DONE_ON_TIME,
+        Status.ONGOING,
+        Status.UNDATED,
+        Status.NOT_YET_OPEN,
+    ):
         if counts.get(status):
             return status
     return Status.CANCELLED
@@ -183,8 +256,8 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
         select(Assignment, func.coalesce(lead_alias.short_name, lead_alias.name, AgencyGroup.name))
         .outerjoin(lead_alias, col(lead_alias.code) == col(Assignment.lead_code))
         .outerjoin(AgencyGroup, col(AgencyGroup.code) == col(Assignment.lead_code))
-        .where(Assignment.directive_id == directive.id, Assignment.active == True)  # noqa: E712
-        .order_by(Assignment.position)
+        .where(col(Assignment.directive_id) == directive.id, col(Assignment.active) == True)  # noqa: E712
+        .order_by(col(Assignment.position))
     ).all()
     by_clause: dict[str, list[TaskRow]] = {}
     for row in rows:
@@ -196,13 +269,28 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
         counts = Counter(Status(r.status) for r in mine)
         upcoming = sorted(r.due for r in by_clause.get(assignment.clause, []) if r.due and not r.completed_on)
         horizon = upcoming[0] if upcoming else None
-        inputs = [r for dep in assignment.depends_on for r in by_clause.get(dep, []) if horizon is None or r.due is None or r.due <= horizon]
+        inputs = [
+            r
+            for dep in assignment.depends_on
+            for r in by_clause.get(dep, [])
+            if horizon is None or r.due is None or r.due <= horizon
+        ]
         done_inputs = sum(1 for r in inputs if r.completed_on)
-        out.append(AssignmentProgress(
-            assignment.clause, assignment.summary, lead_short or assignment.lead_code, assignment.deadline_text,
-            assignment.deadline_reading, upcoming[0] if upcoming else None, {str(k): v for k, v in counts.items()},
-            len(mine), counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
-            done_inputs if assignment.depends_on else None, len(inputs) if assignment.depends_on else None,
-            list(assignment.depends_on), assignment_status(counts),
-        ))
+        out.append(
+            AssignmentProgress(
+                assignment.clause,
+                assignment.summary,
+                lead_short or assignment.lead_code,
+                assignment.deadline_text,
+                assignment.deadline_reading,
+                upcoming[0] if upcoming else None,
+                {str(k): v for k, v in counts.items()},
+                len(mine),
+                counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
+                done_inputs if assignment.depends_on else None,
+                len(inputs) if assignment.depends_on else None,
+                list(assignment.depends_on),
+                assignment_status(counts),
+            )
+        )
     return directive, out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dondoc.db import get_engine, session_scope
 from dondoc.errors import InputError
@@ -71,10 +71,12 @@ def find_instance_id(directive: str, clause: str, agency: str, period: str | Non
     with session_scope() as session:
         d = resolve_directive(session, directive)
         a = resolve_agency(session, agency)
-        assignment = session.exec(select(Assignment).where(Assignment.directive_id == d.id, Assignment.clause == clause)).first()
+        assignment = session.exec(
+            select(Assignment).where(Assignment.directive_id == d.id, col(Assignment.clause) == clause)
+        ).first()
         if assignment is None:
             raise InputError(f"clause {clause!r}: not in {d.code}; see `dondoc status {d.code}`")
-        stmt = select(TaskInstance).where(TaskInstance.assignment_id == assignment.id, TaskInstance.agency_id == a.id)
+        stmt = select(TaskInstance).where(TaskInstance.assignment_id == assignment.id, col(TaskInstance.agency_id) == a.id)
         if period:
             stmt = stmt.where(TaskInstance.period == period)
         candidates = sorted(session.exec(stmt), key=lambda i: (i.state != "open", i.due_date or date.max))
@@ -88,8 +90,19 @@ def _recorded(session: Session, instance: TaskInstance) -> Recorded:
     assignment = session.get(Assignment, instance.assignment_id)
     directive = session.get(Directive, instance.directive_id)
     agency = session.get(Agency, instance.agency_id)
-    assert assignment and directive and agency and instance.id is not None
-    return Recorded(instance.id, directive.code, assignment.clause, agency.code, instance.due_date, instance.completed_on, dict(instance.kpi_values or {}))
+    assert assignment is not None
+    assert directive is not None
+    assert agency is not None
+    assert instance.id is not None
+    return Recorded(
+        instance.id,
+        directive.code,
+        assignment.clause,
+        agency.code,
+        instance.due_date,
+        instance.completed_on,
+        dict(instance.kpi_values or {}),
+    )
 
 
 def record_completion(

@@ -48,11 +48,13 @@ def load_yaml(path: Path) -> YamlDocument:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8") from exc
     try:
         root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise InputError(f"{path}{line}: YAML syntax error: {exc.problem or exc.context}; fix the indentation or quoting there") from exc
+        raise InputError(
+            f"{path}{line}: YAML syntax error: {exc.problem or exc.context}; fix the indentation or quoting there"
+        ) from exc
     if root is None:
         raise InputError(f"{path}: the file is empty")
     return YamlDocument(path, data, root)

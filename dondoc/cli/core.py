@@ -42,7 +42,7 @@ def _actor() -> str:
         return "cli"
 
 
-def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point)
+def register(app: typer.Typer) -> None:
     @app.command("import")
     @handles_errors
     def import_cmd(
@@ -62,11 +62,17 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
             return
         summary = services.import_paths(paths, as_of=day_or_today(as_of), actor=_actor())
         if fmt is Format.json:
-            print_json({
-                "provinces": summary.provinces, "agencies": summary.agencies, "groups": summary.groups,
-                "directives": summary.directives, "assignments": summary.assignments, "warnings": summary.warnings,
-                "plans": {k: vars(v) for k, v in summary.plans.items()},
-            })
+            print_json(
+                {
+                    "provinces": summary.provinces,
+                    "agencies": summary.agencies,
+                    "groups": summary.groups,
+                    "directives": summary.directives,
+                    "assignments": summary.assignments,
+                    "warnings": summary.warnings,
+                    "plans": {k: vars(v) for k, v in summary.plans.items()},
+                }
+            )
             return
         for warning in summary.warnings:
             console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
@@ -74,8 +80,11 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
             f"Imported {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
             f"{len(summary.directives)} directives ({summary.assignments} assignments)."
         )
-        table(None, ["Directive", "Instances planned", "New", "Cancelled"],
-              [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()])
+        table(
+            None,
+            ["Directive", "Instances planned", "New", "Cancelled"],
+            [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()],
+        )
 
     @app.command()
     @handles_errors
@@ -98,16 +107,30 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
             member_of: dict[int, list[str]] = {}
             for m in session.exec(select(GroupMember).where(GroupMember.direct == True)):  # noqa: E712
                 member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
-            data = [{
-                "code": a.code, "province": a.province, "name": a.name, "short_name": a.short_name, "kind": a.kind,
-                "aliases": a.aliases, "groups": sorted(member_of.get(a.id or 0, [])), "parent": a.parent_code,
-                "valid_from": a.valid_from, "valid_to": a.valid_to, "successor": a.successor_code,
-            } for a in rows]
+            data = [
+                {
+                    "code": a.code,
+                    "province": a.province,
+                    "name": a.name,
+                    "short_name": a.short_name,
+                    "kind": a.kind,
+                    "aliases": a.aliases,
+                    "groups": sorted(member_of.get(a.id or 0, [])),
+                    "parent": a.parent_code,
+                    "valid_from": a.valid_from,
+                    "valid_to": a.valid_to,
+                    "successor": a.successor_code,
+                }
+                for a in rows
+            ]
         if fmt is Format.json:
             print_json(data)
             return
-        table(f"Cơ quan ({len(data)})", ["Mã", "Tên", "Loại", "Nhóm"],
-              [(d["code"], d["name"], d["kind"], ", ".join(d["groups"])) for d in data])
+        table(
+            f"Cơ quan ({len(data)})",
+            ["Mã", "Tên", "Loại", "Nhóm"],
+            [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],  # type: ignore[arg-type]
+        )
 
     @app.command()
     @handles_errors
@@ -120,16 +143,31 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         ensure_schema()
         with session_scope() as session:
             counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(Assignment.active == True)))  # noqa: E712
-            data = [{
-                "code": d.code, "number": d.number, "province": d.province, "kind": d.kind,
-                "issued": "-".join(str(p) for p in (d.issued_year, d.issued_month, d.issued_day) if p),
-                "title": d.title, "coordinator": d.coordinator_code, "assignments": counts[d.id], "source_file": d.source_file,
-            } for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+            data = [
+                {
+                    "code": d.code,
+                    "number": d.number,
+                    "province": d.province,
+                    "kind": d.kind,
+                    "issued": "-".join(str(p) for p in (d.issued_year, d.issued_month, d.issued_day) if p),
+                    "title": d.title,
+                    "coordinator": d.coordinator_code,
+                    "assignments": counts[d.id or 0],
+                    "source_file": d.source_file,
+                }
+                for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))
+            ]
         if fmt is Format.json:
             print_json(data)
             return
-        table("Văn bản chỉ đạo", ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
-              [(d["number"] or f"{d['code']} (chưa có số)", d["province"], d["issued"], d["title"], d["assignments"]) for d in data])
+        table(
+            "Văn bản chỉ đạo",
+            ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
+            [
+                (d["number"] or f"{d['code']} (chưa có số)", d["province"], d["issued"], d["title"], d["assignments"])
+                for d in data
+            ],
+        )
 
     def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
         from dondoc.db import session_scope
@@ -144,11 +182,27 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         if fmt is Format.json:
             print_json(rows)
             return
+
         def d(v: object) -> str:
             return vn(date.fromisoformat(v)) if isinstance(v, str) else "—"
-        table(title, ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
-              [(r["instance_id"], r["directive_number"] or r["directive"], r["clause"], r["agency_name"], r["role"], d(r["due"]),
-                r["status_vi"], d(r["completed_on"])) for r in rows])
+
+        table(
+            title,
+            ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
+            [
+                (
+                    r["instance_id"],
+                    r["directive_number"] or r["directive"],
+                    r["clause"],
+                    r["agency_name"],
+                    r["role"],
+                    d(r["due"]),
+                    r["status_vi"],
+                    d(r["completed_on"]),
+                )
+                for r in rows
+            ],
+        )
 
     def _statuses(values: list[str] | None) -> set[Status] | None:
         if not values:
@@ -187,7 +241,9 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:
             raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
-        rows = _rows(day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency))
+        rows = _rows(
+            day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
+        )
         rows.sort(key=lambda r: (str(r["due"]), str(r["directive"]), str(r["clause"])))
         _print_tasks(f"Hạn từ {vn(start)} đến {vn(end)} ({len(rows)})", rows, fmt)
 
@@ -197,7 +253,9 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         instance: Annotated[int, typer.Argument(help="Instance id (see `dondoc tasks`)")],
         on: Annotated[str, typer.Option("--on", help="Day it was fulfilled, dd/mm/yyyy")],
         evidence: Annotated[str, typer.Option(help="What fulfilled it: the report's number and date")],
-        kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")] = None,
+        kpi: Annotated[
+            list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")
+        ] = None,
         today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
         fmt: Fmt = Format.table,
     ) -> None:
@@ -205,12 +263,19 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         from dondoc.services import record_completion
 
         done = record_completion(
-            instance, on=parse_day(on, "--on"), evidence=evidence, actor=_actor(), today=day_or_today(today), kpis=parse_kpis(kpi or [])
+            instance,
+            on=parse_day(on, "--on"),
+            evidence=evidence,
+            actor=_actor(),
+            today=day_or_today(today),
+            kpis=parse_kpis(kpi or []),
         )
         if fmt is Format.json:
             print_json(vars(done))
             return
-        console.print(f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn(done.completed_on)}; hạn {vn(done.due)}.")
+        console.print(
+            f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn(done.completed_on)}; hạn {vn(done.due)}."
+        )
 
     @app.command()
     @handles_errors
@@ -245,11 +310,25 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         ensure_schema()
         day = day_or_today(as_of)
         with session_scope() as session:
-            codes = [directive] if directive else [d.code for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+            codes = (
+                [directive]
+                if directive
+                else [d.code for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+            )
             results = [directive_progress(session, code, as_of=day) for code in codes]
             if fmt is Format.json:
-                print_json([{"directive": d.code, "number": d.number, "province": d.province, "as_of": day.isoformat(),
-                             "assignments": [p.as_json() for p in progress]} for d, progress in results])
+                print_json(
+                    [
+                        {
+                            "directive": d.code,
+                            "number": d.number,
+                            "province": d.province,
+                            "as_of": day.isoformat(),
+                            "assignments": [p.as_json() for p in progress],
+                        }
+                        for d, progress in results
+                    ]
+                )
                 return
             for d, progress in results:
                 totals: Counter[str] = Counter()
@@ -259,15 +338,28 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
                 table(
                     f"{d.display_number} — {d.title[:80]}\nTính đến {vn(day)}. {summary}",
                     ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
-                    [(p.clause, p.summary[:60], p.lead, p.deadline_text or "—", vn(p.next_due), f"{p.done}/{p.total}",
-                      f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "", STATUS_VI[p.status]) for p in progress],
+                    [
+                        (
+                            p.clause,
+                            p.summary[:60],
+                            p.lead,
+                            p.deadline_text or "—",
+                            vn(p.next_due),
+                            f"{p.done}/{p.total}",
+                            f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "",
+                            STATUS_VI[p.status],
+                        )
+                        for p in progress
+                    ],
                 )
 
     @app.command("explain-deadline")
     @handles_errors
     def explain_deadline(
         text: Annotated[str, typer.Argument(help="The deadline phrase, e.g. 'trước ngày 15 hàng tháng'")],
-        issued: Annotated[str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")] = None,
+        issued: Annotated[
+            str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")
+        ] = None,
         count: Annotated[int, typer.Option(help="How many occurrences of a cycle to show")] = 6,
         province: Annotated[str | None, typer.Option(help="Apply this province's policy")] = None,
         fmt: Fmt = Format.json,
@@ -286,11 +378,16 @@ def register(app: typer.Typer) -> None:  # noqa: PLR0915 (one registration point
         elif parsed.due:
             dates = [parsed.due]
         data = {
-            "text": text, "understood": parsed.understood, "kind": str(parsed.kind), "reading": parsed.reading,
-            "rule": parsed.rule, "dates": [d.isoformat() for d in dates],
+            "text": text,
+            "understood": parsed.understood,
+            "kind": str(parsed.kind),
+            "reading": parsed.reading,
+            "rule": parsed.rule,
+            "dates": [d.isoformat() for d in dates],
             "stated_date": parsed.stated_date.isoformat() if parsed.stated_date else None,
             "starts": parsed.starts.isoformat() if parsed.starts else None,
-            "not_understood": parsed.not_understood, "errors": list(parsed.errors),
+            "not_understood": parsed.not_understood,
+            "errors": list(parsed.errors),
         }
         if fmt is Format.json:
             print_json(data)

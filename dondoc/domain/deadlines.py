@@ -76,9 +76,7 @@ _RE_EVENT = re.compile(
     r"(khi có yêu cầu|theo yêu cầu|đột xuất|theo lộ trình|khi có văn bản|khi có hướng dẫn|sau khi|khi phát sinh|kịp thời)"
 )
 _RE_MONTHLY_DAY = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến) ngày (\d{1,2}) (?:hàng|mỗi|các) tháng")
-_RE_YEARLY_DAYS = re.compile(
-    r"(?:(trước)|chậm nhất(?: là)?|vào|đến)? ?ngày (\d{1,2})/(\d{1,2}) và (\d{1,2})/(\d{1,2}) hàng năm"
-)
+_RE_YEARLY_DAYS = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến)? ?ngày (\d{1,2})/(\d{1,2}) và (\d{1,2})/(\d{1,2}) hàng năm")
 _RE_UNSPECIFIED_CYCLE = re.compile(r"(?:theo )?định kỳ(?: theo quy định)?")
 _RE_FIRST_WEEK = re.compile(r"tuần(?: lễ)? (?:đầu(?: tiên)?|cao điểm)")
 _RE_CYCLE = re.compile(r"(hàng|mỗi) (tháng|quý|năm)|định kỳ (6 tháng|sáu tháng|tháng|quý|năm)|6 tháng (một|1) lần")
@@ -110,7 +108,8 @@ def _date_from_groups(groups: tuple[str | None, ...], default_year: int | None) 
     d1, m1, y1, d2, m2, y2 = groups
     if d1 is not None and m1 is not None:
         return _mkdate(d1, m1, y1, default_year)
-    assert d2 is not None and m2 is not None
+    assert d2 is not None
+    assert m2 is not None
     return _mkdate(d2, m2, y2, default_year)
 
 
@@ -155,7 +154,7 @@ def _strict_due(stated: date, before: bool, strict: bool) -> tuple[date, str]:
     return stated, f"hạn cuối {fmt(stated)}"
 
 
-def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy: Policy) -> ParsedDeadline:  # noqa: PLR0911, PLR0912
+def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy: Policy) -> ParsedDeadline:
     cal = policy.reporting_calendar
 
     # Recurring, with an explicit day of the month.
@@ -172,8 +171,12 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
             reading = f"hàng tháng, trước ngày {stated_day} → hạn cuối ngày cuối cùng của tháng trước (đọc chặt)"
         else:
             rule = _monthly_rule(due_day)
-            reading = f"hàng tháng, hạn cuối ngày {due_day}" + (" (trước ngày {}: đọc chặt)".format(stated_day) if before and strict else "")
-        return ParsedDeadline(text, DeadlineKind.RECURRING, True, reading, rules=(rule,), frequency=Frequency.MONTHLY, starts=starts)
+            reading = f"hàng tháng, hạn cuối ngày {due_day}" + (
+                f" (trước ngày {stated_day}: đọc chặt)" if before and strict else ""
+            )
+        return ParsedDeadline(
+            text, DeadlineKind.RECURRING, True, reading, rules=(rule,), frequency=Frequency.MONTHLY, starts=starts
+        )
 
     m = _RE_YEARLY_DAYS.search(t)
     if m:
@@ -196,27 +199,45 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
             day = cal.first_week_day if _RE_FIRST_WEEK.search(t) else cal.monthly_day
             note = "tuần đầu tiên của tháng" if _RE_FIRST_WEEK.search(t) else "theo lịch báo cáo của tỉnh"
             return ParsedDeadline(
-                text, DeadlineKind.RECURRING, True, f"hàng tháng, hạn cuối ngày {day} ({note})",
-                rules=(_monthly_rule(day),), frequency=Frequency.MONTHLY, starts=starts,
+                text,
+                DeadlineKind.RECURRING,
+                True,
+                f"hàng tháng, hạn cuối ngày {day} ({note})",
+                rules=(_monthly_rule(day),),
+                frequency=Frequency.MONTHLY,
+                starts=starts,
             )
         if unit == "quý":
             day = cal.quarterly_day
             return ParsedDeadline(
-                text, DeadlineKind.RECURRING, True,
+                text,
+                DeadlineKind.RECURRING,
+                True,
                 f"hàng quý, hạn cuối ngày {day} tháng cuối quý (theo lịch báo cáo của tỉnh)",
-                rules=(f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={day}",), frequency=Frequency.QUARTERLY, starts=starts,
+                rules=(f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={day}",),
+                frequency=Frequency.QUARTERLY,
+                starts=starts,
             )
         if unit in {"6 tháng", "sáu tháng"}:
             day = cal.half_yearly_day
             return ParsedDeadline(
-                text, DeadlineKind.RECURRING, True,
+                text,
+                DeadlineKind.RECURRING,
+                True,
                 f"6 tháng một lần, hạn cuối ngày {day}/06 và {day}/12 (theo lịch báo cáo của tỉnh)",
-                rules=(f"FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY={day}",), frequency=Frequency.HALF_YEARLY, starts=starts,
+                rules=(f"FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY={day}",),
+                frequency=Frequency.HALF_YEARLY,
+                starts=starts,
             )
         day = cal.yearly_day
         return ParsedDeadline(
-            text, DeadlineKind.RECURRING, True, f"hàng năm, hạn cuối ngày {day}/12 (theo lịch báo cáo của tỉnh)",
-            rules=(f"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY={day}",), frequency=Frequency.YEARLY, starts=starts,
+            text,
+            DeadlineKind.RECURRING,
+            True,
+            f"hàng năm, hạn cuối ngày {day}/12 (theo lịch báo cáo của tỉnh)",
+            rules=(f"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY={day}",),
+            frequency=Frequency.YEARLY,
+            starts=starts,
         )
 
     if _RE_UNSPECIFIED_CYCLE.search(t) and cal.unspecified_cycle:
@@ -224,8 +245,13 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         chosen = words[cal.unspecified_cycle]
         inner = _parse(text, chosen, strict=strict, default_year=default_year, policy=policy)
         return ParsedDeadline(
-            text, inner.kind, True, f"định kỳ, không nêu kỳ → đọc là {chosen} (chính sách của tỉnh); {inner.reading}",
-            rules=inner.rules, frequency=inner.frequency, starts=_start_bound(t, default_year),
+            text,
+            inner.kind,
+            True,
+            f"định kỳ, không nêu kỳ → đọc là {chosen} (chính sách của tỉnh); {inner.reading}",
+            rules=inner.rules,
+            frequency=inner.frequency,
+            starts=_start_bound(t, default_year),
         )
 
     if _RE_ONGOING.search(t):
@@ -236,15 +262,23 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
     if m:
         start = _date_from_groups(m.groups(), default_year)
         return ParsedDeadline(
-            text, DeadlineKind.MILESTONE, True, f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
-            due=start, stated_date=start,
+            text,
+            DeadlineKind.MILESTONE,
+            True,
+            f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
+            due=start,
+            stated_date=start,
         )
     m = _RE_START_MONTH.search(t)
     if m:
         start = _mkdate("1", m.group(1), m.group(2), None)
         return ParsedDeadline(
-            text, DeadlineKind.MILESTONE, True, f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
-            due=start, stated_date=start,
+            text,
+            DeadlineKind.MILESTONE,
+            True,
+            f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
+            due=start,
+            stated_date=start,
         )
 
     # One date with its keyword.
@@ -279,7 +313,9 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         if not 1 <= month <= 12:
             raise _BadDate(f"tháng {month}/{year} không tồn tại")
         due = _month_end(year, month)
-        return ParsedDeadline(text, DeadlineKind.ONCE, True, f"trong tháng {month:02d}/{year} → hạn cuối {fmt(due)}", due=due, stated_date=due)
+        return ParsedDeadline(
+            text, DeadlineKind.ONCE, True, f"trong tháng {month:02d}/{year} → hạn cuối {fmt(due)}", due=due, stated_date=due
+        )
 
     m = _RE_YEAR.search(t)
     if m:
@@ -293,7 +329,10 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         )
 
     return ParsedDeadline(
-        text, DeadlineKind.UNKNOWN, False, "Chưa hiểu cụm thời hạn này: giữ nguyên văn và cần người điều phối xem lại.",
+        text,
+        DeadlineKind.UNKNOWN,
+        False,
+        "Chưa hiểu cụm thời hạn này: giữ nguyên văn và cần người điều phối xem lại.",
         not_understood=text,
     )
 

@@ -59,9 +59,7 @@ def plan_occurrences(
             opens = first
             for occurrence in occurrences(deadline.rules, start=first, end=last):
                 day, off = due(occurrence)
-                planned.append(
-                    PlannedOccurrence(period_label(deadline.frequency, occurrence), "recurring", opens, day, off)
-                )
+                planned.append(PlannedOccurrence(period_label(deadline.frequency, occurrence), "recurring", opens, day, off))
                 opens = occurrence + timedelta(days=1)
             return planned
         case DeadlineKind.ONGOING:
