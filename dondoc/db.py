@@ -54,7 +54,7 @@ def reset_engine() -> None:
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error (all or nothing)."""
-    with Session(get_engine(url)) as session:
+    with Session(get_engine(url), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
@@ -95,7 +95,7 @@ class Lookup:
             for label in [info.code, info.name, *info.aliases]:
                 names[label.lower()] = info.code
         close = difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.5)
-        hints = sorted({names[c] for c in close})
+        hints = list(dict.fromkeys(names[c] for c in close))  # closest first
         return f"; did you mean {', '.join(hints)}?" if hints else "; see `dondoc agencies --province " + province + "`"
 
     def members(self, group: str, on: date) -> list[str]:
@@ -125,7 +125,7 @@ def stored_lookup(session: Session) -> Lookup:
     lookup = Lookup()
     group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
     direct: dict[int, list[str]] = {}
-    for member in session.exec(select(GroupMember).where(GroupMember.direct == True)):  # noqa: E712
+    for member in session.exec(select(GroupMember).where(col(GroupMember.direct))):
         direct.setdefault(member.agency_id, []).append(group_codes[member.group_id])
     for a in session.exec(select(Agency)):
         assert a.id is not None

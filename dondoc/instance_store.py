@@ -68,7 +68,7 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     now = _now()
     rows: list[dict[str, Any]] = []
     assignments = list(
-        session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active) == True))
+        session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active)))
     )
     for assignment in assignments:
         parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)

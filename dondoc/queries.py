@@ -6,6 +6,7 @@ domain from the stored facts and the ``as_of`` day.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -103,7 +104,13 @@ def resolve_directive(session: Session, code: str) -> Directive:
 def resolve_agency(session: Session, code: str) -> Agency:
     agency = session.scalars(select(Agency).where(col(Agency.code) == code)).first()
     if agency is None:
-        raise NotFoundError(f"agency {code!r}: unknown; list codes with `dondoc agencies`")
+        labels: dict[str, str] = {}
+        for a in session.scalars(select(Agency)):
+            for label in [a.code, a.name, a.short_name or "", *a.aliases]:
+                labels.setdefault(label.lower(), a.code)
+        close = difflib.get_close_matches(code.lower(), list(labels), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(dict.fromkeys(labels[c] for c in close))}?" if close else "list codes with `dondoc agencies`"
+        raise NotFoundError(f"agency {code!r}: unknown; {hint}")
     return agency
 
 
@@ -256,7 +263,7 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
         select(Assignment, func.coalesce(lead_alias.short_name, lead_alias.name, AgencyGroup.name))
         .outerjoin(lead_alias, col(lead_alias.code) == col(Assignment.lead_code))
         .outerjoin(AgencyGroup, col(AgencyGroup.code) == col(Assignment.lead_code))
-        .where(col(Assignment.directive_id) == directive.id, col(Assignment.active) == True)  # noqa: E712
+        .where(col(Assignment.directive_id) == directive.id, col(Assignment.active))
         .order_by(col(Assignment.position))
     ).all()
     by_clause: dict[str, list[TaskRow]] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table, vn
 from dondoc.domain.deadlines import parse_deadline
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
             rows = list(session.exec(stmt))
             groups = {g.id: g.code for g in session.exec(select(AgencyGroup))}
             member_of: dict[int, list[str]] = {}
-            for m in session.exec(select(GroupMember).where(GroupMember.direct == True)):  # noqa: E712
+            for m in session.exec(select(GroupMember).where(col(GroupMember.direct))):
                 member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
             data = [
                 {
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
 
         ensure_schema()
         with session_scope() as session:
-            counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(Assignment.active == True)))  # noqa: E712
+            counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(col(Assignment.active))))
             data = [
                 {
                     "code": d.code,

@@ -1,0 +1,96 @@
+"""The command line as scripts and people use it: stable JSON fields, dd/mm/yyyy tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from typer.testing import CliRunner
+
+from dondoc.cli import app
+
+runner = CliRunner()
+ROW_FIELDS = {"instance_id", "directive", "clause", "agency", "agency_name", "role", "due", "original_due", "deadline_text", "report_to", "status", "completed_on"}
+
+
+def _json(*args: str) -> object:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_explain_deadline_json() -> None:
+    data = _json("explain-deadline", "trước ngày 15 hàng tháng", "--issued", "21/08/2023")
+    assert isinstance(data, dict)
+    assert data["understood"] is True
+    assert data["kind"] == "recurring"
+    assert data["rule"] == "FREQ=MONTHLY;BYMONTHDAY=14"
+    assert data["dates"][:3] == ["2023-09-14", "2023-10-14", "2023-11-14"]
+    assert "đọc chặt" in data["reading"]
+    unknown = _json("explain-deadline", "sớm nhất có thể")
+    assert isinstance(unknown, dict)
+    assert unknown["understood"] is False
+    assert unknown["dates"] == []
+
+
+def test_tasks_json_has_stable_fields_and_iso_dates(seeded_sqlite: str) -> None:
+    rows = _json("tasks", "--directive", "11677/UBND-HCC", "--status", "overdue", "--as-of", "06/12/2023")
+    assert isinstance(rows, list)
+    assert rows
+    for row in rows:
+        assert ROW_FIELDS <= set(row)
+        assert row["status"] == "overdue"
+        date.fromisoformat(row["due"])
+    assert {r["clause"] for r in rows} >= {"1.k"}
+
+
+def test_deadlines_for_an_agency_include_its_co_agency_role(seeded_sqlite: str) -> None:
+    rows = _json("deadlines", "--from", "01/12/2023", "--to", "10/12/2023", "--agency", "dn-so-thong-tin-truyen-thong", "--as-of", "06/12/2023")
+    assert isinstance(rows, list)
+    roles = {(r["clause"], r["role"]) for r in rows}
+    assert ("5.b", "chủ trì") in roles
+    assert ("1.k", "chủ trì") in roles  # a department itself
+    assert all(date(2023, 12, 1) <= date.fromisoformat(r["due"]) <= date(2023, 12, 10) for r in rows)
+
+
+def test_complete_and_extend_then_status(seeded_sqlite: str) -> None:
+    rows = _json("tasks", "--directive", "11677/UBND-HCC", "--agency", "dn-so-thong-tin-truyen-thong", "--as-of", "06/12/2023")
+    assert isinstance(rows, list)
+    five_b = next(r for r in rows if r["clause"] == "5.b")
+    five_c = next(r for r in rows if r["clause"] == "5.c")
+    done = _json("complete", str(five_b["instance_id"]), "--on", "08/12/2023", "--evidence", "Báo cáo số 45/BC-STTTT ngày 08/12/2023", "--as-of", "08/12/2023")
+    assert isinstance(done, dict)
+    assert done["completed_on"] == "2023-12-08"
+    ext = _json("extend", str(five_c["instance_id"]), "--to", "20/12/2023", "--reason", "Công văn số 12/UBND-HCC chấp thuận gia hạn")
+    assert isinstance(ext, dict)
+    assert ext["due"] == "2023-12-20"
+    later = _json("tasks", "--directive", "11677/UBND-HCC", "--agency", "dn-so-thong-tin-truyen-thong", "--as-of", "15/12/2023")
+    assert isinstance(later, list)
+    by_clause = {r["clause"]: r for r in later}
+    assert by_clause["5.b"]["status"] == "done_on_time"
+    assert by_clause["5.c"]["status"] == "in_progress"  # extended: lateness is measured against 20/12
+    assert by_clause["5.c"]["original_due"] == "2023-12-09"
+    status = _json("status", "11677/UBND-HCC", "--as-of", "15/12/2023")
+    assert isinstance(status, list)
+    two_b = next(a for a in status[0]["assignments"] if a["clause"] == "2.b")
+    assert two_b["inputs_total"] == len([r for r in _json("tasks", "--directive", "11677/UBND-HCC", "--as-of", "15/12/2023") if r["clause"] == "2.a"])  # type: ignore[union-attr]
+
+
+def test_tables_use_vietnamese_dates(seeded_sqlite: str) -> None:
+    result = runner.invoke(app, ["deadlines", "--from", "04/12/2023", "--to", "04/12/2023", "--as-of", "06/12/2023"])
+    assert result.exit_code == 0
+    assert "04/12/2023" in result.output
+    assert "Quá hạn chưa hoàn thành" in result.output
+    assert "2023-12-04" not in result.output
+
+
+def test_bad_status_filter_is_a_clear_error(seeded_sqlite: str) -> None:
+    result = runner.invoke(app, ["tasks", "--status", "late"])
+    assert result.exit_code == 2
+    assert "choose from" in result.output
+
+
+def test_unknown_agency_suggests_the_nearest(seeded_sqlite: str) -> None:
+    result = runner.invoke(app, ["tasks", "--agency", "dn-so-thong-tin-truyen-thon"])
+    assert result.exit_code == 2
+    assert "did you mean dn-so-thong-tin-truyen-thong" in result.output
