@@ -36,6 +36,8 @@ class TaskRow:
     agency: str
     agency_name: str
     role: str
+    lead_agency: str
+    lead_name: str
     period: str
     kind: str
     due: date | None
@@ -183,6 +185,7 @@ def task_rows(
         if statuses and status not in statuses:
             continue
         colour = colour_of(status, due, as_of, calendar, policy)
+        lead_code, lead_name = acode, ashort or aname
         if role == ROLE_CO and agency_row is not None:
             acode, ashort, aname = agency_row.code, agency_row.short_name, agency_row.name
         rows.append(
@@ -196,6 +199,8 @@ def task_rows(
                 acode,
                 ashort or aname,
                 role,
+                lead_code,
+                lead_name,
                 period,
                 kind,
                 due,

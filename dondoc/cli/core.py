@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> None:
                     r["directive_number"] or r["directive"],
                     r["clause"],
                     r["agency_name"],
-                    r["role"],
+                    r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']}",
                     d(r["due"]),
                     r["status_vi"],
                     d(r["completed_on"]),
