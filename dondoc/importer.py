@@ -143,12 +143,17 @@ def stored_lookup(session: Session) -> Lookup:
     return lookup
 
 
+def _is_contacts(path: Path) -> bool:
+    """Apprise contact files live beside the seeds but are not imported (see dondoc.reminders.contacts)."""
+    return path.name.endswith((".apprise.yml", ".apprise.yaml")) or path.parent.name == "contacts"
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Files named on the command line, or every *.yaml/*.yml under a folder (registries first)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file() and not _is_contacts(p)))
         elif path.is_file():
             found.append(path)
         else:

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     seed_dir: Path = Field(default=PROJECT_ROOT / "directives_seed")
     policy_file: Path | None = Field(default=None, description="Overrides of the packaged default policy")
     holidays_file: Path | None = Field(default=None, description="Extra holidays / make-up working days")
+    contacts: Path = Field(default=PROJECT_ROOT / "directives_seed" / "contacts", description="Apprise YAML contacts: a file, or a folder of <province>.apprise.yml")
     echo_sql: bool = False
 
     @property

@@ -68,9 +68,34 @@ class ReminderPolicy(_Section):
         ]
     )
     repeat_every_days: int = Field(7, ge=1, description="After the last step, repeat every N calendar days until resolved")
+    first_sweep_lookback_days: int = Field(
+        7, ge=0, le=60, description="A province's first sweep also delivers stages that fell due this many days earlier"
+    )
+    max_catch_up_days: int = Field(31, ge=1, le=366, description="After downtime, look back at most this many days")
+    retry_after_minutes: int = Field(10, ge=0, description="First retry of a failed delivery after this many minutes")
+    retry_max_minutes: int = Field(720, ge=0, description="Backoff doubles per attempt up to this cap")
+    report_failures_after_attempts: int = Field(
+        3, ge=1, description="A recipient failing this many times is reported to the directive's coordinating office"
+    )
+    chat_max_chars: int | None = Field(None, ge=200, description="Split chat digests below this length (default: the channel's limit)")
+
+
+class ReportPolicy(_Section):
+    """Periodic reform reports (DOMAIN.md §6); rating thresholds are in ``rating``."""
+
+    cutoff: Literal["nd09", "calendar"] = Field("nd09", description="NĐ 09/2019 data window (15th to 14th) or calendar periods")
+    cutoff_day: int = Field(14, ge=1, le=28, description="Last day of data in the period's last month (NĐ 09/2019: 14)")
+    issuer_short: str = Field("VĂN PHÒNG", description="Issuing unit under 'UBND TỈNH …' in the header")
+    number_symbol: str = Field("BC-VPUBND", description="Symbol after 'Số: …/'")
+    signer_title: list[str] = Field(["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"], description="Title lines above the signature")
+    recipients: list[str] = Field(
+        ["Sở Nội vụ;", "Chủ tịch, các Phó Chủ tịch UBND tỉnh;", "Chánh, các Phó Chánh Văn phòng UBND tỉnh;", "Lưu: VT, HCC."],
+        description="'Nơi nhận' lines",
+    )
 
 
 class Policy(_Section):
+    reports: ReportPolicy = ReportPolicy()
     deadline: DeadlinePolicy = DeadlinePolicy()
     reporting_calendar: ReportingCalendar = ReportingCalendar()
     horizon_months: int = Field(12, ge=1, le=60, description="Rolling horizon for open-ended cycles")

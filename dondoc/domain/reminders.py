@@ -1,0 +1,282 @@
+"""The reminder ladder (DOMAIN.md §5) as pure functions: which stage is due, for whom, on a day.
+
+A *stage* is one rung of an instance's ladder: 7/3/1 working days before the due date, the
+last on-time day, +1/+3/+7 working days overdue, then a repeat every week. Each stage has a
+nominal day and a send day (the nominal day, or the previous working day when it is a day
+off). On a given day an instance has at most one *current* stage per audience (the lead and
+its co-agencies): the latest whose send day has come. The sweep delivers a current stage once
+(the ledger remembers it); older stages that were missed during downtime are never sent, so a
+province that was offline for a week gets one up-to-date reminder, not a burst of stale ones.
+
+Everything here is plain data in, plain data out: no clock, no database, no Apprise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.workdays import WorkCalendar
+
+Audience = Literal["lead", "co"]
+Role = Literal["focal", "head", "coordinator", "leadership"]
+
+#: The ladder never reaches further before a due date than this (7 working days + Tết).
+_FORWARD_DAYS = 45
+#: Instances overdue for longer than this are still repeated weekly; the candidate search stops here.
+OVERDUE_HORIZON_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    audience: Audience
+    offset: int  # working days relative to the due date: negative before, 0 the last on-time day, positive overdue
+    nominal: date
+    send_on: date
+    roles: tuple[Role, ...]
+    require_explanation: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.offset > 0
+
+
+@dataclass(frozen=True)
+class DueInstance:
+    """The facts about one open instance that the planner needs (a row, not an ORM object)."""
+
+    instance_id: int
+    due_date: date
+    opens_on: date
+    monthly: bool
+    lead: str
+    co_agencies: tuple[str, ...] = ()
+    coordinator: str = ""
+    province: str = ""
+    directive: str = ""
+    state: str = "open"
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One (instance, addressee, role, stage) the sweep should deliver today.
+
+    ``addressee`` is the tag the recipients are looked up with: the agency code for focal and
+    head, the coordinating office's code for coordinator, the province code for leadership.
+    """
+
+    instance_id: int
+    addressee: str
+    role: Role
+    audience: Audience
+    stage: Stage
+    due_date: date
+
+
+@dataclass
+class _Days:
+    """Working-day arithmetic with a per-call memo (the sweep asks about the same days thousands of times)."""
+
+    calendar: WorkCalendar
+    _memo: dict[date, bool] = field(default_factory=dict)
+
+    def working(self, day: date) -> bool:
+        hit = self._memo.get(day)
+        if hit is None:
+            hit = self._memo[day] = self.calendar.is_working_day(day)
+        return hit
+
+    def previous(self, day: date) -> date:
+        while not self.working(day):
+            day -= timedelta(days=1)
+        return day
+
+    def add(self, day: date, count: int) -> date:
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        while remaining:
+            day += timedelta(days=step)
+            if self.working(day):
+                remaining -= 1
+        return day
+
+
+def _days(calendar: WorkCalendar | _Days) -> _Days:
+    return calendar if isinstance(calendar, _Days) else _Days(calendar)
+
+
+def _dedupe(stages: list[Stage]) -> list[Stage]:
+    """Sort by send day; when two stages share a send day only the more urgent one stays."""
+    by_day: dict[date, Stage] = {}
+    for stage in stages:
+        kept = by_day.get(stage.send_on)
+        if kept is None or stage.offset > kept.offset:
+            by_day[stage.send_on] = stage
+    return [by_day[d] for d in sorted(by_day)]
+
+
+def ladder(
+    due: date,
+    *,
+    audience: Audience,
+    monthly: bool,
+    policy: ReminderPolicy,
+    calendar: WorkCalendar | _Days,
+    until: date,
+    since: date | None = None,
+) -> list[Stage]:
+    """The stages of one due date whose send day is on or before ``until``, oldest first.
+
+    Weekly repeats are endless, so only those near ``[since, until]`` are generated.
+    """
+    days = _days(calendar)
+    stages: list[Stage] = []
+    if audience == "co":
+        for n in sorted(set(policy.co_agency_before), reverse=True):
+            nominal = days.add(due, -n) if n else due
+            stages.append(Stage(f"co-before-{n}", "co", -n, nominal, days.previous(nominal), ("focal",)))
+        return [s for s in _dedupe(stages) if s.send_on <= until]
+    before = policy.lead_before_monthly if monthly else policy.lead_before
+    for n in sorted(set(before), reverse=True):
+        nominal = days.add(due, -n) if n else due
+        key = f"before-{n}" if n else "due-day"
+        stages.append(Stage(key, "lead", -n, nominal, days.previous(nominal), ("focal",)))
+    steps = sorted(policy.escalation, key=lambda s: s.after_working_days)
+    for step in steps:
+        nominal = days.add(due, step.after_working_days)
+        stages.append(
+            Stage(
+                f"overdue-{step.after_working_days}",
+                "lead",
+                step.after_working_days,
+                nominal,
+                nominal,
+                tuple(step.roles),
+                step.require_explanation,
+            )
+        )
+    if steps:
+        last = steps[-1]
+        base = days.add(due, last.after_working_days)
+        every = policy.repeat_every_days
+        low = since if since is not None else until
+        first_k = max(1, (low - base).days // every - 2)
+        last_k = (until - base).days // every + 2
+        for k in range(first_k, last_k + 1):
+            nominal = base + timedelta(days=k * every)
+            offset = last.after_working_days + k * every  # calendar days: only used to order by urgency
+            stages.append(
+                Stage(f"repeat-{k}", "lead", offset, nominal, days.previous(nominal), tuple(last.roles), last.require_explanation)
+            )
+    return [s for s in _dedupe(stages) if s.send_on <= until]
+
+
+def current_stage(
+    due: date,
+    *,
+    audience: Audience,
+    monthly: bool,
+    day: date,
+    policy: ReminderPolicy,
+    calendar: WorkCalendar | _Days,
+) -> Stage | None:
+    """The latest stage whose send day has come, if it still applies on ``day``.
+
+    Co-agencies owe their input before the lead's deadline: their reminders stop after it.
+    """
+    stages = ladder(due, audience=audience, monthly=monthly, policy=policy, calendar=calendar, until=day, since=day)
+    if not stages:
+        return None
+    if audience == "co" and day > due:
+        return None
+    return stages[-1]
+
+
+def plan_reminders(
+    day: date,
+    instances: Iterable[DueInstance],
+    *,
+    policy_of: Callable[[DueInstance], ReminderPolicy],
+    calendar: WorkCalendar,
+    since: date | None = None,
+) -> list[Reminder]:
+    """What to deliver on ``day``: each instance's current stage(s), expanded to (addressee, role).
+
+    ``since`` is the last day a sweep already covered: only stages that became current after it
+    are planned (None: every current stage, as for retries). No message goes out on a day off.
+    An instance is not reminded before it opens; a stage that fell before that day counts as
+    becoming current on the opening day.
+    """
+    days = _days(calendar)
+    if not days.working(day):
+        return []
+    out: list[Reminder] = []
+    for inst in instances:
+        if day < inst.opens_on or inst.state != "open" or (inst.completed_on is not None and inst.completed_on <= day):
+            continue  # completion or cancellation stops the ladder; an extension moved due_date
+        policy = policy_of(inst)
+        audiences: list[tuple[Audience, Sequence[str]]] = [("lead", (inst.lead,))]
+        co = tuple(c for c in inst.co_agencies if c != inst.lead)
+        if co:
+            audiences.append(("co", co))
+        for audience, agencies in audiences:
+            stage = current_stage(
+                inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=days
+            )
+            if stage is None:
+                continue
+            effective = max(stage.send_on, inst.opens_on)
+            if since is not None and effective <= since:
+                continue
+            for agency in agencies:
+                for role in stage.roles:
+                    addressee = {"coordinator": inst.coordinator, "leadership": inst.province}.get(role, agency)
+                    out.append(Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date))
+    return out
+
+
+def candidate_due_dates(
+    day: date,
+    *,
+    since: date | None,
+    policies: Iterable[ReminderPolicy],
+    calendar: WorkCalendar,
+) -> set[date]:
+    """Due dates whose current stage (any audience, monthly or not) became current in ``(since, day]``.
+
+    This is what makes the sweep set-based: the database is asked for open instances with these
+    due dates only (an indexed lookup), instead of walking every open instance.
+    """
+    days = _days(calendar)
+    if not days.working(day):
+        return set()
+    found: set[date] = set()
+    start = day - timedelta(days=OVERDUE_HORIZON_DAYS)
+    for policy in {p.model_dump_json(): p for p in policies}.values():
+        for offset in range((day + timedelta(days=_FORWARD_DAYS) - start).days + 1):
+            due = start + timedelta(days=offset)
+            for audience in ("lead", "co"):
+                for monthly in (False, True):
+                    if audience == "co" and monthly:
+                        continue
+                    stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=days)
+                    if stage is not None and (since is None or stage.send_on > since):
+                        found.add(due)
+    return found
+
+
+def days_left(due: date, day: date) -> int:
+    """Calendar days until the due date (negative: days overdue), as the digest shows them."""
+    return (due - day).days
+
+
+def retry_delay_minutes(attempts: int, policy: ReminderPolicy) -> int:
+    """Exponential backoff: retry_after, doubled per failed attempt, capped."""
+    if attempts <= 0:
+        return 0
+    return int(min(policy.retry_max_minutes, policy.retry_after_minutes * 2 ** (attempts - 1)))

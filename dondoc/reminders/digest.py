@@ -1,0 +1,260 @@
+"""Digests: one message per recipient per day, across directives, most urgent first.
+
+Rendering is Jinja2 templates (``templates/``): HTML for email (Apprise adds a plain-text
+alternative part derived from it), plain text for chat (split under the channel's limit) and
+for ``dondoc remind --dry-run``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from dondoc.domain.reminders import Reminder, days_left
+from dondoc.reminders.contacts import Contact
+from dondoc.reminders.ledger import Key
+from dondoc.reminders.selection import LineFacts
+
+TASK_WORDS = 14
+CHAT_MARGIN = 40  # room for the "(1/3)" part marker and the channel's own decorations
+
+
+def vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def few_words(text: str, limit: int = TASK_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def days_vi(left: int) -> str:
+    if left > 0:
+        return f"còn {left} ngày"
+    if left == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-left} ngày"
+
+
+def stage_vi(reminder: Reminder) -> str:
+    key = reminder.stage.key
+    if key.startswith("co-before"):
+        return "Nhắc phối hợp"
+    if key.startswith("before"):
+        return "Sắp đến hạn"
+    if key == "due-day":
+        return "Đến hạn"
+    if reminder.stage.require_explanation:
+        return "Quá hạn — giải trình"
+    return "Quá hạn"
+
+
+@dataclass(frozen=True)
+class Line:
+    instance_id: int
+    directive_label: str
+    clause: str
+    task: str
+    due: date
+    days: int
+    role_vi: str
+    stage_vi: str
+    require_explanation: bool
+    how_to: str
+    period_vi: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def due_vi(self) -> str:
+        return vn(self.due)
+
+    @property
+    def days_vi(self) -> str:
+        return days_vi(self.days)
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    title: str
+    lines: list[Line]
+
+
+@dataclass
+class Digest:
+    contact: Contact
+    day: date
+    addressees: list[str]
+    groups: list[Group]
+    keys: list[Key] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for g in self.groups for line in g.lines]
+
+    @property
+    def require_explanation(self) -> bool:
+        return any(line.require_explanation for line in self.lines)
+
+    @property
+    def subject(self) -> str:
+        lines = self.lines
+        overdue = sum(1 for line in lines if line.overdue)
+        text = f"[dondoc] Nhắc việc ngày {vn(self.day)}: {len(lines)} nhiệm vụ"
+        if overdue:
+            text += f", {overdue} quá hạn"
+        if self.require_explanation:
+            text += " — YÊU CẦU BÁO CÁO GIẢI TRÌNH"
+        return text
+
+
+def _period_vi(period: str) -> str:
+    if period in {"once", "ongoing"}:
+        return ""
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"tháng {int(period[5:])}/{period[:4]}"
+    if "-Q" in period:
+        return f"quý {period.split('-Q')[1]}/{period[:4]}"
+    return period
+
+
+def _line(reminder: Reminder, facts: LineFacts, day: date) -> Line:
+    if reminder.audience == "co":
+        role = f"phối hợp với {facts.lead_name}"
+        how_to = f"Gửi ý kiến/đầu vào cho {facts.lead_name} trước hạn (đơn vị chủ trì báo cáo hoàn thành nhiệm vụ #{facts.instance_id})."
+    else:
+        role = "chủ trì" if reminder.role in {"focal", "head"} else f"chủ trì: {facts.lead_name}"
+        how_to = (
+            f"Báo cáo hoàn thành: dondoc complete {facts.instance_id} --on <dd/mm/yyyy> --evidence \"<số, ngày văn bản>\" "
+            f"(hoặc biểu mẫu record-completion, instance_id={facts.instance_id})"
+        )
+    label = facts.directive_number or f"{facts.directive} (chưa có số)"
+    return Line(
+        facts.instance_id,
+        label,
+        facts.clause,
+        few_words(facts.summary),
+        reminder.due_date,
+        days_left(reminder.due_date, day),
+        role,
+        stage_vi(reminder),
+        reminder.stage.require_explanation,
+        how_to,
+        _period_vi(facts.period),
+    )
+
+
+def build_digests(
+    day: date,
+    routed: Iterable[tuple[Reminder, Contact]],
+    facts: dict[int, LineFacts],
+    names: dict[str, str],
+) -> list[Digest]:
+    """Group routed reminders by contact; inside, by directive; lines and directives most urgent first."""
+    by_contact: dict[str, list[tuple[Reminder, Contact]]] = defaultdict(list)
+    for reminder, contact in routed:
+        by_contact[contact.key].append((reminder, contact))
+    digests: list[Digest] = []
+    for _key, items in sorted(by_contact.items()):
+        contact = items[0][1]
+        seen: dict[tuple[int, str], Line] = {}
+        keys: dict[Key, None] = {}
+        addressees: dict[str, None] = {}
+        for reminder, _ in items:
+            keys[Key(reminder.instance_id, contact.key, reminder.stage.key, reminder.due_date)] = None
+            addressees[names.get(reminder.addressee, reminder.addressee)] = None
+            dedupe = (reminder.instance_id, reminder.audience)
+            if dedupe not in seen:
+                seen[dedupe] = _line(reminder, facts[reminder.instance_id], day)
+        by_directive: dict[str, list[Line]] = defaultdict(list)
+        titles: dict[str, str] = {}
+        for line in seen.values():
+            by_directive[line.directive_label].append(line)
+        for (iid, _aud), line in seen.items():
+            titles.setdefault(line.directive_label, few_words(facts[iid].directive_title, 20))
+        groups = []
+        for label, lines in by_directive.items():
+            lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, x.instance_id))
+            groups.append(Group(label, titles[label], lines))
+        groups.sort(key=lambda g: (g.lines[0].days, g.label))
+        digests.append(Digest(contact, day, list(addressees), groups, list(keys)))
+    return digests
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("dondoc.reminders", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def _context(digest: Digest, groups: Sequence[Group]) -> dict[str, object]:
+    names = ", ".join(digest.addressees)
+    overdue = sum(1 for line in digest.lines if line.overdue)
+    intro = f"Tính đến ngày {vn(digest.day)}, có {len(digest.lines)} nhiệm vụ cần chú ý"
+    intro += f" ({overdue} nhiệm vụ đã quá hạn)." if overdue else "."
+    return {
+        "subject": digest.subject,
+        "greeting": f"Kính gửi: {names}",
+        "intro": intro,
+        "groups": groups,
+        "footer": (
+            "Thư nhắc việc tự động của dondoc (đôn đốc thực hiện văn bản chỉ đạo). "
+            "Nhiệm vụ đã hoàn thành, được gia hạn hoặc hủy sẽ không được nhắc nữa."
+        ),
+    }
+
+
+def render_html(digest: Digest) -> str:
+    return _env().get_template("digest.html.j2").render(_context(digest, digest.groups))
+
+
+def render_text(digest: Digest, groups: Sequence[Group] | None = None) -> str:
+    return _env().get_template("digest.txt.j2").render(_context(digest, digest.groups if groups is None else groups))
+
+
+def render_chat(digest: Digest, max_chars: int) -> list[str]:
+    """Plain-text parts, each under ``max_chars`` (minus a margin), split between lines, never inside one."""
+    budget = max(200, max_chars - CHAT_MARGIN)
+    whole = render_text(digest)
+    if len(whole) <= budget:
+        return [whole]
+    parts: list[str] = []
+    current: list[Group] = []
+
+    def flush() -> None:
+        if current:
+            parts.append(render_text(digest, list(current)))
+            current.clear()
+
+    for group in digest.groups:
+        for line in group.lines:
+            candidate = [*current]
+            if candidate and candidate[-1].label == group.label:
+                candidate[-1] = Group(group.label, group.title, [*candidate[-1].lines, line])
+            else:
+                candidate.append(Group(group.label, group.title, [line]))
+            if current and len(render_text(digest, candidate)) > budget:
+                flush()
+                current.append(Group(group.label, group.title, [line]))
+            else:
+                current[:] = candidate
+    flush()
+    parts = [p if len(p) <= budget else p[: budget - 1] + "…" for p in parts]
+    return [f"({i}/{len(parts)}) {p}" for i, p in enumerate(parts, 1)] if len(parts) > 1 else parts
+
+
+def render_undeliverable(greeting_name: str, day: date, items: Sequence[dict[str, object]]) -> str:
+    return _env().get_template("undeliverable.txt.j2").render(greeting_name=greeting_name, day_vi=vn(day), items=items)

@@ -1,0 +1,226 @@
+"""The ledger store: one row per (instance, recipient, stage, due date), with its delivery state.
+
+Protocol of a sweep (at-least-once delivery, never silent loss):
+
+1. ``plan`` inserts the planned rows as *pending* (insert-or-ignore on the unique key) and commits;
+2. a digest is sent; 3. ``mark_sent`` / ``mark_failed`` records the outcome for that recipient.
+
+A crash between 2 and 3 leaves the rows pending: the next sweep sends them again (the recipient
+may get the same lines twice; nobody silently misses them). A row is only *sent* after Apprise
+reported success for that recipient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.reminders import retry_delay_minutes
+from models import DeliveryState, ReminderDelivery, ReminderSweep
+
+_BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class Key:
+    instance_id: int
+    recipient: str
+    stage: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: Key
+    addressee: str
+    role: str
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _key_filter(keys: Sequence[Key]) -> Any:
+    cols = tuple_(col(ReminderDelivery.instance_id), col(ReminderDelivery.recipient), col(ReminderDelivery.stage), col(ReminderDelivery.due_date))
+    return cols.in_([(k.instance_id, k.recipient, k.stage, k.due_date) for k in keys])
+
+
+def states(session: Session, keys: Sequence[Key]) -> dict[Key, tuple[str, int, datetime | None]]:
+    """Current (state, attempts, next_attempt_at) of the keys that have a ledger row."""
+    out: dict[Key, tuple[str, int, datetime | None]] = {}
+    for start in range(0, len(keys), _BATCH):
+        chunk = keys[start : start + _BATCH]
+        stmt = select(
+            col(ReminderDelivery.instance_id),
+            col(ReminderDelivery.recipient),
+            col(ReminderDelivery.stage),
+            col(ReminderDelivery.due_date),
+            col(ReminderDelivery.state),
+            col(ReminderDelivery.attempts),
+            col(ReminderDelivery.next_attempt_at),
+        ).where(_key_filter(chunk))
+        for iid, rec, stage, due, state, attempts, next_at in session.execute(stmt).all():
+            out[Key(iid, rec, stage, due)] = (state, attempts, _aware(next_at))
+    return out
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # SQLite drops the zone; we store UTC
+    return value
+
+
+def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime) -> int:
+    """Insert planned rows as pending (rows that exist are left alone). Returns how many were new."""
+    values = [
+        {
+            "instance_id": p.key.instance_id,
+            "recipient": p.key.recipient,
+            "stage": p.key.stage,
+            "due_date": p.key.due_date,
+            "addressee": p.addressee,
+            "role": p.role,
+            "planned_for": day,
+            "state": DeliveryState.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for p in rows
+    ]
+    inserted = 0
+    insert = _insert(session)
+    for start in range(0, len(values), _BATCH):
+        stmt = insert(ReminderDelivery).values(values[start : start + _BATCH]).on_conflict_do_nothing()
+        result: Any = session.execute(stmt)
+        inserted += max(result.rowcount or 0, 0)
+    return inserted
+
+
+def supersede_older(session: Session, instance_ids: Iterable[int], current: dict[int, set[tuple[str, date]]], *, now: datetime) -> int:
+    """Pending/failed rows of these instances whose stage is no longer current will never be sent."""
+    ids = sorted(set(instance_ids))
+    changed = 0
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        stmt = select(col(ReminderDelivery.id), col(ReminderDelivery.instance_id), col(ReminderDelivery.stage), col(ReminderDelivery.due_date)).where(
+            col(ReminderDelivery.instance_id).in_(chunk),
+            col(ReminderDelivery.state).in_([DeliveryState.PENDING, DeliveryState.FAILED]),
+        )
+        stale = [rid for rid, iid, stage, due in session.execute(stmt).all() if (stage, due) not in current.get(iid, set())]
+        if stale:
+            session.execute(
+                update(ReminderDelivery).where(col(ReminderDelivery.id).in_(stale)).values(state=DeliveryState.SUPERSEDED, updated_at=now)
+            )
+            changed += len(stale)
+    return changed
+
+
+def retry_instance_ids(session: Session, *, now: datetime) -> list[int]:
+    """Instances with pending rows (a crash) or failed rows whose backoff has passed."""
+    stmt = (
+        select(col(ReminderDelivery.instance_id))
+        .where(
+            or_(
+                col(ReminderDelivery.state) == DeliveryState.PENDING,
+                and_(
+                    col(ReminderDelivery.state) == DeliveryState.FAILED,
+                    or_(col(ReminderDelivery.next_attempt_at).is_(None), col(ReminderDelivery.next_attempt_at) <= now),
+                ),
+            )
+        )
+        .distinct()
+    )
+    return [iid for (iid,) in session.execute(stmt).all()]
+
+
+def mark_sent(session: Session, keys: Sequence[Key], *, now: datetime) -> None:
+    for start in range(0, len(keys), _BATCH):
+        session.execute(
+            update(ReminderDelivery)
+            .where(_key_filter(keys[start : start + _BATCH]))
+            .values(
+                state=DeliveryState.SENT,
+                attempts=col(ReminderDelivery.attempts) + 1,
+                last_error=None,
+                next_attempt_at=None,
+                sent_at=now,
+                updated_at=now,
+            )
+        )
+
+
+def mark_failed(session: Session, keys: Sequence[Key], *, error: str, now: datetime, policy: ReminderPolicy) -> None:
+    current = states(session, keys)
+    for key in keys:
+        attempts = current.get(key, ("", 0, None))[1] + 1
+        session.execute(
+            update(ReminderDelivery)
+            .where(_key_filter([key]))
+            .values(
+                state=DeliveryState.FAILED,
+                attempts=attempts,
+                last_error=error[:1000],
+                next_attempt_at=now + timedelta(minutes=retry_delay_minutes(attempts, policy)),
+                updated_at=now,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    recipient: str
+    instance_id: int
+    attempts: int
+    last_error: str | None
+
+
+def unreported_failures(session: Session, *, min_attempts: int) -> list[Unreachable]:
+    stmt = select(
+        col(ReminderDelivery.recipient), col(ReminderDelivery.instance_id), col(ReminderDelivery.attempts), col(ReminderDelivery.last_error)
+    ).where(
+        col(ReminderDelivery.state) == DeliveryState.FAILED,
+        col(ReminderDelivery.attempts) >= min_attempts,
+        col(ReminderDelivery.reported_at).is_(None),
+    )
+    return [Unreachable(*r) for r in session.execute(stmt).all()]
+
+
+def mark_reported(session: Session, recipient: str, instance_ids: Sequence[int], *, now: datetime) -> None:
+    session.execute(
+        update(ReminderDelivery)
+        .where(
+            col(ReminderDelivery.recipient) == recipient,
+            col(ReminderDelivery.instance_id).in_(list(instance_ids)),
+            col(ReminderDelivery.state) == DeliveryState.FAILED,
+        )
+        .values(reported_at=now)
+    )
+
+
+def last_sweep_before(session: Session, scope: str, day: date) -> date | None:
+    scopes = [scope] if scope == "*" else [scope, "*"]
+    stmt = select(func.max(col(ReminderSweep.day))).where(
+        col(ReminderSweep.scope).in_(scopes), col(ReminderSweep.day) < day, col(ReminderSweep.finished_at).is_not(None)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def record_sweep(session: Session, scope: str, day: date, *, started: datetime, finished: datetime, planned: int, sent: int, failed: int) -> None:
+    insert = _insert(session)
+    values = {"scope": scope, "day": day, "started_at": started, "finished_at": finished, "planned": planned, "sent": sent, "failed": failed}
+    stmt = insert(ReminderSweep).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "day"],
+        set_={"finished_at": finished, "planned": planned, "sent": sent, "failed": failed},
+    )
+    session.execute(stmt)
