@@ -1,0 +1,366 @@
+"""iCalendar (RFC 5545) feeds of task deadlines, as pure functions over plain data.
+
+One all-day VEVENT per task instance on its last on-time day (subscribed feeds in Google,
+Outlook and Apple show events, not VTODOs). No clock and no database here: the instant
+stamped on an event (DTSTAMP, LAST-MODIFIED) and its SEQUENCE are parameters decided by
+the caller from the per-event revision state (:func:`revise`).
+
+icalendar 7 facts this module relies on: ``Event.new``/``Calendar.new`` default to a
+random UID and a "now" DTSTAMP, so both are always passed; a bare ``timedelta`` for
+X-PUBLISHED-TTL is written as a DATE-TIME, so durations are wrapped in ``vDuration``;
+REFRESH-INTERVAL needs ``VALUE=DURATION`` (RFC 7986), which ``Calendar.new`` omits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Literal
+
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+from icalendar.enums import STATUS, TRANSP
+from pydantic import BaseModel, ConfigDict, Field
+
+from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.status import STATUS_VI, Status
+from dondoc.domain.workdays import WorkCalendar
+
+Role = Literal["lead", "co"]
+ROLE_VI: dict[Role, str] = {"lead": "Chủ trì", "co": "Phối hợp"}
+TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
+PRODID = "-//dondoc//Lich han nhiem vu//VI"
+#: Bump when the event layout changes: every cached event and feed is then rebuilt once.
+LAYOUT_VERSION = "1"
+DONE = (Status.DONE_ON_TIME, Status.DONE_LATE)
+
+
+class CalendarPolicy(BaseModel):
+    """The ``calendars:`` section of the policy file (a section owned by this feature)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_hours: int = Field(6, ge=1, le=168, description="REFRESH-INTERVAL / X-PUBLISHED-TTL suggested to subscribers")
+    summary_chars: int = Field(60, ge=20, le=200, description="Task summaries longer than this are cut with '…' in titles")
+    alarms: bool = Field(True, description="Add VALARMs on the reminder ladder's pre-due days")
+
+
+def calendar_policy(extra: dict[str, Any]) -> CalendarPolicy:
+    return CalendarPolicy.model_validate(extra.get("calendars") or {})
+
+
+@dataclass(frozen=True)
+class LeadLine:
+    """One lead instance a co-agency contributes to (co-agency events list them)."""
+
+    instance_id: int
+    agency: str
+    due: date
+    status: Status
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """Everything one event shows. ``agency`` is the feed agency's name in this role."""
+
+    uid: str
+    role: Role
+    agency: str
+    directive: str
+    clause: str
+    summary: str
+    text: str
+    deadline_text: str | None
+    deadline_reading: str
+    due: date
+    status: Status
+    instance_ids: tuple[int, ...]
+    monthly: bool = False
+    original_due: date | None = None
+    report_to: str | None = None
+    report_via: str | None = None
+    lead: str | None = None
+    co_agencies: tuple[str, ...] = ()
+    leads: tuple[LeadLine, ...] = ()
+    deliverable: str | None = None
+    completed_on: date | None = None
+    evidence: str | None = None
+    cancelled_reason: str | None = None
+    due_on_day_off: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status is Status.CANCELLED
+
+
+@dataclass(frozen=True)
+class FeedMeta:
+    key: str
+    name: str
+    description: str
+    refresh: timedelta
+
+
+@dataclass(frozen=True)
+class Revision:
+    sequence: int
+    last_modified: datetime
+    major_hash: str
+    content_hash: str
+
+
+def vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def alarm_days(
+    due: date, *, role: Role, monthly: bool, policy: ReminderPolicy, calendar: WorkCalendar
+) -> list[tuple[int, date]]:
+    """The reminder ladder's pre-due stages as (working days before, send day), earliest first.
+
+    Same rule as the e-mail reminders (DOMAIN.md §5): the nominal day is ``n`` working days
+    before the due date (0 = the due date itself); a nominal day off moves back to the
+    previous working day; two stages on one send day keep the more urgent one.
+    """
+    counts = policy.co_agency_before if role == "co" else (policy.lead_before_monthly if monthly else policy.lead_before)
+    by_day: dict[date, int] = {}
+    for n in sorted(set(counts), reverse=True):
+        nominal = calendar.add_working_days(due, -n) if n else due
+        send = calendar.previous_working_day(nominal)
+        if send not in by_day or n < by_day[send]:
+            by_day[send] = n
+    return sorted(((n, d) for d, n in by_day.items()), key=lambda pair: pair[1])
+
+
+def _send_clock(send_time: str) -> time:
+    hours, minutes = send_time.split(":")
+    return time(int(hours), int(minutes))
+
+
+def trigger_before_start(due: date, send_day: date, send_time: str) -> timedelta:
+    """Relative TRIGGER from the all-day event's start (local midnight) to ``send_day`` at ``send_time``.
+
+    All-day events have no time zone, so the trigger is local to whoever sees it: 07:30 in
+    Asia/Ho_Chi_Minh for the departments these feeds are for.
+    """
+    clock = _send_clock(send_time)
+    return timedelta(days=(send_day - due).days, hours=clock.hour, minutes=clock.minute)
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-—") + "…"
+
+
+def title(item: EventInput, *, summary_chars: int = 60) -> str:
+    """``[Chủ trì] 11677/UBND-HCC 1.k — Kết nối…``; "✓ " in front once done."""
+    head = f"[{ROLE_VI[item.role]}] {item.directive} {item.clause} — {_cut(item.summary, summary_chars)}"
+    if item.role == "co" and item.lead:
+        head += f" (chủ trì: {item.lead})"
+    return ("✓ " if item.done else "") + head
+
+
+def _status_line(item: EventInput) -> str:
+    line = f"Trạng thái: {STATUS_VI[item.status]}"
+    if item.done and item.completed_on:
+        line += f" — hoàn thành ngày {vn(item.completed_on)}"
+        if item.evidence:
+            line += f" ({item.evidence})"
+    if item.cancelled and item.cancelled_reason:
+        line += f" — {item.cancelled_reason}"
+    return line
+
+
+def description(item: EventInput) -> str:
+    """What a department needs without opening dondoc: wording, deadline, whom to report to, how."""
+    lines = [f"Nhiệm vụ ({item.directive}, mục {item.clause}): {item.text.strip()}", ""]
+    phrase = f"“{item.deadline_text}”" if item.deadline_text else "(văn bản không ghi)"
+    lines.append(f"Thời hạn: {phrase} — hạn cuối đúng hạn: {vn(item.due)}. Cách hiểu: {item.deadline_reading}")
+    if item.original_due and item.original_due != item.due:
+        lines.append(f"Đã gia hạn: hạn ban đầu {vn(item.original_due)}, hạn mới {vn(item.due)}.")
+    if item.due_on_day_off:
+        lines.append("Lưu ý: hạn rơi vào ngày nghỉ; hạn vẫn giữ nguyên ngày ghi trong văn bản.")
+    lines.append(f"Cơ quan {'chủ trì' if item.role == 'lead' else 'phối hợp'}: {item.agency}")
+    if item.role == "co" and item.lead:
+        lines.append(f"Cơ quan chủ trì: {item.lead}")
+    if item.report_to:
+        lines.append(f"Báo cáo về: {item.report_to}" + (f" (qua {item.report_via})" if item.report_via else ""))
+    if item.co_agencies:
+        lines.append(f"Cơ quan phối hợp: {', '.join(item.co_agencies)}")
+    if item.deliverable:
+        lines.append(f"Kết quả/sản phẩm: {item.deliverable}")
+    lines.append(_status_line(item))
+    lines.append("")
+    if item.role == "lead":
+        lines.append(
+            f"Báo cáo hoàn thành: mã nhiệm vụ #{item.instance_ids[0]} — "
+            f'dondoc complete {item.instance_ids[0]} --on dd/mm/yyyy --evidence "số, ngày văn bản báo cáo" '
+            "hoặc biểu mẫu “record-completion” (Ghi nhận hoàn thành) trên Prefect."
+        )
+    else:
+        lines.append("Phối hợp: gửi ý kiến, số liệu cho cơ quan chủ trì trước hạn của cơ quan chủ trì.")
+        if item.leads:
+            lines.append(f"Các cơ quan chủ trì ({len(item.leads)}):")
+            lines.extend(f"- {lead.agency}: hạn {vn(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id})" for lead in item.leads)
+    return "\n".join(lines)
+
+
+def hashes(item: EventInput, alarms: Sequence[tuple[int, date]], policy: CalendarPolicy, send_time: str) -> tuple[str, str]:
+    """(major, content): major = what moves SEQUENCE (date, status); content = everything shown."""
+    major = _digest([item.due.isoformat(), str(item.status)])
+    content = _digest([LAYOUT_VERSION, asdict(item), [(n, d.isoformat()) for n, d in alarms], policy.model_dump(), send_time])
+    return major, content
+
+
+def revise(previous: Revision | None, major: str, content: str, now: datetime) -> Revision:
+    """The next revision of an event: SEQUENCE +1 when date or status changed, LAST-MODIFIED on any change."""
+    if previous is None:
+        return Revision(0, now, major, content)
+    if previous.major_hash != major:
+        return Revision(previous.sequence + 1, now, major, content)
+    if previous.content_hash != content:
+        return Revision(previous.sequence, now, major, content)
+    return previous
+
+
+def _alarm(item: EventInput, n: int, send_day: date, send_time: str, summary: str) -> Alarm:
+    alarm = Alarm()  # not Alarm.new: that adds a random UID and the feed must be byte-stable
+    alarm.add("ACTION", "DISPLAY")
+    if n:
+        when = f"Còn {n} ngày làm việc đến hạn {vn(item.due)}"
+    elif send_day == item.due:
+        when = "Hôm nay là hạn cuối"
+    else:
+        when = f"Hạn cuối {vn(item.due)} là ngày nghỉ; hôm nay là ngày làm việc cuối trước hạn"
+    alarm.add("DESCRIPTION", f"{when}: {summary}")
+    alarm.add("TRIGGER", trigger_before_start(item.due, send_day, send_time))
+    return alarm
+
+
+def event(
+    item: EventInput,
+    *,
+    revision: Revision,
+    alarms: Sequence[tuple[int, date]],
+    policy: CalendarPolicy,
+    send_time: str,
+) -> Event:
+    """The VEVENT of one item. DTSTAMP = LAST-MODIFIED = the revision's instant (stable across rebuilds)."""
+    summary = title(item, summary_chars=policy.summary_chars)
+    component = Event.new(
+        uid=item.uid,
+        stamp=revision.last_modified,
+        last_modified=revision.last_modified,
+        sequence=revision.sequence,
+        start=item.due,
+        end=item.due + timedelta(days=1),
+        summary=summary,
+        description=description(item),
+        categories=[item.directive, ROLE_VI[item.role]],
+        status=STATUS.CANCELLED if item.cancelled else STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT,
+    )
+    if policy.alarms and not item.done and not item.cancelled:
+        for n, send_day in alarms:
+            component.add_component(_alarm(item, n, send_day, send_time, summary))
+    return component
+
+
+def serialize(component: Event) -> str:
+    return str(component.to_ical().decode("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _vtimezone() -> str:
+    return str(Timezone.from_tzid(TIMEZONE_NAME).to_ical().decode("utf-8"))
+
+
+def header(meta: FeedMeta, *, last_modified: datetime) -> str:
+    """The VCALENDAR head (everything before the events), with the Asia/Ho_Chi_Minh VTIMEZONE."""
+    cal = Calendar.new(
+        prodid=PRODID,
+        uid=f"feed-{meta.key.replace(':', '-')}@dondoc",
+        name=meta.name,
+        description=meta.description,
+        last_modified=last_modified,
+        calscale="GREGORIAN",
+    )
+    cal.add("METHOD", "PUBLISH")
+    cal.add("X-WR-TIMEZONE", TIMEZONE_NAME)
+    cal.add("REFRESH-INTERVAL", vDuration(meta.refresh), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", vDuration(meta.refresh))
+    cal.add_missing_timezones()  # none needed by all-day events today; keeps any future TZID valid
+    text = str(cal.to_ical().decode("utf-8"))
+    end = "END:VCALENDAR\r\n"
+    assert text.endswith(end)
+    body = text[: -len(end)]
+    if "BEGIN:VTIMEZONE" not in body:  # X-WR-TIMEZONE names it; clients that honour VTIMEZONE get its rules
+        body += _vtimezone()
+    return body
+
+
+def assemble(meta: FeedMeta, events: Iterable[str], *, last_modified: datetime) -> str:
+    """A whole feed from serialised events (the cache keeps events serialised; this only joins text)."""
+    return header(meta, last_modified=last_modified) + "".join(events) + "END:VCALENDAR\r\n"
+
+
+def build_feed(
+    meta: FeedMeta,
+    items: Sequence[EventInput],
+    *,
+    stamp: datetime,
+    policy: CalendarPolicy,
+    reminders: ReminderPolicy,
+    calendar: WorkCalendar,
+    revisions: dict[str, Revision] | None = None,
+) -> str:
+    """A feed built from scratch (tests, one-off files); the store uses the same pieces with its cache."""
+    revisions = revisions or {}
+    parts: list[str] = []
+    for item in items:
+        alarms = alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
+        major, content = hashes(item, alarms, policy, reminders.send_time)
+        revision = revise(revisions.get(item.uid), major, content, stamp)
+        parts.append(serialize(event(item, revision=revision, alarms=alarms, policy=policy, send_time=reminders.send_time)))
+    return assemble(meta, parts, last_modified=stamp)
+
+
+def group_status(statuses: Iterable[Status]) -> Status:
+    """One status for a co-agency event from its leads: cancelled only if all are, done only if all are."""
+    live = [s for s in statuses if s is not Status.CANCELLED]
+    if not live:
+        return Status.CANCELLED
+    if all(s in DONE for s in live):
+        return Status.DONE_LATE if Status.DONE_LATE in live else Status.DONE_ON_TIME
+    for status in (Status.OVERDUE, Status.IN_PROGRESS, Status.NOT_YET_OPEN):
+        if status in live:
+            return status
+    return Status.IN_PROGRESS
+
+
+def feed_description(scope_label: str, *, as_of: date, events: int, undated: int) -> str:
+    """X-WR-CALDESC: what the feed holds and what it leaves out (tasks without a date)."""
+    text = f"Hạn nhiệm vụ của {scope_label} theo dõi bằng dondoc; trạng thái tính đến ngày {vn(as_of)}. {events} sự kiện."
+    if undated:
+        text += (
+            f" {undated} nhiệm vụ thường xuyên hoặc chưa xác định thời hạn không có ngày nên không hiển thị trên lịch"
+            " (xem bằng `dondoc tasks`)."
+        )
+    return text

@@ -1,0 +1,155 @@
+"""``dondoc serve``: the subscribable HTTP feed (FastAPI + uvicorn).
+
+``GET /calendars/<agency>.ics?token=…`` (also ``/calendars/directive/<code>.ics`` and
+``/calendars/province/<code>.ics``). A missing, unknown or revoked token, or a token
+issued for another feed, gets the same 404 as an unknown feed: nothing tells a caller
+which agencies exist. Responses carry an ETag; ``If-None-Match`` gets 304, and clients
+that accept gzip get the feed compressed (a 2,000-event feed shrinks about 15×).
+
+Each request costs one aggregate query (the feed's fingerprint); the feed itself is
+rebuilt only when that changes, and kept in memory already compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request, Response
+
+from dondoc.calendars.store import FeedSpec, Scope, fingerprint, render, token_opens
+from dondoc.clock import today_vn
+from dondoc.db import session_scope
+from dondoc.errors import DondocError
+
+MEDIA_TYPE = "text/calendar; charset=utf-8"
+Token = Annotated[str | None, Query(description="The feed's subscription token")]
+NOT_FOUND = "Không tìm thấy lịch (đường dẫn hoặc mã truy cập không đúng, hoặc đã bị thu hồi).\n"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    fingerprint: str
+    etag: str
+    body: bytes
+    gzipped: bytes
+
+
+class _Feeds:
+    """Per-process cache of encoded feeds, keyed by feed; rebuilt when the fingerprint moves."""
+
+    def __init__(self, as_of: Callable[[], date]) -> None:
+        self.as_of = as_of
+        self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def get(self, spec: FeedSpec, token: str | None) -> _Entry | None:
+        day = self.as_of()
+        with session_scope() as session:
+            if not token_opens(session, spec, token):
+                return None
+            try:
+                fp = fingerprint(session, spec, as_of=day)
+            except DondocError:
+                return None
+            entry = self._entries.get(spec.cache_key)
+            if entry is not None and entry.fingerprint == fp:
+                return entry
+        with self._lock(spec.cache_key):
+            entry = self._entries.get(spec.cache_key)
+            if entry is not None and entry.fingerprint == fp:
+                return entry
+            with session_scope() as session:
+                feed = render(session, spec, as_of=day)
+            body = feed.body.encode("utf-8")
+            entry = _Entry(feed.fingerprint, feed.etag, body, gzip.compress(body, compresslevel=6, mtime=0))
+            self._entries[spec.cache_key] = entry
+            return entry
+
+
+def _matches(if_none_match: str | None, etags: set[str]) -> bool:
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    candidates = {part.strip().removeprefix("W/") for part in if_none_match.split(",")}
+    return bool(candidates & etags)
+
+
+def _accepts_gzip(accept_encoding: str | None) -> bool:
+    for part in (accept_encoding or "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def create_app(*, as_of: Callable[[], date] = today_vn) -> FastAPI:
+    """The app; ``as_of`` is the day statuses are computed for (tests and replays pass a fixed day)."""
+    app = FastAPI(title="dondoc calendars", docs_url=None, redoc_url=None, openapi_url=None)
+    feeds = _Feeds(as_of)
+
+    def not_found() -> Response:
+        return Response(NOT_FOUND, 404, media_type="text/plain; charset=utf-8")
+
+    def respond(request: Request, scope: Scope, key: str, token: str | None) -> Response:
+        if not key.endswith(".ics"):
+            return not_found()
+        entry = feeds.get(FeedSpec(scope, key.removesuffix(".ics")), token)
+        if entry is None:
+            return not_found()
+        zipped = _accepts_gzip(request.headers.get("accept-encoding"))
+        etag = f'"{entry.etag}-gz"' if zipped else f'"{entry.etag}"'
+        headers = {
+            "ETag": etag,
+            "Vary": "Accept-Encoding",
+            "Cache-Control": "private, max-age=900",
+            "Content-Disposition": f'inline; filename="{key.replace("/", "_")}"',
+        }
+        if _matches(request.headers.get("if-none-match"), {f'"{entry.etag}"', f'"{entry.etag}-gz"'}):
+            return Response(status_code=304, headers=headers)
+        if zipped:
+            headers["Content-Encoding"] = "gzip"
+        content = entry.gzipped if zipped else entry.body
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(len(content))
+            return Response(status_code=200, headers=headers, media_type=MEDIA_TYPE)
+        return Response(content, status_code=200, headers=headers, media_type=MEDIA_TYPE)
+
+    @app.api_route("/calendars/directive/{code:path}", methods=["GET", "HEAD"])
+    def directive_feed(request: Request, code: str, token: Token = None) -> Response:
+        return respond(request, "directive", code, token)
+
+    @app.api_route("/calendars/province/{code}", methods=["GET", "HEAD"])
+    def province_feed(request: Request, code: str, token: Token = None) -> Response:
+        return respond(request, "province", code, token)
+
+    @app.api_route("/calendars/{code}", methods=["GET", "HEAD"])
+    def agency_feed(request: Request, code: str, token: Token = None) -> Response:
+        return respond(request, "agency", code, token)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def serve(*, host: str, port: int, as_of: date | None = None) -> None:
+    import uvicorn
+
+    fixed = as_of
+
+    def day() -> date:
+        return fixed if fixed is not None else today_vn()
+
+    uvicorn.run(create_app(as_of=day), host=host, port=port, log_level="info", proxy_headers=True)

@@ -1,0 +1,129 @@
+"""Calendar use cases shared by the CLI and the Prefect flow: write feed files, manage tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token, utc_now
+from dondoc.db import session_scope
+from dondoc.errors import InputError
+from dondoc.services import ensure_schema
+from models import Directive
+from models.calendar import CalendarToken
+
+
+@dataclass(frozen=True)
+class Written:
+    feed: str
+    path: Path
+    events: int
+    rebuilt_events: int
+    from_cache: bool
+    bytes: int
+
+
+def file_name(spec: FeedSpec) -> str:
+    """``agency-dn-so-noi-vu.ics``, ``directive-11677-ubnd-hcc.ics``: ASCII, no slashes."""
+    plain = unicodedata.normalize("NFKD", spec.key.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "feed"
+    return f"{spec.scope}-{slug}.ics"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tuple[str, int]:
+    ensure_schema()
+    with session_scope() as session:
+        feed = render(session, spec, as_of=as_of, now=now)
+    return feed.body, feed.events
+
+
+def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None = None) -> Written:
+    if out.is_dir():
+        raise InputError(f"--out {out}: is a folder; give a file name such as {out / file_name(spec)}")
+    ensure_schema()
+    with session_scope() as session:
+        feed = render(session, spec, as_of=as_of, now=now)
+    _write_atomically(out, feed.body)
+    return Written(feed.spec.cache_key, out, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
+
+
+def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: datetime | None = None) -> list[Written]:
+    """One file per agency and per directive (plus one per province) into ``out_dir``."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
+    ensure_schema()
+    with session_scope() as session:
+        specs = all_specs(session, province=province)
+        provinces = [province] if province else sorted(_provinces(session))
+        specs += [FeedSpec("province", p) for p in provinces]
+        rendered = [render(session, spec, as_of=as_of, now=now) for spec in specs]
+    written: list[Written] = []
+    for feed in rendered:
+        path = out_dir / file_name(feed.spec)
+        _write_atomically(path, feed.body)
+        written.append(Written(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode())))
+    return written
+
+
+def _provinces(session: Session) -> list[str]:
+    return [p for (p,) in session.execute(select(col(Directive.province)).distinct())]
+
+
+def agencies_with_events(*, as_of: date, province: str | None = None) -> list[str]:
+    ensure_schema()
+    with session_scope() as session:
+        specs = [s for s in all_specs(session, province=province) if s.scope == "agency"]
+        return [s.key for s in specs if render(session, s, as_of=as_of).events > 0]
+
+
+@dataclass(frozen=True)
+class Issued:
+    id: int
+    token: str
+    spec: FeedSpec
+
+    def path(self) -> str:
+        if self.spec.scope == "agency":
+            return f"/calendars/{self.spec.key}.ics?token={self.token}"
+        return f"/calendars/{self.spec.scope}/{self.spec.key}.ics?token={self.token}"
+
+
+def issue(spec: FeedSpec, *, label: str | None) -> Issued:
+    ensure_schema()
+    with session_scope() as session:
+        token_id, token = issue_token(session, spec, label=label, now=utc_now())
+        row = session.get(CalendarToken, token_id)
+        assert row is not None
+        return Issued(token_id, token, FeedSpec(spec.scope, row.key))
+
+
+def revoke(token_id: int) -> CalendarToken:
+    ensure_schema()
+    with session_scope() as session:
+        return revoke_token(session, token_id, now=utc_now())
+
+
+def tokens(*, key: str | None = None) -> list[CalendarToken]:
+    ensure_schema()
+    with session_scope() as session:
+        return list_tokens(session, key=key)

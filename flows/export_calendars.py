@@ -1,0 +1,58 @@
+"""export-calendars: refresh the iCal deadline feeds after the morning sweep.
+
+Writes one .ics file per agency, directive and province (the files `dondoc serve` and any web
+server can hand out), and, when a CalDAV server is named, publishes each agency's calendar."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+from pydantic import Field
+
+from dondoc.errors import InputError
+from dondoc.settings import get_settings
+from dondoc.tracking import vn_date
+from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
+from tasks.calendars import publish_caldav, write_calendar_files
+
+OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars")
+CALDAV_URL: Any = Field(default=None, description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)")
+CALDAV_USER: Any = Field(default=None, description="Tài khoản CalDAV")
+CALDAV_PASSWORD_ENV: Any = Field(
+    default=None, description="Tên biến môi trường trên máy worker chứa mật khẩu CalDAV (không nhập mật khẩu ở đây)"
+)
+
+
+def _run_name() -> str:
+    p = flow_run.parameters
+    return f"Lịch hạn · {p.get('province') or 'tất cả các tỉnh'} · {vn_date(as_of_or_today(p.get('as_of')))}"
+
+
+@flow(name="export-calendars", flow_run_name=_run_name, persist_result=False)
+def export_calendars(
+    province: str | None = PROVINCE,
+    as_of: date | None = AS_OF,
+    out_dir: str | None = OUT_DIR,
+    caldav_url: str | None = CALDAV_URL,
+    caldav_user: str | None = CALDAV_USER,
+    caldav_password_env: str | None = CALDAV_PASSWORD_ENV,
+) -> dict[str, Any]:
+    """Xuất lịch hạn nhiệm vụ (.ics) cho từng cơ quan, văn bản, tỉnh; đẩy lên CalDAV nếu có."""
+    day = as_of_or_today(as_of)
+    folder = Path(out_dir) if out_dir else get_settings().data_dir / "calendars"
+    files = write_calendar_files(folder, day, province)
+    logger = get_run_logger()
+    logger.info("%d lịch .ics trong %s (%d sự kiện)", len(files), folder, sum(f["events"] for f in files))
+    published: list[dict[str, Any]] = []
+    if caldav_url:
+        password = os.environ.get(caldav_password_env) if caldav_password_env else None
+        if caldav_password_env and password is None:
+            raise InputError(f"caldav_password_env {caldav_password_env}: not set on this worker")
+        published = publish_caldav(caldav_url, caldav_user, password, day, province)
+        logger.info("CalDAV %s: %d lịch cơ quan", caldav_url, len(published))
+    return {"files": files, "caldav": published}
