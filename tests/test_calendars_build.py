@@ -9,8 +9,8 @@ import recurring_ical_events
 from icalendar import Calendar, vDuration
 
 from dondoc.calendars import build
-from dondoc.calendars.build import CalendarPolicy, EventInput, FeedMeta, LeadLine, Revision
-from dondoc.domain.policy import ReminderPolicy
+from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
+from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
 from dondoc.domain.status import Status
 from dondoc.domain.workdays import WorkCalendar
 

@@ -23,9 +23,8 @@ from typing import Any, Literal
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from icalendar.enums import STATUS, TRANSP
-from pydantic import BaseModel, ConfigDict, Field
 
-from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.domain.workdays import WorkCalendar
 
@@ -36,20 +35,6 @@ PRODID = "-//dondoc//Lich han nhiem vu//VI"
 #: Bump when the event layout changes: every cached event and feed is then rebuilt once.
 LAYOUT_VERSION = "1"
 DONE = (Status.DONE_ON_TIME, Status.DONE_LATE)
-
-
-class CalendarPolicy(BaseModel):
-    """The ``calendars:`` section of the policy file (a section owned by this feature)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    refresh_hours: int = Field(6, ge=1, le=168, description="REFRESH-INTERVAL / X-PUBLISHED-TTL suggested to subscribers")
-    summary_chars: int = Field(60, ge=20, le=200, description="Task summaries longer than this are cut with '…' in titles")
-    alarms: bool = Field(True, description="Add VALARMs on the reminder ladder's pre-due days")
-
-
-def calendar_policy(extra: dict[str, Any]) -> CalendarPolicy:
-    return CalendarPolicy.model_validate(extra.get("calendars") or {})
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def _policy_fingerprint(province: str) -> str:
             [
                 build.LAYOUT_VERSION,
                 policy.reminders.model_dump(mode="json"),
-                build.calendar_policy(policy.extra).model_dump(),
+                policy.calendars.model_dump(),
                 sorted((d.isoformat(), n) for d, n in calendar.extra_holidays.items()),
                 sorted(d.isoformat() for d in calendar.extra_workdays),
                 sorted(d.isoformat() for d in calendar.removed_holidays),
@@ -338,7 +338,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     now = _as_utc(now or utc_now())
     scope, items, undated = load_items(session, spec, as_of=as_of)
     policy = load_policy(scope.province)
-    cal_policy = build.calendar_policy(policy.extra)
+    cal_policy = policy.calendars
     reminders = policy.reminders
     calendar = load_calendar()
     previous = _states(session, [i.uid for i in items])

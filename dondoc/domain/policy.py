@@ -94,6 +94,14 @@ class ReportPolicy(_Section):
     )
 
 
+class CalendarPolicy(_Section):
+    """iCal feeds (issue 6)."""
+
+    refresh_hours: int = Field(6, ge=1, le=168, description="REFRESH-INTERVAL / X-PUBLISHED-TTL suggested to subscribers")
+    summary_chars: int = Field(60, ge=20, le=200, description="Task summaries longer than this are cut with '…' in titles")
+    alarms: bool = Field(True, description="Add VALARMs on the reminder ladder's pre-due days")
+
+
 class Policy(_Section):
     reports: ReportPolicy = ReportPolicy()
     deadline: DeadlinePolicy = DeadlinePolicy()
@@ -102,6 +110,7 @@ class Policy(_Section):
     status: StatusPolicy = StatusPolicy()
     rating: RatingPolicy = RatingPolicy()
     reminders: ReminderPolicy = ReminderPolicy()
+    calendars: CalendarPolicy = CalendarPolicy()
     extra: dict[str, Any] = Field(default_factory=dict, description="Sections owned by other features")
 
 
