@@ -1,0 +1,59 @@
+"""The report use cases shared by the CLI and the flow: build (and freeze) a report, write its files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from dondoc.config_files import load_policy
+from dondoc.db import session_scope
+from dondoc.domain.periods import PeriodKind, last_closed
+from dondoc.reports.build import report_for
+from dondoc.reports.files import render_files, write_files
+from dondoc.reports.model import ReportData
+
+
+def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False) -> str:
+    """The latest period of ``kind`` closed by ``as_of`` (what a scheduled run reports on)."""
+    policy = load_policy(province)
+    mode = "calendar" if calendar_periods else policy.reports.cutoff
+    return last_closed(as_of, kind, mode, policy.reports.cutoff_day).key
+
+
+def province_codes() -> list[str]:
+    """Provinces that have at least one directive: what a scheduled run for "all provinces" reports on."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from dondoc.services import ensure_schema
+    from models import Directive
+
+    ensure_schema()
+    with session_scope() as session:
+        return list(session.scalars(select(col(Directive.province)).distinct().order_by(col(Directive.province))))
+
+
+def build_report(
+    province: str, period: str, *, as_of: date, actor: str, calendar_periods: bool = False, recompute: bool = False
+) -> ReportData:
+    from dondoc.services import ensure_schema
+
+    ensure_schema()
+    policy = load_policy(province)
+    with session_scope() as session:
+        return report_for(
+            session,
+            province=province,
+            period_key=period,
+            as_of=as_of,
+            policy=policy,
+            calendar_periods=calendar_periods,
+            actor=actor,
+            recompute=recompute,
+        )
+
+
+def write_report(report: ReportData, out_dir: Path, *, issued_on: date, formats: Iterable[str] = ("all",)) -> list[Path]:
+    files = render_files(report, load_policy(report.province).reports, issued_on=issued_on, formats=formats)
+    return write_files(files, out_dir)

@@ -1,0 +1,428 @@
+"""Reform reports from a replayed seed timeline: numbers, freezing, KPIs, and every form (DOCX, XLSX, CSV, PNG, MD).
+
+The timeline replays 11677/UBND-HCC in Đồng Nai during Q4/2023 (data window 15/09–14/12/2023):
+some tasks completed on time, some late, some never, one extended, KPI actuals reported; then,
+after the quarter is frozen, a late completion, a back-dated completion and an extension.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from dondoc import services
+from dondoc.cli import app
+from dondoc.config_files import load_policy
+from dondoc.db import get_engine, session_scope
+from dondoc.domain.periods import parse_period, window
+from dondoc.domain.report_math import Counts
+from dondoc.domain.status import Status
+from dondoc.queries import task_rows
+from dondoc.reports import aggregate
+from dondoc.reports.build import compute, province_row
+from dondoc.reports.chart import FONT
+from dondoc.reports.docx_render import MOTTO, NATION
+from dondoc.reports.model import ReportData
+from dondoc.reports.service import build_report, write_report
+
+PROJECT = Path(__file__).resolve().parent.parent
+D = "11677/UBND-HCC"
+FROZEN_ON = date(2023, 12, 16)  # two days after the Q4 cut-off
+Q4 = window(parse_period("2023-Q4"))
+
+
+def _complete(clause: str, agency: str, on: date, *, today: date | None = None, period: str | None = None,
+              kpis: dict[str, float] | None = None, directive: str = D) -> int:
+    iid = services.find_instance_id(directive, clause, agency, period)
+    services.record_completion(iid, on=on, evidence=f"Báo cáo ngày {on:%d/%m/%Y}", actor="test", today=today or on, kpis=kpis)
+    return iid
+
+
+def replay_q4() -> None:
+    """Q4/2023 as it happened up to the cut-off."""
+    _complete("1.k", "dn-so-noi-vu", date(2023, 12, 1))  # due 04/12: on time
+    _complete("1.k", "dn-so-tu-phap", date(2023, 12, 4))  # on the last day: on time
+    _complete("1.k", "dn-ubnd-tp-bien-hoa", date(2023, 12, 10))  # late, inside the window
+    _complete("2.a", "dn-so-noi-vu", date(2023, 12, 8))  # due 09/12: on time
+    _complete("2.a", "dn-ubnd-h-xuan-loc", date(2023, 12, 9))
+    _complete("1.e (hàng tháng)", "dn-so-noi-vu", date(2023, 11, 14), period="2023-11")  # due 15/11
+    _complete("1.e (hàng tháng)", "dn-so-tu-phap", date(2023, 11, 22), period="2023-11")  # late
+    _complete("1.b", "dn-so-noi-vu", date(2023, 12, 10), kpis={"processed_on_system_rate": 96.5})  # target 100 (any level)
+    _complete("1.c", "dn-ubnd-tp-bien-hoa", date(2023, 12, 11), kpis={"e_certification_coverage_rate": 100})  # district target
+    _complete("1.c", "dn-so-tu-phap", date(2023, 12, 11), kpis={"e_certification_coverage_rate": 80})  # no target for a department
+    services.record_extension(
+        services.find_instance_id(D, "2.a", "dn-so-tai-chinh"), to=date(2023, 12, 20), reason="Công văn số 1/UBND-HCC cho phép", actor="test"
+    )
+
+
+def replay_after_freeze() -> None:
+    _complete("1.k", "dn-so-y-te", date(2023, 12, 20))  # late, after the cut-off: Q1/2024 "hoàn thành quá hạn"
+    _complete("1.k", "dn-ubnd-h-xuan-loc", date(2023, 12, 12), today=date(2023, 12, 21))  # back-dated into Q4
+    services.record_extension(services.find_instance_id(D, "1.k", "dn-so-tai-chinh"), to=date(2023, 12, 30), reason="Gia hạn", actor="test")
+
+
+@dataclass(frozen=True)
+class Expected:
+    by_agency: dict[str, Counts]
+    totals: Counts
+    overdue: int
+
+
+def expected_from_task_rows(as_of: date, start: date) -> Expected:
+    """An independent computation: each instance's status from the domain (status_of), then the window rules."""
+    with session_scope() as session:
+        rows = task_rows(session, as_of=as_of, province="dong-nai")
+    counters: dict[str, Counter[str]] = {}
+    for r in rows:
+        if r.due is None:
+            continue
+        status = Status(r.status)
+        if status in (Status.DONE_ON_TIME, Status.DONE_LATE) and r.completed_on and r.completed_on < start:
+            continue
+        name = {Status.DONE_ON_TIME: "on_time", Status.DONE_LATE: "late", Status.IN_PROGRESS: "in_progress", Status.OVERDUE: "overdue"}.get(status)
+        if name:
+            counters.setdefault(r.agency_name, Counter())[name] += 1
+    by_agency = {a: Counts(c["on_time"], c["late"], c["in_progress"], c["overdue"]) for a, c in counters.items()}
+    totals = Counts()
+    for c in by_agency.values():
+        totals = totals + c
+    return Expected(by_agency, totals, totals.overdue)
+
+
+def _four(c: Counts) -> tuple[int, int, int, int]:
+    return (c.on_time, c.late, c.in_progress, c.overdue)
+
+
+def _docx_table(doc: object, first_header: str) -> list[list[str]]:
+    for table in doc.tables:  # type: ignore[attr-defined]
+        cells = [[c.text for c in row.cells] for row in table.rows]
+        if len(cells[0]) > 1 and cells[0][1] == first_header:
+            return cells
+    raise AssertionError(f"no table headed {first_header!r}")
+
+
+def test_q4_report_numbers_equal_the_database_in_every_form(seeded_db: str, tmp_path: Path) -> None:
+    replay_q4()
+    expected = expected_from_task_rows(Q4.end, Q4.start)
+    report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    assert report.frozen
+    assert report.as_of == Q4.end
+    assert (report.window_start, report.window_end) == (date(2023, 9, 15), date(2023, 12, 14))
+    # The replay: 5 on time, 2 late (1.k Biên Hòa, 1.e Tư pháp); one extension still in time.
+    assert (report.totals.on_time, report.totals.late) == (5, 2)
+    assert report.totals.extended == 1
+    assert _four(report.totals) == _four(expected.totals)
+    assert {g.name: _four(g.counts) for g in report.agencies} == {k: _four(v) for k, v in expected.by_agency.items()}
+    assert len(report.overdue) == expected.overdue
+    assert report.totals.ongoing > 0
+    assert report.previous is not None
+    assert report.previous.period_key == "2023-Q3"
+
+    paths = write_report(report, tmp_path, issued_on=FROZEN_ON)
+    names = {p.name for p in paths}
+    base = "bao-cao-cchc_dong-nai_2023-Q4"
+    assert {f"{base}.md", f"{base}.docx", f"{base}.xlsx", f"{base}.png", f"{base}_theo-co-quan.csv"} <= names
+
+    # DOCX: the agency table's numbers are the database's.
+    doc = Document(str(tmp_path / f"{base}.docx"))
+    table = _docx_table(doc, "Cơ quan, đơn vị")
+    docx_counts = {row[1]: tuple(int(v) for v in row[2:6]) for row in table[1:] if row[1] != "Tổng cộng"}
+    assert docx_counts == {k: _four(v) for k, v in expected.by_agency.items()}
+    total_row = next(row for row in table if row[1] == "Tổng cộng")
+    assert tuple(int(v) for v in total_row[2:7]) == (*_four(expected.totals), expected.totals.total)
+    overdue_table = _docx_table(doc, "Nhiệm vụ")
+    assert len(overdue_table) - 1 == expected.overdue
+    assert all(int(row[6]) >= 1 for row in overdue_table[1:])
+    delay_rows = next([[c.text for c in r.cells] for r in t.rows] for t in doc.tables if t.rows[0].cells[-1].text == "Quá hạn lâu nhất (ngày)")
+    assert delay_rows[1][1]
+    assert int(delay_rows[1][2]) >= 1
+
+    # XLSX: one sheet per table, the same numbers; rates are real percentages.
+    book = load_workbook(tmp_path / f"{base}.xlsx")
+    assert book.sheetnames == ["Tổng hợp", "Theo văn bản", "Theo cơ quan", "Quá hạn", "Chậm trễ", "Chỉ tiêu", "Gia hạn", "Thường xuyên"]
+    sheet = book["Theo cơ quan"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    xlsx_counts = {r[1]: tuple(r[2:6]) for r in rows if r[1] and r[1] != "Tổng cộng"}
+    assert xlsx_counts == docx_counts
+    assert sheet.cell(row=3, column=8).number_format == "0.0%"
+
+    # CSV (UTF-8 with BOM for Excel): the same again.
+    text = (tmp_path / f"{base}_theo-co-quan.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    reader = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert reader[0][1] == "Cơ quan, đơn vị"
+    assert {r[1]: tuple(int(v) for v in r[2:6]) for r in reader[1:] if r[1] != "Tổng cộng"} == docx_counts
+
+    # Markdown: the totals, and the chart next to it.
+    md = (tmp_path / f"{base}.md").read_text()
+    assert "| Hoàn thành đúng hạn | 5 |" in md
+    assert f"![Tình trạng thực hiện theo cơ quan, đơn vị]({base}.png)" in md
+    assert (tmp_path / f"{base}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_delay_list_and_kpis(seeded_db: str) -> None:
+    replay_q4()
+    report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    from dondoc.reports.tables import delay_table, kpi_table
+
+    delays = {row[1]: row[2:] for row in delay_table(report).rows}
+    assert delays["UBND TP Biên Hòa"][1] == 1  # 1.k done late inside the window
+    assert delays["Sở Tư pháp"][1] == 1  # 1.e (hàng tháng) done late
+    assert delays["Sở Y tế"][0] >= 1  # 1.k never done by the cut-off
+    assert "Sở Nội vụ" not in delays  # everything on time
+    # KPI actuals against the target for the agency's level.
+    kpis = {(k.agency, k.key): k for k in report.kpis}
+    assert set(kpis) == {("dn-so-noi-vu", "processed_on_system_rate"), ("dn-ubnd-tp-bien-hoa", "e_certification_coverage_rate")}
+    system = kpis["dn-so-noi-vu", "processed_on_system_rate"]
+    assert (system.target, system.actual, system.comparator) == (100.0, 96.5, ">=")
+    verdicts = {(row[4], row[5], row[9], row[10]) for row in kpi_table(report).rows}
+    assert verdicts == {("Sở Nội vụ", "≥ 100%", "Chưa đạt", "vàng"), ("UBND TP Biên Hòa", "≥ 100%", "Đạt", "xanh")}
+
+
+def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_period(seeded_db: str) -> None:
+    replay_q4()
+    first = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    replay_after_freeze()
+    again = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 5), actor="test")
+    assert again.to_json() == first.to_json()
+    # Freezing matters: computed afresh, the back-dated completion and the extension change Q4.
+    with session_scope() as session:
+        live = compute(session, province_row(session, "dong-nai"), parse_period("2023-Q4"), "nd09", Q4.end, load_policy("dong-nai"))
+    assert _four(live.totals) != _four(first.totals)
+    # Q1/2024: Y tế's 1.k (due 04/12, done 20/12) is "hoàn thành quá hạn"; the previous period is the frozen Q4.
+    q1 = build_report("dong-nai", "2024-Q1", as_of=date(2024, 3, 20), actor="test")
+    assert q1.previous is not None
+    assert q1.previous.counts == first.totals
+    by_name = {g.code: g.counts for g in q1.agencies}
+    assert by_name["dn-so-y-te"].late >= 1
+    # --recompute replaces the snapshot with today's view of the data.
+    redone = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 5), actor="test", recompute=True)
+    assert _four(redone.totals) == _four(live.totals)
+
+
+def test_open_period_is_provisional_and_not_stored(seeded_db: str) -> None:
+    replay_q4()
+    report = build_report("dong-nai", "2023-Q4", as_of=date(2023, 12, 10), actor="test")
+    assert not report.frozen
+    assert report.as_of == date(2023, 12, 10)
+    assert report.totals.late == 2  # 1.e (Tư pháp, 22/11) and 1.k (Biên Hòa, 10/12: on the as-of day, counted)
+    with session_scope() as session:
+        from sqlmodel import select
+
+        from models import ReportSnapshot
+
+        stored = {s.period_key for s in session.exec(select(ReportSnapshot))}
+    assert "2023-Q4" not in stored
+    assert "2023-Q3" in stored
+
+
+def test_kpi_by_level_in_170_kh_vp(seeded_db: str) -> None:
+    _complete("PL 4.1", "dn-vp-ttpvhcc", date(2024, 2, 1), kpis={"digitized_rate": 72.5}, directive="170/KH-VP", today=date(2024, 2, 1))
+    report = build_report("dong-nai", "2024-Q1", as_of=date(2024, 3, 20), actor="test")
+    rows = [k for k in report.kpis if k.key == "digitized_rate"]
+    assert [(r.agency, r.target, r.actual, r.comparator) for r in rows] == [("dn-vp-ttpvhcc", 70.0, 72.5, ">=")]
+
+
+def test_counts_query_uses_the_report_index(seeded_sqlite: str) -> None:
+    stmt = aggregate.counts_statement("dong-nai", Q4, Q4.end)
+    engine = get_engine()
+    sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    assert any("USING INDEX ix_instance_report (agency_id=?)" in step for step in plan), plan
+    assert not any(step.startswith("SCAN task_instance") for step in plan), plan
+
+
+def test_docx_follows_nd30(seeded_sqlite: str, tmp_path: Path) -> None:
+    replay_q4()
+    report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    write_report(report, tmp_path, issued_on=date(2024, 1, 5), formats=["docx"])
+    doc = Document(str(tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.docx"))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert 20 <= round(section.top_margin.mm) <= 25
+    assert 20 <= round(section.bottom_margin.mm) <= 25
+    assert 30 <= round(section.left_margin.mm) <= 35
+    assert 15 <= round(section.right_margin.mm) <= 20
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert 13 <= normal.font.size.pt <= 14
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text] + [
+        r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.text
+    ]
+    assert runs
+    assert {r.font.name for r in runs} == {"Times New Roman"}
+    header = doc.tables[0]
+    left, right = header.cell(0, 0).text, header.cell(0, 1).text
+    assert left.splitlines() == ["UBND TỈNH ĐỒNG NAI", "VĂN PHÒNG"]
+    assert right.splitlines() == [NATION, MOTTO]
+    motto = next(r for p in header.cell(0, 1).paragraphs for r in p.runs if r.text == MOTTO)
+    assert motto.font.underline
+    assert motto.font.bold
+    assert header.cell(1, 0).text.startswith("Số:")
+    assert header.cell(1, 0).text.endswith("/BC-VPUBND")
+    assert header.cell(1, 1).text == "Đồng Nai, ngày 05 tháng 01 năm 2024"  # NĐ 30: leading zeros for day < 10, month < 3
+    body = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in body
+    assert "Kết quả thực hiện nhiệm vụ cải cách hành chính quý IV năm 2023" in body
+    assert any(t.startswith("I. TÌNH HÌNH CHUNG") for t in body)
+    assert any(t.startswith("V. CƠ QUAN, ĐƠN VỊ ĐỂ XẢY RA CHẬM TRỄ") for t in body)
+    signature = doc.tables[-1]
+    assert signature.cell(0, 0).text.startswith("Nơi nhận:")
+    assert "Sở Nội vụ;" in signature.cell(0, 0).text
+    assert "CHÁNH VĂN PHÒNG" in signature.cell(0, 1).text
+    assert "……" in signature.cell(0, 1).text
+    assert len(doc.inline_shapes) == 1  # the chart
+    assert Mm(100) < doc.inline_shapes[0].width <= section.page_width - section.left_margin - section.right_margin
+
+
+def test_chart_font_has_vietnamese_glyphs() -> None:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(font_manager.findfont(FONT, fallback_to_default=False))
+    charmap = font.get_charmap()
+    assert all(ord(ch) in charmap for ch in "Hoàn thành đúng hạn Quá hạn chưa hoàn thành Đang thực hiện trong hạn Sở Tư pháp Biên Hòa ỹ ự ằ")
+
+
+def test_cli_writes_files_and_rejects_bad_input(seeded_sqlite: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    ok = runner.invoke(app, ["report", "--province", "dong-nai", "--period", "2023-Q4", "--as-of", "16/12/2023", "--out", str(out), "-f", "md,csv"])
+    assert ok.exit_code == 0, ok.output
+    assert "Quý IV/2023" in ok.output
+    assert "đã chốt" in ok.output
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv"] * 8 + [".md"]
+    for args, message in [
+        (["--period", "2023-Q5"], "quarters Q1-Q4"),
+        (["--period", "2023-Q4", "--province", "dong-na"], "province 'dong-na': not imported"),
+        (["--period", "2023-Q4", "-f", "pdf"], "--format pdf: unknown"),
+        (["--period", "2024-Q2"], "after --as-of 16/12/2023"),
+        (["--period", "2023-Q4", "--as-of", "31/02/2023"], "not a real date"),
+    ]:
+        bad_out = tmp_path / "bad"
+        argv = ["report", "--province", "dong-nai", "--as-of", "16/12/2023", "--out", str(bad_out), *args]
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output.replace("\n", " "), result.output
+        assert not bad_out.exists() or not any(bad_out.iterdir())
+
+
+def test_period_defaults_to_the_last_closed_quarter(seeded_sqlite: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "--province", "dong-nai", "--as-of", "15/12/2023", "--out", str(tmp_path), "-f", "md"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.md").exists()
+
+
+def test_report_data_round_trips_through_json(seeded_sqlite: str) -> None:
+    replay_q4()
+    report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    assert ReportData.from_json(report.to_json()) == report
+
+
+def _libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None:
+    """Checked as a person would: LibreOffice makes a PDF; the first page renders and carries the header."""
+    office = _libreoffice()
+    if office is None or shutil.which("pdftoppm") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("libreoffice and poppler-utils are required in CI (apt-get install libreoffice-writer-nogui poppler-utils)")
+        pytest.skip("libreoffice/pdftoppm not installed")
+    replay_q4()
+    report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    write_report(report, tmp_path, issued_on=FROZEN_ON, formats=["docx"])
+    docx = tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.docx"
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = docx.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert NATION in text
+    assert MOTTO in text
+    assert "BÁO CÁO" in text
+    assert "Đồng Nai, ngày 16 tháng 12 năm 2023" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    page = next(tmp_path.glob("page*.png"))
+    assert page.stat().st_size > 20_000
+    if os.environ.get("DONDOC_WRITE_DOC_IMAGES") == "1":
+        target = PROJECT / "docs" / "img" / "report-page1.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, target)
+
+
+def test_report_deployments_are_valid() -> None:
+    """Both report deployments exist in prefect.yaml, load, accept their parameters, and schedule in Viet Nam time."""
+    import yaml
+    from prefect.flows import load_flow_from_entrypoint
+
+    deployments = {d["name"]: d for d in yaml.safe_load((PROJECT / "prefect.yaml").read_text())["deployments"]}
+    quarterly, monthly = deployments["quarterly-report"], deployments["monthly-report"]
+    for deployment in (quarterly, monthly):
+        flow = load_flow_from_entrypoint(str(PROJECT / deployment["entrypoint"]))
+        flow.validate_parameters(deployment.get("parameters") or {})
+    (schedule,) = quarterly["schedules"]
+    assert schedule["timezone"] == "Asia/Ho_Chi_Minh"
+    # The day after the NĐ 09/2019 cut-off (the 14th) of each quarter's last month.
+    assert schedule["cron"].split()[2:4] == ["15", "3,6,9,12"]
+    assert "schedules" not in monthly
+    assert monthly["parameters"]["kind"] == "month"
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_flow_writes_files_and_publishes_the_artifact(seeded_sqlite: str, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.reform_report import reform_report
+
+    replay_q4()
+    with prefect_test_harness(server_startup_timeout=60):
+        files = reform_report(province="dong-nai", period="2023-Q4", as_of=FROZEN_ON, out_dir=str(tmp_path), formats=["md", "docx"])
+        with get_client(sync_client=True) as client:
+            artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"])))
+    assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
+    assert artifacts
+    assert artifacts[0].type == "markdown"
+    markdown = str(artifacts[0].data)
+    assert "| Hoàn thành đúng hạn | 5 |" in markdown
+    assert "](data:image/png;base64," in markdown
+    assert "bao-cao-cchc_dong-nai_2023-Q4.docx" in markdown
+
+
+def test_calendar_periods_are_an_option_stored_apart(seeded_sqlite: str) -> None:
+    replay_q4()
+    nd09 = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    replay_after_freeze()
+    calendar = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 2), actor="test", calendar_periods=True)
+    assert (calendar.cutoff_mode, calendar.window_start, calendar.window_end) == ("calendar", date(2023, 10, 1), date(2023, 12, 31))
+    assert calendar.frozen
+    # Y tế's 1.k, done 20/12, falls inside the calendar quarter: late there, overdue in the NĐ 09 quarter.
+    y_te = {g.code: g.counts for g in calendar.agencies}["dn-so-y-te"]
+    assert y_te.late == 1
+    assert {g.code: g.counts for g in nd09.agencies}["dn-so-y-te"].late == 0
+    assert build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 2), actor="test").to_json() == nd09.to_json()
