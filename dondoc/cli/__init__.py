@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dondoc.cli import core, demo
+from dondoc.cli import calendars, core, demo
 
 app = typer.Typer(
     name="dondoc",
@@ -15,3 +15,7 @@ app = typer.Typer(
 )
 core.register(app)
 demo.register(app)
+calendars.register(app)
+__import__("dondoc.cli.report", fromlist=["register"]).register(app)
+__import__("dondoc.cli.remind", fromlist=["register"]).register(app)
+__import__("dondoc.cli.stack", fromlist=["register"]).register(app)

@@ -1,0 +1,55 @@
+"""``dondoc stack up|down``: the coordinator's Prefect stack on this machine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dondoc.cli.common import console, handles_errors
+
+stack_app = typer.Typer(help="The coordinator's stack: local Prefect server + UI, deployments, worker.", no_args_is_help=True)
+
+
+def print_stack_urls(url: str) -> None:
+    console.print(f"Giao diện Prefect (UI): [bold]{url}[/]", highlight=False)
+    console.print(f"  Theo dõi văn bản:    {url}/runs?tags=tracking", highlight=False)
+    console.print(f"  Ghi nhận hoàn thành: {url}/deployments  → record-completion → Run → Custom run", highlight=False)
+    console.print("Dừng: dondoc stack down", highlight=False)
+
+
+@stack_app.command("up")
+@handles_errors
+def up(
+    port: Annotated[int | None, typer.Option(help="Port of the Prefect server (default 4200, or a free one)")] = None,
+    seeds: Annotated[bool, typer.Option(help="Import the seed directives first")] = True,
+) -> None:
+    """Start (or reuse) a local Prefect server on SQLite, apply prefect.yaml, start a worker, import the seeds."""
+    from dondoc import prefect_stack, services
+    from dondoc.clock import today_vn
+    from dondoc.settings import get_settings
+
+    if seeds:
+        summary = services.import_paths([get_settings().seed_dir], as_of=today_vn(), actor="stack")
+        console.print(f"Đã nạp {len(summary.directives)} văn bản mẫu.", highlight=False)
+    stack, reused = prefect_stack.up(port=port)
+    console.print(
+        ("Dùng lại" if reused else "Đã khởi động")
+        + f" Prefect server (PREFECT_HOME={stack.home}), work pool «{prefect_stack.WORK_POOL}», worker pid {stack.worker_pid}.",
+        highlight=False,
+    )
+    print_stack_urls(stack.url)
+
+
+@stack_app.command("down")
+@handles_errors
+def down() -> None:
+    """Stop the worker and the Prefect server started by `dondoc stack up` or `dondoc demo`."""
+    from dondoc import prefect_stack
+
+    stopped = prefect_stack.down()
+    console.print("Đã dừng: " + ", ".join(stopped) if stopped else "Không có gì đang chạy.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(stack_app, name="stack")

@@ -1,0 +1,47 @@
+"""daily-sweep: every working morning, for a province (or all): replan the rolling horizon of each
+directive in force, track each one, then run the reminder step."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+from pydantic import Field
+
+from dondoc.config_files import load_calendar
+from dondoc.tracking import day_off_reason, vn_date
+from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
+from flows.track_directive import track_directive
+from tasks.directives import active_directives, replan_directives
+from tasks.reminders import reminder_step
+
+TRACK: Any = Field(default=True, description="Chạy theo dõi từng văn bản (tắt khi chạy lại nhiều ngày liên tiếp để giảm số lượt chạy)")
+DRY_RUN: Any = Field(default=False, description="Nhắc việc thử: tính ai cần nhắc nhưng không gửi")
+
+
+def _run_name() -> str:
+    parameters = flow_run.parameters
+    where = parameters.get("province") or "tất cả các tỉnh"
+    return f"Quét hằng ngày · {where} · {vn_date(as_of_or_today(parameters.get('as_of')))}"
+
+
+@flow(name="daily-sweep", flow_run_name=_run_name, persist_result=False)
+def daily_sweep(
+    province: str | None = PROVINCE,
+    as_of: date | None = AS_OF,
+    track: bool = TRACK,
+    dry_run: bool = DRY_RUN,
+) -> dict[str, Any]:
+    """Quét hằng ngày lúc 07:30 ngày làm việc: lập kế hoạch, theo dõi từng văn bản, nhắc việc."""
+    day = as_of_or_today(as_of)
+    reason = day_off_reason(day, load_calendar())
+    if reason:
+        get_run_logger().info(reason)
+        return {"as_of": day.isoformat(), "skipped": reason}
+    codes = active_directives(province, day)
+    plans = replan_directives(codes, day)
+    tracked = [track_directive(code, day) for code in codes] if track else []
+    reminders = reminder_step(as_of=day, province=province, dry_run=dry_run)
+    return {"as_of": day.isoformat(), "directives": codes, "plans": plans, "tracked": tracked, "reminders": reminders}

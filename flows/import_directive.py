@@ -1,0 +1,31 @@
+"""import-directive: a directive YAML (a path on the server, or its content pasted in the form),
+validated and written by the same code as `dondoc import`, with the same errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow
+from pydantic import Field
+
+from dondoc.errors import InputError
+from flows.form_fields import AS_OF, as_of_or_today
+from tasks.directives import import_directive_task
+
+PATH: Any = Field(default=None, description="Đường dẫn tệp YAML (hoặc thư mục) trên máy chạy dondoc, ví dụ directives_seed/000_dong-nai_11677-UBND-HCC.yaml")
+CONTENT: Any = Field(default=None, description="Hoặc dán nội dung tệp YAML vào đây")
+FILE_NAME: Any = Field(default="van-ban.yaml", description="Tên tệp dùng trong thông báo lỗi khi dán nội dung")
+
+
+@flow(name="import-directive", flow_run_name="Nhập văn bản · {file_name}", persist_result=False)
+def import_directive(
+    path: str | None = PATH,
+    content: str | None = CONTENT,
+    file_name: str = FILE_NAME,
+    as_of: date | None = AS_OF,
+) -> dict[str, Any]:
+    """Nhập một văn bản chỉ đạo (kiểm tra toàn bộ trước, ghi tất cả hoặc không ghi gì)."""
+    if bool(path) == bool(content):
+        raise InputError("import-directive: give either path or content (exactly one)")
+    return import_directive_task(path or None, content or None, file_name, as_of_or_today(as_of))

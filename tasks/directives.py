@@ -1,0 +1,139 @@
+"""Tasks that change dondoc's database (replan, record a completion, import) or announce a change
+(the completion event). Each calls the same use case as the CLI (:mod:`dondoc.services`)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+
+from dondoc.errors import DondocError, InputError
+from dondoc.tracking import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
+
+ACTOR = "prefect"
+T = TypeVar("T")
+
+
+def _logged(call: Callable[[], T], rename: tuple[str, str] | None = None) -> T:
+    """Run a use case; a user error is logged one problem per line (the UI shows them), then re-raised."""
+    try:
+        return call()
+    except DondocError as exc:
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        if rename:
+            problems = [p.replace(*rename) for p in problems]
+        for problem in problems:
+            get_run_logger().error(problem)
+        if rename:
+            raise InputError("; ".join(problems), problems=problems) from exc
+        raise
+
+
+@task(name="active-directives", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+def active_directives(province: str | None, as_of: date) -> list[str]:
+    """Codes of the directives in force on ``as_of`` (started, not ended), optionally one province's."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from dondoc.db import session_scope
+    from dondoc.services import ensure_schema
+    from models import Directive
+
+    ensure_schema()
+    with session_scope() as session:
+        stmt = select(col(Directive.code), col(Directive.start_date), col(Directive.end_date)).order_by(
+            col(Directive.province), col(Directive.code)
+        )
+        if province:
+            stmt = stmt.where(col(Directive.province) == province)
+        return [code for code, start, end in session.execute(stmt).all() if is_active(start, end, as_of)]
+
+
+@task(name="replan", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]]:
+    """Extend each directive's rolling horizon (idempotent: re-running changes nothing)."""
+    from dondoc import services
+
+    results = {code: asdict(services.replan(code, as_of=as_of, actor=ACTOR)) for code in codes}
+    new = sum(r["inserted"] for r in results.values())
+    get_run_logger().info("Lập lại kế hoạch %d văn bản: %d nhiệm vụ mới", len(codes), new)
+    return results
+
+
+@task(name="find-instance", cache_policy=NO_CACHE, persist_result=False)
+def find_instance(directive: str, clause: str, agency: str, period: str | None) -> int:
+    from dondoc import services
+
+    return _logged(lambda: services.find_instance_id(directive, clause, agency, period))
+
+
+@task(name="record-completion", cache_policy=NO_CACHE, persist_result=False)
+def record_completion_task(
+    instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str
+) -> dict[str, Any]:
+    """Not retried: a user error (bad date, unknown KPI) must fail once, with its message."""
+    from dondoc import services
+
+    done = _logged(
+        lambda: services.record_completion(instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis)
+    )
+    get_run_logger().info(
+        "Đã ghi nhận hoàn thành #%d (%s %s, %s) ngày %s; hạn %s",
+        done.instance_id,
+        done.directive,
+        done.clause,
+        done.agency,
+        done.completed_on.strftime("%d/%m/%Y") if done.completed_on else "—",
+        done.due.strftime("%d/%m/%Y") if done.due else "—",
+    )
+    return asdict(done)
+
+
+@task(name="announce-completion", cache_policy=NO_CACHE, persist_result=False)
+def announce_completion(recorded: dict[str, Any], as_of: date) -> str:
+    """Emit ``dondoc.task.completed`` about the directive; prefect.yaml's trigger refreshes its tracking."""
+    code = str(recorded["directive"])
+    event = emit_event(
+        event=COMPLETED_EVENT,
+        resource={"prefect.resource.id": directive_resource_id(code), "prefect.resource.name": code},
+        payload=completion_payload(
+            directive=code,
+            clause=str(recorded["clause"]),
+            agency=str(recorded["agency"]),
+            instance_id=int(recorded["instance_id"]),
+            completed_on=recorded["completed_on"],
+            as_of=as_of,
+        ),
+    )
+    return str(event.id) if event else ""
+
+
+@task(name="import-directive", cache_policy=NO_CACHE, persist_result=False)
+def import_directive_task(path: str | None, content: str | None, file_name: str, as_of: date) -> dict[str, Any]:
+    """The same validation and all-or-nothing write as ``dondoc import``; problems are logged one per line."""
+    from dondoc import services
+
+    if content is None:
+        assert path is not None
+        summary = _logged(lambda: services.import_paths([Path(path)], as_of=as_of, actor=ACTOR))
+    else:
+        with tempfile.TemporaryDirectory(prefix="dondoc-import-") as folder:
+            target = Path(folder) / Path(file_name).name
+            target.write_text(content, encoding="utf-8")
+            # errors name the file the user pasted, not our temporary copy
+            summary = _logged(lambda: services.import_paths([target], as_of=as_of, actor=ACTOR), (str(target), file_name))
+    for warning in summary.warnings:
+        get_run_logger().warning(warning)
+    return {
+        "directives": list(summary.directives),
+        "assignments": summary.assignments,
+        "plans": {code: asdict(plan) for code, plan in summary.plans.items()},
+        "warnings": list(summary.warnings),
+    }

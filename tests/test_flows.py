@@ -1,0 +1,200 @@
+"""The flows against a real Prefect API (prefect_test_harness): run names, state names, artifacts,
+completions, imports and the sweep, read back through the Prefect client."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_api() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def poll(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 30.0) -> T:
+    """The server records task runs from events, a moment after the flow returns."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while not ok(value) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        value = read()
+    return value
+
+
+def _task_runs(flow_run_id: UUID) -> list[Any]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        return list(client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))))
+
+
+def test_track_directive_names_runs_states_and_publishes_artifacts(seeded_sqlite: str) -> None:
+    from prefect import get_client
+
+    from flows.track_directive import track_directive
+
+    state = track_directive("11677/UBND-HCC", date(2023, 12, 6), return_state=True)
+    assert state.is_completed()
+    result = state.result()
+    assert result["tasks"] == 26
+    assert result["artifacts"]["instances"] == "dondoc-11677-ubnd-hcc-instances"
+
+    assert state.state_details.flow_run_id is not None
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        assert run.name == "11677/UBND-HCC · 06/12/2023"
+        assert {"directive:11677/UBND-HCC", "province:dong-nai"} <= set(run.tags)
+
+    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: sum(1 for r in rs if r.state and r.state.is_final()) >= 28)
+    by_name = {r.name: r for r in runs}
+    overdue = by_name["1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023"]
+    assert overdue.state is not None
+    assert overdue.state.name == "Quá hạn chưa hoàn thành"
+    assert overdue.state.message == "0/30 cơ quan đã hoàn thành, 30 quá hạn"
+    consolidation = by_name["2.b · Công an tỉnh · hạn 19/12/2023"]
+    assert consolidation.state is not None
+    assert consolidation.state.name == "Đang thực hiện trong hạn"
+    assert consolidation.state.message == "0/1 cơ quan đã hoàn thành; đầu vào đã nhận 0/38"
+    # the consolidation waits for the tasks it consolidates: the graph has the edge
+    upstream = {u.id for u in consolidation.task_inputs.get("wait_for", [])}  # type: ignore[union-attr]
+    assert by_name["2.a · Các sở, ban ngành tỉnh; cơ quan ngành dọc trên địa bàn tỉnh và UBND các huyện, thành phố · hạn 09/12/2023"].id in upstream
+    ongoing = by_name["6 · Sở Tư pháp · thường xuyên"]
+    assert ongoing.state is not None
+    assert ongoing.state.name == "Thường xuyên"
+    assert {"directive:11677/UBND-HCC", "province:dong-nai"} <= set(ongoing.tags)
+
+    with get_client(sync_client=True) as client:
+        table = client.read_latest_artifacts(
+            artifact_filter=_key_filter("dondoc-11677-ubnd-hcc-instances"),
+        )
+        progress = client.read_latest_artifacts(artifact_filter=_key_filter("dondoc-11677-ubnd-hcc-progress"))
+        summary = client.read_latest_artifacts(artifact_filter=_key_filter("dondoc-11677-ubnd-hcc-summary"))
+    assert table[0].type == "table"
+    columns = json.loads(str(table[0].data))
+    assert len(columns["Mục"]) == 193  # 60 overdue + 133 in progress; ongoing and future periods left out
+    assert columns["Trạng thái"][0] == "Quá hạn chưa hoàn thành"
+    assert columns["Hạn"][0] == "15/11/2023"
+    assert progress[0].type == "progress"
+    assert progress[0].data == 0.0
+    assert summary[0].type == "markdown"
+    assert "## Quá hạn chưa hoàn thành (60)" in str(summary[0].data)
+
+
+def _key_filter(key: str) -> Any:
+    from prefect.client.schemas.filters import ArtifactCollectionFilter, ArtifactCollectionFilterKey
+
+    return ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key]))
+
+
+def test_record_completion_writes_kpis_and_refreshed_tracking_shows_it(seeded_sqlite: str) -> None:
+    from dondoc.db import session_scope
+    from dondoc.queries import task_rows
+    from flows.record_completion import record_completion
+    from flows.track_directive import track_directive
+
+    done = record_completion(
+        completed_on=date(2023, 12, 7),
+        evidence="Báo cáo số 3301/BC-STTTT ngày 07/12/2023",
+        directive="11677/UBND-HCC",
+        clause="5.b",
+        agency="dn-so-thong-tin-truyen-thong",
+        kpis={},
+        as_of=date(2023, 12, 7),
+    )
+    assert done["clause"] == "5.b"
+    assert done["event_id"]
+    kpi = record_completion(
+        completed_on=date(2023, 12, 8),
+        evidence="Báo cáo số 9/BC-STP ngày 08/12/2023",
+        directive="11677/UBND-HCC",
+        clause="1.b",
+        agency="dn-so-tu-phap",
+        kpis={"processed_on_system_rate": 98.5},
+        as_of=date(2023, 12, 8),
+    )
+    with session_scope() as session:
+        rows = {r.instance_id: r for r in task_rows(session, as_of=date(2023, 12, 8), directive="11677/UBND-HCC")}
+    assert rows[done["instance_id"]].status == "done_on_time"
+    assert rows[done["instance_id"]].evidence == "Báo cáo số 3301/BC-STTTT ngày 07/12/2023"
+    assert kpi["kpis"] == {"processed_on_system_rate": 98.5}
+
+    state = track_directive("11677/UBND-HCC", date(2023, 12, 8), return_state=True)
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: any(r.name.startswith("5.b ·") and r.state for r in rs))
+    five_b = next(r for r in runs if r.name.startswith("5.b ·"))
+    assert five_b.state is not None
+    assert five_b.state.name == "Hoàn thành đúng hạn"
+    assert five_b.state.message == "1/1 cơ quan đã hoàn thành"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"directive": "11677/UBND-HCC", "clause": "5.b"}, "missing: agency"),
+        ({"instance_id": 999999}, "instance 999999: no such task instance"),
+        ({"directive": "11677/UBND-HCC", "clause": "9.z", "agency": "dn-so-tu-phap"}, "clause '9.z': not in 11677/UBND-HCC"),
+    ],
+)
+def test_record_completion_fails_with_the_clear_error(seeded_sqlite: str, params: dict[str, Any], message: str) -> None:
+    from flows.record_completion import record_completion
+
+    state = record_completion(
+        completed_on=date(2023, 12, 7), evidence="Báo cáo số 1", as_of=date(2023, 12, 7), return_state=True, **params
+    )
+    assert state.is_failed()
+    with pytest.raises(Exception, match=message):
+        state.result()
+
+
+def test_import_directive_from_content_reports_errors_with_the_given_file_name(seeded_sqlite: str) -> None:
+    from flows.import_directive import import_directive
+
+    state = import_directive(content="number: 1/X\nprovince: dong-nai\n", file_name="cong-van-moi.yaml", return_state=True)
+    assert state.is_failed()
+    with pytest.raises(Exception, match=r"cong-van-moi\.yaml:\d+") as raised:
+        state.result()
+    assert "dondoc-import-" not in str(raised.value)
+
+
+def test_import_directive_from_path_uses_the_same_import(sqlite_db: str) -> None:
+    from flows.import_directive import import_directive
+
+    result = import_directive(path=str(SEEDS), as_of=date(2023, 12, 6))
+    assert "11677/UBND-HCC" in result["directives"]
+    assert result["plans"]["11677/UBND-HCC"]["planned"] > 0
+
+
+def test_daily_sweep_does_nothing_on_a_day_off(seeded_sqlite: str) -> None:
+    from flows.daily_sweep import daily_sweep
+
+    result = daily_sweep(as_of=date(2023, 12, 9), track=False, dry_run=True)
+    assert result["skipped"].startswith("09/12/2023 là ngày nghỉ")
+
+
+def test_daily_sweep_replans_active_directives_then_reminds(seeded_sqlite: str) -> None:
+    from flows.daily_sweep import daily_sweep
+
+    result = daily_sweep(province="dong-nai", as_of=date(2023, 12, 6), track=False, dry_run=True)
+    assert result["directives"] == ["11677/UBND-HCC"]  # 170/KH-VP starts on 18/01/2024
+    assert set(result["plans"]) == {"11677/UBND-HCC"}
+    assert isinstance(result["reminders"], dict)
+    assert result["tracked"] == []
