@@ -22,8 +22,10 @@ import typer
 
 from dondoc.cli.common import console, handles_errors, parse_day, vn
 
-DEFAULT_FROM = "02/11/2023"
-DEFAULT_TO = "31/12/2023"
+# The weeks in which 11677/UBND-HCC's dated items fall due (1.k 04/12, 2.a/5.b/5.c 09/12,
+# 7 and 8 15/12, 2.b 19/12); pass --from 02/11/2023 --to 31/12/2023 for its whole timeline.
+DEFAULT_FROM = "27/11/2023"
+DEFAULT_TO = "20/12/2023"
 SETTLE_TIMEOUT = 120.0
 
 

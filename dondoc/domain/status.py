@@ -74,6 +74,8 @@ def status_of(facts: InstanceFacts, as_of: date) -> Status:
     if facts.due_date is None:
         if done:
             return Status.DONE_ON_TIME
+        if as_of < facts.opens_on:
+            return Status.NOT_YET_OPEN  # the directive has not started yet
         return Status.ONGOING if facts.kind == "ongoing" else Status.UNDATED
     if done:
         assert facts.completed_on is not None
