@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dondoc.cli import calendars, core, demo
+from dondoc.cli import calendars, core, demo, remind, report, stack
 
 app = typer.Typer(
     name="dondoc",
@@ -13,9 +13,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-core.register(app)
-demo.register(app)
-calendars.register(app)
-__import__("dondoc.cli.report", fromlist=["register"]).register(app)
-__import__("dondoc.cli.remind", fromlist=["register"]).register(app)
-__import__("dondoc.cli.stack", fromlist=["register"]).register(app)
+for module in (core, demo, stack, remind, calendars, report):
+    module.register(app)
