@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from dondoc.clock import utc_now
 from dondoc.importer import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
 from dondoc.instance_store import PlanResult, plan_directive
 from models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, Province
@@ -24,8 +25,7 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+_now = utc_now
 
 
 def _write_registry(session: Session, reg: RegistryFile) -> tuple[int, int]:

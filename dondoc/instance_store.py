@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from dondoc.clock import utc_now
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.planning import plan_occurrences
@@ -33,8 +34,7 @@ class PlanResult:
     cancelled: int
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+_now = utc_now
 
 
 def _leads(session: Session, assignment: Assignment, on: date) -> list[int]:

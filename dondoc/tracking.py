@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.status import COUNTED, STATUS_VI, Status, days_overdue
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
@@ -30,10 +31,6 @@ SUMMARY_OVERDUE_LIMIT = 40
 TABLE_LIMIT = 500
 
 _SHOWN = frozenset({*COUNTED, Status.ONGOING, Status.UNDATED})
-
-
-def vn_date(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,17 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from dondoc.errors import DondocError
+from tasks.retry import retry_unless_user_error
 
 
-def retry_unless_user_error(_task: Any, _run: Any, state: Any) -> bool:
-    try:
-        state.result()
-    except DondocError:
-        return False
-    except Exception:
-        return True
-    return True
-
-
-@task(name="write-calendar-files", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10],
-      retry_condition_fn=retry_unless_user_error)
+@task(
+    name="write-calendar-files",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_user_error,
+)
 def write_calendar_files(out_dir: Path, as_of: date, province: str | None) -> list[dict[str, Any]]:
     """One .ics per agency, directive and province; unchanged feeds come from the cache."""
     from dondoc.calendars.service import write_all
@@ -34,8 +30,14 @@ def write_calendar_files(out_dir: Path, as_of: date, province: str | None) -> li
     return [{**vars(w), "path": str(w.path)} for w in write_all(out_dir, as_of=as_of, province=province)]
 
 
-@task(name="publish-caldav", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[5, 30],
-      retry_condition_fn=retry_unless_user_error)
+@task(
+    name="publish-caldav",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_unless_user_error,
+)
 def publish_caldav(url: str, user: str | None, password: str | None, as_of: date, province: str | None) -> list[dict[str, Any]]:
     """Each agency's feed into its own CalDAV calendar; only changed events are sent."""
     from dondoc.calendars.caldav_publish import publish

@@ -16,6 +16,7 @@ from prefect.events import emit_event
 
 from dondoc.errors import DondocError, InputError
 from dondoc.tracking import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
+from tasks.retry import retry_unless_user_error
 
 ACTOR = "prefect"
 T = TypeVar("T")
@@ -36,7 +37,14 @@ def _logged(call: Callable[[], T], rename: tuple[str, str] | None = None) -> T:
         raise
 
 
-@task(name="active-directives", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+@task(
+    name="active-directives",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_user_error,
+)
 def active_directives(province: str | None, as_of: date) -> list[str]:
     """Codes of the directives in force on ``as_of`` (started, not ended), optionally one province's."""
     from sqlalchemy import select
@@ -56,7 +64,14 @@ def active_directives(province: str | None, as_of: date) -> list[str]:
         return [code for code, start, end in session.execute(stmt).all() if is_active(start, end, as_of)]
 
 
-@task(name="replan", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+@task(
+    name="replan",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_user_error,
+)
 def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]]:
     """Extend each directive's rolling horizon (idempotent: re-running changes nothing)."""
     from dondoc import services

@@ -14,9 +14,17 @@ from prefect.context import FlowRunContext
 from prefect.states import Completed
 
 from dondoc.tracking import AssignmentView, DirectiveInfo, DirectiveSnapshot, as_columns, build_snapshot, table_description
+from tasks.retry import retry_unless_user_error
 
 
-@task(name="load-directive-snapshot", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+@task(
+    name="load-directive-snapshot",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_user_error,
+)
 def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     """Read-only: the directive's instances and per-assignment progress as of a day."""
     from dondoc.db import session_scope
@@ -41,7 +49,14 @@ def assess_assignment(view: AssignmentView) -> State[None]:
     return Completed(name=view.state_name, message=view.message)
 
 
-@task(name="publish-artifacts", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[2, 10])
+@task(
+    name="publish-artifacts",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_user_error,
+)
 def publish_artifacts(snapshot: DirectiveSnapshot) -> dict[str, str]:
     """Three artifacts under keys stable per directive, so the UI shows their history day by day."""
     day = snapshot.as_of.strftime("%d/%m/%Y")

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from icalendar.enums import STATUS, TRANSP
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.domain.workdays import WorkCalendar
@@ -102,7 +103,7 @@ class Revision:
 
 
 def vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return vn_date(day)
 
 
 def _digest(value: Any) -> str:

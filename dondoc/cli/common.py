@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dondoc.clock import today_vn
+from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError
 
 console = Console()
@@ -45,8 +46,7 @@ def day_or_today(value: str | None, option: str = "--as-of") -> date:
     return parse_day(value, option) if value else today_vn()
 
 
-def vn(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+vn = vn_date
 
 
 def print_json(data: Any) -> None:

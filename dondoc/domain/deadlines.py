@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import Policy
 
 
@@ -53,7 +54,7 @@ class ParsedDeadline:
 
 
 def fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return vn_date(day)
 
 
 def normalize(text: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.reminders import Reminder, days_left
 from dondoc.reminders.contacts import Contact
 from dondoc.reminders.ledger import Key
@@ -25,7 +26,7 @@ CHAT_MARGIN = 40  # room for the "(1/3)" part marker and the channel's own decor
 
 
 def vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return vn_date(day)
 
 
 def few_words(text: str, limit: int = TASK_WORDS) -> str:

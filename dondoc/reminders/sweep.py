@@ -12,14 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
 
 from dondoc import notify
-from dondoc.clock import today_vn
+from dondoc.clock import today_vn, utc_now
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.db import session_scope
 from dondoc.domain.policy import ReminderPolicy
@@ -98,8 +98,7 @@ class SweepResult:
         }
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+_now = utc_now
 
 
 def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
