@@ -84,6 +84,7 @@ class _Days:
 
     calendar: WorkCalendar
     _memo: dict[date, bool] = field(default_factory=dict)
+    _added: dict[tuple[date, int], date] = field(default_factory=dict)
 
     def working(self, day: date) -> bool:
         hit = self._memo.get(day)
@@ -97,13 +98,19 @@ class _Days:
         return day
 
     def add(self, day: date, count: int) -> date:
+        key = (day, count)
+        hit = self._added.get(key)
+        if hit is not None:
+            return hit
         step = 1 if count >= 0 else -1
         remaining = abs(count)
+        moved = day
         while remaining:
-            day += timedelta(days=step)
-            if self.working(day):
+            moved += timedelta(days=step)
+            if self.working(moved):
                 remaining -= 1
-        return day
+        self._added[key] = moved
+        return moved
 
 
 def _days(calendar: WorkCalendar | _Days) -> _Days:
