@@ -33,6 +33,7 @@ from websockets.sync.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
 
+
 class Browser:
     """Headless Chromium driven over the DevTools protocol (navigate, click, zoom, clipped screenshots)."""
 
@@ -146,6 +147,7 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
+
 CLICK_BY_TEXT = """(text) => {
   const hits = [...document.querySelectorAll('label, li, button, span, div')]
     .filter((e) => e.children.length <= 3 && e.textContent.trim() === text);
@@ -193,7 +195,9 @@ def task_runs(browser: Browser, url: str, target: Path) -> None:
     browser.wait_for("document.querySelectorAll('.flow-run-task-runs .state-badge').length > 0", "the task run list")
     time.sleep(1.5)
     # The run graph above the tabs is shown in flow-run-graph.png: hide it so the list fits the image.
-    browser.js("document.querySelector('.flow-run-graph, .run-graph')?.closest('.flow-run-graph, .run-graph').style.setProperty('display', 'none')")
+    browser.js(
+        "document.querySelector('.flow-run-graph, .run-graph')?.closest('.flow-run-graph, .run-graph').style.setProperty('display', 'none')"
+    )
     time.sleep(0.5)
     height = int(browser.js("Math.ceil(document.querySelector('.flow-run-task-runs').getBoundingClientRect().bottom) + 16"))
     browser.resize(1600, height)
