@@ -153,7 +153,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file() and not _is_contacts(p)))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file() and not _is_contacts(p))
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -217,6 +219,23 @@ def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
                 problems.append(
                     f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}"
                 )
+    successors = {a.code: a.successor for a in model.agencies if a.successor}
+    for i, agency in enumerate(model.agencies):
+        chain, current = [agency.code], successors.get(agency.code)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = successors.get(current)
+        if current is not None:
+            problems.append(
+                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: the chain loops "
+                f"({' → '.join([*chain, current])}); an agency's successor must not lead back to it"
+            )
+            break
+        if agency.successor and agency.valid_to is None:
+            problems.append(
+                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: {agency.code} names a successor but no valid_to; "
+                "give the last day it existed"
+            )
     return problems
 
 

@@ -21,10 +21,12 @@ from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.planning import plan_occurrences
 from dondoc.domain.recurrence import horizon_end
+from dondoc.domain.succession import Lifespan, owner_on
 from dondoc.errors import InputError, NotFoundError
 from models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, InstanceState, TaskInstance
 
 BATCH = 10_000
+REPLANNED_AWAY = "Lập lại kế hoạch: văn bản hoặc danh mục cơ quan thay đổi (nhiệm vụ, kỳ hoặc cơ quan chủ trì không còn)"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,20 @@ def _leads(session: Session, assignment: Assignment, on: date) -> list[int]:
     return [i for i in session.exec(stmt) if i is not None]
 
 
+def _registry(session: Session, province: str) -> tuple[dict[str, Lifespan], dict[str, int], dict[int, str]]:
+    """Lifespans and successors of the province's agencies, and code ↔ id maps."""
+    lifespans: dict[str, Lifespan] = {}
+    ids: dict[str, int] = {}
+    codes: dict[int, str] = {}
+    for agency_id, code, valid_to, successor in session.exec(
+        select(col(Agency.id), col(Agency.code), col(Agency.valid_to), col(Agency.successor_code)).where(col(Agency.province) == province)
+    ):
+        assert agency_id is not None
+        lifespans[code] = Lifespan(valid_to, successor)
+        ids[code], codes[agency_id] = agency_id, code
+    return lifespans, ids, codes
+
+
 def _insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
@@ -67,16 +83,21 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     issued = directive.start_date
     now = _now()
     rows: list[dict[str, Any]] = []
-    assignments = list(
-        session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active)))
-    )
+    lifespans, ids, codes = _registry(session, directive.province)
+    seen: set[tuple[int | None, int, str]] = set()
+    assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
     for assignment in assignments:
         parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
         occurrences = plan_occurrences(
             parsed, start=directive.start_date, end=directive.end_date, horizon_end=horizon, calendar=calendar, policy=policy
         )
-        for agency_id in _leads(session, assignment, issued):
+        for lead_id in _leads(session, assignment, issued):
             for occ in occurrences:
+                # an agency that has ended hands work due after its last day to its successor
+                agency_id = ids[owner_on(codes[lead_id], occ.due_date or as_of, lifespans)]
+                if (assignment.id, agency_id, occ.period) in seen:
+                    continue  # the successor already leads this period itself
+                seen.add((assignment.id, agency_id, occ.period))
                 rows.append(
                     {
                         "assignment_id": assignment.id,
@@ -151,7 +172,7 @@ def _cancel_unplanned(session: Session, directive_id: int, rows: Sequence[dict[s
         session.exec(
             update(TaskInstance)
             .where(col(TaskInstance.id).in_(gone[start : start + BATCH]))
-            .values(state=InstanceState.CANCELLED, cancelled_reason="Văn bản được sửa: nhiệm vụ/kỳ này không còn", updated_at=now)
+            .values(state=InstanceState.CANCELLED, cancelled_reason=REPLANNED_AWAY, updated_at=now)
         )
     return len(gone)
 
