@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, colour_of, status_of
 from dondoc.errors import NotFoundError
-from models import Agency, AgencyGroup, Assignment, Directive, TaskInstance
+from models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
 
 ROLE_LEAD = "chủ trì"
 ROLE_CO = "phối hợp"
@@ -116,6 +116,41 @@ def resolve_agency(session: Session, code: str) -> Agency:
     return agency
 
 
+def answers_to(session: Session, agency: Agency) -> set[str]:
+    """The codes an agency is addressed by: its own and every group it belongs to (co-agency lists name either)."""
+    groups = session.execute(
+        select(col(AgencyGroup.code))
+        .join(GroupMember, col(GroupMember.group_id) == col(AgencyGroup.id))
+        .where(col(GroupMember.agency_id) == agency.id)
+    )
+    return {agency.code, *(g for (g,) in groups)}
+
+
+def group_members(session: Session, province: str | None = None) -> dict[str, list[str]]:
+    """Group code → member agency codes (flattened), to expand a co-agency list that names a group."""
+    stmt = (
+        select(col(AgencyGroup.code), col(Agency.code))
+        .join(GroupMember, col(GroupMember.group_id) == col(AgencyGroup.id))
+        .join(Agency, col(Agency.id) == col(GroupMember.agency_id))
+        .order_by(col(Agency.code))
+    )
+    if province:
+        stmt = stmt.where(col(AgencyGroup.province) == province)
+    members: dict[str, list[str]] = {}
+    for group, agency in session.execute(stmt):
+        members.setdefault(group, []).append(agency)
+    return members
+
+
+def expand_co_agencies(codes: list[str] | None, members: dict[str, list[str]]) -> list[str]:
+    """Agency codes of a co-agency list: a group stands for its members."""
+    out: dict[str, None] = {}
+    for code in codes or []:
+        for agency in members.get(code, [code]):
+            out[agency] = None
+    return list(out)
+
+
 def task_rows(
     session: Session,
     *,
@@ -148,7 +183,8 @@ def task_rows(
     results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
     if include_co_agency and agency_row is not None:
         co_rows = session.execute(stmt.order_by(*order)).all()
-        results.extend((ROLE_CO, r) for r in co_rows if agency_row.code in (r.co_agencies or []) and r[6] != agency_row.code)
+        names = answers_to(session, agency_row)
+        results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r[6] != agency_row.code)
     calendar = load_calendar()
     policies: dict[str, Any] = {}
     rows: list[TaskRow] = []

@@ -25,8 +25,8 @@ from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.config_files import load_calendar, load_policy
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
-from dondoc.queries import resolve_agency, resolve_directive
-from models import Agency, AgencyGroup, Assignment, Directive, GroupMember, Province, TaskInstance
+from dondoc.queries import answers_to, resolve_agency, resolve_directive
+from models import Agency, AgencyGroup, Assignment, Directive, Province, TaskInstance
 from models.calendar import CalendarEventState, CalendarFeedCache, CalendarToken
 
 Scope = Literal["agency", "directive", "province"]
@@ -80,15 +80,7 @@ class _Scope:
 def _resolve(session: Session, spec: FeedSpec) -> _Scope:
     if spec.scope == "agency":
         agency = resolve_agency(session, spec.key)
-        groups = {
-            g
-            for (g,) in session.execute(
-                select(col(AgencyGroup.code))
-                .join(GroupMember, col(GroupMember.group_id) == col(AgencyGroup.id))
-                .where(col(GroupMember.agency_id) == agency.id)
-            )
-        }
-        names = {agency.code, *groups}
+        names = answers_to(session, agency)
         co_ids = tuple(
             aid
             for aid, co in session.execute(
