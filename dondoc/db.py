@@ -43,6 +43,13 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def upsert_insert(session: Session) -> Any:
+    """The dialect's INSERT construct with ``on_conflict_do_*`` (PostgreSQL or SQLite) for set-based upserts."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 def reset_engine() -> None:
     """Dispose cached engines (tests, or after settings changed)."""
     for engine in _engines.values():

@@ -273,6 +273,7 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
     deadlines: dict[str, ParsedDeadline] = {}
     leads: dict[str, list[str]] = {}
     warnings: list[str] = []
+    undated_cycles: list[str] = []
     for i, item in enumerate(model.assignments):
         base = ("assignments", i)
         need(item.lead, (*base, "lead"))
@@ -301,6 +302,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             problems.append(
                 f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {item.deadline!r} is before the issue date {model.issued}; check the year"
             )
+        if parsed.kind == DeadlineKind.RECURRING and parsed.starts is None and model.start is None and model.issued.count("-") < 2:
+            undated_cycles.append(item.clause)
         deadlines[item.clause] = parsed
         if lookup.knows(item.lead):
             members = lookup.members(item.lead, issued) if item.lead in lookup.groups else [item.lead]
@@ -309,6 +312,11 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
                     f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned"
                 )
             leads[item.clause] = members
+    if undated_cycles:
+        warnings.append(
+            f"{doc.path}:{doc.line_of(('issued',))}: issued {model.issued!r} has no day, so the cycles of clauses "
+            f"{', '.join(undated_cycles)} start on {issued:%d/%m/%Y}; set `start:` to the first day the directive can apply"
+        )
     if problems:
         return problems, None
     code = model.number or generated_code(model)

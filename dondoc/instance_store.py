@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
 from dondoc.config_files import load_calendar, load_policy
+from dondoc.db import upsert_insert
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.planning import plan_occurrences
 from dondoc.domain.recurrence import horizon_end
@@ -70,9 +70,6 @@ def _registry(session: Session, province: str) -> tuple[dict[str, Lifespan], dic
     return lifespans, ids, codes
 
 
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
 
 def plan_directive(session: Session, directive: Directive, *, as_of: date, actor: str) -> PlanResult:
     """(Re)plan every instance of a directive up to the rolling horizon after ``as_of``."""
@@ -116,7 +113,7 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
                 )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
-    insert = _insert(session)
+    insert = upsert_insert(session)
     for start in range(0, len(rows), BATCH):
         stmt = insert(table)
         untouched = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None), table.c.state == InstanceState.OPEN)

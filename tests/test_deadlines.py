@@ -66,6 +66,15 @@ CYCLES = [
         [date(2023, 11, 14), date(2024, 5, 31)],
     ),
     ("định kỳ theo quy định", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15", [date(2023, 12, 15), date(2024, 3, 15)]),
+    # a day written in the phrase wins over the reporting calendar (regression: it was ignored)
+    ("trước ngày 20/6 hàng năm", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=19", [date(2024, 6, 19)]),
+    ("hàng tháng trước ngày 20", "FREQ=MONTHLY;BYMONTHDAY=19", [date(2023, 11, 19), date(2023, 12, 19)]),
+    ("báo cáo hàng tháng vào ngày 5", "FREQ=MONTHLY;BYMONTHDAY=5", [date(2023, 11, 5), date(2023, 12, 5)]),
+    (
+        "định kỳ 6 tháng, trước ngày 15/6 và 15/12",
+        "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=14\nFREQ=YEARLY;BYMONTH=12;BYMONTHDAY=14",
+        [date(2023, 12, 14), date(2024, 6, 14)],
+    ),
 ]
 
 
@@ -110,7 +119,10 @@ def test_unknown_phrase_is_kept_and_flagged_never_guessed() -> None:
     assert parsed.due is None
 
 
-@pytest.mark.parametrize("phrase", ["trước ngày 31/02/2024", "31/02/2024", "vào ngày 30 tháng 2 năm 2023", "trong tháng 13/2024"])
+@pytest.mark.parametrize(
+    "phrase",
+    ["trước ngày 31/02/2024", "31/02/2024", "vào ngày 30 tháng 2 năm 2023", "trong tháng 13/2024", "trước ngày 30/02 hàng năm"],
+)
 def test_impossible_dates_are_errors(phrase: str) -> None:
     parsed = parse_deadline(phrase, issued=ISSUED)
     assert parsed.errors

@@ -65,6 +65,8 @@ AS_OF = date(2023, 12, 6)
         (InstanceFacts("recurring", "open", date(2023, 12, 15), date(2024, 1, 14), None), Status.NOT_YET_OPEN),
         (InstanceFacts("ongoing", "open", date(2023, 11, 2), None, None), Status.ONGOING),
         (InstanceFacts("ongoing", "open", date(2024, 1, 18), None, None), Status.NOT_YET_OPEN),  # directive not started
+        (InstanceFacts("ongoing", "done", date(2023, 11, 2), None, date(2023, 12, 1)), Status.ONGOING),  # a report, not an end
+        (InstanceFacts("undated", "done", date(2023, 11, 2), None, date(2023, 12, 1)), Status.DONE_ON_TIME),
         (InstanceFacts("undated", "open", date(2023, 11, 2), None, None), Status.UNDATED),
         (InstanceFacts("once", "cancelled", date(2023, 11, 2), date(2023, 12, 4), None), Status.CANCELLED),
         # a completion recorded for a later day does not count yet (reports are reproducible)

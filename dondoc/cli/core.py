@@ -21,6 +21,15 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/m
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
 
 
+def _issued_iso(year: int, month: int | None, day: int | None) -> str:
+    """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
+    return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
+
+
+def _issued_vn(iso: str) -> str:
+    return "/".join(reversed(iso.split("-")))
+
+
 def parse_kpis(values: list[str]) -> dict[str, float]:
     """``key=value`` pairs → {key: value}; a clear error names the bad pair."""
     out: dict[str, float] = {}
@@ -149,7 +158,7 @@ def register(app: typer.Typer) -> None:
                     "number": d.number,
                     "province": d.province,
                     "kind": d.kind,
-                    "issued": "-".join(str(p) for p in (d.issued_year, d.issued_month, d.issued_day) if p),
+                    "issued": _issued_iso(d.issued_year, d.issued_month, d.issued_day),
                     "title": d.title,
                     "coordinator": d.coordinator_code,
                     "assignments": counts[d.id or 0],
@@ -161,10 +170,10 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         table(
-            "Văn bản chỉ đạo",
+            "Văn bản chỉ đạo",  # issue dates as written: 02/11/2023, 05/2022 (day blank) or 2023
             ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
             [
-                (d["number"] or f"{d['code']} (chưa có số)", d["province"], d["issued"], d["title"], d["assignments"])
+                (d["number"] or f"{d['code']} (chưa có số)", d["province"], _issued_vn(str(d["issued"])), d["title"], d["assignments"])
                 for d in data
             ],
         )

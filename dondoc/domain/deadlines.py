@@ -77,7 +77,10 @@ _RE_EVENT = re.compile(
     r"(khi có yêu cầu|theo yêu cầu|đột xuất|theo lộ trình|khi có văn bản|khi có hướng dẫn|sau khi|khi phát sinh|kịp thời)"
 )
 _RE_MONTHLY_DAY = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến) ngày (\d{1,2}) (?:hàng|mỗi|các) tháng")
-_RE_YEARLY_DAYS = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến)? ?ngày (\d{1,2})/(\d{1,2}) và (\d{1,2})/(\d{1,2}) hàng năm")
+_RE_MONTHLY_WORD = re.compile(r"(?:hàng|mỗi|các) tháng|định kỳ tháng")
+_RE_KEYED_DAY = re.compile(r"(?:(trước)|chậm nhất(?: là)?|vào|đến) ngày (\d{1,2})(?![/\-.\d])")
+_RE_YEARLY_WORD = re.compile(r"(?:hàng|mỗi) năm|định kỳ (?:6 tháng|sáu tháng|năm)|6 tháng (?:một|1) lần")
+_RE_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?![/.\-]?\d)")
 _RE_UNSPECIFIED_CYCLE = re.compile(r"(?:theo )?định kỳ(?: theo quy định)?")
 _RE_FIRST_WEEK = re.compile(r"tuần(?: lễ)? (?:đầu(?: tiên)?|cao điểm)")
 _RE_CYCLE = re.compile(r"(hàng|mỗi) (tháng|quý|năm)|định kỳ (6 tháng|sáu tháng|tháng|quý|năm)|6 tháng (một|1) lần")
@@ -179,18 +182,59 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
             text, DeadlineKind.RECURRING, True, reading, rules=(rule,), frequency=Frequency.MONTHLY, starts=starts
         )
 
-    m = _RE_YEARLY_DAYS.search(t)
-    if m:
-        before = m.group(1) is not None
+    # A cycle with an explicit day of the month written elsewhere in the phrase ("hàng tháng trước ngày 20").
+    if _RE_MONTHLY_WORD.search(t):
+        m = _RE_KEYED_DAY.search(t)
+        if m:
+            stated_day = int(m.group(2))
+            if not 1 <= stated_day <= 31:
+                raise _BadDate(f"ngày {stated_day} hàng tháng không tồn tại")
+            before = m.group(1) is not None and strict
+            due_day = stated_day - 1 if before else stated_day
+            rule = "FREQ=MONTHLY;BYMONTHDAY=-1" if due_day == 0 else _monthly_rule(due_day)
+            reading = f"hàng tháng, hạn cuối ngày {due_day if due_day else 'cuối tháng trước'}" + (
+                f" (trước ngày {stated_day}: đọc chặt)" if before else ""
+            )
+            return ParsedDeadline(
+                text,
+                DeadlineKind.RECURRING,
+                True,
+                reading,
+                rules=(rule,),
+                frequency=Frequency.MONTHLY,
+                starts=_start_bound(t, default_year),
+            )
+
+    # Yearly or half-yearly cycles with their days written out ("trước ngày 01/6 và 15/11 hằng năm").
+    yearly = _RE_YEARLY_WORD.search(t)
+    days = list(_RE_DAY_MONTH.finditer(t)) if yearly else []
+    if yearly and days:
+        before = "trước" in t[: days[0].start()] and strict
         rules = []
         parts = []
-        for d_str, m_str in ((m.group(2), m.group(3)), (m.group(4), m.group(5))):
-            stated = _mkdate(d_str, m_str, "2024", None)  # leap year: validates 29/02
-            due = stated - timedelta(days=1) if before and strict else stated
+        for found in days:
+            try:
+                stated = _mkdate(found.group(1), found.group(2), "2024", None)  # a leap year: 29/02 is valid
+            except _BadDate as exc:
+                raise _BadDate(f"ngày {found.group(1)}/{found.group(2)} hàng năm không tồn tại") from exc
+            due = stated - timedelta(days=1) if before else stated
             rules.append(f"FREQ=YEARLY;BYMONTH={due.month};BYMONTHDAY={due.day}")
             parts.append(f"{due.day:02d}/{due.month:02d}")
-        reading = "hàng năm, hạn cuối các ngày " + " và ".join(parts) + (" (đọc chặt)" if before and strict else "")
-        return ParsedDeadline(text, DeadlineKind.RECURRING, True, reading, rules=tuple(rules), frequency=Frequency.YEARLY)
+        half = "6 tháng" in yearly.group(0) or "sáu tháng" in yearly.group(0)
+        reading = (
+            ("6 tháng một lần" if half else "hàng năm")
+            + ", hạn cuối các ngày "
+            + " và ".join(parts)
+            + (" (đọc chặt)" if before else "")
+        )
+        return ParsedDeadline(
+            text,
+            DeadlineKind.RECURRING,
+            True,
+            reading,
+            rules=tuple(dict.fromkeys(rules)),
+            frequency=Frequency.HALF_YEARLY if half and len(rules) == 2 else Frequency.YEARLY,
+        )
 
     m = _RE_CYCLE.search(t)
     if m:

@@ -72,11 +72,11 @@ def status_of(facts: InstanceFacts, as_of: date) -> Status:
         return Status.CANCELLED
     done = facts.completed_on is not None and facts.completed_on <= as_of
     if facts.due_date is None:
-        if done:
-            return Status.DONE_ON_TIME
         if as_of < facts.opens_on:
             return Status.NOT_YET_OPEN  # the directive has not started yet
-        return Status.ONGOING if facts.kind == "ongoing" else Status.UNDATED
+        if facts.kind == "ongoing":
+            return Status.ONGOING  # a recorded report does not end ongoing work; reports count it apart
+        return Status.DONE_ON_TIME if done else Status.UNDATED
     if done:
         assert facts.completed_on is not None
         return Status.DONE_ON_TIME if facts.completed_on <= facts.due_date else Status.DONE_LATE
