@@ -26,6 +26,7 @@ from icalendar.enums import STATUS, TRANSP
 
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
+from dondoc.domain.reminders import ladder as reminder_ladder
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.domain.workdays import WorkCalendar
 
@@ -110,23 +111,21 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
+#: The ladder stages that come before the deadline (alarms); overdue stages are e-mail only.
+_PRE_DUE = ("before-", "co-before-")
+
+
 def alarm_days(
     due: date, *, role: Role, monthly: bool, policy: ReminderPolicy, calendar: WorkCalendar
 ) -> list[tuple[int, date]]:
     """The reminder ladder's pre-due stages as (working days before, send day), earliest first.
 
-    Same rule as the e-mail reminders (DOMAIN.md §5): the nominal day is ``n`` working days
-    before the due date (0 = the due date itself); a nominal day off moves back to the
-    previous working day; two stages on one send day keep the more urgent one.
+    Taken from :func:`dondoc.domain.reminders.ladder` (the stages the e-mail reminders send),
+    so alarms and e-mails cannot diverge: its ``before-*``/``due-day`` stages for a lead event,
+    its ``co-before-*`` stages for a co-agency event, each at its send day.
     """
-    counts = policy.co_agency_before if role == "co" else (policy.lead_before_monthly if monthly else policy.lead_before)
-    by_day: dict[date, int] = {}
-    for n in sorted(set(counts), reverse=True):
-        nominal = calendar.add_working_days(due, -n) if n else due
-        send = calendar.previous_working_day(nominal)
-        if send not in by_day or n < by_day[send]:
-            by_day[send] = n
-    return sorted(((n, d) for d, n in by_day.items()), key=lambda pair: pair[1])
+    stages = reminder_ladder(due, audience=role, monthly=monthly, policy=policy, calendar=calendar, until=due)
+    return [(-s.offset, s.send_on) for s in stages if s.key == "due-day" or s.key.startswith(_PRE_DUE)]
 
 
 def _send_clock(send_time: str) -> time:

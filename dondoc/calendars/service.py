@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token, utc_now
+from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token
+from dondoc.clock import utc_now
 from dondoc.db import session_scope
 from dondoc.errors import InputError
 from dondoc.services import ensure_schema

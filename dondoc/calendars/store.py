@@ -17,12 +17,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from dondoc.calendars import build
 from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
+from dondoc.clock import utc_now
 from dondoc.config_files import load_calendar, load_policy
+from dondoc.db import upsert_insert
+from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
 from dondoc.queries import answers_to, resolve_agency, resolve_directive
@@ -32,11 +34,6 @@ from models.calendar import CalendarEventState, CalendarFeedCache, CalendarToken
 Scope = Literal["agency", "directive", "province"]
 SCOPES: tuple[Scope, ...] = ("agency", "directive", "province")
 _CHUNK = 500
-
-
-def utc_now() -> datetime:
-    """The instant stamped on changed events (LAST-MODIFIED); callers may pass their own."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -204,10 +201,6 @@ def _names(session: Session, province: str) -> dict[str, str]:
     return names
 
 
-def _monthly(rule: str | None) -> bool:
-    return bool(rule) and rule is not None and rule.startswith("FREQ=MONTHLY") and "INTERVAL=" not in rule
-
-
 def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope, list[EventInput], int]:
     """The feed's events as plain data, and how many of its instances have no date (left out)."""
     scope = _resolve(session, spec)
@@ -239,7 +232,7 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
                 due=r.due_date,
                 status=status,
                 instance_ids=(r.id,),
-                monthly=_monthly(r.deadline_rule),
+                monthly=is_monthly(r.deadline_rule),
                 original_due=r.original_due_date,
                 report_to=names.get(r.report_to, r.report_to) if r.report_to else None,
                 report_via=names.get(r.report_via, r.report_via) if r.report_via else None,
@@ -281,7 +274,7 @@ def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple
         due=due,
         status=status,
         instance_ids=tuple(r.id for r, _ in members),
-        monthly=_monthly(first.deadline_rule),
+        monthly=is_monthly(first.deadline_rule),
         report_to=names.get(first.report_to, first.report_to) if first.report_to else None,
         report_via=names.get(first.report_via, first.report_via) if first.report_via else None,
         lead=lead,
@@ -293,10 +286,6 @@ def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple
 
 
 # ---------------------------------------------------------------- revisions and the cache
-
-
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -362,7 +351,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
         parts.append(ics)
         newest = revision.last_modified if newest is None or revision.last_modified > newest else newest
     if changed:
-        insert = _insert(session)
+        insert = upsert_insert(session)
         for start in range(0, len(changed), _CHUNK):
             stmt = insert(CalendarEventState).values(changed[start : start + _CHUNK])
             stmt = stmt.on_conflict_do_update(
@@ -374,7 +363,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     body = build.assemble(meta, parts, last_modified=newest or datetime.combine(as_of, datetime.min.time(), UTC))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     row = {"feed": spec.cache_key, "fingerprint": fp, "etag": etag, "events": len(items), "body": body, "built_at": now}
-    stmt = _insert(session)(CalendarFeedCache).values(row)
+    stmt = upsert_insert(session)(CalendarFeedCache).values(row)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=["feed"], set_={k: getattr(stmt.excluded, k) for k in ("fingerprint", "etag", "events", "body", "built_at")}

@@ -18,9 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from dondoc.db import upsert_insert
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import retry_delay_minutes
 from models import DeliveryState, ReminderDelivery, ReminderSweep
@@ -41,10 +41,6 @@ class Planned:
     key: Key
     addressee: str
     role: str
-
-
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _key_filter(keys: Sequence[Key]) -> Any:
@@ -98,7 +94,7 @@ def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime)
         for p in rows
     ]
     inserted = 0
-    insert = _insert(session)
+    insert = upsert_insert(session)
     for start in range(0, len(values), _BATCH):
         stmt = insert(ReminderDelivery).values(values[start : start + _BATCH]).on_conflict_do_nothing()
         result: Any = session.execute(stmt)
@@ -216,7 +212,7 @@ def last_sweep_before(session: Session, scope: str, day: date) -> date | None:
 
 
 def record_sweep(session: Session, scope: str, day: date, *, started: datetime, finished: datetime, planned: int, sent: int, failed: int) -> None:
-    insert = _insert(session)
+    insert = upsert_insert(session)
     values = {"scope": scope, "day": day, "started_at": started, "finished_at": finished, "planned": planned, "sent": sent, "failed": failed}
     stmt = insert(ReminderSweep).values(values)
     stmt = stmt.on_conflict_do_update(

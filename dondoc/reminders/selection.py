@@ -4,6 +4,10 @@ The planner tells which due dates can have a stage today (``candidate_due_dates`
 database returns the open instances with those due dates through the partial index on open
 rows (``ix_instance_open_agency_due``). The state literal is inlined in the SQL: SQLite
 ignores a partial index when the value is a bound parameter.
+
+A co-agency list may name a group (170/KH-VP PL 1.1: ``dn-g-vp-phong``); reminders go to
+agencies, so the group is expanded to its members (``group_members`` is loaded once per sweep
+and passed in).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from typing import Any
 from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
+from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
+from dondoc.queries import expand_co_agencies, group_members
 from models import Agency, Assignment, Directive, TaskInstance
 
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
@@ -101,29 +107,52 @@ def select_candidates(
     *,
     province: str | None,
     historical_as_of: date | None = None,
+    members: dict[str, list[str]] | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
-    """The planner's input and the digest's facts for every candidate instance."""
+    """The planner's input and the digest's facts for every candidate instance.
+
+    ``members`` (group code → agency codes, from ``group_members``) expands group co-agencies;
+    None loads it for ``province``.
+    """
+    if members is None:
+        members = group_members(session, province)
     ordered = sorted(due_dates)
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
     for start in range(0, len(ordered), _CHUNK):
         stmt = candidates_statement(ordered[start : start + _CHUNK], province=province, historical_as_of=historical_as_of)
-        _collect(_rows(session, stmt), facts, lines, historical_as_of)
+        _collect(_rows(session, stmt), facts, lines, historical_as_of, members)
     return facts, lines
 
 
-def select_instances(session: Session, ids: Collection[int], *, historical_as_of: date | None = None) -> tuple[list[DueInstance], dict[int, LineFacts]]:
-    """The same facts for given instances (ledger retries)."""
+def select_instances(
+    session: Session,
+    ids: Collection[int],
+    *,
+    historical_as_of: date | None = None,
+    members: dict[str, list[str]] | None = None,
+) -> tuple[list[DueInstance], dict[int, LineFacts]]:
+    """The same facts for given instances (ledger retries); ``members`` as for ``select_candidates``."""
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
     ordered = sorted(ids)
+    if not ordered:
+        return facts, lines
+    if members is None:
+        members = group_members(session)
     for start in range(0, len(ordered), _CHUNK):
         stmt = _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))
-        _collect(_rows(session, stmt), facts, lines, historical_as_of)
+        _collect(_rows(session, stmt), facts, lines, historical_as_of, members)
     return facts, lines
 
 
-def _collect(rows: Iterable[Any], facts: list[DueInstance], lines: dict[int, LineFacts], historical_as_of: date | None) -> None:
+def _collect(
+    rows: Iterable[Any],
+    facts: list[DueInstance],
+    lines: dict[int, LineFacts],
+    historical_as_of: date | None,
+    members: dict[str, list[str]],
+) -> None:
     for r in rows:
         (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname) = r
         if due is None:
@@ -135,9 +164,9 @@ def _collect(rows: Iterable[Any], facts: list[DueInstance], lines: dict[int, Lin
                 iid,
                 due,
                 opens,
-                monthly=bool(rule and "FREQ=MONTHLY" in rule),
+                monthly=is_monthly(rule),
                 lead=acode,
-                co_agencies=tuple(co or ()),
+                co_agencies=tuple(expand_co_agencies(co, members)),
                 coordinator=coord,
                 province=prov,
                 directive=dcode,

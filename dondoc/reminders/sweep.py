@@ -24,6 +24,7 @@ from dondoc.config_files import load_calendar, load_policy
 from dondoc.db import session_scope
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import DueInstance, Reminder, candidate_due_dates, plan_reminders
+from dondoc.queries import group_members
 from dondoc.reminders import ledger
 from dondoc.reminders.contacts import Contact, ContactBook, load_contacts
 from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
@@ -182,9 +183,10 @@ def run_sweep(
             return result
         historical = as_of if as_of < today else None
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar)
-        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical)
+        members = group_members(session, province)  # once per sweep: group co-agencies stand for their members
+        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
         retry_ids = [i for i in ledger.retry_instance_ids(session, now=now) if i not in lines]
-        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical)
+        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members)
         retry_facts = [f for f in retry_facts if province is None or f.province == province]
         lines.update(retry_lines)
         result.candidates = len(facts)
@@ -293,8 +295,9 @@ def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datet
         failures = ledger.unreported_failures(session, min_attempts=policy.report_failures_after_attempts)
         if not failures:
             return 0
-        _facts, lines = select_instances(session, {f.instance_id for f in failures})
+        _facts, lines = select_instances(session, {f.instance_id for f in failures}, members={})  # only the lines are used
         coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines})
+        office_names = agency_names(session, set(coordinators.values()))
     by_coordinator: dict[str, dict[str, list[ledger.Unreachable]]] = {}
     for failure in failures:
         facts = lines.get(failure.instance_id)
@@ -317,7 +320,7 @@ def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datet
             }
             for recipient, rows in sorted(per_recipient.items())
         ]
-        body = render_undeliverable(coordinator, day, items)
+        body = render_undeliverable(office_names.get(coordinator, coordinator), day, items)
         title = f"[dondoc] Không gửi được nhắc việc đến {len(items)} địa chỉ"
         if all(sender(c.url, title=title, body=body, html=False).ok for c in targets if c.url):
             with session_scope() as session:
