@@ -11,6 +11,8 @@ from icalendar import Calendar, vDuration
 from dondoc.calendars import build
 from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
+from dondoc.domain.recurrence import is_monthly
+from dondoc.domain.reminders import ladder
 from dondoc.domain.status import Status
 from dondoc.domain.workdays import WorkCalendar
 
@@ -55,6 +57,44 @@ def item(**changes: object) -> EventInput:
 )
 def test_alarm_days_follow_the_reminder_ladder(due: date, role: build.Role, monthly: bool, expected: list[tuple[int, date]]) -> None:
     assert build.alarm_days(due, role=role, monthly=monthly, policy=LADDER, calendar=CAL) == expected
+
+
+@pytest.mark.parametrize("monthly", [False, True])
+@pytest.mark.parametrize("role", ["lead", "co"])
+def test_alarm_days_are_the_email_ladders_pre_due_send_days(role: build.Role, monthly: bool) -> None:
+    """Alarms and e-mails come from one ladder: every pre-due stage the sweep sends is an alarm, on its send day."""
+    policy = ReminderPolicy(lead_before=[5, 2, 0], lead_before_monthly=[2, 0], co_agency_before=[5, 1])
+    for offset in range(60):  # two months of due dates, across Christmas, New Year and weekends
+        due = date(2023, 12, 1) + timedelta(days=offset)
+        stages = ladder(due, audience=role, monthly=monthly, policy=policy, calendar=CAL, until=due + timedelta(days=30))
+        sent = [(-s.offset, s.send_on) for s in stages if not s.overdue]
+        assert build.alarm_days(due, role=role, monthly=monthly, policy=policy, calendar=CAL) == sent, due
+        assert {s.key.split("-")[0] for s in stages if not s.overdue} <= ({"co"} if role == "co" else {"before", "due"})
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (None, False),
+        ("", False),
+        ("FREQ=MONTHLY;BYMONTHDAY=15", True),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", True),
+        ("BYMONTHDAY=15;FREQ=MONTHLY", True),  # order of parts does not matter
+        ("freq=monthly;bymonthday=5", True),
+        ("FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=15", True),
+        ("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15", False),  # every second month is not a monthly cycle
+        ("FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=20", False),
+        ("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15", False),  # quarterly
+        ("FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15\nFREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15", False),  # half-yearly (two lines)
+        ("FREQ=MONTHLY;BYMONTHDAY=15\nFREQ=MONTHLY;BYMONTHDAY=-1", True),
+        ("FREQ=MONTHLY;BYMONTHDAY=15\nFREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", False),
+        ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31\nFREQ=MONTHLY;BYMONTHDAY=15", False),  # not only the first line counts
+        ("DTSTART:20240101\nRRULE:FREQ=MONTHLY;BYMONTHDAY=15", True),
+        ("FREQ=WEEKLY;BYDAY=FR", False),
+    ],
+)
+def test_is_monthly(rule: str | None, expected: bool) -> None:
+    assert is_monthly(rule) is expected
 
 
 @pytest.mark.parametrize(

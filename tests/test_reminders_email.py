@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import json
 import logging
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -198,6 +199,47 @@ def test_digest_subject_lines_and_html(seeded_sqlite: str, smtp: tuple[int, Inbo
     assert days == sorted(days, reverse=True)
 
 
+def test_email_has_an_html_part_and_a_readable_text_part(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+    """multipart/alternative: our HTML, and the text/plain part Apprise 2.2 derives from it (docs/reminders.md).
+
+    Apprise cannot carry our own text template in an email; its text part is the HTML converted
+    to text (one table cell per line). It must still carry every digest line: stage, clause,
+    task, due date, days left/overdue, role and how to report completion.
+    """
+    from dondoc.reminders import sweep as sweep_module
+
+    port, inbox, _ = smtp
+    built: list[Any] = []
+    original = sweep_module.build_digests
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        digests = original(*args, **kwargs)
+        built.extend(digests)
+        return digests
+
+    sweep_module.build_digests = keep  # type: ignore[assignment]
+    try:
+        sweep(date(2023, 12, 7), contacts_file(tmp_path, port))
+    finally:
+        sweep_module.build_digests = original  # type: ignore[assignment]
+    (digest,) = [d for d in built if d.contact.key == f"email:{FOCAL}"]
+    (msg,) = inbox.to(FOCAL)
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    text_part = plain(msg).replace("\r\n", "\n")
+    assert not re.search(r"</?(html|body|table|tr|td|th|p|br|h3|strong|small)\b", text_part)  # readable: no markup
+    assert not re.search(r"&(amp|quot|lt|gt|#\d+);", text_part)  # and no entities
+    assert text_part.startswith(f"Kính gửi: {', '.join(digest.addressees)}\n")
+    assert digest.lines
+    for group in digest.groups:
+        assert group.label in text_part
+        for line in group.lines:
+            for shown in (f"[{line.stage_vi}] {line.task}", line.clause, line.due_vi, line.days_vi, line.role_vi, line.how_to):
+                assert shown in text_part, shown
+    assert "YÊU CẦU BÁO CÁO GIẢI TRÌNH" in text_part if digest.require_explanation else True
+    assert "Thư nhắc việc tự động của dondoc" in text_part
+
+
 def test_rerun_of_the_same_day_sends_nothing_twice(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
     port, inbox, _ = smtp
     path = contacts_file(tmp_path, port)
@@ -288,6 +330,8 @@ def test_broken_recipient_does_not_block_others_and_is_reported(
     notice = [m for m in inbox.to(COORD) if "Không gửi được" in str(m["Subject"])]
     assert len(notice) == 1
     assert "json://127.0.0.1:1/nobody-listens" in plain(notice[0])
+    greeting = plain(notice[0]).splitlines()[0]
+    assert greeting == "Kính gửi: Văn phòng UBND tỉnh"  # the office by its name, not its code (dn-vp-ubnd)
     again = sweep(date(2023, 12, 7), path, now=NOW + timedelta(hours=1))
     assert again.failures_reported == 0  # reported once
 
@@ -470,3 +514,61 @@ def test_demo_contacts_cover_every_agency_of_the_seeds() -> None:
     assert book.lookup("dn-vp-ubnd", "coordinator")
     assert all("localhost:2525" in (c.url or "") for c in book.contacts)
 
+
+
+def test_group_co_agency_is_reminded_through_its_members(seeded_db: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+    """170/KH-VP PL 1.1: lead Phòng HCTC, co-agency the group dn-g-vp-phong (the Office's units).
+
+    "Trước ngày 31/01/2024" → due Tuesday 30/01/2024; co-agency reminders 7 and 3 working days
+    before: Friday 19/01 (first delivered by the sweep of Monday 22/01, the first sweep after the
+    plan was issued on 18/01) and Thursday 25/01. Each member unit gets them; the group code is
+    never an addressee.
+    """
+    from dondoc.queries import group_members
+
+    port, inbox, _ = smtp
+    with session_scope() as session:
+        phong = group_members(session, "dong-nai")["dn-g-vp-phong"]
+        (iid,) = session.execute(
+            text(
+                "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
+                "join directive d on d.id = ti.directive_id where d.number = '170/KH-VP' and a.clause = 'PL 1.1'"
+            )
+        ).scalars()
+    lead = "dn-vp-hctc"
+    members = sorted(set(phong) - {lead})
+    assert {"dn-vp-qttv", "dn-vp-ttpvhcc", "dn-vp-cong-ttdt"} <= set(members)
+
+    def mail(to: str) -> str:
+        return f"mailto://127.0.0.1:{port}?from=dondoc@demo.gov.vn&to={to}"
+
+    path = tmp_path / "contacts" / "dong-nai.apprise.yml"
+    path.parent.mkdir()
+    entries = "".join(f'  - "{mail(f"dau-moi.{code}@demo.gov.vn")}":\n      - tag: {code}, focal\n' for code in [lead, *members])
+    path.write_text(f"version: 1\nurls:\n{entries}", encoding="utf-8")
+
+    jan22 = datetime(2024, 1, 22, 0, 30, tzinfo=UTC)
+    dry = sweep(date(2024, 1, 22), path, now=jan22, dry_run=True)
+    assert not [u for u in dry.unrouted if u["addressee"] == "dn-g-vp-phong"]
+    assert not [u for u in dry.unrouted if u["instance_id"] == iid]
+    told = {d.recipient for d in dry.digests if f"#{iid})" in d.text}  # the co-agency line names the lead's instance
+    assert len(told) == len(members)
+
+    for day, stage in ((date(2024, 1, 22), "co-before-7"), (date(2024, 1, 25), "co-before-3")):
+        inbox.clear()
+        result = sweep(day, path, now=jan22 + timedelta(days=(day - date(2024, 1, 22)).days))
+        assert result.failed == 0
+        assert not [u for u in result.unrouted if u["addressee"] == "dn-g-vp-phong"]
+        for code in members:
+            (msg,) = inbox.to(f"dau-moi.{code}@demo.gov.vn")
+            body = plain(msg)
+            assert "Nhắc phối hợp" in body, code
+            assert "PL 1.1" in body
+            assert "30/01/2024" in body
+            assert "phối hợp với Phòng HCTC" in body
+        (lead_msg,) = inbox.to(f"dau-moi.{lead}@demo.gov.vn")
+        assert f"dondoc complete {iid} " in plain(lead_msg)  # the lead is not reminded as its own co-agency
+        assert "phối hợp với Phòng HCTC" not in plain(lead_msg)
+        sent = {(r, s) for r, s, st, _a in ledger_rows(iid) if st == "sent"}
+        assert {(f"email:dau-moi.{code}@demo.gov.vn", stage) for code in members} <= sent
+    assert {s for _r, s, _st, _a in ledger_rows(iid)} == {"before-7", "before-3", "co-before-7", "co-before-3"}

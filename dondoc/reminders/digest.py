@@ -1,8 +1,10 @@
 """Digests: one message per recipient per day, across directives, most urgent first.
 
-Rendering is Jinja2 templates (``templates/``): HTML for email (Apprise adds a plain-text
-alternative part derived from it), plain text for chat (split under the channel's limit) and
-for ``dondoc remind --dry-run``.
+Rendering is Jinja2 templates (``templates/``): HTML for email, plain text for chat (split
+under the channel's limit) and for ``dondoc remind --dry-run``. An email's text/plain
+alternative is made by Apprise 2.2 from the HTML (``NotifyEmail.prepare_emails`` always converts
+the HTML body; it takes no text part of ours), so the HTML carries everything a line says,
+stage label included (docs/reminders.md, "What the email's text part contains").
 """
 
 from __future__ import annotations
