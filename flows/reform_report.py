@@ -1,7 +1,9 @@
 """reform-report: the periodic administrative-reform report of a province (báo cáo CCHC định kỳ).
 
-Builds the report (a closed period's report is frozen on first run and read back after), writes
-md/docx/xlsx/csv/png, and shows the Markdown, with its chart, as an artifact on the flow run."""
+Builds the report (a period closed by the real day is frozen on first run and read back after),
+writes md/docx/xlsx/csv/png, and shows the Markdown, with its chart, as an artifact on the flow run.
+With ``new_only`` (the schedules set it) and no ``period``, it reports every period closed since the
+last stored one, per each province's cut-off policy, and logs when there is nothing new."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from pydantic import Field
 
+from dondoc.clock import today_vn
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import PeriodKind
-from dondoc.reports.service import default_period, province_codes
+from dondoc.reports.service import default_period, province_codes, unreported_periods
 from dondoc.settings import get_settings
 from flows.form_fields import AS_OF, as_of_or_today
 from tasks.reports import build_report_task, publish_report_artifact, write_report_files
@@ -29,11 +32,20 @@ KIND: Any = Field(default="quarter", description="Loại kỳ khi để trống 
 CALENDAR: Any = Field(default=False, description="Lấy số liệu theo kỳ dương lịch thay vì từ ngày 15 đến ngày 14 (NĐ 09/2019)")
 OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp; để trống: <thư mục dữ liệu>/reports/<tỉnh>")
 FORMATS: Any = Field(default=["all"], description="Định dạng: md, docx, xlsx, csv, png hoặc all")
+NEW_ONLY: Any = Field(
+    default=False,
+    description="Chỉ lập báo cáo các kỳ đã chốt số liệu mà chưa có báo cáo lưu (lịch chạy tự động dùng); không áp dụng khi đã chọn «period»",
+)
+
+
+KIND_VI = {"month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm"}
 
 
 def _run_name() -> str:
     p = flow_run.parameters
-    return f"Báo cáo CCHC · {p.get('province') or 'tất cả các tỉnh'} · {p.get('period') or p.get('kind')} · {vn_date(as_of_or_today(p.get('as_of')))}"
+    kind = KIND_VI.get(str(p.get("kind")), str(p.get("kind")))
+    what = p.get("period") or (f"các kỳ {kind} mới chốt" if p.get("new_only") else f"{kind} gần nhất đã chốt")
+    return f"Báo cáo CCHC · {p.get('province') or 'tất cả các tỉnh'} · {what} · {vn_date(as_of_or_today(p.get('as_of')))}"
 
 
 @flow(name="reform-report", flow_run_name=_run_name, persist_result=False)
@@ -45,16 +57,36 @@ def reform_report(
     calendar_periods: bool = CALENDAR,
     out_dir: str | None = OUT_DIR,
     formats: list[str] = FORMATS,
+    new_only: bool = NEW_ONLY,
 ) -> list[str]:
     """Báo cáo CCHC định kỳ: tổng hợp 4 nhóm, theo văn bản, theo cơ quan, quá hạn, chậm trễ, chỉ tiêu; chốt khi hết kỳ."""
-    day = as_of_or_today(as_of)
+    today = today_vn()  # the real day: only a period closed by then is frozen
+    day = as_of or today
+    logger = get_run_logger()
     written: list[str] = []
     for code in [province] if province else province_codes():
-        key = period or default_period(code, day, PeriodKind(kind), calendar_periods)
+        if period:
+            keys = [period]
+        elif new_only:
+            keys = unreported_periods(code, day, today=today, kind=PeriodKind(kind), calendar_periods=calendar_periods)
+        else:
+            keys = [default_period(code, day, PeriodKind(kind), calendar_periods)]
+        if not keys:
+            logger.info(
+                "%s: nothing new to report: %s, the last %s closed by %s (cut-off policy of the province), "
+                "is already frozen and stored; run with `period` to re-issue it",
+                code,
+                default_period(code, min(day, today), PeriodKind(kind), calendar_periods),
+                kind,
+                vn_date(min(day, today)),
+            )
+            continue
         folder = Path(out_dir) if out_dir else get_settings().data_dir / "reports" / code
-        report = build_report_task(code, key, day, calendar_periods)
-        files = write_report_files(report, folder, day, list(formats))
-        publish_report_artifact(report, files)
-        get_run_logger().info("Báo cáo %s %s: %d tệp trong %s", code, key, len(files), folder)
-        written.extend(files)
+        for key in keys:
+            report = build_report_task(code, key, day, calendar_periods, today)
+            files = write_report_files(report, folder, day, list(formats))
+            publish_report_artifact(report, files)
+            state = "đã chốt" if report.frozen else f"tạm tính đến {vn_date(report.as_of)}, chưa lưu"
+            logger.info("Báo cáo %s %s (%s): %d tệp trong %s", code, key, state, len(files), folder)
+            written.extend(files)
     return written

@@ -28,9 +28,10 @@ ACTOR = "prefect:reform-report"
     retry_delay_seconds=[2, 10],
     retry_condition_fn=retry_unless_user_error,
 )
-def build_report_task(province: str, period: str, as_of: date, calendar_periods: bool) -> ReportData:
-    """Read the database; a closed period is frozen on the first run and read back afterwards (idempotent)."""
-    return build_report(province, period, as_of=as_of, actor=ACTOR, calendar_periods=calendar_periods)
+def build_report_task(province: str, period: str, as_of: date, calendar_periods: bool, today: date) -> ReportData:
+    """Read the database; a period closed by ``today`` (the real day) is frozen on the first run and
+    read back afterwards (idempotent); one closed only by a future ``as_of`` stays provisional."""
+    return build_report(province, period, as_of=as_of, today=today, actor=ACTOR, calendar_periods=calendar_periods)
 
 
 @task(

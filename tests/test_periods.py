@@ -18,6 +18,7 @@ from dondoc.domain.periods import (
     parse_period,
     period_of,
     previous,
+    unreported,
     window,
 )
 
@@ -117,6 +118,22 @@ def test_last_closed(as_of: date, mode: str, expected: str) -> None:
     assert period.key == expected
     assert is_closed(period, as_of, mode)  # type: ignore[arg-type]
     assert not is_closed(following(period), as_of, mode)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("latest", "stored", "expected"),
+    [
+        ("2023-Q4", set(), ["2023-Q4"]),  # nothing stored yet: the last closed quarter, no backfill
+        ("2023-Q4", {"2023-11", "2023"}, ["2023-Q4"]),  # other kinds do not count
+        ("2023-Q4", {"2023-Q4"}, []),  # already frozen: nothing new
+        ("2023-Q4", {"2023-Q3"}, ["2023-Q4"]),
+        ("2024-Q2", {"2023-Q3", "2023-Q2"}, ["2023-Q4", "2024-Q1", "2024-Q2"]),  # missed runs, oldest first
+        ("2026-Q1", {"2023-Q1"}, ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]),  # at most a year of catch-up
+        ("2024-01", {"2023-10"}, ["2023-11", "2023-12", "2024-01"]),
+    ],
+)
+def test_unreported(latest: str, stored: set[str], expected: list[str]) -> None:
+    assert [p.key for p in unreported(parse_period(latest), stored)] == expected
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,14 @@ import shutil
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.shared import Mm
 from openpyxl import load_workbook
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from dondoc import services
@@ -30,13 +31,15 @@ from dondoc.db import get_engine, session_scope
 from dondoc.domain.periods import parse_period, window
 from dondoc.domain.report_math import Counts
 from dondoc.domain.status import Status
+from dondoc.errors import InputError
 from dondoc.queries import task_rows
 from dondoc.reports import aggregate
 from dondoc.reports.build import compute, province_row
 from dondoc.reports.chart import FONT
 from dondoc.reports.docx_render import MOTTO, NATION
 from dondoc.reports.model import ReportData
-from dondoc.reports.service import build_report, write_report
+from dondoc.reports.service import build_report, unreported_periods, write_report
+from models import AuditEvent, ReportSnapshot
 
 PROJECT = Path(__file__).resolve().parent.parent
 D = "11677/UBND-HCC"
@@ -220,13 +223,110 @@ def test_open_period_is_provisional_and_not_stored(seeded_db: str) -> None:
     assert report.as_of == date(2023, 12, 10)
     assert report.totals.late == 2  # 1.e (Tư pháp, 22/11) and 1.k (Biên Hòa, 10/12: on the as-of day, counted)
     with session_scope() as session:
-        from sqlmodel import select
-
-        from models import ReportSnapshot
-
         stored = {s.period_key for s in session.exec(select(ReportSnapshot))}
     assert "2023-Q4" not in stored
-    assert "2023-Q3" in stored
+    assert "2023-Q3" not in stored  # the previous period is computed for the comparison, not frozen on the way
+    assert report.previous is not None
+    assert report.previous.period_key == "2023-Q3"
+
+
+def _snapshots() -> dict[str, ReportSnapshot]:
+    with session_scope() as session:
+        return {s.period_key: s for s in session.exec(select(ReportSnapshot))}
+
+
+def _audit_actions() -> list[str]:
+    with session_scope() as session:
+        return [e.action for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]
+
+
+def test_open_period_report_reads_the_previous_snapshot_or_computes_it_without_storing(seeded_db: str) -> None:
+    replay_q4()
+    # Nothing stored yet: Q4 is computed for the "previous" column of open Q1/2024, and stays unstored.
+    early = build_report("dong-nai", "2024-Q1", as_of=date(2024, 1, 5), today=date(2024, 1, 5), actor="test")
+    assert not early.frozen
+    assert early.previous is not None
+    assert early.previous.period_key == "2023-Q4"
+    assert _snapshots() == {}
+    assert "report.frozen" not in _audit_actions()
+    # Once Q4 is frozen, an open Q1 compares with the stored figures, not with a fresh computation.
+    frozen_q4 = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=FROZEN_ON, actor="test")
+    replay_after_freeze()  # changes Q4 if it were computed again (back-dated completion, extension)
+    q1 = build_report("dong-nai", "2024-Q1", as_of=date(2024, 1, 5), today=date(2024, 1, 5), actor="test")
+    assert not q1.frozen
+    assert q1.previous is not None
+    assert q1.previous.counts == frozen_q4.totals
+    assert set(_snapshots()) == {"2023-Q4"}
+
+
+def test_future_as_of_does_not_freeze_a_period_before_its_cut_off_has_really_passed(seeded_db: str) -> None:
+    """A --as-of after today must not freeze a quarter whose cut-off (14/12) is still ahead: completions
+    recorded between today and the cut-off would be lost for good."""
+    replay_q4()
+    today = date(2023, 12, 10)
+    early = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=today, actor="test")
+    assert not early.frozen  # provisional: shown as "tạm tính"
+    assert early.as_of == Q4.end  # evaluated at the cut-off, with the data known today
+    assert _snapshots() == {}
+    assert "report.frozen" not in _audit_actions()
+    with pytest.raises(InputError, match="not closed yet"):
+        build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=today, actor="test", recompute=True)
+    # Still inside the window: Xuân Lộc completes 1.k (due 04/12) on 12/12, late.
+    _complete("1.k", "dn-ubnd-h-xuan-loc", date(2023, 12, 12))
+    frozen = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=FROZEN_ON, actor="test")
+    assert frozen.frozen
+    assert frozen.totals.late == early.totals.late + 1
+    assert set(_snapshots()) == {"2023-Q4"}
+    assert _audit_actions().count("report.frozen") == 1
+
+
+def test_cli_future_as_of_is_provisional_and_not_stored(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dondoc.cli.report as cli_report
+
+    monkeypatch.setattr(cli_report, "today_vn", lambda: date(2023, 12, 10))
+    argv = ["report", "--province", "dong-nai", "--period", "2023-Q4", "--as-of", "16/12/2023", "--out", str(tmp_path), "-f", "md"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert "đã chốt" not in result.output
+    assert "không được lưu" in result.output
+    assert "Số liệu tạm tính đến ngày 14/12/2023" in (tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.md").read_text()
+    assert _snapshots() == {}
+
+
+def test_a_snapshot_stored_before_its_cut_off_is_refrozen_once_the_cut_off_has_passed(seeded_sqlite: str) -> None:
+    """Snapshots frozen early by a future --as-of (before the fix) are not trusted: the first build after
+    the real cut-off replaces them (audited as report.refrozen)."""
+    replay_q4()
+    first = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
+    with session_scope() as session:  # as the old code stored it: on 10/12/2023, before the cut-off
+        snapshot = session.exec(select(ReportSnapshot)).one()
+        snapshot.created_at = datetime(2023, 12, 10, 3, 0, tzinfo=UTC)
+        session.add(snapshot)
+    assert unreported_periods("dong-nai", FROZEN_ON, today=FROZEN_ON) == ["2023-Q4"]
+    _complete("1.k", "dn-ubnd-h-xuan-loc", date(2023, 12, 12), today=date(2023, 12, 12))
+    again = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=FROZEN_ON, actor="test")
+    assert again.frozen
+    assert again.totals.late == first.totals.late + 1
+    assert _audit_actions()[-1] == "report.refrozen"
+    assert build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 5), actor="test").to_json() == again.to_json()
+
+
+def test_scheduled_runs_report_every_closed_quarter_not_yet_stored(seeded_sqlite: str) -> None:
+    """What the quarterly schedules report (new_only): NĐ 09 quarters close on the 14th, calendar ones on the last day."""
+    dec15, jan1 = date(2023, 12, 15), date(2024, 1, 1)
+    # Calendar periods on the 15/12 run: the last closed quarter is Q3 (Q4 ends 31/12), not Q4.
+    assert unreported_periods("dong-nai", dec15, today=dec15, calendar_periods=True) == ["2023-Q3"]
+    build_report("dong-nai", "2023-Q3", as_of=dec15, today=dec15, actor="test", calendar_periods=True)
+    assert unreported_periods("dong-nai", dec15, today=dec15, calendar_periods=True) == []  # nothing new on the 15th
+    assert unreported_periods("dong-nai", jan1, today=jan1, calendar_periods=True) == ["2023-Q4"]  # the 01/01 run
+    # NĐ 09: Q4 on the 15th; nothing new on 01/01 once it is stored.
+    assert unreported_periods("dong-nai", dec15, today=dec15) == ["2023-Q4"]
+    build_report("dong-nai", "2023-Q4", as_of=dec15, today=dec15, actor="test")
+    assert unreported_periods("dong-nai", jan1, today=jan1) == []
+    # Missed runs are caught up, oldest first; a future as_of never reaches past today.
+    later = date(2024, 9, 20)
+    assert unreported_periods("dong-nai", later, today=later) == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    assert unreported_periods("dong-nai", later, today=date(2024, 6, 20)) == ["2024-Q1", "2024-Q2"]
 
 
 def test_kpi_by_level_in_170_kh_vp(seeded_db: str) -> None:
@@ -383,12 +483,20 @@ def test_report_deployments_are_valid() -> None:
     for deployment in (quarterly, monthly):
         flow = load_flow_from_entrypoint(str(PROJECT / deployment["entrypoint"]))
         flow.validate_parameters(deployment.get("parameters") or {})
-    (schedule,) = quarterly["schedules"]
-    assert schedule["timezone"] == "Asia/Ho_Chi_Minh"
-    # The day after the NĐ 09/2019 cut-off (the 14th) of each quarter's last month.
-    assert schedule["cron"].split()[2:4] == ["15", "3,6,9,12"]
+    nd09, calendar = quarterly["schedules"]
+    for schedule in (nd09, calendar):
+        assert schedule["timezone"] == "Asia/Ho_Chi_Minh"
+        # Scheduled runs report only the quarters closed since the last stored one.
+        validated = flow.validate_parameters({**quarterly["parameters"], **schedule["parameters"]})
+        assert validated["new_only"] is True
+        assert "period" not in {**quarterly["parameters"], **schedule["parameters"]}
+    # The day after the NĐ 09/2019 cut-off (the 14th) of each quarter's last month ...
+    assert nd09["cron"].split()[2:4] == ["15", "3,6,9,12"]
+    # ... and the day after a calendar quarter ends, for provinces with `reports.cutoff: calendar`.
+    assert calendar["cron"].split()[2:4] == ["1", "1,4,7,10"]
+    assert quarterly["parameters"]["province"] is None
     assert "schedules" not in monthly
-    assert monthly["parameters"]["kind"] == "month"
+    assert monthly["parameters"] == {"province": None, "kind": "month"}  # every province with directives
 
 
 @pytest.mark.e2e
@@ -403,9 +511,21 @@ def test_flow_writes_files_and_publishes_the_artifact(seeded_sqlite: str, tmp_pa
     replay_q4()
     with prefect_test_harness(server_startup_timeout=60):
         files = reform_report(province="dong-nai", period="2023-Q4", as_of=FROZEN_ON, out_dir=str(tmp_path), formats=["md", "docx"])
-        with get_client(sync_client=True) as client:
+        with get_client(sync_client=True) as client:  # read now: the calendar Q4 below publishes under the same key
             artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"])))
+        # As the schedules run it: Q4 is stored now, so nothing new ...
+        assert reform_report(province="dong-nai", as_of=FROZEN_ON, out_dir=str(tmp_path / "new"), formats=["md"], new_only=True) == []
+        # ... while calendar quarters close on the last day: Q3 on the 15/12 run, Q4 on the 01/01 run.
+        calendar_runs = [
+            reform_report(province="dong-nai", as_of=day, calendar_periods=True, out_dir=str(tmp_path / "cal"), formats=["md"], new_only=True)
+            for day in (date(2023, 12, 15), date(2024, 1, 1))
+        ]
     assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
+    assert not (tmp_path / "new").exists()
+    assert [[Path(f).name for f in run] for run in calendar_runs] == [
+        ["bao-cao-cchc_dong-nai_2023-Q3.md"],
+        ["bao-cao-cchc_dong-nai_2023-Q4.md"],
+    ]
     assert artifacts
     assert artifacts[0].type == "markdown"
     markdown = str(artifacts[0].data)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from dondoc.cli.common import console, day_or_today, handles_errors, table
+from dondoc.cli.common import console, handles_errors, parse_day, table
+from dondoc.clock import today_vn
 from dondoc.domain.status import STATUS_VI, Status
 
 
@@ -38,10 +39,13 @@ def register(app: typer.Typer) -> None:
         from dondoc.reports.files import check_formats
         from dondoc.reports.service import build_report, default_period, write_report
 
-        day = day_or_today(as_of)
+        today = today_vn()  # the real day decides freezing; --as-of alone never freezes a period early
+        day = parse_day(as_of, "--as-of") if as_of else today
         chosen = check_formats(formats or ["all"])
         key = period or default_period(province, day, calendar_periods=calendar_periods)
-        data = build_report(province, key, as_of=day, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute)
+        data = build_report(
+            province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
+        )
         paths = write_report(data, out, issued_on=day, formats=chosen)
         c = data.totals
         state = "đã chốt" if data.frozen else f"tạm tính đến {data.as_of:%d/%m/%Y}"
@@ -57,5 +61,12 @@ def register(app: typer.Typer) -> None:
                 ["Thường xuyên / gia hạn (tính riêng)", f"{c.ongoing} / {c.extended}"],
             ],
         )
+        if not data.frozen and day > today and day > data.window_end:
+            console.print(
+                f"  Kỳ chưa kết thúc tính đến hôm nay {today:%d/%m/%Y} (hạn chốt số liệu {data.window_end:%d/%m/%Y}): "
+                "báo cáo tạm tính, không được lưu; chạy lại sau ngày chốt để có báo cáo chính thức.",
+                highlight=False,
+                soft_wrap=True,
+            )
         for path in paths:
             console.print(f"  {path}", highlight=False, soft_wrap=True)

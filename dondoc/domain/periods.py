@@ -10,6 +10,7 @@ converted with :func:`local_day` before it is compared with a period.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -174,6 +175,33 @@ def last_closed(as_of: date, kind: PeriodKind, mode: CutoffMode = "nd09", cutoff
 def is_closed(period: Period, as_of: date, mode: CutoffMode = "nd09", cutoff_day: int = 14) -> bool:
     """A period is closed (its report can be frozen) once its cut-off day has passed."""
     return as_of > window(period, mode, cutoff_day).end
+
+
+def unreported(latest: Period, stored: Collection[str], limit: int | None = None) -> list[Period]:
+    """The closed periods a scheduled run still has to report, oldest first.
+
+    Walks back from ``latest`` (the last closed period) until a period whose key is in ``stored``
+    (the periods already frozen): everything closed since the last stored report. With nothing of
+    ``latest``'s kind stored yet, only ``latest``: a new installation does not backfill history.
+    ``limit`` (default: one year of periods) bounds the catch-up after a long pause.
+    """
+    kinds = {p.kind for p in map(_parsed_or_none, stored) if p is not None}
+    if latest.kind not in kinds:
+        return [latest]
+    limit = _COUNT[latest.kind] if limit is None else limit
+    pending: list[Period] = []
+    period = latest
+    while period.key not in stored and len(pending) < limit:
+        pending.append(period)
+        period = previous(period)
+    return pending[::-1]
+
+
+def _parsed_or_none(key: str) -> Period | None:
+    try:
+        return parse_period(key)
+    except PeriodError:
+        return None
 
 
 def local_day(instant: datetime) -> date:

@@ -3,7 +3,9 @@
 A closed period (its cut-off day has passed) is computed as of its cut-off, stored in
 ``report_snapshot`` and from then on read back: later completions, extensions or cancellations
 do not change it (a late completion appears in the next period as "hoàn thành quá hạn").
-An open period is computed live as of the requested day and marked provisional.
+An open period is computed live as of the requested day and marked provisional. "Closed" is
+judged on the real day (``today``, passed in from the CLI, flow or service edge), never on a
+user-supplied future day alone, and building one period's report never stores another's.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, parse_period, previous, window
+from dondoc.clock import utc_now
+from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, local_day, parse_period, previous, window
 from dondoc.domain.policy import Policy
 from dondoc.domain.report_math import total
 from dondoc.errors import InputError, NotFoundError
@@ -92,25 +95,60 @@ def _stored(session: Session, province: str, period: Period, mode: CutoffMode) -
     return session.scalars(stmt).one_or_none()
 
 
+def frozen_too_early(snapshot: ReportSnapshot) -> bool:
+    """A snapshot stored on or before its own cut-off day (a future ``--as-of`` did that before
+    freezing looked at the real day): it may miss completions, so it is not trusted as frozen."""
+    created = snapshot.created_at if snapshot.created_at.tzinfo else snapshot.created_at.replace(tzinfo=UTC)
+    return local_day(created) <= snapshot.window_end
+
+
+def _frozen(session: Session, province: str, period: Period, mode: CutoffMode) -> ReportData | None:
+    """The period's stored report, if one was stored after its cut-off had really passed."""
+    snapshot = _stored(session, province, period, mode)
+    if snapshot is None or frozen_too_early(snapshot):
+        return None
+    return ReportData.from_json(snapshot.data)
+
+
+def stored_period_keys(session: Session, province: str, mode: CutoffMode) -> set[str]:
+    """Keys of the periods whose report is frozen for ``province`` in ``mode`` (what a scheduled run skips)."""
+    stmt = select(ReportSnapshot).where(
+        ReportSnapshot.province == province,  # type: ignore[arg-type]
+        ReportSnapshot.cutoff_mode == mode,  # type: ignore[arg-type]
+    )
+    return {s.period_key for s in session.scalars(stmt) if not frozen_too_early(s)}
+
+
+def _previous_summary(session: Session, province: Province, period: Period, mode: CutoffMode, policy: Policy) -> PreviousSummary:
+    """The previous period's totals: its frozen report if stored, else computed as of its cut-off.
+
+    Never stores anything: building one period's report does not freeze another."""
+    prev = previous(period)
+    stored = _frozen(session, province.code, prev, mode)
+    totals = (
+        stored.totals
+        if stored is not None
+        else compute(session, province, prev, mode, window(prev, mode, policy.reports.cutoff_day).end, policy).totals
+    )
+    return PreviousSummary(prev.key, prev.short_vi, totals)
+
+
 def closed_report(
     session: Session, province: Province, period: Period, mode: CutoffMode, policy: Policy, *, actor: str, recompute: bool = False
 ) -> ReportData:
-    """A closed period's frozen report: read back if stored, else computed as of its cut-off and stored."""
+    """A closed period's frozen report: read back if stored, else computed as of its cut-off and stored.
+
+    Call it only for a period whose cut-off has passed by the real day (see :func:`report_for`)."""
     snapshot = _stored(session, province.code, period, mode)
-    if snapshot is not None and not recompute:
+    premature = snapshot is not None and frozen_too_early(snapshot)
+    if snapshot is not None and not recompute and not premature:
         return ReportData.from_json(snapshot.data)
     cutoff = window(period, mode, policy.reports.cutoff_day).end
     report = compute(session, province, period, mode, cutoff, policy)
-    prev = previous(period)
-    prev_snapshot = _stored(session, province.code, prev, mode)
-    prev_totals = (
-        ReportData.from_json(prev_snapshot.data).totals
-        if prev_snapshot is not None
-        else compute(session, province, prev, mode, window(prev, mode, policy.reports.cutoff_day).end, policy).totals
-    )
-    report = _with(report, frozen=True, previous=PreviousSummary(prev.key, prev.short_vi, prev_totals))
+    report = _with(report, frozen=True, previous=_previous_summary(session, province, period, mode, policy))
     data = report.to_json()
-    now = datetime.now(UTC)
+    now = utc_now()
+    action = "report.frozen" if snapshot is None else "report.recomputed" if recompute else "report.refrozen"
     try:
         with session.begin_nested():  # another run freezing the same period at the same time: keep the first
             if snapshot is not None:
@@ -133,7 +171,7 @@ def closed_report(
                 AuditEvent(
                     at=now,
                     actor=actor,
-                    action="report.recomputed" if snapshot is not None else "report.frozen",
+                    action=action,
                     detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)},
                 )
             )
@@ -156,12 +194,19 @@ def report_for(
     province: str,
     period_key: str,
     as_of: date,
+    today: date,
     policy: Policy,
     calendar_periods: bool = False,
     actor: str,
     recompute: bool = False,
 ) -> ReportData:
-    """The report a user asked for: frozen if the period is closed as of ``as_of``, provisional otherwise."""
+    """The report a user asked for, as of ``as_of``; ``today`` is the real day (Asia/Ho_Chi_Minh).
+
+    Frozen (stored, then read back) only when the period's cut-off has passed by
+    ``min(as_of, today)``: a future ``as_of`` never freezes a period early. A period closed by
+    ``as_of`` but not yet by today is computed as of its cut-off with today's data, marked
+    provisional and not stored; an open period is computed as of ``as_of``, provisional too.
+    """
     period = period_from_key(period_key)
     prov = province_row(session, province)
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
@@ -171,9 +216,12 @@ def report_for(
             f"--period {period.key}: its data window starts on {win.start:%d/%m/%Y}, after --as-of {as_of:%d/%m/%Y}; "
             "choose an earlier period or a later --as-of"
         )
-    if is_closed(period, as_of, mode, policy.reports.cutoff_day):
+    if is_closed(period, min(as_of, today), mode, policy.reports.cutoff_day):
         return closed_report(session, prov, period, mode, policy, actor=actor, recompute=recompute)
-    report = compute(session, prov, period, mode, as_of, policy)
-    prev = previous(period)
-    prev_report = closed_report(session, prov, prev, mode, policy, actor=actor)
-    return _with(report, previous=PreviousSummary(prev.key, prev.short_vi, prev_report.totals))
+    if recompute:
+        raise InputError(
+            f"--recompute: {period.key} is not closed yet (its cut-off {win.end:%d/%m/%Y} has not passed on {today:%d/%m/%Y}); "
+            "its report is provisional and never stored, so there is nothing to recompute"
+        )
+    report = compute(session, prov, period, mode, min(as_of, win.end), policy)
+    return _with(report, previous=_previous_summary(session, prov, period, mode, policy))

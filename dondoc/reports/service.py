@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from dondoc.clock import today_vn
 from dondoc.config_files import load_policy
 from dondoc.db import session_scope
-from dondoc.domain.periods import PeriodKind, last_closed
-from dondoc.reports.build import report_for
+from dondoc.domain.periods import CutoffMode, PeriodKind, last_closed, unreported
+from dondoc.reports.build import report_for, stored_period_keys
 from dondoc.reports.files import render_files, write_files
 from dondoc.reports.model import ReportData
 
@@ -17,7 +18,7 @@ from dondoc.reports.model import ReportData
 def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False) -> str:
     """The latest period of ``kind`` closed by ``as_of`` (what a scheduled run reports on)."""
     policy = load_policy(province)
-    mode = "calendar" if calendar_periods else policy.reports.cutoff
+    mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     return last_closed(as_of, kind, mode, policy.reports.cutoff_day).key
 
 
@@ -34,9 +35,35 @@ def province_codes() -> list[str]:
         return list(session.scalars(select(col(Directive.province)).distinct().order_by(col(Directive.province))))
 
 
+def unreported_periods(
+    province: str, as_of: date, *, today: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False
+) -> list[str]:
+    """What a scheduled run reports: every period of ``kind`` closed by ``min(as_of, today)`` since
+    the last one stored, oldest first (only the last closed one when none is stored yet); empty when
+    the last closed period is already frozen."""
+    from dondoc.services import ensure_schema
+
+    ensure_schema()
+    policy = load_policy(province)
+    mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
+    latest = last_closed(min(as_of, today), kind, mode, policy.reports.cutoff_day)
+    with session_scope() as session:
+        stored = stored_period_keys(session, province, mode)
+    return [p.key for p in unreported(latest, stored)]
+
+
 def build_report(
-    province: str, period: str, *, as_of: date, actor: str, calendar_periods: bool = False, recompute: bool = False
+    province: str,
+    period: str,
+    *,
+    as_of: date,
+    actor: str,
+    today: date | None = None,
+    calendar_periods: bool = False,
+    recompute: bool = False,
 ) -> ReportData:
+    """The report of ``province`` for ``period`` as of ``as_of``; ``today`` (default: the real day in
+    Asia/Ho_Chi_Minh) decides whether the period has really closed and may be frozen."""
     from dondoc.services import ensure_schema
 
     ensure_schema()
@@ -47,6 +74,7 @@ def build_report(
             province=province,
             period_key=period,
             as_of=as_of,
+            today=today or today_vn(),
             policy=policy,
             calendar_periods=calendar_periods,
             actor=actor,
