@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dondoc.domain.dates import TIMEZONE_NAME as TIMEZONE_NAME
+from dondoc.domain.dates import VN_TZ
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
-TZ = ZoneInfo(TIMEZONE_NAME)
+TZ = VN_TZ
 
 
 class Settings(BaseSettings):
@@ -22,7 +23,10 @@ class Settings(BaseSettings):
     seed_dir: Path = Field(default=PROJECT_ROOT / "directives_seed")
     policy_file: Path | None = Field(default=None, description="Overrides of the packaged default policy")
     holidays_file: Path | None = Field(default=None, description="Extra holidays / make-up working days")
-    contacts: Path = Field(default=PROJECT_ROOT / "directives_seed" / "contacts", description="Apprise YAML contacts: a file, or a folder of <province>.apprise.yml")
+    contacts: Path = Field(
+        default=PROJECT_ROOT / "directives_seed" / "contacts",
+        description="Apprise YAML contacts: a file, or a folder of <province>.apprise.yml",
+    )
     echo_sql: bool = False
 
     @property

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from icalendar.enums import STATUS, TRANSP
 
-from dondoc.domain.dates import vn_date
+from dondoc.domain.dates import TIMEZONE_NAME, vn_date
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
 from dondoc.domain.reminders import ladder as reminder_ladder
 from dondoc.domain.status import STATUS_VI, Status
@@ -32,7 +32,6 @@ from dondoc.domain.workdays import WorkCalendar
 
 Role = Literal["lead", "co"]
 ROLE_VI: dict[Role, str] = {"lead": "Chủ trì", "co": "Phối hợp"}
-TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
 PRODID = "-//dondoc//Lich han nhiem vu//VI"
 #: Bump when the event layout changes: every cached event and feed is then rebuilt once.
 LAYOUT_VERSION = "1"

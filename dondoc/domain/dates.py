@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
+
+#: Periods, "today" and send times are reckoned here, not in UTC (31/03 17:00 UTC is 01/04 here).
+TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
+VN_TZ = ZoneInfo(TIMEZONE_NAME)
 
 
 def vn_date(day: date | None, empty: str = "—") -> str:

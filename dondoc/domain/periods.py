@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from dondoc.domain.dates import VN_TZ
+
 CutoffMode = Literal["nd09", "calendar"]
 ROMAN = ("I", "II", "III", "IV")
 
@@ -112,7 +112,9 @@ def parse_period(key: str) -> Period:
     """``2023-11`` / ``2023-Q4`` / ``2024-H1`` / ``2024`` → Period; anything else is a PeriodError."""
     match = _KEY.match(key.strip())
     if not match:
-        raise PeriodError(f"{key!r} is not a period; write 2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year) or 2024 (year)")
+        raise PeriodError(
+            f"{key!r} is not a period; write 2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year) or 2024 (year)"
+        )
     year = int(match["year"])
     try:
         if match["month"]:
@@ -152,7 +154,9 @@ def window(period: Period, mode: CutoffMode = "nd09", cutoff_day: int = 14) -> W
     if mode == "calendar":
         return Window(date(period.year, period.first_month, 1), _last_day(period.year, period.last_month))
     prev = previous(period)
-    return Window(date(prev.year, prev.last_month, cutoff_day) + timedelta(days=1), date(period.year, period.last_month, cutoff_day))
+    return Window(
+        date(prev.year, prev.last_month, cutoff_day) + timedelta(days=1), date(period.year, period.last_month, cutoff_day)
+    )
 
 
 def period_of(day: date, kind: PeriodKind, mode: CutoffMode = "nd09", cutoff_day: int = 14) -> Period:
