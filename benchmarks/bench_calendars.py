@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import tempfile
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from dondoc.prefect_stack import free_port
+
 AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:
@@ -99,9 +94,15 @@ def main() -> None:
     cold = timed("cold build (all events serialised)")
     timed("cached build (nothing changed)")
     with session_scope() as session:
-        ids = session.execute(
-            select(col(TaskInstance.id)).where(col(TaskInstance.agency_id) == agency_id, col(TaskInstance.period).like("bench-%")).limit(10)
-        ).scalars().all()
+        ids = (
+            session.execute(
+                select(col(TaskInstance.id))
+                .where(col(TaskInstance.agency_id) == agency_id, col(TaskInstance.period).like("bench-%"))
+                .limit(10)
+            )
+            .scalars()
+            .all()
+        )
         session.execute(
             update(TaskInstance)
             .where(col(TaskInstance.id).in_(ids))
@@ -113,8 +114,10 @@ def main() -> None:
         events = session.execute(select(func.count()).select_from(TaskInstance)).scalar_one()
     print(f"({events} instances in the database; cold build {cold / max(1, args.events) * 1000:.2f} ms per event)")
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(as_of=lambda: AS_OF + timedelta(days=1)), host="127.0.0.1", port=port, log_level="warning"))
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(as_of=lambda: AS_OF + timedelta(days=1)), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     from dondoc.calendars.service import issue
@@ -133,7 +136,9 @@ def main() -> None:
                 time.sleep(0.05)
         start = time.perf_counter()
         first = client.get(url, params={"token": token})
-        print(f"{'HTTP first request (server cache empty)':<44} {(time.perf_counter() - start) * 1000:8.1f} ms  status={first.status_code}")
+        print(
+            f"{'HTTP first request (server cache empty)':<44} {(time.perf_counter() - start) * 1000:8.1f} ms  status={first.status_code}"
+        )
         etag = first.headers["etag"]
         for label, headers in (
             ("HTTP 200 gzip", {"Accept-Encoding": "gzip"}),

@@ -20,7 +20,6 @@ import base64
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import httpx
 from websockets.sync.client import connect
+
+from dondoc.prefect_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
@@ -43,7 +44,7 @@ class Browser:
             sys.exit("chromium not found: apt-get update && apt-get install -y chromium")
         self.width, self.height = width, height
         self.profile = tempfile.mkdtemp(prefix="dondoc-chromium-")
-        port = _free_port()
+        port = free_port()
         self.proc = subprocess.Popen(
             [
                 binary,
@@ -140,12 +141,6 @@ class Browser:
                     self.proc.kill()
                     self.proc.wait()
             shutil.rmtree(self.profile, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 CLICK_BY_TEXT = """(text) => {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -21,16 +20,11 @@ from dondoc.calendars.caldav_publish import publish
 from dondoc.calendars.server import create_app
 from dondoc.calendars.service import issue, revoke
 from dondoc.calendars.store import FeedSpec
+from dondoc.prefect_stack import free_port
 
 pytestmark = pytest.mark.e2e
 AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until(check: object, *, timeout: float = 20.0) -> None:
@@ -48,7 +42,7 @@ def _wait_until(check: object, *, timeout: float = 20.0) -> None:
 
 @pytest.fixture
 def feed_server(seeded_sqlite: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(as_of=lambda: AS_OF), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -100,7 +94,11 @@ def test_http_feed_tokens_etag_gzip(feed_server: str) -> None:
         # a change is served at once, with a new ETag
         still = issue(FeedSpec("agency", AGENCY), label=None)
         services.record_completion(
-            services.find_instance_id("11677/UBND-HCC", "5.b", AGENCY), on=AS_OF, evidence="Báo cáo 50/BC-STTTT", actor="test", today=AS_OF
+            services.find_instance_id("11677/UBND-HCC", "5.b", AGENCY),
+            on=AS_OF,
+            evidence="Báo cáo 50/BC-STTTT",
+            actor="test",
+            today=AS_OF,
         )
         fresh = client.get(url, params={"token": still.token}, headers={"If-None-Match": etag})
         assert fresh.status_code == 200
@@ -110,13 +108,15 @@ def test_http_feed_tokens_etag_gzip(feed_server: str) -> None:
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "radicale.conf"
     config.write_text(
         f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = none\n[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
         "[web]\ntype = none\n[logging]\nlevel = warning\n"
     )
-    proc = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         _wait_until(lambda: proc.poll() is None and httpx.request("OPTIONS", base).status_code < 500)

@@ -10,7 +10,6 @@ import email
 import json
 import logging
 import re
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +28,7 @@ from typer.testing import CliRunner
 from dondoc.config_files import clear_caches
 from dondoc.db import session_scope
 from dondoc.errors import InputError
+from dondoc.prefect_stack import free_port
 from dondoc.reminders import ledger
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
@@ -43,12 +43,6 @@ HEAD = f"thu-truong.{TTTT}@demo.gov.vn"
 COORD = "dieu-phoi.dn-vp-ubnd@demo.gov.vn"
 LEADERS = "lanh-dao.dong-nai@demo.gov.vn"
 NOW = datetime(2023, 12, 5, 0, 30, tzinfo=UTC)  # 07:30 in Hà Nội
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Inbox:
@@ -124,7 +118,12 @@ def instance_id(clause: str = "1.k", agency: str = TTTT) -> int:
 
 def ledger_rows(iid: int | None = None) -> list[tuple[str, str, str, int]]:
     with session_scope() as session:
-        stmt = select(col(ReminderDelivery.recipient), col(ReminderDelivery.stage), col(ReminderDelivery.state), col(ReminderDelivery.attempts))
+        stmt = select(
+            col(ReminderDelivery.recipient),
+            col(ReminderDelivery.stage),
+            col(ReminderDelivery.state),
+            col(ReminderDelivery.attempts),
+        )
         if iid is not None:
             stmt = stmt.where(col(ReminderDelivery.instance_id) == iid)
         return [tuple(r) for r in session.execute(stmt).all()]  # type: ignore[misc]
@@ -199,7 +198,9 @@ def test_digest_subject_lines_and_html(seeded_sqlite: str, smtp: tuple[int, Inbo
     assert days == sorted(days, reverse=True)
 
 
-def test_email_has_an_html_part_and_a_readable_text_part(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+def test_email_has_an_html_part_and_a_readable_text_part(
+    seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path
+) -> None:
     """multipart/alternative: our HTML, and the text/plain part Apprise 2.2 derives from it (docs/reminders.md).
 
     Apprise cannot carry our own text template in an email; its text part is the HTML converted
@@ -240,7 +241,9 @@ def test_email_has_an_html_part_and_a_readable_text_part(seeded_sqlite: str, smt
     assert "Thư nhắc việc tự động của dondoc" in text_part
 
 
-def test_rerun_of_the_same_day_sends_nothing_twice(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+def test_rerun_of_the_same_day_sends_nothing_twice(
+    seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path
+) -> None:
     port, inbox, _ = smtp
     path = contacts_file(tmp_path, port)
     first = sweep(date(2023, 12, 7), path)
@@ -336,7 +339,9 @@ def test_broken_recipient_does_not_block_others_and_is_reported(
     assert again.failures_reported == 0  # reported once
 
 
-def test_after_downtime_only_the_latest_stage_goes_out(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+def test_after_downtime_only_the_latest_stage_goes_out(
+    seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path
+) -> None:
     port, inbox, _ = smtp
     path = contacts_file(tmp_path, port)
     iid = instance_id()
@@ -354,7 +359,9 @@ def test_completion_stops_reminders(seeded_sqlite: str, smtp: tuple[int, Inbox, 
     iid = instance_id()
     sweep(date(2023, 12, 5), path)
     assert mentions(inbox.to(FOCAL), iid)
-    record_completion(iid, on=date(2023, 12, 6), evidence="Báo cáo số 1/BC-STTTT ngày 06/12/2023", actor="test", today=date(2023, 12, 6))
+    record_completion(
+        iid, on=date(2023, 12, 6), evidence="Báo cáo số 1/BC-STTTT ngày 06/12/2023", actor="test", today=date(2023, 12, 6)
+    )
     inbox.clear()
     sweep(date(2023, 12, 7), path, now=NOW + timedelta(days=2))
     assert inbox.to(COORD)  # the sweep ran and the other overdue tasks still escalate
@@ -392,7 +399,9 @@ def test_chat_webhook_split_under_the_limit(seeded_sqlite: str, tmp_path: Path, 
             f'version: 1\nurls:\n  - "json://127.0.0.1:{server.server_port}/hook":\n      - tag: dn-vp-ubnd, coordinator\n',
             encoding="utf-8",
         )
-        result = run_sweep(date(2023, 12, 7), province="dong-nai", now=NOW, today=date(2023, 12, 31), contacts=load_contacts(path))
+        result = run_sweep(
+            date(2023, 12, 7), province="dong-nai", now=NOW, today=date(2023, 12, 31), contacts=load_contacts(path)
+        )
         (digest,) = result.digests
         assert digest.delivered
         assert digest.parts == len(Hooks.received) > 1
@@ -460,7 +469,9 @@ def test_cc_and_several_to_addresses_are_refused(tmp_path: Path) -> None:
     assert "2 người nhận" in (second.problem or "")
 
 
-def test_cli_remind_dry_run_json_and_replay(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_remind_dry_run_json_and_replay(
+    seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     port, inbox, _ = smtp
     monkeypatch.setenv("DONDOC_CONTACTS", str(contacts_file(tmp_path, port).parent))
     from dondoc.cli import app
@@ -473,7 +484,9 @@ def test_cli_remind_dry_run_json_and_replay(seeded_sqlite: str, smtp: tuple[int,
     data = json.loads(out.stdout)
     assert any(FOCAL.replace("@", "%40") in d["recipient"] for d in data["digests"])
     assert inbox.messages == []
-    out = runner.invoke(app, ["replay", "--from", "04/12/2023", "--to", "08/12/2023", "--province", "dong-nai", "--format", "json"])
+    out = runner.invoke(
+        app, ["replay", "--from", "04/12/2023", "--to", "08/12/2023", "--province", "dong-nai", "--format", "json"]
+    )
     assert out.exit_code == 0, out.output
     days = json.loads(out.stdout)
     assert [d["day"] for d in days] == ["2023-12-04", "2023-12-05", "2023-12-06", "2023-12-07", "2023-12-08"]
@@ -491,7 +504,12 @@ def test_local_mailbox_stores_what_it_receives(tmp_path: Path) -> None:
     port = free_port()
     controller = start_mailbox(tmp_path / "mailbox", port=port)
     try:
-        outcome = notify.send(f"mailto://localhost:{port}?from=d@demo.gov.vn&to=x.demo@dongnai.gov.vn", title="Nhắc việc", body="<p>Chào</p>", html=True)
+        outcome = notify.send(
+            f"mailto://localhost:{port}?from=d@demo.gov.vn&to=x.demo@dongnai.gov.vn",
+            title="Nhắc việc",
+            body="<p>Chào</p>",
+            html=True,
+        )
         assert outcome.ok
     finally:
         controller.stop()
@@ -515,8 +533,9 @@ def test_demo_contacts_cover_every_agency_of_the_seeds() -> None:
     assert all("localhost:2525" in (c.url or "") for c in book.contacts)
 
 
-
-def test_group_co_agency_is_reminded_through_its_members(seeded_db: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
+def test_group_co_agency_is_reminded_through_its_members(
+    seeded_db: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path
+) -> None:
     """170/KH-VP PL 1.1: lead Phòng HCTC, co-agency the group dn-g-vp-phong (the Office's units).
 
     "Trước ngày 31/01/2024" → due Tuesday 30/01/2024; co-agency reminders 7 and 3 working days

@@ -303,27 +303,10 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         return ParsedDeadline(text, DeadlineKind.ONGOING, True, "thường xuyên: không có hạn cuối, báo cáo theo kỳ")
 
     # Start-date milestones: "từ ngày D", "bắt đầu từ tháng M/Y".
-    m = _RE_START_DAY.search(t)
-    if m:
-        start = _date_from_groups(m.groups(), default_year)
+    start = _start_bound(t, default_year)
+    if start is not None:
         return ParsedDeadline(
-            text,
-            DeadlineKind.MILESTONE,
-            True,
-            f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
-            due=start,
-            stated_date=start,
-        )
-    m = _RE_START_MONTH.search(t)
-    if m:
-        start = _mkdate("1", m.group(1), m.group(2), None)
-        return ParsedDeadline(
-            text,
-            DeadlineKind.MILESTONE,
-            True,
-            f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}",
-            due=start,
-            stated_date=start,
+            text, DeadlineKind.MILESTONE, True, f"mốc bắt đầu: phải triển khai từ ngày {fmt(start)}", due=start, stated_date=start
         )
 
     # One date with its keyword.
