@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rruleset, rrulestr
 
 from dondoc.domain.deadlines import Frequency
+from dondoc.domain.periods import Period, PeriodKind
 
 
 def occurrences(rules: Sequence[str], *, start: date, end: date) -> list[date]:
@@ -67,12 +68,12 @@ def period_label(frequency: Frequency | None, due: date) -> str:
     """A human period key for one occurrence: 2023-09, 2023-Q4, 2024-H1, 2024 or the ISO date."""
     match frequency:
         case Frequency.MONTHLY:
-            return f"{due.year}-{due.month:02d}"
+            return Period(due.year, PeriodKind.MONTH, due.month).key
         case Frequency.QUARTERLY:
-            return f"{due.year}-Q{(due.month - 1) // 3 + 1}"
+            return Period(due.year, PeriodKind.QUARTER, (due.month - 1) // 3 + 1).key
         case Frequency.HALF_YEARLY:
-            return f"{due.year}-H{1 if due.month <= 6 else 2}"
-        case Frequency.YEARLY:
-            return f"{due.year}-{due.month:02d}-{due.day:02d}" if due.month != 12 else f"{due.year}"
+            return Period(due.year, PeriodKind.HALF, 1 if due.month <= 6 else 2).key
+        case Frequency.YEARLY if due.month == 12:
+            return Period(due.year, PeriodKind.YEAR, 1).key
         case _:
-            return due.isoformat()
+            return due.isoformat()  # several occurrences a year: the date itself is the period
