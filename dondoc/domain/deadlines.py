@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from dondoc.domain.dates import vn_date
-from dondoc.domain.policy import Policy
+from dondoc.domain.policy import Policy, ReportingCalendar
 
 
 class DeadlineKind(StrEnum):
@@ -239,50 +239,10 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
     m = _RE_CYCLE.search(t)
     if m:
         unit = m.group(2) or m.group(3) or ("6 tháng" if m.group(0).startswith("6 tháng") else "")
-        starts = _start_bound(t, default_year)
-        if unit == "tháng":
-            day = cal.first_week_day if _RE_FIRST_WEEK.search(t) else cal.monthly_day
-            note = "tuần đầu tiên của tháng" if _RE_FIRST_WEEK.search(t) else "theo lịch báo cáo của tỉnh"
-            return ParsedDeadline(
-                text,
-                DeadlineKind.RECURRING,
-                True,
-                f"hàng tháng, hạn cuối ngày {day} ({note})",
-                rules=(_monthly_rule(day),),
-                frequency=Frequency.MONTHLY,
-                starts=starts,
-            )
-        if unit == "quý":
-            day = cal.quarterly_day
-            return ParsedDeadline(
-                text,
-                DeadlineKind.RECURRING,
-                True,
-                f"hàng quý, hạn cuối ngày {day} tháng cuối quý (theo lịch báo cáo của tỉnh)",
-                rules=(f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={day}",),
-                frequency=Frequency.QUARTERLY,
-                starts=starts,
-            )
-        if unit in {"6 tháng", "sáu tháng"}:
-            day = cal.half_yearly_day
-            return ParsedDeadline(
-                text,
-                DeadlineKind.RECURRING,
-                True,
-                f"6 tháng một lần, hạn cuối ngày {day}/06 và {day}/12 (theo lịch báo cáo của tỉnh)",
-                rules=(f"FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY={day}",),
-                frequency=Frequency.HALF_YEARLY,
-                starts=starts,
-            )
-        day = cal.yearly_day
+        first_week = unit == "tháng" and _RE_FIRST_WEEK.search(t) is not None
+        frequency, rule, reading = _calendar_cycle("sáu tháng" if unit == "6 tháng" else unit, cal, first_week)
         return ParsedDeadline(
-            text,
-            DeadlineKind.RECURRING,
-            True,
-            f"hàng năm, hạn cuối ngày {day}/12 (theo lịch báo cáo của tỉnh)",
-            rules=(f"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY={day}",),
-            frequency=Frequency.YEARLY,
-            starts=starts,
+            text, DeadlineKind.RECURRING, True, reading, rules=(rule,), frequency=frequency, starts=_start_bound(t, default_year)
         )
 
     if _RE_UNSPECIFIED_CYCLE.search(t) and cal.unspecified_cycle:
@@ -363,6 +323,31 @@ def _parse(text: str, t: str, *, strict: bool, default_year: int | None, policy:
         "Chưa hiểu cụm thời hạn này: giữ nguyên văn và cần người điều phối xem lại.",
         not_understood=text,
     )
+
+
+def _calendar_cycle(unit: str, cal: ReportingCalendar, first_week: bool) -> tuple[Frequency, str, str]:
+    """A cycle that names no day: the province's reporting calendar gives it (frequency, RRULE, reading)."""
+    policy_note = "theo lịch báo cáo của tỉnh"
+    match unit:
+        case "tháng":
+            day = cal.first_week_day if first_week else cal.monthly_day
+            note = "tuần đầu tiên của tháng" if first_week else policy_note
+            return Frequency.MONTHLY, _monthly_rule(day), f"hàng tháng, hạn cuối ngày {day} ({note})"
+        case "quý":
+            day = cal.quarterly_day
+            reading = f"hàng quý, hạn cuối ngày {day} tháng cuối quý ({policy_note})"
+            return Frequency.QUARTERLY, f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={day}", reading
+        case "sáu tháng":
+            day = cal.half_yearly_day
+            reading = f"6 tháng một lần, hạn cuối ngày {day}/06 và {day}/12 ({policy_note})"
+            return Frequency.HALF_YEARLY, f"FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY={day}", reading
+        case _:
+            day = cal.yearly_day
+            return (
+                Frequency.YEARLY,
+                f"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY={day}",
+                f"hàng năm, hạn cuối ngày {day}/12 ({policy_note})",
+            )
 
 
 def _start_bound(t: str, default_year: int | None) -> date | None:
