@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -115,19 +116,28 @@ def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@contextmanager
+def _private_pg_database(prefix: str, template: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A PostgreSQL database of this test's own (optionally a copy of ``template``), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _pg_exec(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    url = _pg_url(name)
+    _use_database(url, tmp_path / "data", monkeypatch)
+    try:
+        yield url
+    finally:
+        dondoc_db.reset_engine()
+        _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def pg_db(pg_admin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty, migrated PostgreSQL database for this test."""
-    name = f"dondoc_t_{uuid.uuid4().hex[:10]}"
-    _pg_exec(f'CREATE DATABASE "{name}"')
-    url = _pg_url(name)
-    _use_database(url, tmp_path / "data", monkeypatch)
-    from dondoc.services import ensure_schema
+    with _private_pg_database("dondoc_t", None, tmp_path, monkeypatch) as url:
+        from dondoc.services import ensure_schema
 
-    ensure_schema()
-    yield url
-    dondoc_db.reset_engine()
-    _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        ensure_schema()
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -149,13 +159,8 @@ def seeded_sqlite(seeded_sqlite_template: Path, tmp_path: Path, monkeypatch: pyt
 
 @pytest.fixture
 def seeded_pg(seeded_pg_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    name = f"dondoc_s_{uuid.uuid4().hex[:10]}"
-    _pg_exec(f'CREATE DATABASE "{name}" TEMPLATE "{seeded_pg_template}"')
-    url = _pg_url(name)
-    _use_database(url, tmp_path / "data", monkeypatch)
-    yield url
-    dondoc_db.reset_engine()
-    _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _private_pg_database("dondoc_s", seeded_pg_template, tmp_path, monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
