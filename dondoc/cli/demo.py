@@ -71,9 +71,9 @@ def _use_stack(api_url: str, home: str) -> None:
 
 def _settle(api_url: str, timeout: float, *, worker: bool) -> int:
     """Wait until the server has recorded every task run and (with a worker) the triggered refreshes have run."""
-    from datetime import UTC, datetime
-
     import httpx
+
+    from dondoc.clock import utc_now
 
     waiting = ["PENDING", "RUNNING", *(["SCHEDULED"] if worker else [])]
     deadline = time.monotonic() + timeout
@@ -86,7 +86,7 @@ def _settle(api_url: str, timeout: float, *, worker: bool) -> int:
                 json={
                     "flow_runs": {
                         "state": {"type": {"any_": waiting}},
-                        "expected_start_time": {"before_": datetime.now(UTC).isoformat()},
+                        "expected_start_time": {"before_": utc_now().isoformat()},
                     }
                 },
                 timeout=10,
@@ -125,7 +125,9 @@ def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
                     as_of=step.day,
                 )
                 totals["completions"] += 1
-                console.print(f"  {vn(step.day)}  ghi nhận hoàn thành {done.directive} {done.clause} · {done.agency}", highlight=False)
+                console.print(
+                    f"  {vn(step.day)}  ghi nhận hoàn thành {done.directive} {done.clause} · {done.agency}", highlight=False
+                )
             result = daily_sweep(as_of=step.day, track=step.track, dry_run=not send_reminders)
             if step.track:
                 totals["tracked_days"] += 1

@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from dondoc.clock import utc_now
 
 _SAFE = re.compile(r"[^A-Za-z0-9@._-]+")
 
@@ -27,7 +28,7 @@ class MailboxHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         data: bytes = envelope.original_content or envelope.content
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S")
         for rcpt in envelope.rcpt_tos:
             with self._lock:
                 n = next(self._counter)
