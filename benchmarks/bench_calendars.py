@@ -19,7 +19,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from dondoc.prefect_stack import free_port
+from dondoc.orchestration.stack import free_port
 
 AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
@@ -39,11 +39,11 @@ def main() -> None:
     from sqlalchemy import func, insert, select, update
     from sqlmodel import col
 
-    from dondoc import services
     from dondoc.calendars.server import create_app
     from dondoc.calendars.store import FeedSpec, render
     from dondoc.db import session_scope
-    from models import Agency, Assignment, Directive, TaskInstance
+    from dondoc.directives import service as services
+    from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
     services.import_paths([Path(__file__).resolve().parent.parent / "directives_seed"], as_of=AS_OF, actor="bench")
     spec = FeedSpec("agency", AGENCY)

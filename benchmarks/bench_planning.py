@@ -59,7 +59,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
     os.environ["DONDOC_DATABASE_URL"] = args.db or f"sqlite:///{folder / 'bench.db'}"
     os.environ["DONDOC_DATA_DIR"] = str(folder)
-    from dondoc import services
+    from dondoc.directives import service as services
 
     reg, directive = build(folder, args.agencies, args.assignments)
     as_of = date(2024, 1, 2)

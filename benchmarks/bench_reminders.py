@@ -33,7 +33,7 @@ BATCH = 10_000
 
 def build(path: Path, instances: int, seed: int = 7) -> dict[str, float]:
     from dondoc import db
-    from dondoc.services import ensure_schema
+    from dondoc.directives.service import ensure_schema
 
     os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{path}"
     db.reset_engine()
@@ -134,7 +134,7 @@ def build(path: Path, instances: int, seed: int = 7) -> dict[str, float]:
 
 def contacts_for(agencies: int) -> object:
     """A contact book covering every agency (focal, head), coordinator and province (built in memory)."""
-    from dondoc import notify
+    from dondoc.reminders import notify
     from dondoc.reminders.contacts import Contact, ContactBook
 
     contacts: list[Contact] = []
@@ -151,7 +151,7 @@ def contacts_for(agencies: int) -> object:
 
 def sweep(path: Path, province: str | None) -> dict[str, float]:
     from dondoc import db
-    from dondoc.config_files import clear_caches
+    from dondoc.configuration.files import clear_caches
     from dondoc.reminders.sweep import run_sweep
 
     os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{path}"

@@ -84,7 +84,7 @@ def populate(url: str, rows: int, provinces: int, agencies_per_province: int) ->
     from sqlalchemy import text
 
     from dondoc.db import get_engine
-    from dondoc.migrate import upgrade
+    from dondoc.db.migrate import upgrade
 
     engine = get_engine(url)
     upgrade(engine)
@@ -183,9 +183,9 @@ def measure(url: str, label: str, repeat: int) -> None:
     from dondoc.db import get_engine
     from dondoc.domain.periods import parse_period, window
     from dondoc.domain.policy import Policy
+    from dondoc.models import Province, TaskInstance
     from dondoc.reports.aggregate import count_rows
     from dondoc.reports.build import compute
-    from models import Province, TaskInstance
 
     engine = get_engine(url)
     period = parse_period("2023-Q4")

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from websockets.sync.client import connect
 
-from dondoc.prefect_stack import free_port
+from dondoc.orchestration.stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
@@ -209,7 +209,7 @@ def page(browser: Browser, url: str, target: Path, ready: str, what: str, *, hei
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from dondoc import prefect_stack
+    from dondoc.orchestration import stack as prefect_stack
 
     stack = prefect_stack.read_stack()
     if stack is None:

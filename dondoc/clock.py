@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from dondoc.settings import TZ
+from dondoc.configuration.settings import TZ
 
 
 def today_vn() -> date:

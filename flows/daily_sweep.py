@@ -10,9 +10,9 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from pydantic import Field
 
-from dondoc.config_files import load_calendar
+from dondoc.configuration.files import load_calendar
 from dondoc.domain.dates import vn_date
-from dondoc.tracking import day_off_reason
+from dondoc.tracking.view import day_off_reason
 from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
 from flows.track_directive import track_directive
 from tasks.directives import active_directives, replan_directives

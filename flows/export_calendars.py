@@ -14,9 +14,9 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from pydantic import Field
 
+from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
 from dondoc.errors import InputError
-from dondoc.settings import get_settings
 from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
 

@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 from dondoc.domain.dates import vn_date
-from dondoc.tracking import completion_target
+from dondoc.tracking.view import completion_target
 from flows.form_fields import as_of_or_today
 from tasks.directives import announce_completion, find_instance, record_completion_task
 

@@ -16,10 +16,10 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 from dondoc.clock import today_vn
+from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import PeriodKind
 from dondoc.reports.service import default_period, province_codes, unreported_periods
-from dondoc.settings import get_settings
 from flows.form_fields import AS_OF, as_of_or_today
 from tasks.reports import build_report_task, publish_report_artifact, write_report_files
 

@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
-from dondoc.tracking import flow_run_name
+from dondoc.tracking.view import flow_run_name
 from flows.form_fields import AS_OF, as_of_or_today
 from tasks.tracking import assess_assignment, load_snapshot, publish_artifacts, tag_current_flow_run
 

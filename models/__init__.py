@@ -1,24 +1,4 @@
-"""SQLModel tables of dondoc. Importing this package registers every table on SQLModel.metadata."""
+"""The card's top-level ``models``: the tables live in :mod:`dondoc.models`; this re-exports them."""
 
-from models.agency import Agency, AgencyGroup, GroupMember, Province
-from models.calendar import CalendarEventState as CalendarEventState
-from models.calendar import CalendarFeedCache as CalendarFeedCache
-from models.calendar import CalendarToken as CalendarToken
-from models.directive import Assignment, Directive
-from models.instance import AuditEvent, InstanceState, TaskInstance
-from models.reminder import DeliveryState as DeliveryState
-from models.reminder import ReminderDelivery as ReminderDelivery
-from models.reminder import ReminderSweep as ReminderSweep
-from models.report import ReportSnapshot as ReportSnapshot
-
-__all__ = [
-    "Agency",
-    "AgencyGroup",
-    "Assignment",
-    "AuditEvent",
-    "Directive",
-    "GroupMember",
-    "InstanceState",
-    "Province",
-    "TaskInstance",
-]
+from dondoc.models import *  # noqa: F403
+from dondoc.models import __all__ as __all__

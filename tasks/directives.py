@@ -1,5 +1,5 @@
 """Tasks that change dondoc's database (replan, record a completion, import) or announce a change
-(the completion event). Each calls the same use case as the CLI (:mod:`dondoc.services`)."""
+(the completion event). Each calls the same use case as the CLI (:mod:`dondoc.directives.service`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from dondoc.errors import DondocError, InputError
-from dondoc.tracking import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
+from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
 from tasks.retry import retry_unless_user_error
 
 ACTOR = "prefect"
@@ -51,8 +51,8 @@ def active_directives(province: str | None, as_of: date) -> list[str]:
     from sqlmodel import col
 
     from dondoc.db import session_scope
-    from dondoc.services import ensure_schema
-    from models import Directive
+    from dondoc.directives.service import ensure_schema
+    from dondoc.models import Directive
 
     ensure_schema()
     with session_scope() as session:
@@ -74,7 +74,7 @@ def active_directives(province: str | None, as_of: date) -> list[str]:
 )
 def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]]:
     """Extend each directive's rolling horizon (idempotent: re-running changes nothing)."""
-    from dondoc import services
+    from dondoc.directives import service as services
 
     results = {code: asdict(services.replan(code, as_of=as_of, actor=ACTOR)) for code in codes}
     new = sum(r["inserted"] for r in results.values())
@@ -84,7 +84,7 @@ def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]
 
 @task(name="find-instance", cache_policy=NO_CACHE, persist_result=False)
 def find_instance(directive: str, clause: str, agency: str, period: str | None) -> int:
-    from dondoc import services
+    from dondoc.directives import service as services
 
     return _logged(lambda: services.find_instance_id(directive, clause, agency, period))
 
@@ -94,7 +94,7 @@ def record_completion_task(
     instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str
 ) -> dict[str, Any]:
     """Not retried: a user error (bad date, unknown KPI) must fail once, with its message."""
-    from dondoc import services
+    from dondoc.directives import service as services
 
     done = _logged(
         lambda: services.record_completion(instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis)
@@ -133,7 +133,7 @@ def announce_completion(recorded: dict[str, Any], as_of: date) -> str:
 @task(name="import-directive", cache_policy=NO_CACHE, persist_result=False)
 def import_directive_task(path: str | None, content: str | None, file_name: str, as_of: date) -> dict[str, Any]:
     """The same validation and all-or-nothing write as ``dondoc import``; problems are logged one per line."""
-    from dondoc import services
+    from dondoc.directives import service as services
 
     if content is None:
         assert path is not None

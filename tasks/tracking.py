@@ -1,5 +1,5 @@
 """Tracking tasks: read a directive's snapshot, end one task run per assignment in its official
-status, publish the artifacts. The decisions are made in :mod:`dondoc.tracking`."""
+status, publish the artifacts. The decisions are made in :mod:`dondoc.tracking.view`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.states import Completed
 
-from dondoc.tracking import AssignmentView, DirectiveInfo, DirectiveSnapshot, as_columns, build_snapshot, table_description
+from dondoc.tracking.view import AssignmentView, DirectiveInfo, DirectiveSnapshot, as_columns, build_snapshot, table_description
 from tasks.retry import retry_unless_user_error
 
 
@@ -28,8 +28,8 @@ from tasks.retry import retry_unless_user_error
 def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     """Read-only: the directive's instances and per-assignment progress as of a day."""
     from dondoc.db import session_scope
-    from dondoc.queries import directive_progress, task_rows
-    from dondoc.services import ensure_schema
+    from dondoc.directives.queries import directive_progress, task_rows
+    from dondoc.directives.service import ensure_schema
 
     ensure_schema()
     with session_scope() as session:

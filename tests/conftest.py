@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from dondoc import db as dondoc_db
-from dondoc.config_files import clear_caches
+from dondoc.configuration.files import clear_caches
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "directives_seed"
@@ -32,7 +32,7 @@ def _use_database(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DONDOC_DATA_DIR", str(data_dir))
     dondoc_db.reset_engine()
     clear_caches()
-    from dondoc import services
+    from dondoc.directives import service as services
 
     services._migrated.clear()
 
@@ -78,7 +78,7 @@ def _pg_exec(sql: str) -> None:
 
 
 def _seed_into(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dondoc import services
+    from dondoc.directives import service as services
 
     _use_database(url, data_dir, monkeypatch)
     services.import_paths([SEEDS], as_of=SEED_AS_OF, actor="test")
@@ -110,7 +110,7 @@ def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An empty, migrated SQLite database for this test."""
     url = f"sqlite:///{tmp_path / 'dondoc.db'}"
     _use_database(url, tmp_path / "data", monkeypatch)
-    from dondoc.services import ensure_schema
+    from dondoc.directives.service import ensure_schema
 
     ensure_schema()
     return url
@@ -134,7 +134,7 @@ def _private_pg_database(prefix: str, template: str | None, tmp_path: Path, monk
 def pg_db(pg_admin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty, migrated PostgreSQL database for this test."""
     with _private_pg_database("dondoc_t", None, tmp_path, monkeypatch) as url:
-        from dondoc.services import ensure_schema
+        from dondoc.directives.service import ensure_schema
 
         ensure_schema()
         yield url

@@ -15,12 +15,12 @@ import pytest
 import uvicorn
 from icalendar import Calendar
 
-from dondoc import services
 from dondoc.calendars.caldav_publish import publish
 from dondoc.calendars.server import create_app
 from dondoc.calendars.service import issue, revoke
 from dondoc.calendars.store import FeedSpec
-from dondoc.prefect_stack import free_port
+from dondoc.directives import service as services
+from dondoc.orchestration.stack import free_port
 
 pytestmark = pytest.mark.e2e
 AGENCY = "dn-so-thong-tin-truyen-thong"

@@ -12,11 +12,11 @@ from icalendar import Calendar
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from dondoc import services
 from dondoc.calendars.store import FeedSpec, render
 from dondoc.cli import app
 from dondoc.db import session_scope
-from models import TaskInstance
+from dondoc.directives import service as services
+from dondoc.models import TaskInstance
 
 GOLDEN = Path(__file__).parent / "golden" / "calendar_dn-so-thong-tin-truyen-thong_2023-12-06.ics"
 AGENCY = "dn-so-thong-tin-truyen-thong"

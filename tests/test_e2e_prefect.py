@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from dondoc import prefect_stack
+from dondoc.orchestration import stack as prefect_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 T = TypeVar("T")

@@ -106,7 +106,7 @@ def _key_filter(key: str) -> Any:
 
 def test_record_completion_writes_kpis_and_refreshed_tracking_shows_it(seeded_sqlite: str) -> None:
     from dondoc.db import session_scope
-    from dondoc.queries import task_rows
+    from dondoc.directives.queries import task_rows
     from flows.record_completion import record_completion
     from flows.track_directive import track_directive
 

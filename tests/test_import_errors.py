@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from dondoc.cli import app
 from dondoc.db import session_scope
-from models import Agency, Directive, TaskInstance
+from dondoc.models import Agency, Directive, TaskInstance
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 runner = CliRunner()

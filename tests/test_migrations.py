@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers every table)
+import dondoc.models  # noqa: F401  (registers every table)
 from dondoc.db import get_engine
 
 

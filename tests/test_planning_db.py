@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
-from dondoc import services
 from dondoc.db import session_scope
-from models import Assignment, AuditEvent, Directive, TaskInstance
+from dondoc.directives import service as services
+from dondoc.models import Assignment, AuditEvent, Directive, TaskInstance
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 AS_OF = date(2023, 12, 6)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.domain.policy import EscalationStep, ReminderPolicy
 from dondoc.domain.reminders import (
     DueInstance,

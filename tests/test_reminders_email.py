@@ -25,17 +25,17 @@ from sqlalchemy import select, text
 from sqlmodel import col
 from typer.testing import CliRunner
 
-from dondoc.config_files import clear_caches
+from dondoc.configuration.files import clear_caches
 from dondoc.db import session_scope
+from dondoc.directives.service import record_completion
 from dondoc.errors import InputError
-from dondoc.prefect_stack import free_port
+from dondoc.models import ReminderDelivery
+from dondoc.orchestration.stack import free_port
 from dondoc.reminders import ledger
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
 from dondoc.reminders.selection import candidates_statement, explain
 from dondoc.reminders.sweep import run_sweep
-from dondoc.services import record_completion
-from models import ReminderDelivery
 
 TTTT = "dn-so-thong-tin-truyen-thong"
 FOCAL = f"dau-moi.{TTTT}@demo.gov.vn"
@@ -320,7 +320,7 @@ def test_broken_recipient_does_not_block_others_and_is_reported(
     overrides.write_text("default:\n  reminders:\n    report_failures_after_attempts: 1\n", encoding="utf-8")
     monkeypatch.setenv("DONDOC_POLICY_FILE", str(overrides))
     clear_caches()
-    from dondoc.settings import get_settings
+    from dondoc.configuration.settings import get_settings
 
     get_settings.cache_clear()
     path = contacts_file(tmp_path, port, head_url="json://127.0.0.1:1/nobody-listens")
@@ -385,7 +385,7 @@ def test_chat_webhook_split_under_the_limit(seeded_sqlite: str, tmp_path: Path, 
     overrides = tmp_path / "policy.yaml"
     overrides.write_text("default:\n  reminders:\n    chat_max_chars: 700\n", encoding="utf-8")
     monkeypatch.setenv("DONDOC_POLICY_FILE", str(overrides))
-    from dondoc.settings import get_settings
+    from dondoc.configuration.settings import get_settings
 
     get_settings.cache_clear()
     clear_caches()
@@ -447,7 +447,7 @@ def test_secrets_come_from_the_environment_and_never_show(
     assert "s3cr3t-pw" in contact.url
     assert contact.key == "email:a@b.gov.vn"
     assert "s3cr3t-pw" not in contact.display
-    from dondoc import notify
+    from dondoc.reminders import notify
 
     outcome = notify.send(contact.url, title="t", body="b", html=False)
     assert not outcome.ok
@@ -475,7 +475,7 @@ def test_cli_remind_dry_run_json_and_replay(
     port, inbox, _ = smtp
     monkeypatch.setenv("DONDOC_CONTACTS", str(contacts_file(tmp_path, port).parent))
     from dondoc.cli import app
-    from dondoc.settings import get_settings
+    from dondoc.configuration.settings import get_settings
 
     get_settings.cache_clear()
     runner = CliRunner()
@@ -499,7 +499,7 @@ def test_cli_remind_dry_run_json_and_replay(
 
 
 def test_local_mailbox_stores_what_it_receives(tmp_path: Path) -> None:
-    from dondoc import notify
+    from dondoc.reminders import notify
 
     port = free_port()
     controller = start_mailbox(tmp_path / "mailbox", port=port)
@@ -543,7 +543,7 @@ def test_group_co_agency_is_reminded_through_its_members(
     plan was issued on 18/01) and Thursday 25/01. Each member unit gets them; the group code is
     never an addressee.
     """
-    from dondoc.queries import group_members
+    from dondoc.directives.queries import group_members
 
     port, inbox, _ = smtp
     with session_scope() as session:

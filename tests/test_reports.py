@@ -24,22 +24,22 @@ from openpyxl import load_workbook
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from dondoc import services
 from dondoc.cli import app
-from dondoc.config_files import load_policy
+from dondoc.configuration.files import load_policy
 from dondoc.db import get_engine, session_scope
+from dondoc.directives import service as services
+from dondoc.directives.queries import task_rows
 from dondoc.domain.periods import parse_period, window
 from dondoc.domain.report_math import Counts
 from dondoc.domain.status import Status
 from dondoc.errors import InputError
-from dondoc.queries import task_rows
+from dondoc.models import AuditEvent, ReportSnapshot
 from dondoc.reports import aggregate
 from dondoc.reports.build import compute, province_row
 from dondoc.reports.chart import FONT
 from dondoc.reports.docx_render import MOTTO, NATION
 from dondoc.reports.model import ReportData
 from dondoc.reports.service import build_report, unreported_periods, write_report
-from models import AuditEvent, ReportSnapshot
 
 PROJECT = Path(__file__).resolve().parent.parent
 D = "11677/UBND-HCC"

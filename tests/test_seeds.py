@@ -15,8 +15,8 @@ import yaml
 from sqlmodel import col, select
 
 from dondoc.db import session_scope
-from dondoc.seed_schema import DirectiveIn, RegistryIn
-from models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
+from dondoc.directives.schema import DirectiveIn, RegistryIn
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "source-directives"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from dondoc import services
 from dondoc.db import session_scope
+from dondoc.directives import service as services
 from dondoc.domain.succession import Lifespan, SuccessionError, owner_on
-from models import Agency, Assignment, Directive, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 

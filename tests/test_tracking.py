@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from dondoc.config_files import load_calendar
+from dondoc.configuration.files import load_calendar
+from dondoc.directives.queries import AssignmentProgress, TaskRow
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.errors import InputError
-from dondoc.queries import AssignmentProgress, TaskRow
-from dondoc.tracking import (
+from dondoc.tracking.view import (
     TABLE_LIMIT,
     AssignmentView,
     DirectiveInfo,

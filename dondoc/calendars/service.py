@@ -16,10 +16,10 @@ from sqlmodel import Session, col
 from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token
 from dondoc.clock import utc_now
 from dondoc.db import session_scope
+from dondoc.directives.service import ensure_schema
 from dondoc.errors import InputError
-from dondoc.services import ensure_schema
-from models import Directive
-from models.calendar import CalendarToken
+from dondoc.models import Directive
+from dondoc.models.calendar import CalendarToken
 
 
 @dataclass(frozen=True)

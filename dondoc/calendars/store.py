@@ -22,14 +22,14 @@ from sqlmodel import Session, col
 from dondoc.calendars import build
 from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.clock import utc_now
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import upsert_insert
+from dondoc.directives.queries import answers_to, resolve_agency, resolve_directive
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
-from dondoc.queries import answers_to, resolve_agency, resolve_directive
-from models import Agency, AgencyGroup, Assignment, Directive, Province, TaskInstance
-from models.calendar import CalendarEventState, CalendarFeedCache, CalendarToken
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, Province, TaskInstance
+from dondoc.models.calendar import CalendarEventState, CalendarFeedCache, CalendarToken
 
 Scope = Literal["agency", "directive", "province"]
 SCOPES: tuple[Scope, ...] = ("agency", "directive", "province")

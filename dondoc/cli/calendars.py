@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 import typer
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
+from dondoc.configuration.settings import TZ
 from dondoc.errors import InputError
-from dondoc.settings import TZ
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Statuses as of this day, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve subscribable feeds: /calendars/<agency>.ics?token=… (tokens: `dondoc calendar-token issue`)."""
         from dondoc.calendars.server import serve as run
-        from dondoc.services import ensure_schema
+        from dondoc.directives.service import ensure_schema
 
         ensure_schema()
         console.print(f"Serving calendars on http://{host}:{port}/calendars/<agency>.ics?token=… (Ctrl+C to stop)")

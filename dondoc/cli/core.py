@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = Format.table,
     ) -> None:
         """Import agency registries and directives: everything is validated first, then written all or nothing."""
-        from dondoc import services
+        from dondoc.directives import service as services
 
         if check:
             batch = services.validate(paths)
@@ -103,8 +103,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List agencies and the groups they belong to."""
         from dondoc.db import session_scope
-        from dondoc.services import ensure_schema
-        from models import Agency, AgencyGroup, GroupMember
+        from dondoc.directives.service import ensure_schema
+        from dondoc.models import Agency, AgencyGroup, GroupMember
 
         ensure_schema()
         with session_scope() as session:
@@ -146,8 +146,8 @@ def register(app: typer.Typer) -> None:
     def directives(fmt: Fmt = Format.table) -> None:
         """List imported directives."""
         from dondoc.db import session_scope
-        from dondoc.services import ensure_schema
-        from models import Assignment, Directive
+        from dondoc.directives.service import ensure_schema
+        from dondoc.models import Assignment, Directive
 
         ensure_schema()
         with session_scope() as session:
@@ -180,8 +180,8 @@ def register(app: typer.Typer) -> None:
 
     def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
         from dondoc.db import session_scope
-        from dondoc.queries import task_rows
-        from dondoc.services import ensure_schema
+        from dondoc.directives.queries import task_rows
+        from dondoc.directives.service import ensure_schema
 
         ensure_schema()
         with session_scope() as session:
@@ -269,7 +269,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = Format.table,
     ) -> None:
         """Record the completion of a task instance."""
-        from dondoc.services import record_completion
+        from dondoc.directives.service import record_completion
 
         done = record_completion(
             instance,
@@ -295,7 +295,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = Format.table,
     ) -> None:
         """Approve an extension (gia hạn): the due date moves, the original is kept."""
-        from dondoc.services import record_extension
+        from dondoc.directives.service import record_extension
 
         done = record_extension(instance, to=parse_day(to, "--to"), reason=reason, actor=_actor())
         if fmt is Format.json:
@@ -312,9 +312,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Progress of a directive (or all) as of a day: per clause, counts by status."""
         from dondoc.db import session_scope
-        from dondoc.queries import directive_progress
-        from dondoc.services import ensure_schema
-        from models import Directive
+        from dondoc.directives.queries import directive_progress
+        from dondoc.directives.service import ensure_schema
+        from dondoc.models import Directive
 
         ensure_schema()
         day = day_or_today(as_of)
@@ -374,7 +374,7 @@ def register(app: typer.Typer) -> None:
         fmt: Fmt = Format.json,
     ) -> None:
         """Show how a deadline phrase will be read."""
-        from dondoc.config_files import load_policy
+        from dondoc.configuration.files import load_policy
 
         issued_day = parse_day(issued, "--issued") if issued else None
         parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))

@@ -103,8 +103,8 @@ def _settle(api_url: str, timeout: float, *, worker: bool) -> int:
 def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from dondoc.config_files import load_calendar
-    from dondoc.tracking import replay_plan
+    from dondoc.configuration.files import load_calendar
+    from dondoc.tracking.view import replay_plan
     from flows.daily_sweep import daily_sweep
     from flows.record_completion import record_completion
 
@@ -151,10 +151,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The end-to-end story: import the seeds, replay the daily sweep over the span on a local Prefect
         server (weekly tracking + the last day), record a few completions, print every directive's status."""
-        from dondoc import prefect_stack, services
         from dondoc.cli.stack import print_stack_urls
+        from dondoc.configuration.settings import get_settings
+        from dondoc.directives import service as services
         from dondoc.errors import InputError
-        from dondoc.settings import get_settings
+        from dondoc.orchestration import stack as prefect_stack
 
         start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
         if end < start:

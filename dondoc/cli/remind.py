@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
         seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: until Ctrl-C)")] = None,
     ) -> None:
         """A local SMTP mailbox for the demo contacts: stores every message under <data folder>/mailbox."""
-        from dondoc.settings import get_settings
+        from dondoc.configuration.settings import get_settings
 
         try:
             from dondoc.reminders.mailbox import start

@@ -25,9 +25,10 @@ def up(
     seeds: Annotated[bool, typer.Option(help="Import the seed directives first")] = True,
 ) -> None:
     """Start (or reuse) a local Prefect server on SQLite, apply prefect.yaml, start a worker, import the seeds."""
-    from dondoc import prefect_stack, services
     from dondoc.clock import today_vn
-    from dondoc.settings import get_settings
+    from dondoc.configuration.settings import get_settings
+    from dondoc.directives import service as services
+    from dondoc.orchestration import stack as prefect_stack
 
     if seeds:
         summary = services.import_paths([get_settings().seed_dir], as_of=today_vn(), actor="stack")
@@ -45,7 +46,7 @@ def up(
 @handles_errors
 def down() -> None:
     """Stop the worker and the Prefect server started by `dondoc stack up` or `dondoc demo`."""
-    from dondoc import prefect_stack
+    from dondoc.orchestration import stack as prefect_stack
 
     stopped = prefect_stack.down()
     console.print("Đã dừng: " + ", ".join(stopped) if stopped else "Không có gì đang chạy.", highlight=False)

@@ -1,7 +1,7 @@
 """Province policy (DOMAIN.md: everything marked *policy*), as typed data.
 
 Defaults live in ``dondoc/data/policy.yaml``; a province or a directive overrides any
-part of it. Loading the files is the adapter's job (``dondoc.config_files``).
+part of it. Loading the files is the adapter's job (``dondoc.configuration.files``).
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dondoc import notify
+from dondoc.configuration.yaml_source import load_yaml
 from dondoc.errors import InputError
-from dondoc.yaml_source import load_yaml
+from dondoc.reminders import notify
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 from dondoc.db import upsert_insert
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import retry_delay_minutes
-from models import DeliveryState, ReminderDelivery, ReminderSweep
+from dondoc.models import DeliveryState, ReminderDelivery, ReminderSweep
 
 _BATCH = 5_000
 

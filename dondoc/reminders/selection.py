@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
+from dondoc.directives.queries import expand_co_agencies, group_members
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
-from dondoc.queries import expand_co_agencies, group_members
-from models import Agency, Assignment, Directive, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from dondoc.config_files import load_calendar
+from dondoc.configuration.files import load_calendar
+from dondoc.directives.service import ensure_schema
 from dondoc.errors import InputError
 from dondoc.reminders.sweep import SweepResult, run_sweep
-from dondoc.services import ensure_schema
 
 
 def remind(as_of: date, *, province: str | None = None, dry_run: bool = False) -> SweepResult:

@@ -18,19 +18,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from dondoc import notify
 from dondoc.clock import today_vn, utc_now
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.configuration.settings import get_settings
 from dondoc.db import session_scope
+from dondoc.directives.queries import group_members
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import DueInstance, Reminder, candidate_due_dates, plan_reminders
-from dondoc.queries import group_members
-from dondoc.reminders import ledger
+from dondoc.models import DeliveryState, Province
+from dondoc.reminders import ledger, notify
 from dondoc.reminders.contacts import Contact, ContactBook, load_contacts
 from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
 from dondoc.reminders.selection import LineFacts, agency_names, directives_in_scope, select_candidates, select_instances
-from dondoc.settings import get_settings
-from models import DeliveryState, Province
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ _now = utc_now
 
 def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
     """Each directive's reminder policy; computed once per province unless the directive has its own override."""
-    from dondoc.config_files import _policy_layers
+    from dondoc.configuration.files import _policy_layers
 
     overridden = set(_policy_layers()[1].get("directives") or {})
     per_province: dict[str, ReminderPolicy] = {}
@@ -338,7 +337,7 @@ def _display(book: ContactBook, key: str) -> str:
 
 
 def _coordinators(session: Any, directive_codes: set[str]) -> dict[str, str]:
-    from models import Directive
+    from dondoc.models import Directive
 
     stmt = select(col(Directive.code), col(Directive.coordinator_code)).where(col(Directive.code).in_(sorted(directive_codes)))
     return {code: coord for code, coord in session.execute(stmt).all()}

@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from dondoc.domain.periods import Window
 from dondoc.domain.report_math import Counts, KpiTarget, pick_target
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 from dondoc.reports.model import ExtendedRow, KpiRow, OngoingRow, OverdueRow
-from models import Agency, Assignment, Directive, TaskInstance
 
 T = TaskInstance.__table__  # type: ignore[attr-defined]
 A = Agency.__table__  # type: ignore[attr-defined]

@@ -24,9 +24,9 @@ from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, lo
 from dondoc.domain.policy import Policy
 from dondoc.domain.report_math import total
 from dondoc.errors import InputError, NotFoundError
+from dondoc.models import AuditEvent, Province, ReportSnapshot
 from dondoc.reports import aggregate
 from dondoc.reports.model import GroupRow, PreviousSummary, ReportData
-from models import AuditEvent, Province, ReportSnapshot
 
 
 def period_from_key(key: str) -> Period:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from dondoc.clock import today_vn
-from dondoc.config_files import load_policy
+from dondoc.configuration.files import load_policy
 from dondoc.db import session_scope
 from dondoc.domain.periods import CutoffMode, PeriodKind, last_closed, unreported
 from dondoc.reports.build import report_for, stored_period_keys
@@ -27,8 +27,8 @@ def province_codes() -> list[str]:
     from sqlalchemy import select
     from sqlmodel import col
 
-    from dondoc.services import ensure_schema
-    from models import Directive
+    from dondoc.directives.service import ensure_schema
+    from dondoc.models import Directive
 
     ensure_schema()
     with session_scope() as session:
@@ -41,7 +41,7 @@ def unreported_periods(
     """What a scheduled run reports: every period of ``kind`` closed by ``min(as_of, today)`` since
     the last one stored, oldest first (only the last closed one when none is stored yet); empty when
     the last closed period is already frozen."""
-    from dondoc.services import ensure_schema
+    from dondoc.directives.service import ensure_schema
 
     ensure_schema()
     policy = load_policy(province)
@@ -64,7 +64,7 @@ def build_report(
 ) -> ReportData:
     """The report of ``province`` for ``period`` as of ``as_of``; ``today`` (default: the real day in
     Asia/Ho_Chi_Minh) decides whether the period has really closed and may be frozen."""
-    from dondoc.services import ensure_schema
+    from dondoc.directives.service import ensure_schema
 
     ensure_schema()
     policy = load_policy(province)

@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from dondoc.configuration.settings import get_settings
+from dondoc.configuration.yaml_source import load_yaml
 from dondoc.domain.policy import Policy, deep_merge
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
-from dondoc.settings import get_settings
-from dondoc.yaml_source import load_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

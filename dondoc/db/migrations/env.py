@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import dondoc.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from dondoc.db import get_engine
 
 config = context.config

@@ -13,13 +13,13 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from dondoc.db import get_engine, session_scope
+from dondoc.db.migrate import upgrade
+from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
+from dondoc.directives.queries import resolve_agency, resolve_directive
+from dondoc.directives.store import ImportSummary, apply_batch
+from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
-from dondoc.import_store import ImportSummary, apply_batch
-from dondoc.importer import Batch, stored_lookup, validate_paths
-from dondoc.instance_store import PlanResult, complete_instance, extend_instance, plan_directive
-from dondoc.migrate import upgrade
-from dondoc.queries import resolve_agency, resolve_directive
-from models import Agency, Assignment, Directive, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
 _migrated: set[str] = set()
 

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from dondoc.domain.dates import TIMEZONE_NAME as TIMEZONE_NAME
 from dondoc.domain.dates import VN_TZ
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TZ = VN_TZ
 
 

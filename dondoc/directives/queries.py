@@ -16,10 +16,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, colour_of, status_of
 from dondoc.errors import NotFoundError
-from models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
 
 ROLE_LEAD = "chủ trì"
 ROLE_CO = "phối hợp"

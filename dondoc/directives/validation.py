@@ -19,12 +19,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.configuration.yaml_source import YamlDocument, load_yaml
+from dondoc.directives.schema import AssignmentIn, DirectiveIn, RegistryIn
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
 from dondoc.errors import InputError
-from dondoc.seed_schema import AssignmentIn, DirectiveIn, RegistryIn
-from dondoc.yaml_source import YamlDocument, load_yaml
-from models import Agency, AgencyGroup, GroupMember
+from dondoc.models import Agency, AgencyGroup, GroupMember
 
 REGISTRY_DIRNAME = "agencies"
 

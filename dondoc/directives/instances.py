@@ -16,14 +16,14 @@ from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
-from dondoc.config_files import load_calendar, load_policy
+from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import upsert_insert
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.planning import plan_occurrences
 from dondoc.domain.recurrence import horizon_end
 from dondoc.domain.succession import Lifespan, owner_on
 from dondoc.errors import InputError, NotFoundError
-from models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, InstanceState, TaskInstance
+from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, InstanceState, TaskInstance
 
 BATCH = 10_000
 REPLANNED_AWAY = "Lập lại kế hoạch: văn bản hoặc danh mục cơ quan thay đổi (nhiệm vụ, kỳ hoặc cơ quan chủ trì không còn)"

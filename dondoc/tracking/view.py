@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from dondoc.directives.queries import AssignmentProgress, TaskRow, assignment_status
 from dondoc.domain.dates import vn_date
 from dondoc.domain.status import COUNTED, STATUS_VI, Status, days_overdue
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
-from dondoc.queries import AssignmentProgress, TaskRow, assignment_status
 
 #: Event emitted when a completion is recorded; the trigger in prefect.yaml listens for it.
 COMPLETED_EVENT = "dondoc.task.completed"

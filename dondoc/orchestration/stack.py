@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
+from dondoc.configuration.settings import PROJECT_ROOT, get_settings
 from dondoc.errors import DondocError
-from dondoc.settings import PROJECT_ROOT, get_settings
 
 WORK_POOL = "dondoc"
 DEFAULT_PORT = 4200

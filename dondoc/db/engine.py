@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
-from dondoc.settings import get_settings
+from dondoc.configuration.settings import get_settings
 
 _engines: dict[str, Engine] = {}
 

@@ -9,9 +9,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
-from dondoc.importer import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
-from dondoc.instance_store import PlanResult, plan_directive
-from models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, Province
+from dondoc.directives.instances import PlanResult, plan_directive
+from dondoc.directives.validation import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
+from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, Province
 
 
 @dataclass

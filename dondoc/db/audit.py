@@ -1,0 +1,32 @@
+"""The audit trail: one row per action a person or a flow took (who, when, what, on which record)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from dondoc.clock import utc_now
+from dondoc.models import AuditEvent
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: str,
+    directive_id: int | None = None,
+    instance_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add an audit row to the caller's transaction (it commits or rolls back with the change it describes)."""
+    session.add(
+        AuditEvent(
+            at=utc_now(),
+            actor=actor,
+            action=action,
+            directive_id=directive_id,
+            instance_id=instance_id,
+            detail=detail or {},
+        )
+    )

@@ -1,0 +1,56 @@
+"""Stored vocabularies: the values the database keeps, as enums the domain and the tables share.
+
+They are ``StrEnum``s so a stored value compares equal to its member and JSON shows the plain value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InstanceState(StrEnum):
+    """Lifecycle of a task instance; the reported status is derived as of a day (domain.status)."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class InstanceKind(StrEnum):
+    ONCE = "once"
+    RECURRING = "recurring"
+    MILESTONE = "milestone"
+    ONGOING = "ongoing"
+    UNDATED = "undated"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"  # planned; a crash before the send leaves it here and the next sweep sends it
+    SENT = "sent"  # Apprise reported success for this recipient
+    FAILED = "failed"  # retried by a later sweep after a backoff, while the stage is still current
+    SUPERSEDED = "superseded"  # a newer stage (or completion) replaced it before it could be delivered
+
+
+class AgencyKind(StrEnum):
+    province_committee = "province_committee"
+    office = "office"
+    office_unit = "office_unit"
+    department = "department"
+    board = "board"
+    inspectorate = "inspectorate"
+    police = "police"
+    vertical_agency = "vertical_agency"
+    district = "district"
+    commune = "commune"
+    public_service_unit = "public_service_unit"
+    press = "press"
+    mass_organization = "mass_organization"
+
+
+class DirectiveKind(StrEnum):
+    chi_thi = "chi_thi"
+    cong_van = "cong_van"
+    ke_hoach = "ke_hoach"
+    quyet_dinh = "quyet_dinh"
+    thong_bao = "thong_bao"
+    cong_dien = "cong_dien"
