@@ -42,9 +42,11 @@ def main() -> None:
     from dondoc.calendars.server import create_app
     from dondoc.calendars.store import FeedSpec, render
     from dondoc.db import session_scope
+    from dondoc.db.migrate import upgrade
     from dondoc.directives import service as services
     from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
+    upgrade()
     services.import_paths([Path(__file__).resolve().parent.parent / "directives_seed"], as_of=AS_OF, actor="bench")
     spec = FeedSpec("agency", AGENCY)
     with session_scope() as session:

@@ -59,11 +59,12 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
     os.environ["DONDOC_DATABASE_URL"] = args.db or f"sqlite:///{folder / 'bench.db'}"
     os.environ["DONDOC_DATA_DIR"] = str(folder)
+    from dondoc.db.migrate import upgrade
     from dondoc.directives import service as services
 
+    upgrade()
     reg, directive = build(folder, args.agencies, args.assignments)
     as_of = date(2024, 1, 2)
-    services.ensure_schema()
 
     t0 = time.perf_counter()
     summary = services.import_paths([reg, directive], as_of=as_of, actor="bench")

@@ -33,11 +33,11 @@ BATCH = 10_000
 
 def build(path: Path, instances: int, seed: int = 7) -> dict[str, float]:
     from dondoc import db
-    from dondoc.directives.service import ensure_schema
+    from dondoc.db.migrate import upgrade
 
     os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{path}"
     db.reset_engine()
-    ensure_schema()
+    upgrade()
     db.reset_engine()
     rng = random.Random(seed)
     now = datetime(2024, 12, 1, tzinfo=UTC).isoformat(sep=" ")

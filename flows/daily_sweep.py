@@ -15,6 +15,7 @@ from dondoc.domain.dates import vn_date
 from dondoc.tracking.view import day_off_reason
 from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
 from flows.track_directive import track_directive
+from tasks.database import migrate_database
 from tasks.directives import active_directives, replan_directives
 from tasks.reminders import reminder_step
 
@@ -36,6 +37,7 @@ def daily_sweep(
     dry_run: bool = DRY_RUN,
 ) -> dict[str, Any]:
     """Quét hằng ngày lúc 07:30 ngày làm việc: lập kế hoạch, theo dõi từng văn bản, nhắc việc."""
+    migrate_database()
     day = as_of_or_today(as_of)
     reason = day_off_reason(day, load_calendar())
     if reason:

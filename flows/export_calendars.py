@@ -19,6 +19,7 @@ from dondoc.domain.dates import vn_date
 from dondoc.errors import InputError
 from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
+from tasks.database import migrate_database
 
 OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars")
 CALDAV_URL: Any = Field(default=None, description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)")
@@ -43,6 +44,7 @@ def export_calendars(
     caldav_password_env: str | None = CALDAV_PASSWORD_ENV,
 ) -> dict[str, Any]:
     """Xuất lịch hạn nhiệm vụ (.ics) cho từng cơ quan, văn bản, tỉnh; đẩy lên CalDAV nếu có."""
+    migrate_database()
     day = as_of_or_today(as_of)
     folder = Path(out_dir) if out_dir else get_settings().data_dir / "calendars"
     files = write_calendar_files(folder, day, province)

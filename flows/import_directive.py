@@ -11,6 +11,7 @@ from pydantic import Field
 
 from dondoc.errors import InputError
 from flows.form_fields import AS_OF, as_of_or_today
+from tasks.database import migrate_database
 from tasks.directives import import_directive_task
 
 PATH: Any = Field(default=None, description="Đường dẫn tệp YAML (hoặc thư mục) trên máy chạy dondoc, ví dụ directives_seed/000_dong-nai_11677-UBND-HCC.yaml")
@@ -26,6 +27,7 @@ def import_directive(
     as_of: date | None = AS_OF,
 ) -> dict[str, Any]:
     """Nhập một văn bản chỉ đạo (kiểm tra toàn bộ trước, ghi tất cả hoặc không ghi gì)."""
+    migrate_database()
     if bool(path) == bool(content):
         raise InputError("import-directive: give either path or content (exactly one)")
     return import_directive_task(path or None, content or None, file_name, as_of_or_today(as_of))

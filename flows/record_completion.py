@@ -14,6 +14,7 @@ from pydantic import Field
 from dondoc.domain.dates import vn_date
 from dondoc.tracking.view import completion_target
 from flows.form_fields import as_of_or_today
+from tasks.database import migrate_database
 from tasks.directives import announce_completion, find_instance, record_completion_task
 
 INSTANCE_ID: Any = Field(default=None, description="Mã nhiệm vụ (cột «Mã» trong bảng theo dõi, hoặc `dondoc tasks`); hoặc điền 3 ô văn bản, mục, cơ quan")
@@ -46,6 +47,7 @@ def record_completion(
     as_of: date | None = AS_OF,
 ) -> dict[str, Any]:
     """Ghi nhận một nhiệm vụ đã hoàn thành (kèm căn cứ và số liệu chỉ tiêu), rồi cập nhật theo dõi văn bản."""
+    migrate_database()
     today = as_of_or_today(as_of)
     target = completion_target(instance_id, directive, clause, agency)
     chosen = target if isinstance(target, int) else find_instance(*target, period)

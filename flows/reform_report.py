@@ -15,13 +15,12 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from pydantic import Field
 
-from dondoc.clock import today_vn
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import PeriodKind
-from dondoc.reports.service import default_period, province_codes, unreported_periods
-from flows.form_fields import AS_OF, as_of_or_today
-from tasks.reports import build_report_task, publish_report_artifact, write_report_files
+from flows.form_fields import AS_OF, TODAY, as_of_or_today
+from tasks.database import migrate_database
+from tasks.reports import build_report_task, plan_reports_task, publish_report_artifact, write_report_files
 
 PROVINCE: Any = Field(default=None, description="Mã tỉnh, ví dụ dong-nai; để trống: mỗi tỉnh có văn bản một báo cáo")
 PERIOD: Any = Field(
@@ -58,35 +57,31 @@ def reform_report(
     out_dir: str | None = OUT_DIR,
     formats: list[str] = FORMATS,
     new_only: bool = NEW_ONLY,
+    today: date | None = TODAY,
 ) -> list[str]:
     """Báo cáo CCHC định kỳ: tổng hợp 4 nhóm, theo văn bản, theo cơ quan, quá hạn, chậm trễ, chỉ tiêu; chốt khi hết kỳ."""
-    today = today_vn()  # the real day: only a period closed by then is frozen
-    day = as_of or today
+    migrate_database()
+    real_day = as_of_or_today(today)  # the real day: only a period closed by then is frozen
+    day = as_of or real_day
     logger = get_run_logger()
     written: list[str] = []
-    for code in [province] if province else province_codes():
-        if period:
-            keys = [period]
-        elif new_only:
-            keys = unreported_periods(code, day, today=today, kind=PeriodKind(kind), calendar_periods=calendar_periods)
-        else:
-            keys = [default_period(code, day, PeriodKind(kind), calendar_periods)]
-        if not keys:
+    for job in plan_reports_task(province, period, PeriodKind(kind), day, real_day, calendar_periods, new_only):
+        if not job.periods:
             logger.info(
                 "%s: nothing new to report: %s, the last %s closed by %s (cut-off policy of the province), "
                 "is already frozen and stored; run with `period` to re-issue it",
-                code,
-                default_period(code, min(day, today), PeriodKind(kind), calendar_periods),
+                job.province,
+                job.already_stored,
                 kind,
-                vn_date(min(day, today)),
+                vn_date(min(day, real_day)),
             )
             continue
-        folder = Path(out_dir) if out_dir else get_settings().data_dir / "reports" / code
-        for key in keys:
-            report = build_report_task(code, key, day, calendar_periods, today)
+        folder = Path(out_dir) if out_dir else get_settings().data_dir / "reports" / job.province
+        for key in job.periods:
+            report = build_report_task(job.province, key, day, calendar_periods, real_day)
             files = write_report_files(report, folder, day, list(formats))
             publish_report_artifact(report, files)
             state = "đã chốt" if report.frozen else f"tạm tính đến {vn_date(report.as_of)}, chưa lưu"
-            logger.info("Báo cáo %s %s (%s): %d tệp trong %s", code, key, state, len(files), folder)
+            logger.info("Báo cáo %s %s (%s): %d tệp trong %s", job.province, key, state, len(files), folder)
             written.extend(files)
     return written

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from dondoc.tracking.view import flow_run_name
 from flows.form_fields import AS_OF, as_of_or_today
+from tasks.database import migrate_database
 from tasks.tracking import assess_assignment, load_snapshot, publish_artifacts, tag_current_flow_run
 
 
@@ -28,6 +29,7 @@ def track_directive(
     as_of: date | None = AS_OF,
 ) -> dict[str, Any]:
     """Theo dõi một văn bản chỉ đạo: mỗi nhiệm vụ một task, trạng thái theo 4 nhóm của Văn phòng Chính phủ."""
+    migrate_database()
     day = as_of_or_today(as_of)
     snapshot = load_snapshot(directive, day)
     tag_current_flow_run(snapshot.tags)

@@ -9,20 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from tasks.retry import retry_unless_user_error
+from tasks.policy import side_effect_task
 
 
-@task(
-    name="write-calendar-files",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("write-calendar-files")
 def write_calendar_files(out_dir: Path, as_of: date, province: str | None) -> list[dict[str, Any]]:
     """One .ics per agency, directive and province; unchanged feeds come from the cache."""
     from dondoc.calendars.service import write_all
@@ -30,14 +20,7 @@ def write_calendar_files(out_dir: Path, as_of: date, province: str | None) -> li
     return [{**vars(w), "path": str(w.path)} for w in write_all(out_dir, as_of=as_of, province=province)]
 
 
-@task(
-    name="publish-caldav",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[5, 30],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("publish-caldav", delays=(5, 30))
 def publish_caldav(url: str, user: str | None, password: str | None, as_of: date, province: str | None) -> list[dict[str, Any]]:
     """Each agency's feed into its own CalDAV calendar; only changed events are sent."""
     from dondoc.calendars.caldav_publish import publish

@@ -10,13 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import get_run_logger
 from prefect.events import emit_event
 
 from dondoc.errors import DondocError, InputError
 from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
-from tasks.retry import retry_unless_user_error
+from tasks.policy import side_effect_task
 
 ACTOR = "prefect"
 T = TypeVar("T")
@@ -37,24 +36,15 @@ def _logged(call: Callable[[], T], rename: tuple[str, str] | None = None) -> T:
         raise
 
 
-@task(
-    name="active-directives",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("active-directives")
 def active_directives(province: str | None, as_of: date) -> list[str]:
     """Codes of the directives in force on ``as_of`` (started, not ended), optionally one province's."""
     from sqlalchemy import select
     from sqlmodel import col
 
     from dondoc.db import session_scope
-    from dondoc.directives.service import ensure_schema
     from dondoc.models import Directive
 
-    ensure_schema()
     with session_scope() as session:
         stmt = select(col(Directive.code), col(Directive.start_date), col(Directive.end_date)).order_by(
             col(Directive.province), col(Directive.code)
@@ -64,14 +54,7 @@ def active_directives(province: str | None, as_of: date) -> list[str]:
         return [code for code, start, end in session.execute(stmt).all() if is_active(start, end, as_of)]
 
 
-@task(
-    name="replan",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("replan")
 def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]]:
     """Extend each directive's rolling horizon (idempotent: re-running changes nothing)."""
     from dondoc.directives import service as services
@@ -82,14 +65,14 @@ def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]
     return results
 
 
-@task(name="find-instance", cache_policy=NO_CACHE, persist_result=False)
+@side_effect_task("find-instance", retries=0)
 def find_instance(directive: str, clause: str, agency: str, period: str | None) -> int:
     from dondoc.directives import service as services
 
     return _logged(lambda: services.find_instance_id(directive, clause, agency, period))
 
 
-@task(name="record-completion", cache_policy=NO_CACHE, persist_result=False)
+@side_effect_task("record-completion", retries=0)
 def record_completion_task(
     instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str
 ) -> dict[str, Any]:
@@ -111,7 +94,7 @@ def record_completion_task(
     return asdict(done)
 
 
-@task(name="announce-completion", cache_policy=NO_CACHE, persist_result=False)
+@side_effect_task("announce-completion", retries=0)
 def announce_completion(recorded: dict[str, Any], as_of: date) -> str:
     """Emit ``dondoc.task.completed`` about the directive; prefect.yaml's trigger refreshes its tracking."""
     code = str(recorded["directive"])
@@ -130,7 +113,7 @@ def announce_completion(recorded: dict[str, Any], as_of: date) -> str:
     return str(event.id) if event else ""
 
 
-@task(name="import-directive", cache_policy=NO_CACHE, persist_result=False)
+@side_effect_task("import-directive", retries=0)
 def import_directive_task(path: str | None, content: str | None, file_name: str, as_of: date) -> dict[str, Any]:
     """The same validation and all-or-nothing write as ``dondoc import``; problems are logged one per line."""
     from dondoc.directives import service as services

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from tasks.retry import retry_unless_user_error
+from tasks.policy import side_effect_task
 
 
-@task(
-    name="reminders", retries=2, retry_delay_seconds=[60, 300], cache_policy=NO_CACHE, retry_condition_fn=retry_unless_user_error
-)
+@side_effect_task("reminders", delays=(60, 300))
 def reminder_step(as_of: date, province: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """One reminder sweep as of ``as_of``. Idempotent: the ledger makes a re-run send nothing twice."""
     from dondoc.reminders.service import remind

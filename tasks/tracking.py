@@ -14,24 +14,15 @@ from prefect.context import FlowRunContext
 from prefect.states import Completed
 
 from dondoc.tracking.view import AssignmentView, DirectiveInfo, DirectiveSnapshot, as_columns, build_snapshot, table_description
-from tasks.retry import retry_unless_user_error
+from tasks.policy import side_effect_task
 
 
-@task(
-    name="load-directive-snapshot",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("load-directive-snapshot")
 def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     """Read-only: the directive's instances and per-assignment progress as of a day."""
     from dondoc.db import session_scope
     from dondoc.directives.queries import directive_progress, task_rows
-    from dondoc.directives.service import ensure_schema
 
-    ensure_schema()
     with session_scope() as session:
         found, progress = directive_progress(session, directive, as_of=as_of)
         rows = task_rows(session, as_of=as_of, directive=found.code)
@@ -39,7 +30,7 @@ def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     return build_snapshot(info, progress, rows, as_of)
 
 
-@task(cache_policy=NO_CACHE, persist_result=False)
+@task(cache_policy=NO_CACHE, persist_result=False)  # decides nothing and writes nothing: no retries
 def assess_assignment(view: AssignmentView) -> State[None]:
     """Ends in a Completed state named with the official status ("Quá hạn chưa hoàn thành", …).
 
@@ -49,14 +40,7 @@ def assess_assignment(view: AssignmentView) -> State[None]:
     return Completed(name=view.state_name, message=view.message)
 
 
-@task(
-    name="publish-artifacts",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=retry_unless_user_error,
-)
+@side_effect_task("publish-artifacts")
 def publish_artifacts(snapshot: DirectiveSnapshot) -> dict[str, str]:
     """Three artifacts under keys stable per directive, so the UI shows their history day by day."""
     day = snapshot.as_of.strftime("%d/%m/%Y")

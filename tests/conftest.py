@@ -20,6 +20,7 @@ import pytest
 
 from dondoc import db as dondoc_db
 from dondoc.configuration.files import clear_caches
+from dondoc.db.migrate import upgrade
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "directives_seed"
@@ -32,9 +33,6 @@ def _use_database(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DONDOC_DATA_DIR", str(data_dir))
     dondoc_db.reset_engine()
     clear_caches()
-    from dondoc.directives import service as services
-
-    services._migrated.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +79,7 @@ def _seed_into(url: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     from dondoc.directives import service as services
 
     _use_database(url, data_dir, monkeypatch)
+    upgrade()
     services.import_paths([SEEDS], as_of=SEED_AS_OF, actor="test")
     dondoc_db.reset_engine()
 
@@ -110,9 +109,7 @@ def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An empty, migrated SQLite database for this test."""
     url = f"sqlite:///{tmp_path / 'dondoc.db'}"
     _use_database(url, tmp_path / "data", monkeypatch)
-    from dondoc.directives.service import ensure_schema
-
-    ensure_schema()
+    upgrade()
     return url
 
 
@@ -134,9 +131,7 @@ def _private_pg_database(prefix: str, template: str | None, tmp_path: Path, monk
 def pg_db(pg_admin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An empty, migrated PostgreSQL database for this test."""
     with _private_pg_database("dondoc_t", None, tmp_path, monkeypatch) as url:
-        from dondoc.directives.service import ensure_schema
-
-        ensure_schema()
+        upgrade()
         yield url
 
 
@@ -161,6 +156,15 @@ def seeded_sqlite(seeded_sqlite_template: Path, tmp_path: Path, monkeypatch: pyt
 def seeded_pg(seeded_pg_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with _private_pg_database("dondoc_s", seeded_pg_template, tmp_path, monkeypatch) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One real Prefect API server (temporary database) for every test that runs flows."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

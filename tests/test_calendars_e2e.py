@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,24 +19,13 @@ from dondoc.calendars.server import create_app
 from dondoc.calendars.service import issue, revoke
 from dondoc.calendars.store import FeedSpec
 from dondoc.directives import service as services
-from dondoc.orchestration.stack import free_port
+from tests.helpers import free_port, poll
 
 pytestmark = pytest.mark.e2e
 AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
 
 
-def _wait_until(check: object, *, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except Exception as exc:  # the server is not up yet
-            last = exc
-        time.sleep(0.05)
-    raise AssertionError(f"not ready within {timeout}s: {last}")
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def feed_server(seeded_sqlite: str) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    _wait_until(lambda: httpx.get(f"{base}/healthz").status_code == 200)
+    poll(lambda: httpx.get(f"{base}/healthz").status_code, lambda code: code == 200, timeout=20, what="calendar server /healthz")
     yield base
     server.should_exit = True
     thread.join(timeout=10)
@@ -119,7 +107,7 @@ def radicale(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until(lambda: proc.poll() is None and httpx.request("OPTIONS", base).status_code < 500)
+        poll(lambda: proc.poll() is None and httpx.request("OPTIONS", base).status_code < 500, bool, timeout=20, what="Radicale")
         yield base
     finally:
         proc.terminate()

@@ -5,28 +5,19 @@ record-completion deployment, and see the trigger refresh the directive's tracki
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
 from dondoc.orchestration import stack as prefect_stack
+from tests.helpers import poll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 T = TypeVar("T")
 
 
-def poll(read: Callable[[], T], ok: Callable[[T], bool], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read()
-        if ok(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not seen within {timeout:.0f} s (last: {value!r})")
-        time.sleep(0.5)
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
     assert tracked.name == "11677/UBND-HCC · 06/12/2023"
 
     with get_client(sync_client=True) as client:
-        runs = poll(lambda: _task_runs(client, tracked.id), lambda rs: len(rs) >= 28, 30, "task runs of the tracking run")
+        runs = poll(lambda: _task_runs(client, tracked.id), lambda rs: len(rs) >= 28, timeout=30, what="task runs of the tracking run")
         states = {r.name: (r.state.name, r.state.message) for r in runs if r.state}
         assert states["1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023"] == (
             "Quá hạn chưa hoàn thành",
@@ -101,21 +92,11 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
     # the event `dondoc.task.completed` fires the trigger: a tracking run for that directive and day
     refreshed_name = "11677/UBND-HCC · 07/12/2023"
     with get_client(sync_client=True) as client:
-        refreshed = poll(
-            lambda: client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[refreshed_name]))),
-            lambda rs: bool(rs) and rs[0].state is not None and rs[0].state.is_final(),
-            90,
-            "the tracking run refreshed by the trigger",
-        )[0]
+        refreshed = poll(lambda: client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[refreshed_name]))), lambda rs: bool(rs) and rs[0].state is not None and rs[0].state.is_final(), timeout=90, what="the tracking run refreshed by the trigger")[0]
         assert refreshed.state is not None
         assert refreshed.state.is_completed()
         assert refreshed.deployment_id == tracked.deployment_id
-        runs = poll(
-            lambda: _task_runs(client, refreshed.id),
-            lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs),
-            30,
-            "5.b in the refreshed run",
-        )
+        runs = poll(lambda: _task_runs(client, refreshed.id), lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs), timeout=30, what="5.b in the refreshed run")
         five_b = next(r for r in runs if r.name.startswith("5.b ·"))
         assert five_b.state is not None
         assert (five_b.state.name, five_b.state.message) == ("Hoàn thành đúng hạn", "1/1 cơ quan đã hoàn thành")

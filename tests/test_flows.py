@@ -4,8 +4,6 @@ completions, imports and the sweep, read back through the Prefect client."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,28 +11,17 @@ from uuid import UUID
 
 import pytest
 
+from tests.helpers import poll
+
 pytestmark = pytest.mark.slow
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 T = TypeVar("T")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_api() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
-
-
-def poll(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 30.0) -> T:
-    """The server records task runs from events, a moment after the flow returns."""
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not ok(value) and time.monotonic() < deadline:
-        time.sleep(0.2)
-        value = read()
-    return value
+@pytest.fixture(autouse=True)
+def _prefect(prefect_api: None) -> None:
+    """Every test here runs against the session's Prefect server (tests/conftest.py)."""
 
 
 def _task_runs(flow_run_id: UUID) -> list[Any]:
@@ -63,7 +50,7 @@ def test_track_directive_names_runs_states_and_publishes_artifacts(seeded_sqlite
         assert run.name == "11677/UBND-HCC · 06/12/2023"
         assert {"directive:11677/UBND-HCC", "province:dong-nai"} <= set(run.tags)
 
-    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: sum(1 for r in rs if r.state and r.state.is_final()) >= 28)
+    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: sum(1 for r in rs if r.state and r.state.is_final()) >= 28, what="28 final task runs")
     by_name = {r.name: r for r in runs}
     overdue = by_name["1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023"]
     assert overdue.state is not None
@@ -139,7 +126,7 @@ def test_record_completion_writes_kpis_and_refreshed_tracking_shows_it(seeded_sq
     state = track_directive("11677/UBND-HCC", date(2023, 12, 8), return_state=True)
     flow_run_id = state.state_details.flow_run_id
     assert flow_run_id is not None
-    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: any(r.name.startswith("5.b ·") and r.state for r in rs))
+    runs = poll(lambda: _task_runs(flow_run_id), lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs), what="5.b final")
     five_b = next(r for r in runs if r.name.startswith("5.b ·"))
     assert five_b.state is not None
     assert five_b.state.name == "Hoàn thành đúng hạn"

@@ -30,12 +30,12 @@ from dondoc.db import session_scope
 from dondoc.directives.service import record_completion
 from dondoc.errors import InputError
 from dondoc.models import ReminderDelivery
-from dondoc.orchestration.stack import free_port
 from dondoc.reminders import ledger
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
 from dondoc.reminders.selection import candidates_statement, explain
 from dondoc.reminders.sweep import run_sweep
+from tests.helpers import free_port
 
 TTTT = "dn-so-thong-tin-truyen-thong"
 FOCAL = f"dau-moi.{TTTT}@demo.gov.vn"

@@ -501,25 +501,23 @@ def test_report_deployments_are_valid() -> None:
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_flow_writes_files_and_publishes_the_artifact(seeded_sqlite: str, tmp_path: Path) -> None:
+def test_flow_writes_files_and_publishes_the_artifact(seeded_sqlite: str, tmp_path: Path, prefect_api: None) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-    from prefect.testing.utilities import prefect_test_harness
 
     from flows.reform_report import reform_report
 
     replay_q4()
-    with prefect_test_harness(server_startup_timeout=60):
-        files = reform_report(province="dong-nai", period="2023-Q4", as_of=FROZEN_ON, out_dir=str(tmp_path), formats=["md", "docx"])
-        with get_client(sync_client=True) as client:  # read now: the calendar Q4 below publishes under the same key
-            artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"])))
-        # As the schedules run it: Q4 is stored now, so nothing new ...
-        assert reform_report(province="dong-nai", as_of=FROZEN_ON, out_dir=str(tmp_path / "new"), formats=["md"], new_only=True) == []
-        # ... while calendar quarters close on the last day: Q3 on the 15/12 run, Q4 on the 01/01 run.
-        calendar_runs = [
-            reform_report(province="dong-nai", as_of=day, calendar_periods=True, out_dir=str(tmp_path / "cal"), formats=["md"], new_only=True)
-            for day in (date(2023, 12, 15), date(2024, 1, 1))
-        ]
+    files = reform_report(province="dong-nai", period="2023-Q4", as_of=FROZEN_ON, out_dir=str(tmp_path), formats=["md", "docx"])
+    with get_client(sync_client=True) as client:  # read now: the calendar Q4 below publishes under the same key
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"])))
+    # As the schedules run it: Q4 is stored now, so nothing new ...
+    assert reform_report(province="dong-nai", as_of=FROZEN_ON, out_dir=str(tmp_path / "new"), formats=["md"], new_only=True) == []
+    # ... while calendar quarters close on the last day: Q3 on the 15/12 run, Q4 on the 01/01 run.
+    calendar_runs = [
+        reform_report(province="dong-nai", as_of=day, calendar_periods=True, out_dir=str(tmp_path / "cal"), formats=["md"], new_only=True)
+        for day in (date(2023, 12, 15), date(2024, 1, 1))
+    ]
     assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
     assert not (tmp_path / "new").exists()
     assert [[Path(f).name for f in run] for run in calendar_runs] == [

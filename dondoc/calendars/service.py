@@ -16,7 +16,6 @@ from sqlmodel import Session, col
 from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token
 from dondoc.clock import utc_now
 from dondoc.db import session_scope
-from dondoc.directives.service import ensure_schema
 from dondoc.errors import InputError
 from dondoc.models import Directive
 from dondoc.models.calendar import CalendarToken
@@ -52,7 +51,6 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tuple[str, int]:
-    ensure_schema()
     with session_scope() as session:
         feed = render(session, spec, as_of=as_of, now=now)
     return feed.body, feed.events
@@ -61,7 +59,6 @@ def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tu
 def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None = None) -> Written:
     if out.is_dir():
         raise InputError(f"--out {out}: is a folder; give a file name such as {out / file_name(spec)}")
-    ensure_schema()
     with session_scope() as session:
         feed = render(session, spec, as_of=as_of, now=now)
     _write_atomically(out, feed.body)
@@ -72,7 +69,6 @@ def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: d
     """One file per agency and per directive (plus one per province) into ``out_dir``."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
-    ensure_schema()
     with session_scope() as session:
         specs = all_specs(session, province=province)
         provinces = [province] if province else sorted(_provinces(session))
@@ -91,7 +87,6 @@ def _provinces(session: Session) -> list[str]:
 
 
 def agencies_with_events(*, as_of: date, province: str | None = None) -> list[str]:
-    ensure_schema()
     with session_scope() as session:
         specs = [s for s in all_specs(session, province=province) if s.scope == "agency"]
         return [s.key for s in specs if render(session, s, as_of=as_of).events > 0]
@@ -110,7 +105,6 @@ class Issued:
 
 
 def issue(spec: FeedSpec, *, label: str | None) -> Issued:
-    ensure_schema()
     with session_scope() as session:
         token_id, token = issue_token(session, spec, label=label, now=utc_now())
         row = session.get(CalendarToken, token_id)
@@ -119,12 +113,10 @@ def issue(spec: FeedSpec, *, label: str | None) -> Issued:
 
 
 def revoke(token_id: int) -> CalendarToken:
-    ensure_schema()
     with session_scope() as session:
         return revoke_token(session, token_id, now=utc_now())
 
 
 def tokens(*, key: str | None = None) -> list[CalendarToken]:
-    ensure_schema()
     with session_scope() as session:
         return list_tokens(session, key=key)

@@ -1,10 +1,21 @@
-"""The ``dondoc`` command line. Commands import heavy modules (Prefect, DB) lazily."""
+"""The ``dondoc`` command line: one registration list over module-level command functions.
+
+Each ``dondoc.cli.<area>`` module defines its commands as plain functions and lists them in
+``COMMANDS`` (top level) and ``GROUPS`` (sub-commands). Commands import heavy modules (Prefect,
+the database) lazily, inside the function, so ``dondoc --help`` and read commands start fast.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
 import typer
 
-from dondoc.cli import calendars, core, demo, remind, report, stack
+from dondoc.cli import calendars, core, remind, report, stack
+
+MODULES: tuple[ModuleType, ...] = (core, stack, remind, calendars, report)
 
 app = typer.Typer(
     name="dondoc",
@@ -13,5 +24,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (core, demo, stack, remind, calendars, report):
-    module.register(app)
+
+
+def _register(target: typer.Typer, commands: dict[str, Callable[..., Any]]) -> None:
+    for name, function in commands.items():
+        target.command(name)(function)
+
+
+for module in MODULES:
+    _register(app, getattr(module, "COMMANDS", {}))
+    for group, (help_text, commands) in getattr(module, "GROUPS", {}).items():
+        sub = typer.Typer(help=help_text, no_args_is_help=True)
+        _register(sub, commands)
+        app.add_typer(sub, name=group)

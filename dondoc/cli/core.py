@@ -51,356 +51,362 @@ def _actor() -> str:
         return "cli"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("import")
-    @handles_errors
-    def import_cmd(
-        paths: Annotated[list[Path], typer.Argument(help="YAML files or folders (registries and directives)")],
-        as_of: AsOf = None,
-        check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing")] = False,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Import agency registries and directives: everything is validated first, then written all or nothing."""
-        from dondoc.directives import service as services
+@handles_errors
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="YAML files or folders (registries and directives)")],
+    as_of: AsOf = None,
+    check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing")] = False,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Import agency registries and directives: everything is validated first, then written all or nothing."""
+    from dondoc.directives import service as services
 
-        if check:
-            batch = services.validate(paths)
-            for warning in batch.warnings:
-                console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-            console.print(f"OK: {len(batch.registries)} registries, {len(batch.directives)} directives valid; nothing written.")
-            return
-        summary = services.import_paths(paths, as_of=day_or_today(as_of), actor=_actor())
+    if check:
+        batch = services.validate(paths)
+        for warning in batch.warnings:
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        console.print(f"OK: {len(batch.registries)} registries, {len(batch.directives)} directives valid; nothing written.")
+        return
+    summary = services.import_paths(paths, as_of=day_or_today(as_of), actor=_actor())
+    if fmt is Format.json:
+        print_json(
+            {
+                "provinces": summary.provinces,
+                "agencies": summary.agencies,
+                "groups": summary.groups,
+                "directives": summary.directives,
+                "assignments": summary.assignments,
+                "warnings": summary.warnings,
+                "plans": {k: vars(v) for k, v in summary.plans.items()},
+            }
+        )
+        return
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    console.print(
+        f"Imported {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
+        f"{len(summary.directives)} directives ({summary.assignments} assignments)."
+    )
+    table(
+        None,
+        ["Directive", "Instances planned", "New", "Cancelled"],
+        [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()],
+    )
+
+@handles_errors
+def agencies(
+    province: Annotated[str | None, typer.Option(help="Province code, e.g. dong-nai")] = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """List agencies and the groups they belong to."""
+    from dondoc.db import session_scope
+    from dondoc.models import Agency, AgencyGroup, GroupMember
+
+    with session_scope() as session:
+        stmt = select(Agency).order_by(Agency.province, Agency.code)
+        if province:
+            stmt = stmt.where(Agency.province == province)
+        rows = list(session.exec(stmt))
+        groups = {g.id: g.code for g in session.exec(select(AgencyGroup))}
+        member_of: dict[int, list[str]] = {}
+        for m in session.exec(select(GroupMember).where(col(GroupMember.direct))):
+            member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
+        data = [
+            {
+                "code": a.code,
+                "province": a.province,
+                "name": a.name,
+                "short_name": a.short_name,
+                "kind": a.kind,
+                "aliases": a.aliases,
+                "groups": sorted(member_of.get(a.id or 0, [])),
+                "parent": a.parent_code,
+                "valid_from": a.valid_from,
+                "valid_to": a.valid_to,
+                "successor": a.successor_code,
+            }
+            for a in rows
+        ]
+    if fmt is Format.json:
+        print_json(data)
+        return
+    table(
+        f"Cơ quan ({len(data)})",
+        ["Mã", "Tên", "Loại", "Nhóm"],
+        [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],  # type: ignore[arg-type]
+    )
+
+@handles_errors
+def directives(fmt: Fmt = Format.table) -> None:
+    """List imported directives."""
+    from dondoc.db import session_scope
+    from dondoc.models import Assignment, Directive
+
+    with session_scope() as session:
+        counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(col(Assignment.active))))
+        data = [
+            {
+                "code": d.code,
+                "number": d.number,
+                "province": d.province,
+                "kind": d.kind,
+                "issued": _issued_iso(d.issued_year, d.issued_month, d.issued_day),
+                "title": d.title,
+                "coordinator": d.coordinator_code,
+                "assignments": counts[d.id or 0],
+                "source_file": d.source_file,
+            }
+            for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))
+        ]
+    if fmt is Format.json:
+        print_json(data)
+        return
+    table(
+        "Văn bản chỉ đạo",  # issue dates as written: 02/11/2023, 05/2022 (day blank) or 2023
+        ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
+        [
+            (d["number"] or f"{d['code']} (chưa có số)", d["province"], _issued_vn(str(d["issued"])), d["title"], d["assignments"])
+            for d in data
+        ],
+    )
+
+def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
+    from dondoc.db import session_scope
+    from dondoc.directives.queries import task_rows
+
+    with session_scope() as session:
+        return [r.as_json() for r in task_rows(session, as_of=as_of, **filters)]  # type: ignore[arg-type]
+
+def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None:
+    if fmt is Format.json:
+        print_json(rows)
+        return
+
+    def d(v: object) -> str:
+        return vn(date.fromisoformat(v)) if isinstance(v, str) else "—"
+
+    table(
+        title,
+        ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
+        [
+            (
+                r["instance_id"],
+                r["directive_number"] or r["directive"],
+                r["clause"],
+                r["agency_name"],
+                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']}",
+                d(r["due"]),
+                r["status_vi"],
+                d(r["completed_on"]),
+            )
+            for r in rows
+        ],
+    )
+
+def _statuses(values: list[str] | None) -> set[Status] | None:
+    if not values:
+        return None
+    try:
+        return {Status(v) for v in values}
+    except ValueError as exc:
+        raise InputError(f"--status: {exc}; choose from {', '.join(s.value for s in Status)}") from exc
+
+@handles_errors
+def tasks(
+    directive: Annotated[str | None, typer.Option(help="Directive code, e.g. 11677/UBND-HCC")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency code (as lead; add --co for co-agency)")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Filter by status (repeatable): overdue, in_progress, …")] = None,
+    co: Annotated[bool, typer.Option("--co", help="With --agency: also tasks where it is a co-agency")] = False,
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Task instances with their status as of a day."""
+    day = day_or_today(as_of)
+    rows = _rows(day, directive=directive, agency=agency, statuses=_statuses(status), include_co_agency=co)
+    _print_tasks(f"Nhiệm vụ tính đến {vn(day)} ({len(rows)})", rows, fmt)
+
+@handles_errors
+def deadlines(
+    date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy")],
+    agency: Annotated[str | None, typer.Option(help="Agency code (lead and co-agency)")] = None,
+    directive: Annotated[str | None, typer.Option(help="Directive code")] = None,
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Deadlines falling between two days."""
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if end < start:
+        raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
+    rows = _rows(
+        day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
+    )
+    rows.sort(key=lambda r: (str(r["due"]), str(r["directive"]), str(r["clause"])))
+    _print_tasks(f"Hạn từ {vn(start)} đến {vn(end)} ({len(rows)})", rows, fmt)
+
+@handles_errors
+def complete(
+    instance: Annotated[int, typer.Argument(help="Instance id (see `dondoc tasks`)")],
+    on: Annotated[str, typer.Option("--on", help="Day it was fulfilled, dd/mm/yyyy")],
+    evidence: Annotated[str, typer.Option(help="What fulfilled it: the report's number and date")],
+    kpi: Annotated[
+        list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")
+    ] = None,
+    today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Record the completion of a task instance."""
+    from dondoc.directives.service import record_completion
+
+    done = record_completion(
+        instance,
+        on=parse_day(on, "--on"),
+        evidence=evidence,
+        actor=_actor(),
+        today=day_or_today(today),
+        kpis=parse_kpis(kpi or []),
+    )
+    if fmt is Format.json:
+        print_json(vars(done))
+        return
+    console.print(
+        f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn(done.completed_on)}; hạn {vn(done.due)}."
+    )
+
+@handles_errors
+def extend(
+    instance: Annotated[int, typer.Argument(help="Instance id")],
+    to: Annotated[str, typer.Option("--to", help="New due date, dd/mm/yyyy")],
+    reason: Annotated[str, typer.Option(help="Reason and approving document")],
+    fmt: Fmt = Format.table,
+) -> None:
+    """Approve an extension (gia hạn): the due date moves, the original is kept."""
+    from dondoc.directives.service import record_extension
+
+    done = record_extension(instance, to=parse_day(to, "--to"), reason=reason, actor=_actor())
+    if fmt is Format.json:
+        print_json(vars(done))
+        return
+    console.print(f"Đã gia hạn #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) đến {vn(done.due)}.")
+
+@handles_errors
+def status(
+    directive: Annotated[str | None, typer.Argument(help="Directive code; all directives when omitted")] = None,
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Progress of a directive (or all) as of a day: per clause, counts by status."""
+    from dondoc.db import session_scope
+    from dondoc.directives.queries import directive_progress
+    from dondoc.models import Directive
+
+    day = day_or_today(as_of)
+    with session_scope() as session:
+        codes = (
+            [directive]
+            if directive
+            else [d.code for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+        )
+        results = [directive_progress(session, code, as_of=day) for code in codes]
         if fmt is Format.json:
             print_json(
-                {
-                    "provinces": summary.provinces,
-                    "agencies": summary.agencies,
-                    "groups": summary.groups,
-                    "directives": summary.directives,
-                    "assignments": summary.assignments,
-                    "warnings": summary.warnings,
-                    "plans": {k: vars(v) for k, v in summary.plans.items()},
-                }
+                [
+                    {
+                        "directive": d.code,
+                        "number": d.number,
+                        "province": d.province,
+                        "as_of": day.isoformat(),
+                        "assignments": [p.as_json() for p in progress],
+                    }
+                    for d, progress in results
+                ]
             )
             return
-        for warning in summary.warnings:
-            console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-        console.print(
-            f"Imported {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
-            f"{len(summary.directives)} directives ({summary.assignments} assignments)."
-        )
-        table(
-            None,
-            ["Directive", "Instances planned", "New", "Cancelled"],
-            [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()],
-        )
-
-    @app.command()
-    @handles_errors
-    def agencies(
-        province: Annotated[str | None, typer.Option(help="Province code, e.g. dong-nai")] = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """List agencies and the groups they belong to."""
-        from dondoc.db import session_scope
-        from dondoc.directives.service import ensure_schema
-        from dondoc.models import Agency, AgencyGroup, GroupMember
-
-        ensure_schema()
-        with session_scope() as session:
-            stmt = select(Agency).order_by(Agency.province, Agency.code)
-            if province:
-                stmt = stmt.where(Agency.province == province)
-            rows = list(session.exec(stmt))
-            groups = {g.id: g.code for g in session.exec(select(AgencyGroup))}
-            member_of: dict[int, list[str]] = {}
-            for m in session.exec(select(GroupMember).where(col(GroupMember.direct))):
-                member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
-            data = [
-                {
-                    "code": a.code,
-                    "province": a.province,
-                    "name": a.name,
-                    "short_name": a.short_name,
-                    "kind": a.kind,
-                    "aliases": a.aliases,
-                    "groups": sorted(member_of.get(a.id or 0, [])),
-                    "parent": a.parent_code,
-                    "valid_from": a.valid_from,
-                    "valid_to": a.valid_to,
-                    "successor": a.successor_code,
-                }
-                for a in rows
-            ]
-        if fmt is Format.json:
-            print_json(data)
-            return
-        table(
-            f"Cơ quan ({len(data)})",
-            ["Mã", "Tên", "Loại", "Nhóm"],
-            [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],  # type: ignore[arg-type]
-        )
-
-    @app.command()
-    @handles_errors
-    def directives(fmt: Fmt = Format.table) -> None:
-        """List imported directives."""
-        from dondoc.db import session_scope
-        from dondoc.directives.service import ensure_schema
-        from dondoc.models import Assignment, Directive
-
-        ensure_schema()
-        with session_scope() as session:
-            counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(col(Assignment.active))))
-            data = [
-                {
-                    "code": d.code,
-                    "number": d.number,
-                    "province": d.province,
-                    "kind": d.kind,
-                    "issued": _issued_iso(d.issued_year, d.issued_month, d.issued_day),
-                    "title": d.title,
-                    "coordinator": d.coordinator_code,
-                    "assignments": counts[d.id or 0],
-                    "source_file": d.source_file,
-                }
-                for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))
-            ]
-        if fmt is Format.json:
-            print_json(data)
-            return
-        table(
-            "Văn bản chỉ đạo",  # issue dates as written: 02/11/2023, 05/2022 (day blank) or 2023
-            ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
-            [
-                (d["number"] or f"{d['code']} (chưa có số)", d["province"], _issued_vn(str(d["issued"])), d["title"], d["assignments"])
-                for d in data
-            ],
-        )
-
-    def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
-        from dondoc.db import session_scope
-        from dondoc.directives.queries import task_rows
-        from dondoc.directives.service import ensure_schema
-
-        ensure_schema()
-        with session_scope() as session:
-            return [r.as_json() for r in task_rows(session, as_of=as_of, **filters)]  # type: ignore[arg-type]
-
-    def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None:
-        if fmt is Format.json:
-            print_json(rows)
-            return
-
-        def d(v: object) -> str:
-            return vn(date.fromisoformat(v)) if isinstance(v, str) else "—"
-
-        table(
-            title,
-            ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
-            [
-                (
-                    r["instance_id"],
-                    r["directive_number"] or r["directive"],
-                    r["clause"],
-                    r["agency_name"],
-                    r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']}",
-                    d(r["due"]),
-                    r["status_vi"],
-                    d(r["completed_on"]),
-                )
-                for r in rows
-            ],
-        )
-
-    def _statuses(values: list[str] | None) -> set[Status] | None:
-        if not values:
-            return None
-        try:
-            return {Status(v) for v in values}
-        except ValueError as exc:
-            raise InputError(f"--status: {exc}; choose from {', '.join(s.value for s in Status)}") from exc
-
-    @app.command()
-    @handles_errors
-    def tasks(
-        directive: Annotated[str | None, typer.Option(help="Directive code, e.g. 11677/UBND-HCC")] = None,
-        agency: Annotated[str | None, typer.Option(help="Agency code (as lead; add --co for co-agency)")] = None,
-        status: Annotated[list[str] | None, typer.Option(help="Filter by status (repeatable): overdue, in_progress, …")] = None,
-        co: Annotated[bool, typer.Option("--co", help="With --agency: also tasks where it is a co-agency")] = False,
-        as_of: AsOf = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Task instances with their status as of a day."""
-        day = day_or_today(as_of)
-        rows = _rows(day, directive=directive, agency=agency, statuses=_statuses(status), include_co_agency=co)
-        _print_tasks(f"Nhiệm vụ tính đến {vn(day)} ({len(rows)})", rows, fmt)
-
-    @app.command()
-    @handles_errors
-    def deadlines(
-        date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy")],
-        date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy")],
-        agency: Annotated[str | None, typer.Option(help="Agency code (lead and co-agency)")] = None,
-        directive: Annotated[str | None, typer.Option(help="Directive code")] = None,
-        as_of: AsOf = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Deadlines falling between two days."""
-        start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-        if end < start:
-            raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
-        rows = _rows(
-            day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
-        )
-        rows.sort(key=lambda r: (str(r["due"]), str(r["directive"]), str(r["clause"])))
-        _print_tasks(f"Hạn từ {vn(start)} đến {vn(end)} ({len(rows)})", rows, fmt)
-
-    @app.command()
-    @handles_errors
-    def complete(
-        instance: Annotated[int, typer.Argument(help="Instance id (see `dondoc tasks`)")],
-        on: Annotated[str, typer.Option("--on", help="Day it was fulfilled, dd/mm/yyyy")],
-        evidence: Annotated[str, typer.Option(help="What fulfilled it: the report's number and date")],
-        kpi: Annotated[
-            list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")
-        ] = None,
-        today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Record the completion of a task instance."""
-        from dondoc.directives.service import record_completion
-
-        done = record_completion(
-            instance,
-            on=parse_day(on, "--on"),
-            evidence=evidence,
-            actor=_actor(),
-            today=day_or_today(today),
-            kpis=parse_kpis(kpi or []),
-        )
-        if fmt is Format.json:
-            print_json(vars(done))
-            return
-        console.print(
-            f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn(done.completed_on)}; hạn {vn(done.due)}."
-        )
-
-    @app.command()
-    @handles_errors
-    def extend(
-        instance: Annotated[int, typer.Argument(help="Instance id")],
-        to: Annotated[str, typer.Option("--to", help="New due date, dd/mm/yyyy")],
-        reason: Annotated[str, typer.Option(help="Reason and approving document")],
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Approve an extension (gia hạn): the due date moves, the original is kept."""
-        from dondoc.directives.service import record_extension
-
-        done = record_extension(instance, to=parse_day(to, "--to"), reason=reason, actor=_actor())
-        if fmt is Format.json:
-            print_json(vars(done))
-            return
-        console.print(f"Đã gia hạn #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) đến {vn(done.due)}.")
-
-    @app.command()
-    @handles_errors
-    def status(
-        directive: Annotated[str | None, typer.Argument(help="Directive code; all directives when omitted")] = None,
-        as_of: AsOf = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Progress of a directive (or all) as of a day: per clause, counts by status."""
-        from dondoc.db import session_scope
-        from dondoc.directives.queries import directive_progress
-        from dondoc.directives.service import ensure_schema
-        from dondoc.models import Directive
-
-        ensure_schema()
-        day = day_or_today(as_of)
-        with session_scope() as session:
-            codes = (
-                [directive]
-                if directive
-                else [d.code for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+        for d, progress in results:
+            totals: Counter[str] = Counter()
+            for p in progress:
+                totals.update(p.counts)
+            summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
+            table(
+                f"{d.display_number} — {d.title[:80]}\nTính đến {vn(day)}. {summary}",
+                ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
+                [
+                    (
+                        p.clause,
+                        p.summary[:60],
+                        p.lead,
+                        p.deadline_text or "—",
+                        vn(p.next_due),
+                        f"{p.done}/{p.total}",
+                        f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "",
+                        STATUS_VI[p.status],
+                    )
+                    for p in progress
+                ],
             )
-            results = [directive_progress(session, code, as_of=day) for code in codes]
-            if fmt is Format.json:
-                print_json(
-                    [
-                        {
-                            "directive": d.code,
-                            "number": d.number,
-                            "province": d.province,
-                            "as_of": day.isoformat(),
-                            "assignments": [p.as_json() for p in progress],
-                        }
-                        for d, progress in results
-                    ]
-                )
-                return
-            for d, progress in results:
-                totals: Counter[str] = Counter()
-                for p in progress:
-                    totals.update(p.counts)
-                summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
-                table(
-                    f"{d.display_number} — {d.title[:80]}\nTính đến {vn(day)}. {summary}",
-                    ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
-                    [
-                        (
-                            p.clause,
-                            p.summary[:60],
-                            p.lead,
-                            p.deadline_text or "—",
-                            vn(p.next_due),
-                            f"{p.done}/{p.total}",
-                            f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "",
-                            STATUS_VI[p.status],
-                        )
-                        for p in progress
-                    ],
-                )
 
-    @app.command("explain-deadline")
-    @handles_errors
-    def explain_deadline(
-        text: Annotated[str, typer.Argument(help="The deadline phrase, e.g. 'trước ngày 15 hàng tháng'")],
-        issued: Annotated[
-            str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")
-        ] = None,
-        count: Annotated[int, typer.Option(help="How many occurrences of a cycle to show")] = 6,
-        province: Annotated[str | None, typer.Option(help="Apply this province's policy")] = None,
-        fmt: Fmt = Format.json,
-    ) -> None:
-        """Show how a deadline phrase will be read."""
-        from dondoc.configuration.files import load_policy
+@handles_errors
+def explain_deadline(
+    text: Annotated[str, typer.Argument(help="The deadline phrase, e.g. 'trước ngày 15 hàng tháng'")],
+    issued: Annotated[
+        str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")
+    ] = None,
+    count: Annotated[int, typer.Option(help="How many occurrences of a cycle to show")] = 6,
+    province: Annotated[str | None, typer.Option(help="Apply this province's policy")] = None,
+    fmt: Fmt = Format.json,
+) -> None:
+    """Show how a deadline phrase will be read."""
+    from dondoc.configuration.files import load_policy
 
-        issued_day = parse_day(issued, "--issued") if issued else None
-        parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))
-        dates: list[date] = []
-        if parsed.rules:
-            start = parsed.starts or issued_day
-            if start is None:
-                raise InputError("--issued: a cycle needs the directive's issue date to list occurrences")
-            dates = occurrences(parsed.rules, start=start, end=date(start.year + 10, 12, 31))[:count]
-        elif parsed.due:
-            dates = [parsed.due]
-        data = {
-            "text": text,
-            "understood": parsed.understood,
-            "kind": str(parsed.kind),
-            "reading": parsed.reading,
-            "rule": parsed.rule,
-            "dates": [d.isoformat() for d in dates],
-            "stated_date": parsed.stated_date.isoformat() if parsed.stated_date else None,
-            "starts": parsed.starts.isoformat() if parsed.starts else None,
-            "not_understood": parsed.not_understood,
-            "errors": list(parsed.errors),
-        }
-        if fmt is Format.json:
-            print_json(data)
-            return
-        console.print(f"[bold]{text}[/] → {parsed.reading}", highlight=False)
-        if dates:
-            console.print("Các hạn: " + ", ".join(vn(d) for d in dates), highlight=False)
+    issued_day = parse_day(issued, "--issued") if issued else None
+    parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))
+    dates: list[date] = []
+    if parsed.rules:
+        start = parsed.starts or issued_day
+        if start is None:
+            raise InputError("--issued: a cycle needs the directive's issue date to list occurrences")
+        dates = occurrences(parsed.rules, start=start, end=date(start.year + 10, 12, 31))[:count]
+    elif parsed.due:
+        dates = [parsed.due]
+    data = {
+        "text": text,
+        "understood": parsed.understood,
+        "kind": str(parsed.kind),
+        "reading": parsed.reading,
+        "rule": parsed.rule,
+        "dates": [d.isoformat() for d in dates],
+        "stated_date": parsed.stated_date.isoformat() if parsed.stated_date else None,
+        "starts": parsed.starts.isoformat() if parsed.starts else None,
+        "not_understood": parsed.not_understood,
+        "errors": list(parsed.errors),
+    }
+    if fmt is Format.json:
+        print_json(data)
+        return
+    console.print(f"[bold]{text}[/] → {parsed.reading}", highlight=False)
+    if dates:
+        console.print("Các hạn: " + ", ".join(vn(d) for d in dates), highlight=False)
+
+
+@handles_errors
+def migrate() -> None:
+    """Create or upgrade the database schema (run once after installing or upgrading dondoc)."""
+    from dondoc.configuration.settings import get_settings
+    from dondoc.db.migrate import upgrade
+
+    upgrade()
+    console.print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất: {get_settings().effective_database_url}", highlight=False)
+
+
+COMMANDS = {
+    "migrate": migrate,
+    "import": import_cmd,
+    "agencies": agencies,
+    "directives": directives,
+    "tasks": tasks,
+    "deadlines": deadlines,
+    "complete": complete,
+    "extend": extend,
+    "status": status,
+    "explain-deadline": explain_deadline,
+}

@@ -57,75 +57,77 @@ def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
         )
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handles_errors
-    def remind(
-        as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the sweep, dd/mm/yyyy (default: today)")] = None,
-        dry_run: DryRun = False,
-        province: Province = None,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Run one reminder sweep: digests to each recipient, escalations, the ledger (nothing is sent twice)."""
-        from dondoc.reminders.service import remind as run
+@handles_errors
+def remind(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the sweep, dd/mm/yyyy (default: today)")] = None,
+    dry_run: DryRun = False,
+    province: Province = None,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Run one reminder sweep: digests to each recipient, escalations, the ledger (nothing is sent twice)."""
+    from dondoc.reminders.service import remind as run
 
-        result = run(day_or_today(as_of), province=province, dry_run=dry_run)
-        if fmt is Format.json:
-            print_json(result.as_json())
-            return
-        _print_sweep(result, show_text=dry_run)
+    result = run(day_or_today(as_of), province=province, dry_run=dry_run)
+    if fmt is Format.json:
+        print_json(result.as_json())
+        return
+    _print_sweep(result, show_text=dry_run)
 
-    @app.command()
-    @handles_errors
-    def replay(
-        date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy (e.g. 02/11/2023)")],
-        date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy (e.g. 31/12/2023)")],
-        province: Province = None,
-        dry_run: DryRun = False,
-        fmt: Fmt = Format.table,
-    ) -> None:
-        """Run the sweep for every working day between two days, as the directives' real timeline."""
-        from dondoc.reminders.service import replay as run
+@handles_errors
+def replay(
+    date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy (e.g. 02/11/2023)")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy (e.g. 31/12/2023)")],
+    province: Province = None,
+    dry_run: DryRun = False,
+    fmt: Fmt = Format.table,
+) -> None:
+    """Run the sweep for every working day between two days, as the directives' real timeline."""
+    from dondoc.reminders.service import replay as run
 
-        results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run)
-        if fmt is Format.json:
-            print_json([r.as_json() for r in results])
-            return
-        table(
-            f"Nhắc việc từ {date_from} đến {date_to} ({len(results)} ngày làm việc)",
-            ["Ngày", "Nhiệm vụ xét", "Lượt nhắc", "Thư/tin", "Đã gửi", "Lỗi", "Không có người nhận"],
-            [(vn(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
-        )
+    results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run)
+    if fmt is Format.json:
+        print_json([r.as_json() for r in results])
+        return
+    table(
+        f"Nhắc việc từ {date_from} đến {date_to} ({len(results)} ngày làm việc)",
+        ["Ngày", "Nhiệm vụ xét", "Lượt nhắc", "Thư/tin", "Đã gửi", "Lỗi", "Không có người nhận"],
+        [(vn(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
+    )
 
-    @app.command()
-    @handles_errors
-    def mailbox(
-        port: Annotated[int, typer.Option(help="SMTP port on 127.0.0.1 (the demo contacts use 2525)")] = 2525,
-        host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-        seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: until Ctrl-C)")] = None,
-    ) -> None:
-        """A local SMTP mailbox for the demo contacts: stores every message under <data folder>/mailbox."""
-        from dondoc.configuration.settings import get_settings
+@handles_errors
+def mailbox(
+    port: Annotated[int, typer.Option(help="SMTP port on 127.0.0.1 (the demo contacts use 2525)")] = 2525,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: until Ctrl-C)")] = None,
+) -> None:
+    """A local SMTP mailbox for the demo contacts: stores every message under <data folder>/mailbox."""
+    from dondoc.configuration.settings import get_settings
 
-        try:
-            from dondoc.reminders.mailbox import start
-        except ImportError as exc:  # aiosmtpd is a dev dependency
-            raise DondocError("dondoc mailbox needs aiosmtpd: run `uv sync --group dev` (or pip install aiosmtpd)") from exc
-        folder = get_settings().data_dir / "mailbox"
-        try:
-            controller = start(folder, host, port)
-        except (OSError, RuntimeError) as exc:
-            raise DondocError(f"--port {port}: cannot listen on {host}:{port} ({exc}); choose another port") from exc
-        console.print(f"Hộp thư cục bộ: smtp://{host}:{port} → {folder} (Ctrl-C để dừng)", highlight=False)
-        deadline = time.monotonic() + seconds if seconds else None
-        try:
-            while deadline is None or time.monotonic() < deadline:
-                time.sleep(0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            controller.stop()
-            console.print(f"Đã nhận {controller.handler.received} thư.", highlight=False)
+    try:
+        from dondoc.reminders.mailbox import start
+    except ImportError as exc:  # aiosmtpd is a dev dependency
+        raise DondocError("dondoc mailbox needs aiosmtpd: run `uv sync --group dev` (or pip install aiosmtpd)") from exc
+    folder = get_settings().data_dir / "mailbox"
+    try:
+        controller = start(folder, host, port)
+    except (OSError, RuntimeError) as exc:
+        raise DondocError(f"--port {port}: cannot listen on {host}:{port} ({exc}); choose another port") from exc
+    console.print(f"Hộp thư cục bộ: smtp://{host}:{port} → {folder} (Ctrl-C để dừng)", highlight=False)
+    deadline = time.monotonic() + seconds if seconds else None
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+        console.print(f"Đã nhận {controller.handler.received} thư.", highlight=False)
 
 
-__all__ = ["register"]
+
+
+COMMANDS = {
+    "remind": remind,
+    "replay": replay,
+    "mailbox": mailbox,
+}

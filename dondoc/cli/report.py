@@ -12,61 +12,64 @@ from dondoc.clock import today_vn
 from dondoc.domain.status import STATUS_VI, Status
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handles_errors
-    def report(
-        province: Annotated[str, typer.Option("--province", help="Province code, e.g. dong-nai")],
-        out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing)")],
-        period: Annotated[
-            str | None,
-            typer.Option("--period", help="2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year), 2024 (year); default: the last closed quarter"),
-        ] = None,
-        as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the report, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")] = None,
-        calendar_periods: Annotated[
-            bool, typer.Option("--calendar-periods", help="Use calendar periods instead of the NĐ 09/2019 cut-off (15th–14th)")
-        ] = False,
-        formats: Annotated[
-            list[str] | None, typer.Option("--format", "-f", help="md, docx, xlsx, csv, png or all (repeat or comma-separate)")
-        ] = None,
-        recompute: Annotated[
-            bool, typer.Option("--recompute", help="Replace the stored (frozen) report of a closed period with a fresh computation")
-        ] = False,
-    ) -> None:
-        """Write the reform report of a province for a period; a closed period's report is frozen and reproducible."""
-        from dondoc.cli.core import _actor
-        from dondoc.domain.report_math import on_time_rate, percent
-        from dondoc.reports.files import check_formats
-        from dondoc.reports.service import build_report, default_period, write_report
+@handles_errors
+def report(
+    province: Annotated[str, typer.Option("--province", help="Province code, e.g. dong-nai")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing)")],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year), 2024 (year); default: the last closed quarter"),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the report, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")] = None,
+    calendar_periods: Annotated[
+        bool, typer.Option("--calendar-periods", help="Use calendar periods instead of the NĐ 09/2019 cut-off (15th–14th)")
+    ] = False,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help="md, docx, xlsx, csv, png or all (repeat or comma-separate)")
+    ] = None,
+    recompute: Annotated[
+        bool, typer.Option("--recompute", help="Replace the stored (frozen) report of a closed period with a fresh computation")
+    ] = False,
+) -> None:
+    """Write the reform report of a province for a period; a closed period's report is frozen and reproducible."""
+    from dondoc.cli.core import _actor
+    from dondoc.domain.report_math import on_time_rate, percent
+    from dondoc.reports.files import check_formats
+    from dondoc.reports.service import build_report, default_period, write_report
 
-        today = today_vn()  # the real day decides freezing; --as-of alone never freezes a period early
-        day = parse_day(as_of, "--as-of") if as_of else today
-        chosen = check_formats(formats or ["all"])
-        key = period or default_period(province, day, calendar_periods=calendar_periods)
-        data = build_report(
-            province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
+    today = today_vn()  # the real day decides freezing; --as-of alone never freezes a period early
+    day = parse_day(as_of, "--as-of") if as_of else today
+    chosen = check_formats(formats or ["all"])
+    key = period or default_period(province, day, calendar_periods=calendar_periods)
+    data = build_report(
+        province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
+    )
+    paths = write_report(data, out, issued_on=day, formats=chosen)
+    c = data.totals
+    state = "đã chốt" if data.frozen else f"tạm tính đến {data.as_of:%d/%m/%Y}"
+    table(
+        f"{data.province_name} — {data.period_short} (số liệu {data.window_start:%d/%m/%Y}–{data.window_end:%d/%m/%Y}, {state})",
+        ["Nhóm", "Số nhiệm vụ"],
+        [
+            [STATUS_VI[Status.DONE_ON_TIME], c.on_time],
+            [STATUS_VI[Status.DONE_LATE], c.late],
+            [STATUS_VI[Status.IN_PROGRESS], c.in_progress],
+            [STATUS_VI[Status.OVERDUE], c.overdue],
+            ["Tỷ lệ đúng hạn", percent(on_time_rate(c))],
+            ["Thường xuyên / gia hạn (tính riêng)", f"{c.ongoing} / {c.extended}"],
+        ],
+    )
+    if not data.frozen and day > today and day > data.window_end:
+        console.print(
+            f"  Kỳ chưa kết thúc tính đến hôm nay {today:%d/%m/%Y} (hạn chốt số liệu {data.window_end:%d/%m/%Y}): "
+            "báo cáo tạm tính, không được lưu; chạy lại sau ngày chốt để có báo cáo chính thức.",
+            highlight=False,
+            soft_wrap=True,
         )
-        paths = write_report(data, out, issued_on=day, formats=chosen)
-        c = data.totals
-        state = "đã chốt" if data.frozen else f"tạm tính đến {data.as_of:%d/%m/%Y}"
-        table(
-            f"{data.province_name} — {data.period_short} (số liệu {data.window_start:%d/%m/%Y}–{data.window_end:%d/%m/%Y}, {state})",
-            ["Nhóm", "Số nhiệm vụ"],
-            [
-                [STATUS_VI[Status.DONE_ON_TIME], c.on_time],
-                [STATUS_VI[Status.DONE_LATE], c.late],
-                [STATUS_VI[Status.IN_PROGRESS], c.in_progress],
-                [STATUS_VI[Status.OVERDUE], c.overdue],
-                ["Tỷ lệ đúng hạn", percent(on_time_rate(c))],
-                ["Thường xuyên / gia hạn (tính riêng)", f"{c.ongoing} / {c.extended}"],
-            ],
-        )
-        if not data.frozen and day > today and day > data.window_end:
-            console.print(
-                f"  Kỳ chưa kết thúc tính đến hôm nay {today:%d/%m/%Y} (hạn chốt số liệu {data.window_end:%d/%m/%Y}): "
-                "báo cáo tạm tính, không được lưu; chạy lại sau ngày chốt để có báo cáo chính thức.",
-                highlight=False,
-                soft_wrap=True,
-            )
-        for path in paths:
-            console.print(f"  {path}", highlight=False, soft_wrap=True)
+    for path in paths:
+        console.print(f"  {path}", highlight=False, soft_wrap=True)
+
+
+COMMANDS = {
+    "report": report,
+}

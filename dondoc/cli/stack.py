@@ -8,8 +8,6 @@ import typer
 
 from dondoc.cli.common import console, handles_errors
 
-stack_app = typer.Typer(help="The coordinator's stack: local Prefect server + UI, deployments, worker.", no_args_is_help=True)
-
 
 def print_stack_urls(url: str) -> None:
     console.print(f"Giao diện Prefect (UI): [bold]{url}[/]", highlight=False)
@@ -18,7 +16,6 @@ def print_stack_urls(url: str) -> None:
     console.print("Dừng: dondoc stack down", highlight=False)
 
 
-@stack_app.command("up")
 @handles_errors
 def up(
     port: Annotated[int | None, typer.Option(help="Port of the Prefect server (default 4200, or a free one)")] = None,
@@ -27,9 +24,11 @@ def up(
     """Start (or reuse) a local Prefect server on SQLite, apply prefect.yaml, start a worker, import the seeds."""
     from dondoc.clock import today_vn
     from dondoc.configuration.settings import get_settings
+    from dondoc.db.migrate import upgrade
     from dondoc.directives import service as services
     from dondoc.orchestration import stack as prefect_stack
 
+    upgrade()
     if seeds:
         summary = services.import_paths([get_settings().seed_dir], as_of=today_vn(), actor="stack")
         console.print(f"Đã nạp {len(summary.directives)} văn bản mẫu.", highlight=False)
@@ -42,7 +41,6 @@ def up(
     print_stack_urls(stack.url)
 
 
-@stack_app.command("down")
 @handles_errors
 def down() -> None:
     """Stop the worker and the Prefect server started by `dondoc stack up` or `dondoc demo`."""
@@ -52,5 +50,6 @@ def down() -> None:
     console.print("Đã dừng: " + ", ".join(stopped) if stopped else "Không có gì đang chạy.", highlight=False)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(stack_app, name="stack")
+GROUPS = {
+    "stack": ("The coordinator's stack: local Prefect server + UI, deployments, worker.", {"up": up, "down": down}),
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Settings(BaseSettings):
         description="Apprise YAML contacts: a file, or a folder of <province>.apprise.yml",
     )
     echo_sql: bool = False
+    today: date | None = Field(default=None, description="Fix 'today' (replays, tests); default: the real day in Asia/Ho_Chi_Minh")
 
     @property
     def effective_database_url(self) -> str:

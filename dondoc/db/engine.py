@@ -60,8 +60,15 @@ def reset_engine() -> None:
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (all or nothing)."""
-    with Session(get_engine(url), expire_on_commit=False) as session:
+    """A session that commits on success and rolls back on any error (all or nothing).
+
+    The first session of an engine checks that the schema is current (``dondoc migrate``).
+    """
+    from dondoc.db.migrate import require_current
+
+    engine = get_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        require_current(engine, session.connection())
         try:
             yield session
             session.commit()

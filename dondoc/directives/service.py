@@ -12,8 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from dondoc.db import get_engine, session_scope
-from dondoc.db.migrate import upgrade
+from dondoc.db import session_scope
 from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.store import ImportSummary, apply_batch
@@ -21,27 +20,14 @@ from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
 from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
-_migrated: set[str] = set()
-
-
-def ensure_schema() -> None:
-    """Bring the database to the latest schema (once per process and URL)."""
-    engine = get_engine()
-    key = engine.url.render_as_string(hide_password=True)
-    if key not in _migrated:
-        upgrade(engine)
-        _migrated.add(key)
-
 
 def validate(paths: Sequence[Path]) -> Batch:
-    ensure_schema()
     with session_scope() as session:
         return validate_paths(paths, stored_lookup(session))
 
 
 def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
     """Validate every file, then write registries, directives and planned instances in one transaction."""
-    ensure_schema()
     with session_scope() as session:
         batch = validate_paths(paths, stored_lookup(session))
         return apply_batch(session, batch, as_of=as_of, actor=actor)
@@ -49,7 +35,6 @@ def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
     """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
-    ensure_schema()
     with session_scope() as session:
         return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)
 
@@ -67,7 +52,6 @@ class Recorded:
 
 def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
     """Resolve (directive, clause, agency[, period]) to one instance id: the earliest open one by default."""
-    ensure_schema()
     with session_scope() as session:
         d = resolve_directive(session, directive)
         a = resolve_agency(session, agency)
@@ -108,14 +92,12 @@ def _recorded(session: Session, instance: TaskInstance) -> Recorded:
 def record_completion(
     instance_id: int, *, on: date, evidence: str, actor: str, today: date, kpis: dict[str, float] | None = None
 ) -> Recorded:
-    ensure_schema()
     with session_scope() as session:
         instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis)
         return _recorded(session, instance)
 
 
 def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
-    ensure_schema()
     with session_scope() as session:
         instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
         return _recorded(session, instance)

@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from dondoc.configuration.files import load_calendar
-from dondoc.directives.service import ensure_schema
 from dondoc.errors import InputError
 from dondoc.reminders.sweep import SweepResult, run_sweep
 
 
 def remind(as_of: date, *, province: str | None = None, dry_run: bool = False) -> SweepResult:
-    ensure_schema()
     return run_sweep(as_of, province=province, dry_run=dry_run)
 
 
@@ -31,5 +29,4 @@ def replay(start: date, end: date, *, province: str | None = None, dry_run: bool
         raise InputError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
     if (end - start).days > 3 * 366:
         raise InputError("--from/--to: replay at most three years at a time")
-    ensure_schema()
     return [run_sweep(day, province=province, dry_run=dry_run) for day in working_days(start, end)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,15 +23,48 @@ def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUA
     return last_closed(as_of, kind, mode, policy.reports.cutoff_day).key
 
 
+@dataclass(frozen=True)
+class ReportJob:
+    """One report a run must build: a province and the period keys to report, oldest first."""
+
+    province: str
+    periods: tuple[str, ...]
+    #: when ``periods`` is empty: the last closed period, already stored (said in the run's log)
+    already_stored: str | None = None
+
+
+def plan_reports(
+    province: str | None,
+    period: str | None,
+    *,
+    kind: PeriodKind,
+    as_of: date,
+    today: date,
+    calendar_periods: bool,
+    new_only: bool,
+) -> list[ReportJob]:
+    """Which reports a run builds: the given period, every period closed since the last stored one
+    (``new_only``), or the latest closed period — for one province or every province with directives."""
+    jobs: list[ReportJob] = []
+    for code in [province] if province else province_codes():
+        if period:
+            jobs.append(ReportJob(code, (period,)))
+        elif new_only:
+            keys = unreported_periods(code, as_of, today=today, kind=kind, calendar_periods=calendar_periods)
+            stored = None if keys else default_period(code, min(as_of, today), kind, calendar_periods)
+            jobs.append(ReportJob(code, tuple(keys), stored))
+        else:
+            jobs.append(ReportJob(code, (default_period(code, as_of, kind, calendar_periods),)))
+    return jobs
+
+
 def province_codes() -> list[str]:
     """Provinces that have at least one directive: what a scheduled run for "all provinces" reports on."""
     from sqlalchemy import select
     from sqlmodel import col
 
-    from dondoc.directives.service import ensure_schema
     from dondoc.models import Directive
 
-    ensure_schema()
     with session_scope() as session:
         return list(session.scalars(select(col(Directive.province)).distinct().order_by(col(Directive.province))))
 
@@ -41,9 +75,7 @@ def unreported_periods(
     """What a scheduled run reports: every period of ``kind`` closed by ``min(as_of, today)`` since
     the last one stored, oldest first (only the last closed one when none is stored yet); empty when
     the last closed period is already frozen."""
-    from dondoc.directives.service import ensure_schema
 
-    ensure_schema()
     policy = load_policy(province)
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     latest = last_closed(min(as_of, today), kind, mode, policy.reports.cutoff_day)
@@ -64,9 +96,7 @@ def build_report(
 ) -> ReportData:
     """The report of ``province`` for ``period`` as of ``as_of``; ``today`` (default: the real day in
     Asia/Ho_Chi_Minh) decides whether the period has really closed and may be frozen."""
-    from dondoc.directives.service import ensure_schema
 
-    ensure_schema()
     policy = load_policy(province)
     with session_scope() as session:
         return report_for(

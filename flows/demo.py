@@ -1,4 +1,4 @@
-"""``dondoc demo``: the end-to-end story on the embedded default, left visible in the Prefect UI.
+"""``./run demo`` (``python -m flows.demo``): the end-to-end story on the embedded default, left visible in the Prefect UI.
 
 Imports the seeds, starts (or reuses) the local Prefect stack, replays the daily sweep over a span
 of days while the Office records a few completions (on time, late, and some never: overdue), then
@@ -137,52 +137,61 @@ def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
     return totals
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handles_errors
-    def demo(
-        date_from: Annotated[str, typer.Option("--from", help="First replayed day, dd/mm/yyyy")] = DEFAULT_FROM,
-        date_to: Annotated[str, typer.Option("--to", help="Last replayed day, dd/mm/yyyy")] = DEFAULT_TO,
-        port: Annotated[int | None, typer.Option(help="Port of the local Prefect server (default 4200, or a free one)")] = None,
-        worker: Annotated[bool, typer.Option(help="Also start a worker, so the UI's Run buttons and the trigger work")] = True,
-        send_reminders: Annotated[
-            bool, typer.Option(help="Really send the reminder digests (start `dondoc mailbox` first); default: dry run")
-        ] = False,
-    ) -> None:
-        """The end-to-end story: import the seeds, replay the daily sweep over the span on a local Prefect
-        server (weekly tracking + the last day), record a few completions, print every directive's status."""
-        from dondoc.cli.stack import print_stack_urls
-        from dondoc.configuration.settings import get_settings
-        from dondoc.directives import service as services
-        from dondoc.errors import InputError
-        from dondoc.orchestration import stack as prefect_stack
+@handles_errors
+def demo(
+    date_from: Annotated[str, typer.Option("--from", help="First replayed day, dd/mm/yyyy")] = DEFAULT_FROM,
+    date_to: Annotated[str, typer.Option("--to", help="Last replayed day, dd/mm/yyyy")] = DEFAULT_TO,
+    port: Annotated[int | None, typer.Option(help="Port of the local Prefect server (default 4200, or a free one)")] = None,
+    worker: Annotated[bool, typer.Option(help="Also start a worker, so the UI's Run buttons and the trigger work")] = True,
+    send_reminders: Annotated[
+        bool, typer.Option(help="Really send the reminder digests (start `dondoc mailbox` first); default: dry run")
+    ] = False,
+) -> None:
+    """The end-to-end story: import the seeds, replay the daily sweep over the span on a local Prefect
+    server (weekly tracking + the last day), record a few completions, print every directive's status."""
+    from dondoc.cli.stack import print_stack_urls
+    from dondoc.configuration.settings import get_settings
+    from dondoc.db.migrate import upgrade
+    from dondoc.directives import service as services
+    from dondoc.errors import InputError
+    from dondoc.orchestration import stack as prefect_stack
 
-        start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-        if end < start:
-            raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
-        began = time.monotonic()
-        settings = get_settings()
-        summary = services.import_paths([settings.seed_dir], as_of=start, actor="demo")
-        console.print(
-            f"Đã nạp {len(summary.directives)} văn bản, {summary.assignments} nhiệm vụ vào {settings.effective_database_url}",
-            highlight=False,
-        )
-        stack, reused = prefect_stack.up(port=port, with_worker=worker)
-        console.print(
-            ("Dùng lại" if reused else "Đã khởi động") + f" Prefect server {stack.url} ({time.monotonic() - began:.0f} s)",
-            highlight=False,
-        )
-        _use_stack(stack.api_url, stack.home)
-        console.print(f"Chạy lại quét hằng ngày từ {vn(start)} đến {vn(end)}:", highlight=False)
-        totals = _replay(start, end, send_reminders=send_reminders)
-        recorded = _settle(stack.api_url, SETTLE_TIMEOUT, worker=worker)
-        console.print(
-            f"{totals['days']} ngày làm việc, {totals['tracking_runs']} lượt theo dõi văn bản trong {totals['tracked_days']} ngày, "
-            f"{totals['completions']} lượt ghi nhận hoàn thành; máy chủ Prefect đã ghi {recorded} task run "
-            f"({time.monotonic() - began:.0f} s).",
-            highlight=False,
-        )
-        from dondoc.cli import app as root
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if end < start:
+        raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
+    began = time.monotonic()
+    settings = get_settings()
+    upgrade()
+    summary = services.import_paths([settings.seed_dir], as_of=start, actor="demo")
+    console.print(
+        f"Đã nạp {len(summary.directives)} văn bản, {summary.assignments} nhiệm vụ vào {settings.effective_database_url}",
+        highlight=False,
+    )
+    stack, reused = prefect_stack.up(port=port, with_worker=worker)
+    console.print(
+        ("Dùng lại" if reused else "Đã khởi động") + f" Prefect server {stack.url} ({time.monotonic() - began:.0f} s)",
+        highlight=False,
+    )
+    _use_stack(stack.api_url, stack.home)
+    console.print(f"Chạy lại quét hằng ngày từ {vn(start)} đến {vn(end)}:", highlight=False)
+    totals = _replay(start, end, send_reminders=send_reminders)
+    recorded = _settle(stack.api_url, SETTLE_TIMEOUT, worker=worker)
+    console.print(
+        f"{totals['days']} ngày làm việc, {totals['tracking_runs']} lượt theo dõi văn bản trong {totals['tracked_days']} ngày, "
+        f"{totals['completions']} lượt ghi nhận hoàn thành; máy chủ Prefect đã ghi {recorded} task run "
+        f"({time.monotonic() - began:.0f} s).",
+        highlight=False,
+    )
+    from dondoc.cli import app as root
 
-        root(["status", "--as-of", vn(end)], standalone_mode=False)
-        print_stack_urls(stack.url)
+    root(["status", "--as-of", vn(end)], standalone_mode=False)
+    print_stack_urls(stack.url)
+
+
+def main() -> None:
+    """Entry point of ``./run demo``: the demo drives the Prefect flows, so it lives beside them, not in the library."""
+    typer.run(demo)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Helpers shared by the tests: a free loopback port and one poll that raises on timeout."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from dondoc.orchestration.stack import free_port
+
+__all__ = ["free_port", "poll"]
+
+T = TypeVar("T")
+
+
+def poll(read: Callable[[], T], ok: Callable[[T], bool], *, timeout: float = 30.0, what: str = "condition", every: float = 0.2) -> T:
+    """Read until ``ok`` holds; an AssertionError naming ``what`` and the last value when ``timeout`` passes.
+
+    ``read`` may raise while a peer starts up: the error counts as "not yet" and is shown on timeout.
+    """
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while True:
+        try:
+            value = read()
+        except Exception as exc:  # a server that is still starting
+            last = exc
+        else:
+            if ok(value):
+                return value
+            last = value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not seen within {timeout:.0f} s (last: {last!r})")
+        time.sleep(every)
