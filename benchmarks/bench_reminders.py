@@ -152,7 +152,7 @@ def contacts_for(agencies: int) -> object:
 def sweep(path: Path, province: str | None) -> dict[str, float]:
     from dondoc import db
     from dondoc.configuration.files import clear_caches
-    from dondoc.reminders.sweep import run_sweep
+    from dondoc.reminders.service import run_sweep
 
     os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{path}"
     db.reset_engine()

@@ -184,8 +184,8 @@ def measure(url: str, label: str, repeat: int) -> None:
     from dondoc.domain.periods import parse_period, window
     from dondoc.domain.policy import Policy
     from dondoc.models import Province, TaskInstance
-    from dondoc.reports.aggregate import count_rows
-    from dondoc.reports.build import compute
+    from dondoc.reports.queries import count_rows
+    from dondoc.reports.store import compute
 
     engine = get_engine(url)
     period = parse_period("2023-Q4")

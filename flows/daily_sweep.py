@@ -3,6 +3,7 @@ directive in force, track each one, then run the reminder step."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -47,4 +48,10 @@ def daily_sweep(
     plans = replan_directives(codes, day)
     tracked = [track_directive(code, day) for code in codes] if track else []
     reminders = reminder_step(as_of=day, province=province, dry_run=dry_run)
-    return {"as_of": day.isoformat(), "directives": codes, "plans": plans, "tracked": tracked, "reminders": reminders}
+    return {
+        "as_of": day.isoformat(),
+        "directives": codes,
+        "plans": {code: asdict(plan) for code, plan in plans.items()},
+        "tracked": tracked,
+        "reminders": reminders,
+    }

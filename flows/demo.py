@@ -20,7 +20,8 @@ from typing import Annotated, Any
 
 import typer
 
-from dondoc.cli.common import console, handles_errors, parse_day, vn
+from dondoc.cli.common import console, handles_errors, parse_day
+from dondoc.domain.dates import vn_date
 
 # The weeks in which 11677/UBND-HCC's dated items fall due (1.k 04/12, 2.a/5.b/5.c 09/12,
 # 7 and 8 15/12, 2.b 19/12); pass --from 02/11/2023 --to 31/12/2023 for its whole timeline.
@@ -126,14 +127,14 @@ def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
                 )
                 totals["completions"] += 1
                 console.print(
-                    f"  {vn(step.day)}  ghi nhận hoàn thành {done.directive} {done.clause} · {done.agency}", highlight=False
+                    f"  {vn_date(step.day)}  ghi nhận hoàn thành {done.directive} {done.clause} · {done.agency}", highlight=False
                 )
             result = daily_sweep(as_of=step.day, track=step.track, dry_run=not send_reminders)
             if step.track:
                 totals["tracked_days"] += 1
                 totals["tracking_runs"] += len(result.get("tracked", []))
                 line = ", ".join(f"{t['directive']} {t['progress']:g}%" for t in result.get("tracked", []))
-                console.print(f"  {vn(step.day)}  theo dõi: {line}", highlight=False)
+                console.print(f"  {vn_date(step.day)}  theo dõi: {line}", highlight=False)
     return totals
 
 
@@ -158,7 +159,7 @@ def demo(
 
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     if end < start:
-        raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
+        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     began = time.monotonic()
     settings = get_settings()
     upgrade()
@@ -173,7 +174,7 @@ def demo(
         highlight=False,
     )
     _use_stack(stack.api_url, stack.home)
-    console.print(f"Chạy lại quét hằng ngày từ {vn(start)} đến {vn(end)}:", highlight=False)
+    console.print(f"Chạy lại quét hằng ngày từ {vn_date(start)} đến {vn_date(end)}:", highlight=False)
     totals = _replay(start, end, send_reminders=send_reminders)
     recorded = _settle(stack.api_url, SETTLE_TIMEOUT, worker=worker)
     console.print(
@@ -184,7 +185,7 @@ def demo(
     )
     from dondoc.cli import app as root
 
-    root(["status", "--as-of", vn(end)], standalone_mode=False)
+    root(["status", "--as-of", vn_date(end)], standalone_mode=False)
     print_stack_urls(stack.url)
 
 

@@ -5,7 +5,6 @@ server can hand out), and, when a CalDAV server is named, publishes each agency'
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from pydantic import Field
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
-from dondoc.errors import InputError
 from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
 from tasks.database import migrate_database
@@ -52,9 +50,6 @@ def export_calendars(
     logger.info("%d lịch .ics trong %s (%d sự kiện)", len(files), folder, sum(f["events"] for f in files))
     published: list[dict[str, Any]] = []
     if caldav_url:
-        password = os.environ.get(caldav_password_env) if caldav_password_env else None
-        if caldav_password_env and password is None:
-            raise InputError(f"caldav_password_env {caldav_password_env}: not set on this worker")
-        published = publish_caldav(caldav_url, caldav_user, password, day, province)
+        published = publish_caldav(caldav_url, caldav_user, caldav_password_env, day, province)
         logger.info("CalDAV %s: %d lịch cơ quan", caldav_url, len(published))
     return {"files": files, "caldav": published}

@@ -4,6 +4,7 @@ trigger in prefect.yaml refreshes that directive's tracking run."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -53,4 +54,4 @@ def record_completion(
     chosen = target if isinstance(target, int) else find_instance(*target, period)
     recorded = record_completion_task(chosen, completed_on, evidence, today, dict(kpis or {}), "prefect:record-completion")
     event_id = announce_completion(recorded, today)
-    return {**recorded, "event_id": event_id}
+    return {**asdict(recorded), "event_id": event_id}

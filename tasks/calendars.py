@@ -21,10 +21,15 @@ def write_calendar_files(out_dir: Path, as_of: date, province: str | None) -> li
 
 
 @side_effect_task("publish-caldav", delays=(5, 30))
-def publish_caldav(url: str, user: str | None, password: str | None, as_of: date, province: str | None) -> list[dict[str, Any]]:
-    """Each agency's feed into its own CalDAV calendar; only changed events are sent."""
-    from dondoc.calendars.caldav_publish import publish
-    from dondoc.calendars.service import agencies_with_events
+def publish_caldav(
+    url: str, user: str | None, password_env: str | None, as_of: date, province: str | None
+) -> list[dict[str, Any]]:
+    """Each agency's feed into its own CalDAV calendar; only changed events are sent (the worker reads the password)."""
+    from dondoc.calendars.service import publish_to_caldav
 
-    agencies = agencies_with_events(as_of=as_of, province=province)
-    return [vars(r) for r in publish(url, agencies, username=user, password=password, as_of=as_of)]
+    return [
+        dict(vars(r))
+        for r in publish_to_caldav(
+            url, user=user, password_env=password_env, as_of=as_of, province=province, option="caldav_password_env"
+        )
+    ]

@@ -13,8 +13,11 @@ from typing import Any, TypeVar
 from prefect import get_run_logger
 from prefect.events import emit_event
 
+from dondoc.directives.instances import PlanResult
+from dondoc.directives.service import Recorded
+from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError, InputError
-from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id, is_active
+from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
 from tasks.policy import side_effect_task
 
 ACTOR = "prefect"
@@ -39,28 +42,18 @@ def _logged(call: Callable[[], T], rename: tuple[str, str] | None = None) -> T:
 @side_effect_task("active-directives")
 def active_directives(province: str | None, as_of: date) -> list[str]:
     """Codes of the directives in force on ``as_of`` (started, not ended), optionally one province's."""
-    from sqlalchemy import select
-    from sqlmodel import col
+    from dondoc.tracking import service
 
-    from dondoc.db import session_scope
-    from dondoc.models import Directive
-
-    with session_scope() as session:
-        stmt = select(col(Directive.code), col(Directive.start_date), col(Directive.end_date)).order_by(
-            col(Directive.province), col(Directive.code)
-        )
-        if province:
-            stmt = stmt.where(col(Directive.province) == province)
-        return [code for code, start, end in session.execute(stmt).all() if is_active(start, end, as_of)]
+    return service.active_directives(province, as_of)
 
 
 @side_effect_task("replan")
-def replan_directives(codes: list[str], as_of: date) -> dict[str, dict[str, int]]:
+def replan_directives(codes: list[str], as_of: date) -> dict[str, PlanResult]:
     """Extend each directive's rolling horizon (idempotent: re-running changes nothing)."""
     from dondoc.directives import service as services
 
-    results = {code: asdict(services.replan(code, as_of=as_of, actor=ACTOR)) for code in codes}
-    new = sum(r["inserted"] for r in results.values())
+    results = {code: services.replan(code, as_of=as_of, actor=ACTOR) for code in codes}
+    new = sum(r.inserted for r in results.values())
     get_run_logger().info("Lập lại kế hoạch %d văn bản: %d nhiệm vụ mới", len(codes), new)
     return results
 
@@ -75,7 +68,7 @@ def find_instance(directive: str, clause: str, agency: str, period: str | None) 
 @side_effect_task("record-completion", retries=0)
 def record_completion_task(
     instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str
-) -> dict[str, Any]:
+) -> Recorded:
     """Not retried: a user error (bad date, unknown KPI) must fail once, with its message."""
     from dondoc.directives import service as services
 
@@ -88,25 +81,25 @@ def record_completion_task(
         done.directive,
         done.clause,
         done.agency,
-        done.completed_on.strftime("%d/%m/%Y") if done.completed_on else "—",
-        done.due.strftime("%d/%m/%Y") if done.due else "—",
+        vn_date(done.completed_on),
+        vn_date(done.due),
     )
-    return asdict(done)
+    return done
 
 
 @side_effect_task("announce-completion", retries=0)
-def announce_completion(recorded: dict[str, Any], as_of: date) -> str:
+def announce_completion(recorded: Recorded, as_of: date) -> str:
     """Emit ``dondoc.task.completed`` about the directive; prefect.yaml's trigger refreshes its tracking."""
-    code = str(recorded["directive"])
+    code = recorded.directive
     event = emit_event(
         event=COMPLETED_EVENT,
         resource={"prefect.resource.id": directive_resource_id(code), "prefect.resource.name": code},
         payload=completion_payload(
             directive=code,
-            clause=str(recorded["clause"]),
-            agency=str(recorded["agency"]),
-            instance_id=int(recorded["instance_id"]),
-            completed_on=recorded["completed_on"],
+            clause=recorded.clause,
+            agency=recorded.agency,
+            instance_id=recorded.instance_id,
+            completed_on=recorded.completed_on,
             as_of=as_of,
         ),
     )

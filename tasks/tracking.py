@@ -13,21 +13,22 @@ from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
 from prefect.states import Completed
 
-from dondoc.tracking.view import AssignmentView, DirectiveInfo, DirectiveSnapshot, as_columns, build_snapshot, table_description
+from dondoc.domain.dates import vn_date
+from dondoc.tracking.view import (
+    AssignmentView,
+    DirectiveSnapshot,
+    as_columns,
+    table_description,
+)
 from tasks.policy import side_effect_task
 
 
 @side_effect_task("load-directive-snapshot")
 def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     """Read-only: the directive's instances and per-assignment progress as of a day."""
-    from dondoc.db import session_scope
-    from dondoc.directives.queries import directive_progress, task_rows
+    from dondoc.tracking import service
 
-    with session_scope() as session:
-        found, progress = directive_progress(session, directive, as_of=as_of)
-        rows = task_rows(session, as_of=as_of, directive=found.code)
-        info = DirectiveInfo(found.code, found.number, found.title, found.province)
-    return build_snapshot(info, progress, rows, as_of)
+    return service.snapshot(directive, as_of)
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)  # decides nothing and writes nothing: no retries
@@ -43,7 +44,7 @@ def assess_assignment(view: AssignmentView) -> State[None]:
 @side_effect_task("publish-artifacts")
 def publish_artifacts(snapshot: DirectiveSnapshot) -> dict[str, str]:
     """Three artifacts under keys stable per directive, so the UI shows their history day by day."""
-    day = snapshot.as_of.strftime("%d/%m/%Y")
+    day = vn_date(snapshot.as_of)
     name = snapshot.directive.display
     keys = {kind: snapshot.artifact_key(kind) for kind in ("instances", "progress", "summary")}
     create_table_artifact(

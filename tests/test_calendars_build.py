@@ -8,8 +8,8 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar, vDuration
 
-from dondoc.calendars import build
-from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
+from dondoc.calendars import ical as build
+from dondoc.calendars.ical import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import ladder
@@ -55,13 +55,13 @@ def item(**changes: object) -> EventInput:
         (date(2024, 1, 2), "lead", True, [(3, date(2023, 12, 27)), (1, date(2023, 12, 29)), (0, date(2024, 1, 2))]),
     ],
 )
-def test_alarm_days_follow_the_reminder_ladder(due: date, role: build.Role, monthly: bool, expected: list[tuple[int, date]]) -> None:
+def test_alarm_days_follow_the_reminder_ladder(due: date, role: build.Audience, monthly: bool, expected: list[tuple[int, date]]) -> None:
     assert build.alarm_days(due, role=role, monthly=monthly, policy=LADDER, calendar=CAL) == expected
 
 
 @pytest.mark.parametrize("monthly", [False, True])
 @pytest.mark.parametrize("role", ["lead", "co"])
-def test_alarm_days_are_the_email_ladders_pre_due_send_days(role: build.Role, monthly: bool) -> None:
+def test_alarm_days_are_the_email_ladders_pre_due_send_days(role: build.Audience, monthly: bool) -> None:
     """Alarms and e-mails come from one ladder: every pre-due stage the sweep sends is an alarm, on its send day."""
     policy = ReminderPolicy(lead_before=[5, 2, 0], lead_before_monthly=[2, 0], co_agency_before=[5, 1])
     for offset in range(60):  # two months of due dates, across Christmas, New Year and weekends

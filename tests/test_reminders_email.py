@@ -30,11 +30,11 @@ from dondoc.db import session_scope
 from dondoc.directives.service import record_completion
 from dondoc.errors import InputError
 from dondoc.models import ReminderDelivery
-from dondoc.reminders import ledger
+from dondoc.reminders import store as ledger
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
-from dondoc.reminders.selection import candidates_statement, explain
-from dondoc.reminders.sweep import run_sweep
+from dondoc.reminders.queries import candidates_statement, explain
+from dondoc.reminders.service import run_sweep
 from tests.helpers import free_port
 
 TTTT = "dn-so-thong-tin-truyen-thong"
@@ -207,7 +207,7 @@ def test_email_has_an_html_part_and_a_readable_text_part(
     to text (one table cell per line). It must still carry every digest line: stage, clause,
     task, due date, days left/overdue, role and how to report completion.
     """
-    from dondoc.reminders import sweep as sweep_module
+    from dondoc.reminders import service as sweep_module
 
     port, inbox, _ = smtp
     built: list[Any] = []

@@ -34,12 +34,12 @@ from dondoc.domain.report_math import Counts
 from dondoc.domain.status import Status
 from dondoc.errors import InputError
 from dondoc.models import AuditEvent, ReportSnapshot
-from dondoc.reports import aggregate
-from dondoc.reports.build import compute, province_row
+from dondoc.reports import queries as aggregate
 from dondoc.reports.chart import FONT
 from dondoc.reports.docx_render import MOTTO, NATION
 from dondoc.reports.model import ReportData
 from dondoc.reports.service import build_report, unreported_periods, write_report
+from dondoc.reports.store import compute, province_row
 
 PROJECT = Path(__file__).resolve().parent.parent
 D = "11677/UBND-HCC"

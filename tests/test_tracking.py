@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 
 from dondoc.configuration.files import load_calendar
-from dondoc.directives.queries import AssignmentProgress, TaskRow
+from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.domain.status import STATUS_VI, Status
+from dondoc.domain.text import slug
 from dondoc.errors import InputError
 from dondoc.tracking.view import (
     TABLE_LIMIT,
     AssignmentView,
-    DirectiveInfo,
+    TrackedDirective,
     artifact_key,
     as_columns,
     assignment_message,
@@ -26,14 +27,13 @@ from dondoc.tracking.view import (
     is_active,
     progress_of,
     replay_plan,
-    slug,
     summary_markdown,
     table_rows,
     task_run_name,
 )
 
 AS_OF = date(2023, 12, 6)
-INFO = DirectiveInfo("11677/UBND-HCC", "11677/UBND-HCC", "V/v triển khai Chỉ thị số 27/CT-TTg", "dong-nai")
+INFO = TrackedDirective("11677/UBND-HCC", "11677/UBND-HCC", "V/v triển khai Chỉ thị số 27/CT-TTg", "dong-nai")
 
 
 def row(

@@ -143,3 +143,53 @@ def test_directive_end_bounds_cycles() -> None:
 )
 def test_period_labels(frequency: Frequency | None, day: date, label: str) -> None:
     assert period_label(frequency, day) == label
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({Status.OVERDUE: 1, Status.DONE_ON_TIME: 29}, Status.OVERDUE),
+        ({Status.IN_PROGRESS: 2, Status.DONE_LATE: 1}, Status.IN_PROGRESS),
+        ({Status.DONE_LATE: 1, Status.DONE_ON_TIME: 5}, Status.DONE_LATE),
+        ({Status.DONE_ON_TIME: 5, Status.ONGOING: 1}, Status.DONE_ON_TIME),
+        ({Status.ONGOING: 3}, Status.ONGOING),
+        ({Status.NOT_YET_OPEN: 3}, Status.NOT_YET_OPEN),
+        ({}, Status.CANCELLED),
+    ],
+)
+def test_assignment_status_is_the_worst_that_applies(counts: dict[Status, int], expected: Status) -> None:
+    from dondoc.domain.status import assignment_status
+
+    assert assignment_status(counts) == expected
+
+
+def test_classify_gives_status_and_colour_together() -> None:
+    from dondoc.domain.status import Colour, InstanceFacts, classify
+
+    open_soon = InstanceFacts("once", "open", date(2023, 11, 2), date(2023, 12, 8), None)
+    assert classify(open_soon, date(2023, 12, 6), CAL, Policy()) == (Status.IN_PROGRESS, Colour.VANG)
+    assert classify(open_soon, date(2023, 12, 9), CAL, Policy()) == (Status.OVERDUE, Colour.DO)
+
+
+def test_plan_assignment_hands_work_due_after_an_agency_ends_to_its_successor_once() -> None:
+    from dondoc.domain.succession import Lifespan
+
+    monthly = parse_deadline("trước ngày 15 hằng tháng", issued=date(2024, 10, 1), policy=Policy())
+    lifespans = {"so-tttt": Lifespan(date(2024, 12, 31), "so-khcn"), "so-khcn": Lifespan(None, None)}
+    planned = plan_assignment(
+        monthly,
+        ["so-tttt", "so-khcn"],
+        start=date(2024, 10, 1),
+        end=date(2025, 3, 31),
+        horizon_end=date(2025, 3, 31),
+        calendar=CAL,
+        policy=Policy(),
+        lifespans=lifespans,
+        as_of=date(2024, 10, 1),
+    )
+    owners = sorted((p.occurrence.period, p.agency_code) for p in planned)
+    periods = sorted({p for p, _ in owners})
+    # both lead until the end of 2024; from 2025 only the successor, once per period
+    assert [a for p, a in owners if p < "2025"] == ["so-khcn", "so-tttt"] * 3
+    assert [a for p, a in owners if p >= "2025"] == ["so-khcn"] * 3
+    assert len(periods) == 6

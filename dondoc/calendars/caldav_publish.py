@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from dondoc.calendars.build import PRODID
+from dondoc.calendars.ical import PRODID
 from dondoc.calendars.store import FeedSpec, render
 from dondoc.db import session_scope
 from dondoc.errors import DondocError
@@ -41,7 +41,7 @@ def _field(ics: str, name: str) -> str | None:
 
 
 def split_events(body: str) -> dict[str, str]:
-    """UID → serialised VEVENT of a feed built by :mod:`dondoc.calendars.build`."""
+    """UID → serialised VEVENT of a feed built by :mod:`dondoc.calendars.ical`."""
     events: dict[str, str] = {}
     for match in _EVENT.finditer(body):
         ics = match.group(0)

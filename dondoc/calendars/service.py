@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -16,13 +16,17 @@ from sqlmodel import Session, col
 from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token
 from dondoc.clock import utc_now
 from dondoc.db import session_scope
+from dondoc.domain.text import slug
 from dondoc.errors import InputError
 from dondoc.models import Directive
 from dondoc.models.calendar import CalendarToken
 
+if TYPE_CHECKING:
+    from dondoc.calendars.caldav_publish import PublishResult
+
 
 @dataclass(frozen=True)
-class Written:
+class WrittenFeed:
     feed: str
     path: Path
     events: int
@@ -33,9 +37,7 @@ class Written:
 
 def file_name(spec: FeedSpec) -> str:
     """``agency-dn-so-noi-vu.ics``, ``directive-11677-ubnd-hcc.ics``: ASCII, no slashes."""
-    plain = unicodedata.normalize("NFKD", spec.key.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "feed"
-    return f"{spec.scope}-{slug}.ics"
+    return f"{spec.scope}-{slug(spec.key) or 'feed'}.ics"
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -56,16 +58,16 @@ def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tu
     return feed.body, feed.events
 
 
-def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None = None) -> Written:
+def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None = None) -> WrittenFeed:
     if out.is_dir():
         raise InputError(f"--out {out}: is a folder; give a file name such as {out / file_name(spec)}")
     with session_scope() as session:
         feed = render(session, spec, as_of=as_of, now=now)
     _write_atomically(out, feed.body)
-    return Written(feed.spec.cache_key, out, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
+    return WrittenFeed(feed.spec.cache_key, out, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
 
 
-def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: datetime | None = None) -> list[Written]:
+def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: datetime | None = None) -> list[WrittenFeed]:
     """One file per agency and per directive (plus one per province) into ``out_dir``."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
@@ -74,11 +76,11 @@ def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: d
         provinces = [province] if province else sorted(_provinces(session))
         specs += [FeedSpec("province", p) for p in provinces]
         rendered = [render(session, spec, as_of=as_of, now=now) for spec in specs]
-    written: list[Written] = []
+    written: list[WrittenFeed] = []
     for feed in rendered:
         path = out_dir / file_name(feed.spec)
         _write_atomically(path, feed.body)
-        written.append(Written(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode())))
+        written.append(WrittenFeed(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode())))
     return written
 
 
@@ -120,3 +122,29 @@ def revoke(token_id: int) -> CalendarToken:
 def tokens(*, key: str | None = None) -> list[CalendarToken]:
     with session_scope() as session:
         return list_tokens(session, key=key)
+
+
+def publish_to_caldav(
+    url: str,
+    *,
+    user: str | None,
+    password_env: str | None,
+    as_of: date,
+    province: str | None,
+    agencies: Sequence[str] = (),
+    option: str = "--password-env",
+) -> list[PublishResult]:
+    """Publish each agency's feed (default: every agency with events) to its own CalDAV calendar.
+
+    The password is read here, from the environment variable named ``password_env``, never passed
+    around (a flow or task parameter would be stored by Prefect).
+    """
+    from dondoc.calendars.caldav_publish import publish
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise InputError(f"{option} {password_env}: that environment variable is not set here; export it first")
+    codes = list(agencies) or agencies_with_events(as_of=as_of, province=province)
+    return publish(url, codes, username=user, password=password, as_of=as_of)

@@ -19,8 +19,8 @@ from typing import Any, Literal
 from sqlalchemy import Select, case, func, or_, select
 from sqlmodel import Session, col
 
-from dondoc.calendars import build
-from dondoc.calendars.build import EventInput, FeedMeta, LeadLine, Revision
+from dondoc.calendars import ical
+from dondoc.calendars.ical import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import upsert_insert
@@ -115,7 +115,7 @@ def _policy_fingerprint(province: str) -> str:
     return hashlib.sha256(
         json.dumps(
             [
-                build.LAYOUT_VERSION,
+                ical.LAYOUT_VERSION,
                 policy.reminders.model_dump(mode="json"),
                 policy.calendars.model_dump(),
                 sorted((d.isoformat(), n) for d, n in calendar.extra_holidays.items()),
@@ -254,8 +254,8 @@ def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple
     """One event per (task, period) for a co-agency, however many agencies lead it (a fanned-out task has dozens)."""
     first = members[0][0]
     leads = tuple(LeadLine(r.id, names.get(r.agency_code, r.agency_code), r.due_date, s) for r, s in members)
-    status = build.group_status(s for _, s in members)
-    open_dues = [r.due_date for r, s in members if s not in build.DONE and s is not Status.CANCELLED]
+    status = ical.group_status(s for _, s in members)
+    open_dues = [r.due_date for r, s in members if s not in ical.DONE and s is not Status.CANCELLED]
     live_dues = [r.due_date for r, s in members if s is not Status.CANCELLED]
     due = min(open_dues or live_dues or [r.due_date for r, _ in members])
     lead = leads[0].agency if len(leads) == 1 else f"{len(leads)} cơ quan"
@@ -288,10 +288,6 @@ def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple
 # ---------------------------------------------------------------- revisions and the cache
 
 
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _states(session: Session, uids: Sequence[str]) -> dict[str, CalendarEventState]:
     found: dict[str, CalendarEventState] = {}
     for start in range(0, len(uids), _CHUNK):
@@ -305,7 +301,7 @@ def _meta(scope: _Scope, *, as_of: date, events: int, undated: int, refresh: tim
     return FeedMeta(
         key=scope.spec.cache_key,
         name=f"Hạn nhiệm vụ — {scope.label}",
-        description=build.feed_description(scope.label, as_of=as_of, events=events, undated=undated),
+        description=ical.feed_description(scope.label, as_of=as_of, events=events, undated=undated),
         refresh=refresh,
     )
 
@@ -316,7 +312,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     cached = session.get(CalendarFeedCache, spec.cache_key)
     if cached is not None and cached.fingerprint == fp and not force:
         return RenderedFeed(spec, cached.body, cached.etag, fp, cached.events, 0, True)
-    now = _as_utc(now or utc_now())
+    now = now or utc_now()
     scope, items, undated = load_items(session, spec, as_of=as_of)
     policy = load_policy(scope.province)
     cal_policy = policy.calendars
@@ -327,17 +323,17 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     changed: list[dict[str, Any]] = []
     newest: datetime | None = None
     for item in items:
-        alarms = build.alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
-        major, content = build.hashes(item, alarms, cal_policy, reminders.send_time)
+        alarms = ical.alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
+        major, content = ical.hashes(item, alarms, cal_policy, reminders.send_time)
         state = previous.get(item.uid)
         before = (
-            Revision(state.sequence, _as_utc(state.last_modified), state.major_hash, state.content_hash) if state is not None else None
+            Revision(state.sequence, state.last_modified, state.major_hash, state.content_hash) if state is not None else None
         )
-        revision = build.revise(before, major, content, now)
+        revision = ical.revise(before, major, content, now)
         if state is not None and revision == before:
             ics = state.ics
         else:
-            ics = build.serialize(build.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time))
+            ics = ical.serialize(ical.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time))
             changed.append(
                 {
                     "uid": item.uid,
@@ -360,7 +356,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
             )
             session.execute(stmt)
     meta = _meta(scope, as_of=as_of, events=len(items), undated=undated, refresh=timedelta(hours=cal_policy.refresh_hours))
-    body = build.assemble(meta, parts, last_modified=newest or datetime.combine(as_of, datetime.min.time(), UTC))
+    body = ical.assemble(meta, parts, last_modified=newest or datetime.combine(as_of, datetime.min.time(), UTC))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     row = {"feed": spec.cache_key, "fingerprint": fp, "etag": etag, "events": len(items), "body": body, "built_at": now}
     stmt = upsert_insert(session)(CalendarFeedCache).values(row)
@@ -406,7 +402,7 @@ def issue_token(session: Session, spec: FeedSpec, *, label: str | None, now: dat
     """A new secret for one feed; only its hash is stored, so the caller shows it once."""
     spec = check_scope(session, spec)
     token = secrets.token_urlsafe(24)
-    row = CalendarToken(token_hash=_hash_token(token), scope=spec.scope, key=spec.key, label=label, created_at=_as_utc(now))
+    row = CalendarToken(token_hash=_hash_token(token), scope=spec.scope, key=spec.key, label=label, created_at=now)
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -418,7 +414,7 @@ def revoke_token(session: Session, token_id: int, *, now: datetime) -> CalendarT
     if row is None:
         raise NotFoundError(f"calendar token #{token_id}: unknown; list them with `dondoc calendar-token list`")
     if row.revoked_at is None:
-        row.revoked_at = _as_utc(now)
+        row.revoked_at = now
     return row
 
 

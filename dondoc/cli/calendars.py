@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,9 +10,12 @@ import typer
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.configuration.settings import TZ
+from dondoc.domain.dates import vn_date
 from dondoc.errors import InputError
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Statuses as of this day, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Statuses as of this day, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")
+]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
 ScopeName = Literal["agency", "directive", "province"]
 
@@ -31,7 +33,9 @@ def ical(
     out: Annotated[Path, typer.Option("--out", help="File to write (a folder with --all)")],
     agency: Annotated[str | None, typer.Option(help="Agency code: its tasks as lead and as co-agency")] = None,
     directive: Annotated[str | None, typer.Option(help="Directive code, e.g. 11677/UBND-HCC")] = None,
-    province: Annotated[str | None, typer.Option(help="Province code (alone: its whole feed; with --all: only its feeds)")] = None,
+    province: Annotated[
+        str | None, typer.Option(help="Province code (alone: its whole feed; with --all: only its feeds)")
+    ] = None,
     all_feeds: Annotated[bool, typer.Option("--all", help="One file per agency and per directive (and per province)")] = False,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
@@ -55,22 +59,29 @@ def ical(
         print_json([{**vars(w), "path": str(w.path)} for w in written])
         return
     table(
-        f"Lịch .ics ({len(written)} tệp, trạng thái đến {day.strftime('%d/%m/%Y')})",
+        f"Lịch .ics ({len(written)} tệp, trạng thái đến {vn_date(day)})",
         ["Lịch", "Tệp", "Sự kiện", "Dựng lại", "Dung lượng"],
-        [(w.feed, str(w.path), w.events, "cache" if w.from_cache else w.rebuilt_events, f"{w.bytes / 1024:.0f} KB") for w in written],
+        [
+            (w.feed, str(w.path), w.events, "cache" if w.from_cache else w.rebuilt_events, f"{w.bytes / 1024:.0f} KB")
+            for w in written
+        ],
     )
+
 
 @handles_errors
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8765,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Fix the day statuses are computed for (replays); default: today")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Fix the day statuses are computed for (replays); default: today")
+    ] = None,
 ) -> None:
     """Serve subscribable feeds: /calendars/<agency>.ics?token=… (tokens: `dondoc calendar-token issue`)."""
     from dondoc.calendars.server import serve as run
 
     console.print(f"Serving calendars on http://{host}:{port}/calendars/<agency>.ics?token=… (Ctrl+C to stop)")
     run(host=host, port=port, as_of=parse_day(as_of, "--as-of") if as_of else None)
+
 
 @handles_errors
 def publish_caldav(
@@ -79,23 +90,18 @@ def publish_caldav(
     password_env: Annotated[
         str | None, typer.Option("--password-env", help="Name of the environment variable holding the password")
     ] = None,
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="Only these agencies (repeatable); default: every agency with events")] = None,
+    agency: Annotated[
+        list[str] | None, typer.Option("--agency", help="Only these agencies (repeatable); default: every agency with events")
+    ] = None,
     province: Annotated[str | None, typer.Option(help="Only agencies of this province")] = None,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
     """Publish each agency's deadlines to its own CalDAV calendar; events are updated in place by UID."""
-    from dondoc.calendars.caldav_publish import publish
-    from dondoc.calendars.service import agencies_with_events
+    from dondoc.calendars.service import publish_to_caldav
 
-    password = None
-    if password_env:
-        password = os.environ.get(password_env)
-        if password is None:
-            raise InputError(f"--password-env {password_env}: that environment variable is not set; export it first")
     day = day_or_today(as_of)
-    codes = list(agency or []) or agencies_with_events(as_of=day, province=province)
-    results = publish(url, codes, username=user, password=password, as_of=day)
+    results = publish_to_caldav(url, user=user, password_env=password_env, as_of=day, province=province, agencies=agency or [])
     if fmt is Format.json:
         print_json([vars(r) for r in results])
         return
@@ -104,6 +110,7 @@ def publish_caldav(
         ["Cơ quan", "Lịch", "Thêm", "Cập nhật", "Giữ nguyên", "Xóa"],
         [(r.agency, r.calendar_url, r.created, r.updated, r.unchanged, r.deleted) for r in results],
     )
+
 
 @handles_errors
 def issue_cmd(
@@ -130,6 +137,7 @@ def issue_cmd(
     console.print(f"Mã #{issued.id} cho {issued.spec.scope} {issued.spec.key}. Đường dẫn đăng ký (chỉ hiện một lần):")
     console.print(url, highlight=False, soft_wrap=True)
 
+
 @handles_errors
 def revoke_cmd(token_id: Annotated[int, typer.Argument(help="Token number from `dondoc calendar-token list`")]) -> None:
     """Revoke a token: its URL answers 404 from now on."""
@@ -137,6 +145,7 @@ def revoke_cmd(token_id: Annotated[int, typer.Argument(help="Token number from `
 
     row = revoke(token_id)
     console.print(f"Đã thu hồi mã #{row.id} ({row.scope} {row.key}).")
+
 
 @handles_errors
 def list_cmd(

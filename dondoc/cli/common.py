@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from dondoc.clock import today_vn
-from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError
 
 console = Console()
@@ -44,9 +43,6 @@ def parse_day(value: str, option: str = "date") -> date:
 
 def day_or_today(value: str | None, option: str = "--as-of") -> date:
     return parse_day(value, option) if value else today_vn()
-
-
-vn = vn_date
 
 
 def print_json(data: Any) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
-from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table, vn
+from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
+from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.recurrence import occurrences
 from dondoc.domain.status import STATUS_VI, Status
@@ -19,11 +19,6 @@ from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
-
-
-def _issued_iso(year: int, month: int | None, day: int | None) -> str:
-    """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
-    return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
 
 
 def _issued_vn(iso: str) -> str:
@@ -93,71 +88,32 @@ def import_cmd(
         [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()],
     )
 
+
 @handles_errors
 def agencies(
     province: Annotated[str | None, typer.Option(help="Province code, e.g. dong-nai")] = None,
     fmt: Fmt = Format.table,
 ) -> None:
     """List agencies and the groups they belong to."""
-    from dondoc.db import session_scope
-    from dondoc.models import Agency, AgencyGroup, GroupMember
+    from dondoc.directives import service
 
-    with session_scope() as session:
-        stmt = select(Agency).order_by(Agency.province, Agency.code)
-        if province:
-            stmt = stmt.where(Agency.province == province)
-        rows = list(session.exec(stmt))
-        groups = {g.id: g.code for g in session.exec(select(AgencyGroup))}
-        member_of: dict[int, list[str]] = {}
-        for m in session.exec(select(GroupMember).where(col(GroupMember.direct))):
-            member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
-        data = [
-            {
-                "code": a.code,
-                "province": a.province,
-                "name": a.name,
-                "short_name": a.short_name,
-                "kind": a.kind,
-                "aliases": a.aliases,
-                "groups": sorted(member_of.get(a.id or 0, [])),
-                "parent": a.parent_code,
-                "valid_from": a.valid_from,
-                "valid_to": a.valid_to,
-                "successor": a.successor_code,
-            }
-            for a in rows
-        ]
+    data = service.list_agencies(province)
     if fmt is Format.json:
         print_json(data)
         return
     table(
         f"Cơ quan ({len(data)})",
         ["Mã", "Tên", "Loại", "Nhóm"],
-        [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],  # type: ignore[arg-type]
+        [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],
     )
+
 
 @handles_errors
 def directives(fmt: Fmt = Format.table) -> None:
     """List imported directives."""
-    from dondoc.db import session_scope
-    from dondoc.models import Assignment, Directive
+    from dondoc.directives import service
 
-    with session_scope() as session:
-        counts = Counter(a.directive_id for a in session.exec(select(Assignment).where(col(Assignment.active))))
-        data = [
-            {
-                "code": d.code,
-                "number": d.number,
-                "province": d.province,
-                "kind": d.kind,
-                "issued": _issued_iso(d.issued_year, d.issued_month, d.issued_day),
-                "title": d.title,
-                "coordinator": d.coordinator_code,
-                "assignments": counts[d.id or 0],
-                "source_file": d.source_file,
-            }
-            for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))
-        ]
+    data = service.list_directives()
     if fmt is Format.json:
         print_json(data)
         return
@@ -165,17 +121,23 @@ def directives(fmt: Fmt = Format.table) -> None:
         "Văn bản chỉ đạo",  # issue dates as written: 02/11/2023, 05/2022 (day blank) or 2023
         ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
         [
-            (d["number"] or f"{d['code']} (chưa có số)", d["province"], _issued_vn(str(d["issued"])), d["title"], d["assignments"])
+            (
+                d["number"] or f"{d['code']} (chưa có số)",
+                d["province"],
+                _issued_vn(str(d["issued"])),
+                d["title"],
+                d["assignments"],
+            )
             for d in data
         ],
     )
 
-def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
-    from dondoc.db import session_scope
-    from dondoc.directives.queries import task_rows
 
-    with session_scope() as session:
-        return [r.as_json() for r in task_rows(session, as_of=as_of, **filters)]  # type: ignore[arg-type]
+def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
+    from dondoc.directives import service
+
+    return [r.as_json() for r in service.task_rows(as_of, **filters)]
+
 
 def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None:
     if fmt is Format.json:
@@ -183,7 +145,7 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
         return
 
     def d(v: object) -> str:
-        return vn(date.fromisoformat(v)) if isinstance(v, str) else "—"
+        return vn_date(date.fromisoformat(v)) if isinstance(v, str) else "—"
 
     table(
         title,
@@ -203,6 +165,7 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
         ],
     )
 
+
 def _statuses(values: list[str] | None) -> set[Status] | None:
     if not values:
         return None
@@ -210,6 +173,7 @@ def _statuses(values: list[str] | None) -> set[Status] | None:
         return {Status(v) for v in values}
     except ValueError as exc:
         raise InputError(f"--status: {exc}; choose from {', '.join(s.value for s in Status)}") from exc
+
 
 @handles_errors
 def tasks(
@@ -223,7 +187,8 @@ def tasks(
     """Task instances with their status as of a day."""
     day = day_or_today(as_of)
     rows = _rows(day, directive=directive, agency=agency, statuses=_statuses(status), include_co_agency=co)
-    _print_tasks(f"Nhiệm vụ tính đến {vn(day)} ({len(rows)})", rows, fmt)
+    _print_tasks(f"Nhiệm vụ tính đến {vn_date(day)} ({len(rows)})", rows, fmt)
+
 
 @handles_errors
 def deadlines(
@@ -237,12 +202,13 @@ def deadlines(
     """Deadlines falling between two days."""
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     if end < start:
-        raise InputError(f"--to {vn(end)} is before --from {vn(start)}")
+        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     rows = _rows(
         day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
     )
     rows.sort(key=lambda r: (str(r["due"]), str(r["directive"]), str(r["clause"])))
-    _print_tasks(f"Hạn từ {vn(start)} đến {vn(end)} ({len(rows)})", rows, fmt)
+    _print_tasks(f"Hạn từ {vn_date(start)} đến {vn_date(end)} ({len(rows)})", rows, fmt)
+
 
 @handles_errors
 def complete(
@@ -270,8 +236,9 @@ def complete(
         print_json(vars(done))
         return
     console.print(
-        f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn(done.completed_on)}; hạn {vn(done.due)}."
+        f"Đã ghi nhận hoàn thành #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) ngày {vn_date(done.completed_on)}; hạn {vn_date(done.due)}."
     )
+
 
 @handles_errors
 def extend(
@@ -287,7 +254,8 @@ def extend(
     if fmt is Format.json:
         print_json(vars(done))
         return
-    console.print(f"Đã gia hạn #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) đến {vn(done.due)}.")
+    console.print(f"Đã gia hạn #{done.instance_id} ({done.directive} {done.clause}, {done.agency}) đến {vn_date(done.due)}.")
+
 
 @handles_errors
 def status(
@@ -296,61 +264,52 @@ def status(
     fmt: Fmt = Format.table,
 ) -> None:
     """Progress of a directive (or all) as of a day: per clause, counts by status."""
-    from dondoc.db import session_scope
-    from dondoc.directives.queries import directive_progress
-    from dondoc.models import Directive
+    from dondoc.directives import service
 
     day = day_or_today(as_of)
-    with session_scope() as session:
-        codes = (
-            [directive]
-            if directive
-            else [d.code for d in session.exec(select(Directive).order_by(Directive.province, Directive.code))]
+    results = service.progress(directive, as_of=day)
+    if fmt is Format.json:
+        print_json(
+            [
+                {
+                    "directive": d.code,
+                    "number": d.number,
+                    "province": d.province,
+                    "as_of": day.isoformat(),
+                    "assignments": [p.as_json() for p in progress],
+                }
+                for d, progress in results
+            ]
         )
-        results = [directive_progress(session, code, as_of=day) for code in codes]
-        if fmt is Format.json:
-            print_json(
-                [
-                    {
-                        "directive": d.code,
-                        "number": d.number,
-                        "province": d.province,
-                        "as_of": day.isoformat(),
-                        "assignments": [p.as_json() for p in progress],
-                    }
-                    for d, progress in results
-                ]
-            )
-            return
-        for d, progress in results:
-            totals: Counter[str] = Counter()
-            for p in progress:
-                totals.update(p.counts)
-            summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
-            table(
-                f"{d.display_number} — {d.title[:80]}\nTính đến {vn(day)}. {summary}",
-                ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
-                [
-                    (
-                        p.clause,
-                        p.summary[:60],
-                        p.lead,
-                        p.deadline_text or "—",
-                        vn(p.next_due),
-                        f"{p.done}/{p.total}",
-                        f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "",
-                        STATUS_VI[p.status],
-                    )
-                    for p in progress
-                ],
-            )
+        return
+    for d, progress in results:
+        totals: Counter[str] = Counter()
+        for p in progress:
+            totals.update(p.counts)
+        summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
+        table(
+            f"{d.display_number} — {d.title[:80]}\nTính đến {vn_date(day)}. {summary}",
+            ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
+            [
+                (
+                    p.clause,
+                    p.summary[:60],
+                    p.lead,
+                    p.deadline_text or "—",
+                    vn_date(p.next_due),
+                    f"{p.done}/{p.total}",
+                    f"{p.inputs_done}/{p.inputs_total}" if p.inputs_total is not None else "",
+                    STATUS_VI[p.status],
+                )
+                for p in progress
+            ],
+        )
+
 
 @handles_errors
 def explain_deadline(
     text: Annotated[str, typer.Argument(help="The deadline phrase, e.g. 'trước ngày 15 hàng tháng'")],
-    issued: Annotated[
-        str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")
-    ] = None,
+    issued: Annotated[str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")] = None,
     count: Annotated[int, typer.Option(help="How many occurrences of a cycle to show")] = 6,
     province: Annotated[str | None, typer.Option(help="Apply this province's policy")] = None,
     fmt: Fmt = Format.json,
@@ -385,7 +344,7 @@ def explain_deadline(
         return
     console.print(f"[bold]{text}[/] → {parsed.reading}", highlight=False)
     if dates:
-        console.print("Các hạn: " + ", ".join(vn(d) for d in dates), highlight=False)
+        console.print("Các hạn: " + ", ".join(vn_date(d) for d in dates), highlight=False)
 
 
 @handles_errors

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table, vn
+from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
+from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError
 
 if TYPE_CHECKING:
-    from dondoc.reminders.sweep import SweepResult
+    from dondoc.reminders.service import SweepResult
 
 Province = Annotated[str | None, typer.Option("--province", help="Only this province (e.g. dong-nai); default all")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
@@ -20,7 +21,7 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent
 
 
 def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
-    head = f"Nhắc việc ngày {vn(result.day)} ({'thử, không gửi' if result.dry_run else 'đã chạy'})"
+    head = f"Nhắc việc ngày {vn_date(result.day)} ({'thử, không gửi' if result.dry_run else 'đã chạy'})"
     if not result.working_day:
         console.print(f"{head}: ngày nghỉ, không gửi nhắc việc.", highlight=False)
         return
@@ -73,6 +74,7 @@ def remind(
         return
     _print_sweep(result, show_text=dry_run)
 
+
 @handles_errors
 def replay(
     date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy (e.g. 02/11/2023)")],
@@ -91,8 +93,9 @@ def replay(
     table(
         f"Nhắc việc từ {date_from} đến {date_to} ({len(results)} ngày làm việc)",
         ["Ngày", "Nhiệm vụ xét", "Lượt nhắc", "Thư/tin", "Đã gửi", "Lỗi", "Không có người nhận"],
-        [(vn(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
+        [(vn_date(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
     )
+
 
 @handles_errors
 def mailbox(
@@ -122,8 +125,6 @@ def mailbox(
     finally:
         controller.stop()
         console.print(f"Đã nhận {controller.handler.received} thư.", highlight=False)
-
-
 
 
 COMMANDS = {

@@ -9,6 +9,7 @@ import typer
 
 from dondoc.cli.common import console, handles_errors, parse_day, table
 from dondoc.clock import today_vn
+from dondoc.domain.dates import vn_date
 from dondoc.domain.status import STATUS_VI, Status
 
 
@@ -18,9 +19,14 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing)")],
     period: Annotated[
         str | None,
-        typer.Option("--period", help="2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year), 2024 (year); default: the last closed quarter"),
+        typer.Option(
+            "--period",
+            help="2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year), 2024 (year); default: the last closed quarter",
+        ),
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the report, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day of the report, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")
+    ] = None,
     calendar_periods: Annotated[
         bool, typer.Option("--calendar-periods", help="Use calendar periods instead of the NĐ 09/2019 cut-off (15th–14th)")
     ] = False,
@@ -46,9 +52,9 @@ def report(
     )
     paths = write_report(data, out, issued_on=day, formats=chosen)
     c = data.totals
-    state = "đã chốt" if data.frozen else f"tạm tính đến {data.as_of:%d/%m/%Y}"
+    state = "đã chốt" if data.frozen else f"tạm tính đến {vn_date(data.as_of)}"
     table(
-        f"{data.province_name} — {data.period_short} (số liệu {data.window_start:%d/%m/%Y}–{data.window_end:%d/%m/%Y}, {state})",
+        f"{data.province_name} — {data.period_short} (số liệu {vn_date(data.window_start)}–{vn_date(data.window_end)}, {state})",
         ["Nhóm", "Số nhiệm vụ"],
         [
             [STATUS_VI[Status.DONE_ON_TIME], c.on_time],
@@ -61,7 +67,7 @@ def report(
     )
     if not data.frozen and day > today and day > data.window_end:
         console.print(
-            f"  Kỳ chưa kết thúc tính đến hôm nay {today:%d/%m/%Y} (hạn chốt số liệu {data.window_end:%d/%m/%Y}): "
+            f"  Kỳ chưa kết thúc tính đến hôm nay {vn_date(today)} (hạn chốt số liệu {vn_date(data.window_end)}): "
             "báo cáo tạm tính, không được lưu; chạy lại sau ngày chốt để có báo cáo chính thức.",
             highlight=False,
             soft_wrap=True,

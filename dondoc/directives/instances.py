@@ -17,13 +17,14 @@ from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
-from dondoc.db import upsert_insert
+from dondoc.db import audit, upsert_insert
+from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline
-from dondoc.domain.planning import plan_occurrences
+from dondoc.domain.planning import plan_assignment
 from dondoc.domain.recurrence import horizon_end
-from dondoc.domain.succession import Lifespan, owner_on
+from dondoc.domain.succession import Lifespan
 from dondoc.errors import InputError, NotFoundError
-from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, InstanceState, TaskInstance
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, InstanceState, TaskInstance
 
 BATCH = 10_000
 REPLANNED_AWAY = "Lập lại kế hoạch: văn bản hoặc danh mục cơ quan thay đổi (nhiệm vụ, kỳ hoặc cơ quan chủ trì không còn)"
@@ -81,36 +82,36 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     now = _now()
     rows: list[dict[str, Any]] = []
     lifespans, ids, codes = _registry(session, directive.province)
-    seen: set[tuple[int | None, int, str]] = set()
     assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
     for assignment in assignments:
-        parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
-        occurrences = plan_occurrences(
-            parsed, start=directive.start_date, end=directive.end_date, horizon_end=horizon, calendar=calendar, policy=policy
+        planned = plan_assignment(
+            parse_deadline(assignment.deadline_text, issued=issued, policy=policy),
+            [codes[lead_id] for lead_id in _leads(session, assignment, issued)],
+            start=directive.start_date,
+            end=directive.end_date,
+            horizon_end=horizon,
+            calendar=calendar,
+            policy=policy,
+            lifespans=lifespans,
+            as_of=as_of,
         )
-        for lead_id in _leads(session, assignment, issued):
-            for occ in occurrences:
-                # an agency that has ended hands work due after its last day to its successor
-                agency_id = ids[owner_on(codes[lead_id], occ.due_date or as_of, lifespans)]
-                if (assignment.id, agency_id, occ.period) in seen:
-                    continue  # the successor already leads this period itself
-                seen.add((assignment.id, agency_id, occ.period))
-                rows.append(
-                    {
-                        "assignment_id": assignment.id,
-                        "directive_id": directive.id,
-                        "agency_id": agency_id,
-                        "period": occ.period,
-                        "kind": occ.kind,
-                        "opens_on": occ.opens_on,
-                        "due_date": occ.due_date,
-                        "original_due_date": occ.due_date,
-                        "due_on_day_off": occ.due_on_day_off,
-                        "state": InstanceState.OPEN,
-                        "updated_at": now,
-                        "kpi_values": {},
-                    }
-                )
+        rows.extend(
+            {
+                "assignment_id": assignment.id,
+                "directive_id": directive.id,
+                "agency_id": ids[p.agency_code],
+                "period": p.occurrence.period,
+                "kind": p.occurrence.kind,
+                "opens_on": p.occurrence.opens_on,
+                "due_date": p.occurrence.due_date,
+                "original_due_date": p.occurrence.due_date,
+                "due_on_day_off": p.occurrence.due_on_day_off,
+                "state": InstanceState.OPEN,
+                "updated_at": now,
+                "kpi_values": {},
+            }
+            for p in planned
+        )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     insert = upsert_insert(session)
@@ -138,19 +139,12 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     cancelled = _cancel_unplanned(session, directive.id, rows, horizon, now)
     if after != before or cancelled:
-        session.add(
-            AuditEvent(
-                at=now,
-                actor=actor,
-                action="directive.planned",
-                directive_id=directive.id,
-                detail={
-                    "as_of": as_of.isoformat(),
-                    "horizon": horizon.isoformat(),
-                    "inserted": after - before,
-                    "cancelled": cancelled,
-                },
-            )
+        audit.record(
+            session,
+            "directive.planned",
+            actor=actor,
+            directive_id=directive.id,
+            detail={"as_of": as_of.isoformat(), "horizon": horizon.isoformat(), "inserted": after - before, "cancelled": cancelled},
         )
     return PlanResult(planned=len(rows), inserted=after - before, cancelled=cancelled)
 
@@ -213,7 +207,7 @@ def complete_instance(
     _check_kpis(session, instance, kpis or {})
     if on > today:
         raise InputError(
-            f"--on {on:%d/%m/%Y}: completion date is in the future (today is {today:%d/%m/%Y}); record it on or after the day it happens"
+            f"--on {vn_date(on)}: completion date is in the future (today is {vn_date(today)}); record it on or after the day it happens"
         )
     if instance.state == InstanceState.CANCELLED:
         raise InputError(f"instance {instance_id}: cancelled ({instance.cancelled_reason}); nothing to complete")
@@ -225,20 +219,13 @@ def complete_instance(
     if kpis:
         instance.kpi_values = {**(instance.kpi_values or {}), **kpis}
     session.add(instance)
-    session.add(
-        AuditEvent(
-            at=_now(),
-            actor=actor,
-            action="instance.completed",
-            directive_id=instance.directive_id,
-            instance_id=instance.id,
-            detail={
-                "on": on.isoformat(),
-                "evidence": evidence,
-                "kpis": kpis or {},
-                "previous": previous.isoformat() if previous else None,
-            },
-        )
+    audit.record(
+        session,
+        "instance.completed",
+        actor=actor,
+        directive_id=instance.directive_id,
+        instance_id=instance.id,
+        detail={"on": on.isoformat(), "evidence": evidence, "kpis": kpis or {}, "previous": previous.isoformat() if previous else None},
     )
     session.flush()
     return instance
@@ -252,21 +239,19 @@ def extend_instance(session: Session, instance_id: int, *, to: date, reason: str
     if instance.due_date is None:
         raise InputError(f"instance {instance_id}: has no due date (ongoing); nothing to extend")
     if to <= instance.due_date:
-        raise InputError(f"--to {to:%d/%m/%Y}: must be after the current due date {instance.due_date:%d/%m/%Y}")
+        raise InputError(f"--to {vn_date(to)}: must be after the current due date {vn_date(instance.due_date)}")
     if not reason.strip():
         raise InputError("--reason: give the reason and the approving document")
     previous = instance.due_date
     instance.due_date, instance.extended_reason, instance.extended_at, instance.updated_at = to, reason.strip(), _now(), _now()
     session.add(instance)
-    session.add(
-        AuditEvent(
-            at=_now(),
-            actor=actor,
-            action="instance.extended",
-            directive_id=instance.directive_id,
-            instance_id=instance.id,
-            detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason},
-        )
+    audit.record(
+        session,
+        "instance.extended",
+        actor=actor,
+        directive_id=instance.directive_id,
+        instance_id=instance.id,
+        detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason},
     )
     session.flush()
     return instance

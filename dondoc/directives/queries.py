@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -17,46 +16,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from dondoc.configuration.files import load_calendar, load_policy
-from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, colour_of, status_of
+from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, TaskRow
+from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify
+from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
-
-ROLE_LEAD = "chủ trì"
-ROLE_CO = "phối hợp"
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    instance_id: int
-    directive: str
-    directive_number: str | None
-    province: str
-    clause: str
-    summary: str
-    agency: str
-    agency_name: str
-    role: str
-    lead_agency: str
-    lead_name: str
-    period: str
-    kind: str
-    due: date | None
-    original_due: date | None
-    deadline_text: str | None
-    report_to: str | None
-    status: str
-    status_vi: str
-    colour: str
-    completed_on: date | None
-    evidence: str | None
-    extended: bool
-    due_on_day_off: bool
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("due", "original_due", "completed_on"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
 
 
 def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read positionally
@@ -214,13 +178,12 @@ def task_rows(
             _co,
             _pos,
         ) = r
-        if state == "cancelled" and not include_cancelled:
+        if state == InstanceState.CANCELLED and not include_cancelled:
             continue
         policy = policies.setdefault(prov, load_policy(prov))
-        status = status_of(InstanceFacts(kind, state, opens, due, done_on), as_of)
+        status, colour = classify(InstanceFacts(kind, state, opens, due, done_on), as_of, calendar, policy)
         if statuses and status not in statuses:
             continue
-        colour = colour_of(status, due, as_of, calendar, policy)
         lead_code, lead_name = acode, ashort or aname
         if role == ROLE_CO and agency_row is not None:
             acode, ashort, aname = agency_row.code, agency_row.short_name, agency_row.name
@@ -253,46 +216,6 @@ def task_rows(
             )
         )
     return rows
-
-
-@dataclass(frozen=True)
-class AssignmentProgress:
-    clause: str
-    summary: str
-    lead: str
-    deadline_text: str | None
-    reading: str
-    next_due: date | None
-    counts: dict[str, int]
-    total: int
-    done: int
-    inputs_done: int | None
-    inputs_total: int | None
-    depends_on: list[str]
-    status: Status
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["next_due"] = self.next_due.isoformat() if self.next_due else None
-        data["status"] = str(self.status)
-        data["status_vi"] = STATUS_VI[self.status]
-        return data
-
-
-def assignment_status(counts: Counter[Status]) -> Status:
-    """One status for an assignment from its instances' statuses: the worst one that applies."""
-    for status in (
-        Status.OVERDUE,
-        Status.IN_PROGRESS,
-        Status.DONE_LATE,
-        Status.DONE_ON_TIME,
-        Status.ONGOING,
-        Status.UNDATED,
-        Status.NOT_YET_OPEN,
-    ):
-        if counts.get(status):
-            return status
-    return Status.CANCELLED
 
 
 def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
@@ -342,3 +265,62 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
             )
         )
     return directive, out
+
+
+def agency_listing(session: Session, province: str | None = None) -> list[dict[str, Any]]:
+    """Agencies (of a province) with the groups they list directly, in code order."""
+    stmt = select(Agency).order_by(col(Agency.province), col(Agency.code))
+    if province:
+        stmt = stmt.where(col(Agency.province) == province)
+    groups = {g.id: g.code for g in session.scalars(select(AgencyGroup))}
+    member_of: dict[int, list[str]] = {}
+    for m in session.scalars(select(GroupMember).where(col(GroupMember.direct))):
+        member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
+    return [
+        {
+            "code": a.code,
+            "province": a.province,
+            "name": a.name,
+            "short_name": a.short_name,
+            "kind": a.kind,
+            "aliases": a.aliases,
+            "groups": sorted(member_of.get(a.id or 0, [])),
+            "parent": a.parent_code,
+            "valid_from": a.valid_from,
+            "valid_to": a.valid_to,
+            "successor": a.successor_code,
+        }
+        for a in session.scalars(stmt)
+    ]
+
+
+def directive_listing(session: Session) -> list[dict[str, Any]]:
+    """Imported directives with their count of active assignments, by province and code."""
+    counts = dict(
+        session.execute(
+            select(col(Assignment.directive_id), func.count()).where(col(Assignment.active)).group_by(col(Assignment.directive_id))
+        ).all()
+    )
+    return [
+        {
+            "code": d.code,
+            "number": d.number,
+            "province": d.province,
+            "kind": d.kind,
+            "issued": issued_iso(d.issued_year, d.issued_month, d.issued_day),
+            "title": d.title,
+            "coordinator": d.coordinator_code,
+            "assignments": counts.get(d.id, 0),
+            "source_file": d.source_file,
+        }
+        for d in session.scalars(select(Directive).order_by(col(Directive.province), col(Directive.code)))
+    ]
+
+
+def directive_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(col(Directive.code)).order_by(col(Directive.province), col(Directive.code))))
+
+
+def issued_iso(year: int, month: int | None, day: int | None) -> str:
+    """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
+    return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])

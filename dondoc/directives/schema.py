@@ -9,37 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dondoc.domain.vocabulary import AgencyKind, DirectiveKind
+
 CODE_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class AgencyKind(StrEnum):
-    province_committee = "province_committee"
-    office = "office"
-    office_unit = "office_unit"
-    department = "department"
-    board = "board"
-    inspectorate = "inspectorate"
-    police = "police"
-    vertical_agency = "vertical_agency"
-    district = "district"
-    commune = "commune"
-    public_service_unit = "public_service_unit"
-    press = "press"
-    mass_organization = "mass_organization"
-
-
-class DirectiveKind(StrEnum):
-    chi_thi = "chi_thi"
-    cong_van = "cong_van"
-    ke_hoach = "ke_hoach"
-    quyet_dinh = "quyet_dinh"
-    thong_bao = "thong_bao"
 
 
 class Strict(BaseModel):

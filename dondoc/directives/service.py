@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from dondoc.db import session_scope
+from dondoc.directives import queries
 from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
+from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.directives.store import ImportSummary, apply_batch
 from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
@@ -101,3 +104,26 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
     with session_scope() as session:
         instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
         return _recorded(session, instance)
+
+
+def list_agencies(province: str | None = None) -> list[dict[str, Any]]:
+    with session_scope() as session:
+        return queries.agency_listing(session, province)
+
+
+def list_directives() -> list[dict[str, Any]]:
+    with session_scope() as session:
+        return queries.directive_listing(session)
+
+
+def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
+    """Task instances with their status as of a day (filters: see :func:`queries.task_rows`)."""
+    with session_scope() as session:
+        return queries.task_rows(session, as_of=as_of, **filters)
+
+
+def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
+    """Per-clause progress of one directive, or of every directive in province and code order."""
+    with session_scope() as session:
+        codes = [directive] if directive else queries.directive_codes(session)
+        return [queries.directive_progress(session, code, as_of=as_of) for code in codes]

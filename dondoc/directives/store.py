@@ -9,9 +9,10 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
+from dondoc.db import audit
 from dondoc.directives.instances import PlanResult, plan_directive
 from dondoc.directives.validation import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
-from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, GroupMember, Province
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, Province
 
 
 @dataclass
@@ -159,14 +160,12 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         gone.active = False
         session.add(gone)
     if changed:
-        session.add(
-            AuditEvent(
-                at=_now(),
-                actor=actor,
-                action="directive.imported",
-                directive_id=directive.id,
-                detail={"file": item.doc.path.name, "assignments": len(m.assignments), "removed_clauses": sorted(existing)},
-            )
+        audit.record(
+            session,
+            "directive.imported",
+            actor=actor,
+            directive_id=directive.id,
+            detail={"file": item.doc.path.name, "assignments": len(m.assignments), "removed_clauses": sorted(existing)},
         )
     session.flush()
     return directive, len(m.assignments), changed

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.yaml_source import YamlDocument, load_yaml
 from dondoc.directives.schema import AssignmentIn, DirectiveIn, RegistryIn
+from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
 from dondoc.errors import InputError
 from dondoc.models import Agency, AgencyGroup, GroupMember
@@ -315,7 +316,7 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
     if undated_cycles:
         warnings.append(
             f"{doc.path}:{doc.line_of(('issued',))}: issued {model.issued!r} has no day, so the cycles of clauses "
-            f"{', '.join(undated_cycles)} start on {issued:%d/%m/%Y}; set `start:` to the first day the directive can apply"
+            f"{', '.join(undated_cycles)} start on {vn_date(issued)}; set `start:` to the first day the directive can apply"
         )
     if problems:
         return problems, None

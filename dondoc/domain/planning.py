@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline
 from dondoc.domain.policy import Policy
 from dondoc.domain.recurrence import occurrences, period_label
+from dondoc.domain.succession import Lifespan, owner_on
 from dondoc.domain.workdays import WorkCalendar
 
 ONCE_PERIOD = "once"
@@ -77,7 +78,21 @@ def plan_assignment(
     horizon_end: date,
     calendar: WorkCalendar,
     policy: Policy,
+    lifespans: Mapping[str, Lifespan] | None = None,
+    as_of: date | None = None,
 ) -> list[PlannedInstance]:
-    """One instance per lead agency and period (a group lead has fanned out into ``leads``)."""
+    """One instance per lead agency and period (a group lead has fanned out into ``leads``).
+
+    An agency that has ended hands the work due after its last day to its successor (undated work:
+    from ``as_of``); when the successor already leads that period itself, one instance remains.
+    """
     periods = plan_occurrences(deadline, start=start, end=end, horizon_end=horizon_end, calendar=calendar, policy=policy)
-    return [PlannedInstance(agency, occurrence) for agency in leads for occurrence in periods]
+    planned: list[PlannedInstance] = []
+    seen: set[tuple[str, str]] = set()
+    for agency in leads:
+        for occurrence in periods:
+            owner = owner_on(agency, occurrence.due_date or as_of or start, lifespans or {})
+            if (owner, occurrence.period) not in seen:
+                seen.add((owner, occurrence.period))
+                planned.append(PlannedInstance(owner, occurrence))
+    return planned

@@ -13,12 +13,13 @@ Everything here is plain data in, plain data out: no clock, no database, no Appr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Literal
+from datetime import date, datetime, timedelta
+from typing import Generic, Literal, Protocol, TypeVar
 
 from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.vocabulary import DeliveryState, InstanceState
 from dondoc.domain.workdays import WorkCalendar
 
 Audience = Literal["lead", "co"]
@@ -58,7 +59,7 @@ class DueInstance:
     coordinator: str = ""
     province: str = ""
     directive: str = ""
-    state: str = "open"
+    state: str = InstanceState.OPEN
     completed_on: date | None = None
 
 
@@ -78,45 +79,6 @@ class Reminder:
     due_date: date
 
 
-@dataclass
-class _Days:
-    """Working-day arithmetic with a per-call memo (the sweep asks about the same days thousands of times)."""
-
-    calendar: WorkCalendar
-    _memo: dict[date, bool] = field(default_factory=dict)
-    _added: dict[tuple[date, int], date] = field(default_factory=dict)
-
-    def working(self, day: date) -> bool:
-        hit = self._memo.get(day)
-        if hit is None:
-            hit = self._memo[day] = self.calendar.is_working_day(day)
-        return hit
-
-    def previous(self, day: date) -> date:
-        while not self.working(day):
-            day -= timedelta(days=1)
-        return day
-
-    def add(self, day: date, count: int) -> date:
-        key = (day, count)
-        hit = self._added.get(key)
-        if hit is not None:
-            return hit
-        step = 1 if count >= 0 else -1
-        remaining = abs(count)
-        moved = day
-        while remaining:
-            moved += timedelta(days=step)
-            if self.working(moved):
-                remaining -= 1
-        self._added[key] = moved
-        return moved
-
-
-def _days(calendar: WorkCalendar | _Days) -> _Days:
-    return calendar if isinstance(calendar, _Days) else _Days(calendar)
-
-
 def _dedupe(stages: list[Stage]) -> list[Stage]:
     """Sort by send day; when two stages share a send day only the more urgent one stays."""
     by_day: dict[date, Stage] = {}
@@ -133,7 +95,7 @@ def ladder(
     audience: Audience,
     monthly: bool,
     policy: ReminderPolicy,
-    calendar: WorkCalendar | _Days,
+    calendar: WorkCalendar,
     until: date,
     since: date | None = None,
 ) -> list[Stage]:
@@ -141,21 +103,20 @@ def ladder(
 
     Weekly repeats are endless, so only those near ``[since, until]`` are generated.
     """
-    days = _days(calendar)
     stages: list[Stage] = []
     if audience == "co":
         for n in sorted(set(policy.co_agency_before), reverse=True):
-            nominal = days.add(due, -n) if n else due
-            stages.append(Stage(f"co-before-{n}", "co", -n, nominal, days.previous(nominal), ("focal",)))
+            nominal = calendar.add_working_days(due, -n) if n else due
+            stages.append(Stage(f"co-before-{n}", "co", -n, nominal, calendar.previous_working_day(nominal), ("focal",)))
         return [s for s in _dedupe(stages) if s.send_on <= until]
     before = policy.lead_before_monthly if monthly else policy.lead_before
     for n in sorted(set(before), reverse=True):
-        nominal = days.add(due, -n) if n else due
+        nominal = calendar.add_working_days(due, -n) if n else due
         key = f"before-{n}" if n else "due-day"
-        stages.append(Stage(key, "lead", -n, nominal, days.previous(nominal), ("focal",)))
+        stages.append(Stage(key, "lead", -n, nominal, calendar.previous_working_day(nominal), ("focal",)))
     steps = sorted(policy.escalation, key=lambda s: s.after_working_days)
     for step in steps:
-        nominal = days.add(due, step.after_working_days)
+        nominal = calendar.add_working_days(due, step.after_working_days)
         stages.append(
             Stage(
                 f"overdue-{step.after_working_days}",
@@ -169,7 +130,7 @@ def ladder(
         )
     if steps:
         last = steps[-1]
-        base = days.add(due, last.after_working_days)
+        base = calendar.add_working_days(due, last.after_working_days)
         every = policy.repeat_every_days
         low = since if since is not None else until
         first_k = max(1, (low - base).days // every - 2)
@@ -178,7 +139,7 @@ def ladder(
             nominal = base + timedelta(days=k * every)
             offset = last.after_working_days + k * every  # calendar days: only used to order by urgency
             stages.append(
-                Stage(f"repeat-{k}", "lead", offset, nominal, days.previous(nominal), tuple(last.roles), last.require_explanation)
+                Stage(f"repeat-{k}", "lead", offset, nominal, calendar.previous_working_day(nominal), tuple(last.roles), last.require_explanation)
             )
     return [s for s in _dedupe(stages) if s.send_on <= until]
 
@@ -190,7 +151,7 @@ def current_stage(
     monthly: bool,
     day: date,
     policy: ReminderPolicy,
-    calendar: WorkCalendar | _Days,
+    calendar: WorkCalendar,
 ) -> Stage | None:
     """The latest stage whose send day has come, if it still applies on ``day``.
 
@@ -219,8 +180,7 @@ def plan_reminders(
     An instance is not reminded before it opens; a stage that fell before that day counts as
     becoming current on the opening day.
     """
-    days = _days(calendar)
-    if not days.working(day):
+    if not calendar.is_working_day(day):
         return []
     out: list[Reminder] = []
     for inst in instances:
@@ -233,7 +193,7 @@ def plan_reminders(
             audiences.append(("co", co))
         for audience, agencies in audiences:
             stage = current_stage(
-                inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=days
+                inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=calendar
             )
             if stage is None:
                 continue
@@ -259,8 +219,7 @@ def candidate_due_dates(
     This is what makes the sweep set-based: the database is asked for open instances with these
     due dates only (an indexed lookup), instead of walking every open instance.
     """
-    days = _days(calendar)
-    if not days.working(day):
+    if not calendar.is_working_day(day):
         return set()
     found: set[date] = set()
     start = day - timedelta(days=OVERDUE_HORIZON_DAYS)
@@ -271,7 +230,7 @@ def candidate_due_dates(
                 for monthly in (False, True):
                     if audience == "co" and monthly:
                         continue
-                    stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=days)
+                    stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=calendar)
                     if stage is not None and (since is None or stage.send_on > since):
                         found.add(due)
     return found
@@ -287,3 +246,90 @@ def retry_delay_minutes(attempts: int, policy: ReminderPolicy) -> int:
     if attempts <= 0:
         return 0
     return int(min(policy.retry_max_minutes, policy.retry_after_minutes * 2 ** (attempts - 1)))
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    """One row of the reminder ledger: an instance's stage (for a due date) to one recipient."""
+
+    instance_id: int
+    recipient: str
+    stage: str
+    due_date: date
+
+
+class Recipient(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+C = TypeVar("C", bound=Recipient)
+
+
+@dataclass
+class Routing(Generic[C]):
+    """Reminders paired with the recipients they go to."""
+
+    routed: dict[DeliveryKey, tuple[Reminder, C]] = field(default_factory=dict)
+    #: keys that are current but were not planned in this sweep's window: only a pending or failed
+    #: ledger row makes them a retry
+    retry_keys: set[DeliveryKey] = field(default_factory=set)
+    #: fresh reminders whose addressee has no contact for its role
+    unrouted: list[Reminder] = field(default_factory=list)
+
+
+def route(
+    fresh: Iterable[Reminder], current: Iterable[Reminder], lookup: Callable[[str, Role], Sequence[C]]
+) -> Routing[C]:
+    """Pair each reminder with the recipients of its addressee and role.
+
+    ``fresh`` are the stages due in this sweep's window; ``current`` the stages in force today for
+    every candidate and for the instances the ledger wants to retry: a current key that is not
+    fresh is a retry candidate only.
+    """
+    routing: Routing[C] = Routing()
+    for group, is_fresh in ((fresh, True), (current, False)):
+        for reminder in group:
+            found = lookup(reminder.addressee, reminder.role)
+            if not found and is_fresh:
+                routing.unrouted.append(reminder)
+            for recipient in found:
+                key = DeliveryKey(reminder.instance_id, recipient.key, reminder.stage.key, reminder.due_date)
+                if is_fresh:
+                    routing.routed.setdefault(key, (reminder, recipient))
+                elif key not in routing.routed:
+                    routing.retry_keys.add(key)
+                    routing.routed[key] = (reminder, recipient)
+    return routing
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: datetime | None
+
+
+@dataclass
+class DueDeliveries(Generic[C]):
+    todo: list[tuple[Reminder, C]] = field(default_factory=list)
+    already_sent: int = 0
+    waiting_backoff: int = 0
+
+
+def due_deliveries(routing: Routing[C], known: Mapping[DeliveryKey, LedgerState], *, now: datetime) -> DueDeliveries[C]:
+    """What to deliver now, given the ledger: never what was sent or superseded, never a failed
+    delivery before its backoff has passed, and a retry key only when its row is pending or failed."""
+    out: DueDeliveries[C] = DueDeliveries()
+    for key, pair in routing.routed.items():
+        row = known.get(key)
+        if key in routing.retry_keys and (row is None or row.state not in {DeliveryState.PENDING, DeliveryState.FAILED}):
+            continue  # current but never planned in its window: not a retry
+        if row is not None and row.state in {DeliveryState.SENT, DeliveryState.SUPERSEDED}:
+            out.already_sent += 1
+            continue
+        if row is not None and row.state == DeliveryState.FAILED and row.next_attempt_at is not None and row.next_attempt_at > now:
+            out.waiting_backoff += 1
+            continue
+        out.todo.append(pair)
+    return out

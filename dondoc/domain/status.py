@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from dondoc.domain.policy import Policy
+from dondoc.domain.vocabulary import InstanceKind, InstanceState
 from dondoc.domain.workdays import WorkCalendar
 
 
@@ -68,13 +70,13 @@ class InstanceFacts:
 
 def status_of(facts: InstanceFacts, as_of: date) -> Status:
     """Status as of the end of ``as_of``; a completion recorded for a later day does not count yet."""
-    if facts.state == "cancelled":
+    if facts.state == InstanceState.CANCELLED:
         return Status.CANCELLED
     done = facts.completed_on is not None and facts.completed_on <= as_of
     if facts.due_date is None:
         if as_of < facts.opens_on:
             return Status.NOT_YET_OPEN  # the directive has not started yet
-        if facts.kind == "ongoing":
+        if facts.kind == InstanceKind.ONGOING:
             return Status.ONGOING  # a recorded report does not end ongoing work; reports count it apart
         return Status.DONE_ON_TIME if done else Status.UNDATED
     if done:
@@ -103,6 +105,32 @@ def colour_of(status: Status, due: date | None, as_of: date, calendar: WorkCalen
             return Colour.VANG if soon else Colour.XANH_DUONG
         case _:
             return Colour.NONE
+
+
+def classify(facts: InstanceFacts, as_of: date, calendar: WorkCalendar, policy: Policy) -> tuple[Status, Colour]:
+    """An instance's status as of a day and the colour it is shown in (one decision for every view)."""
+    status = status_of(facts, as_of)
+    return status, colour_of(status, facts.due_date, as_of, calendar, policy)
+
+
+#: The order in which one status stands for several instances: the worst one that applies.
+_WORST_FIRST = (
+    Status.OVERDUE,
+    Status.IN_PROGRESS,
+    Status.DONE_LATE,
+    Status.DONE_ON_TIME,
+    Status.ONGOING,
+    Status.UNDATED,
+    Status.NOT_YET_OPEN,
+)
+
+
+def assignment_status(counts: Mapping[Status, int]) -> Status:
+    """One status for an assignment from its instances' statuses: the worst one that applies."""
+    for status in _WORST_FIRST:
+        if counts.get(status):
+            return status
+    return Status.CANCELLED
 
 
 def rating_colour(on_time: int, due_total: int, policy: Policy) -> Colour:

@@ -16,9 +16,13 @@ import holidays as holidays_lib
 
 @dataclass(frozen=True)
 class WorkCalendar:
+    """Working days, memoised: a sweep or a planner asks about the same days thousands of times."""
+
     extra_holidays: dict[date, str] = field(default_factory=dict)
     extra_workdays: frozenset[date] = frozenset()
     removed_holidays: frozenset[date] = frozenset()
+    _working: dict[date, bool] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    _moved: dict[tuple[date, int], date] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def _lib(self, year: int) -> holidays_lib.HolidayBase:
         return _vn_holidays(year)
@@ -32,6 +36,12 @@ class WorkCalendar:
         return str(name) if name else None
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.extra_workdays or day in _vn_workdays(day.year):
             return self.holiday_name(day) is None
         if day.weekday() >= 5:
@@ -52,19 +62,29 @@ class WorkCalendar:
 
     def add_working_days(self, day: date, count: int) -> date:
         """Move ``count`` working days from ``day`` (negative goes back); ``day`` itself is not counted."""
+        key = (day, count)
+        known = self._moved.get(key)
+        if known is not None:
+            return known
         step = 1 if count >= 0 else -1
         remaining = abs(count)
+        moved = day
         while remaining:
-            day += timedelta(days=step)
-            if self.is_working_day(day):
+            moved += timedelta(days=step)
+            if self.is_working_day(moved):
                 remaining -= 1
-        return day
+        self._moved[key] = moved
+        return moved
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
         return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=offset)))
+
+    def working_days_in(self, start: date, end: date) -> list[date]:
+        """The working days of [start, end], in order (empty when end is before start)."""
+        return [start + timedelta(days=i) for i in range((end - start).days + 1) if self.is_working_day(start + timedelta(days=i))]
 
     def days_off(self, days: Iterable[date]) -> list[date]:
         return [d for d in days if not self.is_working_day(d)]

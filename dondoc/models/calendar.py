@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from dondoc.db.types import AwareDateTime
+
 
 class CalendarToken(SQLModel, table=True):
     """A revocable secret that opens one feed. Only its SHA-256 is stored; the token is shown once."""
@@ -17,8 +19,8 @@ class CalendarToken(SQLModel, table=True):
     scope: str = Field(max_length=16, description="agency | directive | province")
     key: str = Field(max_length=80, description="Agency code, directive code or province code")
     label: str | None = Field(default=None, max_length=200)
-    created_at: datetime
-    revoked_at: datetime | None = None
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class CalendarEventState(SQLModel, table=True):
@@ -35,7 +37,7 @@ class CalendarEventState(SQLModel, table=True):
     sequence: int = 0
     major_hash: str = Field(max_length=64)
     content_hash: str = Field(max_length=64)
-    last_modified: datetime
+    last_modified: datetime = Field(sa_type=AwareDateTime)
     ics: str = Field(description="The serialised VEVENT for this revision")
 
 
@@ -49,4 +51,4 @@ class CalendarFeedCache(SQLModel, table=True):
     etag: str = Field(max_length=80)
     events: int = 0
     body: str
-    built_at: datetime
+    built_at: datetime = Field(sa_type=AwareDateTime)

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from dondoc.db.types import AwareDateTime
+
 
 class Directive(SQLModel, table=True):
     __tablename__ = "directive"
@@ -32,7 +34,7 @@ class Directive(SQLModel, table=True):
     kpis: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = None
     content_hash: str = Field(max_length=64)
-    imported_at: datetime
+    imported_at: datetime = Field(sa_type=AwareDateTime)
 
     @property
     def display_number(self) -> str:

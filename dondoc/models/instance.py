@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-
-class InstanceState:
-    """Stored lifecycle state; the reported status is derived as of a day (domain.status)."""
-
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
+from dondoc.db.types import AwareDateTime
+from dondoc.domain.vocabulary import InstanceKind as InstanceKind
+from dondoc.domain.vocabulary import InstanceState as InstanceState
 
 
 class TaskInstance(SQLModel, table=True):
@@ -39,28 +35,28 @@ class TaskInstance(SQLModel, table=True):
     directive_id: int = Field(foreign_key="directive.id")
     agency_id: int = Field(foreign_key="agency.id")
     period: str = Field(max_length=32)
-    kind: str = Field(max_length=16, description="once | recurring | milestone | ongoing | undated")
+    kind: InstanceKind = Field(sa_type=String(16))
     opens_on: date
     due_date: date | None = None
     original_due_date: date | None = None
-    state: str = Field(default=InstanceState.OPEN, max_length=16)
+    state: InstanceState = Field(default=InstanceState.OPEN, sa_type=String(16))
     completed_on: date | None = None
     completion_evidence: str | None = None
     completed_by: str | None = None
-    completion_recorded_at: datetime | None = None
+    completion_recorded_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     kpi_values: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     extended_reason: str | None = None
-    extended_at: datetime | None = None
+    extended_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     cancelled_reason: str | None = None
     due_on_day_off: bool = False
-    updated_at: datetime
+    updated_at: datetime = Field(sa_type=AwareDateTime)
 
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = Field(sa_type=AwareDateTime, index=True)
     actor: str = Field(max_length=120)
     action: str = Field(max_length=40)
     directive_id: int | None = Field(default=None, index=True)

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class DeliveryState:
-    PENDING = "pending"  # planned; a crash before the send leaves it here and the next sweep sends it
-    SENT = "sent"  # Apprise reported success for this recipient
-    FAILED = "failed"  # retried by a later sweep after a backoff, while the stage is still current
-    SUPERSEDED = "superseded"  # a newer stage (or completion) replaced it before it could be delivered
+from dondoc.db.types import AwareDateTime
+from dondoc.domain.vocabulary import DeliveryState as DeliveryState
 
 
 class ReminderDelivery(SQLModel, table=True):
@@ -36,14 +32,14 @@ class ReminderDelivery(SQLModel, table=True):
     addressee: str = Field(max_length=64, description="Tag the recipient was found by: agency, coordinator or province")
     role: str = Field(max_length=16)
     planned_for: date = Field(description="The sweep day that planned (or last re-planned) it")
-    state: str = Field(default=DeliveryState.PENDING, max_length=16)
+    state: DeliveryState = Field(default=DeliveryState.PENDING, sa_type=String(16))
     attempts: int = 0
     last_error: str | None = None
-    next_attempt_at: datetime | None = None
-    reported_at: datetime | None = Field(default=None, description="When the coordinating office was told it keeps failing")
-    created_at: datetime
-    updated_at: datetime
-    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    reported_at: datetime | None = Field(default=None, sa_type=AwareDateTime, description="When the coordinating office was told it keeps failing")
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    updated_at: datetime = Field(sa_type=AwareDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class ReminderSweep(SQLModel, table=True):
@@ -55,8 +51,8 @@ class ReminderSweep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     scope: str = Field(max_length=64)
     day: date
-    started_at: datetime
-    finished_at: datetime | None = None
+    started_at: datetime = Field(sa_type=AwareDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     planned: int = 0
     sent: int = 0
     failed: int = 0

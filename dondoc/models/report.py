@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from dondoc.db.types import AwareDateTime
+
 
 class ReportSnapshot(SQLModel, table=True):
     __tablename__ = "report_snapshot"
@@ -21,5 +23,5 @@ class ReportSnapshot(SQLModel, table=True):
     window_end: date
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64)
-    created_at: datetime
+    created_at: datetime = Field(sa_type=AwareDateTime)
     created_by: str = Field(max_length=120)

@@ -20,15 +20,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from dondoc.domain.dates import vn_date
 from dondoc.domain.reminders import Reminder, days_left
 from dondoc.reminders.contacts import Contact
-from dondoc.reminders.ledger import Key
-from dondoc.reminders.selection import LineFacts
+from dondoc.reminders.queries import LineFacts
+from dondoc.reminders.store import Key
 
 TASK_WORDS = 14
 CHAT_MARGIN = 40  # room for the "(1/3)" part marker and the channel's own decorations
 
-
-def vn(day: date) -> str:
-    return vn_date(day)
 
 
 def few_words(text: str, limit: int = TASK_WORDS) -> str:
@@ -77,7 +74,7 @@ class Line:
 
     @property
     def due_vi(self) -> str:
-        return vn(self.due)
+        return vn_date(self.due)
 
     @property
     def days_vi(self) -> str:
@@ -111,7 +108,7 @@ class Digest:
     def subject(self) -> str:
         lines = self.lines
         overdue = sum(1 for line in lines if line.overdue)
-        text = f"[dondoc] Nhắc việc ngày {vn(self.day)}: {len(lines)} nhiệm vụ"
+        text = f"[dondoc] Nhắc việc ngày {vn_date(self.day)}: {len(lines)} nhiệm vụ"
         if overdue:
             text += f", {overdue} quá hạn"
         if self.require_explanation:
@@ -206,7 +203,7 @@ def _env() -> Environment:
 def _context(digest: Digest, groups: Sequence[Group]) -> dict[str, object]:
     names = ", ".join(digest.addressees)
     overdue = sum(1 for line in digest.lines if line.overdue)
-    intro = f"Tính đến ngày {vn(digest.day)}, có {len(digest.lines)} nhiệm vụ cần chú ý"
+    intro = f"Tính đến ngày {vn_date(digest.day)}, có {len(digest.lines)} nhiệm vụ cần chú ý"
     intro += f" ({overdue} nhiệm vụ đã quá hạn)." if overdue else "."
     return {
         "subject": digest.subject,
@@ -260,4 +257,4 @@ def render_chat(digest: Digest, max_chars: int) -> list[str]:
 
 
 def render_undeliverable(greeting_name: str, day: date, items: Sequence[dict[str, object]]) -> str:
-    return _env().get_template("undeliverable.txt.j2").render(greeting_name=greeting_name, day_vi=vn(day), items=items)
+    return _env().get_template("undeliverable.txt.j2").render(greeting_name=greeting_name, day_vi=vn_date(day), items=items)

@@ -1,32 +1,338 @@
-"""Use cases for reminders shared by the CLI and the Prefect task."""
+"""The reminder use cases: one sweep as of a day (select, plan, route, ledger, build digests, deliver,
+record), and replays of a span of days.
+
+The only entry for ``dondoc remind``/``replay`` and the ``reminder_step`` Prefect task. Each digest
+is delivered and recorded in its own short transaction, so a failure (or a crash) affects only
+the digest in flight; see ``ledger`` for the at-least-once protocol.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, timedelta
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from dondoc.configuration.files import load_calendar
+from sqlalchemy import select
+from sqlmodel import col
+
+from dondoc.clock import today_vn, utc_now
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.configuration.settings import get_settings
+from dondoc.db import session_scope
+from dondoc.directives.queries import group_members
+from dondoc.domain.dates import vn_date
+from dondoc.domain.policy import ReminderPolicy
+from dondoc.domain.reminders import DeliveryKey, DueInstance, candidate_due_dates, due_deliveries, plan_reminders, route
 from dondoc.errors import InputError
-from dondoc.reminders.sweep import SweepResult, run_sweep
+from dondoc.models import Province
+from dondoc.reminders import notify
+from dondoc.reminders import store as ledger
+from dondoc.reminders.contacts import ContactBook, load_contacts
+from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
+from dondoc.reminders.queries import LineFacts, agency_names, directives_in_scope, select_candidates, select_instances
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[..., notify.Outcome]
+
+
+@dataclass
+class DigestReport:
+    recipient: str
+    channel: str
+    subject: str
+    lines: int
+    instances: list[int]
+    parts: int
+    delivered: bool | None  # None: dry run
+    error: str | None = None
+    text: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "text" or v}
+
+
+@dataclass
+class SweepResult:
+    day: date
+    scope: str
+    dry_run: bool
+    since: date | None
+    working_day: bool
+    candidates: int = 0
+    planned: int = 0
+    already_sent: int = 0
+    waiting_backoff: int = 0
+    digests: list[DigestReport] = field(default_factory=list)
+    unrouted: list[dict[str, Any]] = field(default_factory=list)
+    failures_reported: int = 0
+    selection_ms: float = 0.0
+    digest_ms: float = 0.0
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for d in self.digests if d.delivered)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for d in self.digests if d.delivered is False)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "scope": self.scope,
+            "dry_run": self.dry_run,
+            "since": self.since.isoformat() if self.since else None,
+            "working_day": self.working_day,
+            "candidates": self.candidates,
+            "planned": self.planned,
+            "already_sent": self.already_sent,
+            "waiting_backoff": self.waiting_backoff,
+            "sent": self.sent,
+            "failed": self.failed,
+            "failures_reported": self.failures_reported,
+            "unrouted": self.unrouted,
+            "digests": [d.as_json() for d in self.digests],
+            "selection_ms": round(self.selection_ms, 1),
+            "digest_ms": round(self.digest_ms, 1),
+        }
+
+
+_now = utc_now
+
+
+def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
+    """Each directive's reminder policy; computed once per province unless the directive has its own override."""
+    from dondoc.configuration.files import _policy_layers
+
+    overridden = set(_policy_layers()[1].get("directives") or {})
+    per_province: dict[str, ReminderPolicy] = {}
+    out: dict[str, ReminderPolicy] = {}
+    for code, prov in scoped:
+        if code in overridden:
+            out[code] = load_policy(prov, code).reminders
+        else:
+            if prov not in per_province:
+                per_province[prov] = load_policy(prov).reminders
+            out[code] = per_province[prov]
+    return out
+
+
+def _window_start(last: date | None, day: date, policies: Sequence[ReminderPolicy]) -> date:
+    lookback = max((p.first_sweep_lookback_days for p in policies), default=7)
+    cap = max((p.max_catch_up_days for p in policies), default=31)
+    since = last if last is not None else day - timedelta(days=lookback + 1)
+    return max(since, day - timedelta(days=cap))
+
+
+def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bool) -> DigestReport:
+    contact = digest.contact
+    email = contact.channel.kind == "email"
+    parts = [render_html(digest)] if email else render_chat(digest, policy.chat_max_chars or contact.channel.max_chars or 4000)
+    report = DigestReport(
+        contact.display,
+        contact.channel.kind,
+        digest.subject,
+        len(digest.lines),
+        sorted({k.instance_id for k in digest.keys}),
+        len(parts),
+        None,
+        text=render_text(digest) if dry_run else "",
+    )
+    if dry_run:
+        report.error = contact.problem
+        return report
+    if contact.url is None:
+        report.delivered, report.error = False, contact.problem or "URL không dùng được"
+        return report
+    for part in parts:
+        outcome = sender(contact.url, title=digest.subject, body=part, html=email)
+        if not outcome.ok:
+            report.delivered, report.error = False, outcome.error
+            return report
+    report.delivered = True
+    return report
+
+
+def run_sweep(
+    as_of: date,
+    *,
+    province: str | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    today: date | None = None,
+    contacts: ContactBook | None = None,
+    sender: Sender = notify.send,
+    workers: int = 4,
+) -> SweepResult:
+    """Deliver the reminders due on ``as_of`` (see module docstring). ``now``/``today`` default to the clock."""
+    now = now or _now()
+    today = today or today_vn()
+    book = contacts if contacts is not None else load_contacts(get_settings().contacts)
+    calendar = load_calendar()
+    scope = province or "*"
+    started = time.perf_counter()
+    with session_scope() as session:
+        scoped = directives_in_scope(session, province)
+        policies = _policies(scoped)
+        last = ledger.last_sweep_before(session, scope, as_of)
+        since = _window_start(last, as_of, list(policies.values()))
+        result = SweepResult(as_of, scope, dry_run, since, calendar.is_working_day(as_of))
+        if not result.working_day or not policies:
+            return result
+        historical = as_of if as_of < today else None
+        dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar)
+        members = group_members(session, province)  # once per sweep: group co-agencies stand for their members
+        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
+        retry_ids = [i for i in ledger.retry_instance_ids(session, now=now) if i not in lines]
+        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members)
+        retry_facts = [f for f in retry_facts if province is None or f.province == province]
+        lines.update(retry_lines)
+        result.candidates = len(facts)
+        result.selection_ms = (time.perf_counter() - started) * 1000
+
+        t_plan = time.perf_counter()
+        default_policy = load_policy(province).reminders
+
+        def policy_of(inst: DueInstance) -> ReminderPolicy:
+            return policies.get(inst.directive, default_policy)
+
+        fresh = plan_reminders(as_of, facts, policy_of=policy_of, calendar=calendar, since=since)
+        current = plan_reminders(as_of, [*facts, *retry_facts], policy_of=policy_of, calendar=calendar, since=None)
+        routing = route(fresh, current, book.lookup)
+        result.unrouted.extend(
+            {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
+        )
+        due = due_deliveries(routing, ledger.states(session, list(routing.routed)), now=now)
+        todo = due.todo
+        result.already_sent, result.waiting_backoff = due.already_sent, due.waiting_backoff
+        result.planned = len(todo)
+        if not dry_run:
+            ledger.plan(
+                session,
+                (ledger.Planned(DeliveryKey(r.instance_id, c.key, r.stage.key, r.due_date), r.addressee, r.role) for r, c in todo),
+                day=as_of,
+                now=now,
+            )
+            stages_now: dict[int, set[tuple[str, date]]] = {}
+            for reminder in current:
+                stages_now.setdefault(reminder.instance_id, set()).add((reminder.stage.key, reminder.due_date))
+            ledger.supersede_older(session, [f.instance_id for f in retry_facts], stages_now, now=now)
+        addressees = {r.addressee for r, _ in todo}
+        names = agency_names(session, addressees)
+        for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
+            names[code] = f"Lãnh đạo UBND tỉnh {name}"
+        digests = build_digests(as_of, todo, lines, names)
+        result.digest_ms = (time.perf_counter() - t_plan) * 1000
+
+    _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers)
+    if not dry_run:
+        result.failures_reported = _report_unreachable(as_of, book, sender, now, default_policy)
+        with session_scope() as session:
+            ledger.record_sweep(
+                session, scope, as_of, started=now, finished=_now(), planned=result.planned, sent=result.sent, failed=result.failed
+            )
+    return result
+
+
+def _send_all(
+    result: SweepResult,
+    digests: list[Digest],
+    lines: dict[int, LineFacts],
+    policies: dict[str, ReminderPolicy],
+    default_policy: ReminderPolicy,
+    sender: Sender,
+    dry_run: bool,
+    now: datetime,
+    workers: int,
+) -> None:
+    def policy_for(digest: Digest) -> ReminderPolicy:
+        first = digest.keys[0].instance_id if digest.keys else None
+        return policies.get(lines[first].directive, default_policy) if first in lines else default_policy
+
+    def one(digest: Digest) -> tuple[Digest, DigestReport]:
+        return digest, _deliver(digest, policy_for(digest), sender, dry_run)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for digest, report in pool.map(one, digests):
+            result.digests.append(report)
+            if dry_run:
+                continue
+            with session_scope() as session:  # one short transaction per digest: its outcome is recorded at once
+                if report.delivered:
+                    ledger.mark_sent(session, digest.keys, now=now)
+                else:
+                    log.warning("reminder digest to %s failed: %s", report.recipient, report.error)
+                    ledger.mark_failed(session, digest.keys, error=report.error or "không rõ", now=now, policy=policy_for(digest))
+
+
+def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datetime, policy: ReminderPolicy) -> int:
+    """Tell each coordinating office which of its directives' recipients keep failing (once per failing row)."""
+    with session_scope() as session:
+        failures = ledger.unreported_failures(session, min_attempts=policy.report_failures_after_attempts)
+        if not failures:
+            return 0
+        _facts, lines = select_instances(session, {f.instance_id for f in failures}, members={})  # only the lines are used
+        coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines})
+        office_names = agency_names(session, set(coordinators.values()))
+    by_coordinator: dict[str, dict[str, list[ledger.Unreachable]]] = {}
+    for failure in failures:
+        facts = lines.get(failure.instance_id)
+        if facts is None:
+            continue
+        coordinator = coordinators.get(facts.directive, "")
+        by_coordinator.setdefault(coordinator, {}).setdefault(failure.recipient, []).append(failure)
+    reported = 0
+    for coordinator, per_recipient in by_coordinator.items():
+        targets = [c for c in book.lookup(coordinator, "coordinator") if c.url]
+        if not targets:
+            log.warning("no coordinator contact for %s: %d unreachable recipients not reported", coordinator, len(per_recipient))
+            continue
+        items: list[dict[str, object]] = [
+            {
+                "recipient": _display(book, recipient),
+                "attempts": max(f.attempts for f in rows),
+                "error": rows[-1].last_error,
+                "instances": ", ".join(f"#{f.instance_id}" for f in rows),
+            }
+            for recipient, rows in sorted(per_recipient.items())
+        ]
+        body = render_undeliverable(office_names.get(coordinator, coordinator), day, items)
+        title = f"[dondoc] Không gửi được nhắc việc đến {len(items)} địa chỉ"
+        if all(sender(c.url, title=title, body=body, html=False).ok for c in targets if c.url):
+            with session_scope() as session:
+                for recipient, rows in per_recipient.items():
+                    ledger.mark_reported(session, recipient, [f.instance_id for f in rows], now=now)
+            reported += len(items)
+    return reported
+
+
+def _display(book: ContactBook, key: str) -> str:
+    for contact in book.contacts:
+        if contact.key == key:
+            return f"{contact.display} ({', '.join(sorted(contact.tags))})"
+    return key
+
+
+def _coordinators(session: Any, directive_codes: set[str]) -> dict[str, str]:
+    from dondoc.models import Directive
+
+    stmt = select(col(Directive.code), col(Directive.coordinator_code)).where(col(Directive.code).in_(sorted(directive_codes)))
+    return {code: coord for code, coord in session.execute(stmt).all()}
 
 
 def remind(as_of: date, *, province: str | None = None, dry_run: bool = False) -> SweepResult:
     return run_sweep(as_of, province=province, dry_run=dry_run)
 
 
-def working_days(start: date, end: date) -> Iterator[date]:
-    calendar = load_calendar()
-    day = start
-    while day <= end:
-        if calendar.is_working_day(day):
-            yield day
-        day += timedelta(days=1)
-
-
 def replay(start: date, end: date, *, province: str | None = None, dry_run: bool = False) -> list[SweepResult]:
     """Run the sweep for every working day from ``start`` to ``end``, in order (a directive's real timeline)."""
     if end < start:
-        raise InputError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
+        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     if (end - start).days > 3 * 366:
         raise InputError("--from/--to: replay at most three years at a time")
-    return [run_sweep(day, province=province, dry_run=dry_run) for day in working_days(start, end)]
+    return [run_sweep(day, province=province, dry_run=dry_run) for day in load_calendar().working_days_in(start, end)]

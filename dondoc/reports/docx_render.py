@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import ReportPolicy
 from dondoc.reports.model import ReportData
 from dondoc.reports.tables import Column, Table, all_tables, colour_hex, fmt
@@ -220,11 +221,11 @@ def report_docx(report: ReportData, policy: ReportPolicy, *, issued_on: date, ch
     )
     _para(doc, "―――――――", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     cutoff = "theo Nghị định số 09/2019/NĐ-CP" if report.cutoff_mode == "nd09" else "theo kỳ dương lịch"
-    state = "Số liệu đã chốt." if report.frozen else f"Số liệu tạm tính đến ngày {report.as_of:%d/%m/%Y}."
+    state = "Số liệu đã chốt." if report.frozen else f"Số liệu tạm tính đến ngày {vn_date(report.as_of)}."
     _para(
         doc,
-        f"Thời gian lấy số liệu ({cutoff}): từ ngày {report.window_start:%d/%m/%Y} đến ngày "
-        f"{report.window_end:%d/%m/%Y}. {state}",
+        f"Thời gian lấy số liệu ({cutoff}): từ ngày {vn_date(report.window_start)} đến ngày "
+        f"{vn_date(report.window_end)}. {state}",
         14,
         italic=True,
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,

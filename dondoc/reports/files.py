@@ -23,7 +23,7 @@ FORMATS = ("md", "docx", "xlsx", "csv", "png")
 
 
 @dataclass(frozen=True)
-class Written:
+class WrittenReport:
     paths: list[Path]
     markdown: str  # with the chart embedded, for the flow's artifact
 

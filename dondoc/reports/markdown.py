@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dondoc.domain.dates import vn_date
 from dondoc.reports.model import ReportData
 from dondoc.reports.tables import Table, all_tables, fmt
 
@@ -39,13 +40,13 @@ def report_markdown(report: ReportData, *, chart: str | None = None, limit: int 
     state = (
         "Số liệu đã chốt (báo cáo kỳ đã đóng, được lưu và không thay đổi)."
         if report.frozen
-        else f"Số liệu tạm tính đến ngày {report.as_of:%d/%m/%Y} (kỳ chưa kết thúc)."
+        else f"Số liệu tạm tính đến ngày {vn_date(report.as_of)} (kỳ chưa kết thúc)."
     )
     cutoff = "theo NĐ 09/2019/NĐ-CP" if report.cutoff_mode == "nd09" else "theo kỳ dương lịch"
     parts = [
         f"# Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính {report.period_label} — {report.province_name}",
         "",
-        f"Thời gian lấy số liệu ({cutoff}): từ ngày {report.window_start:%d/%m/%Y} đến ngày {report.window_end:%d/%m/%Y}. {state}",
+        f"Thời gian lấy số liệu ({cutoff}): từ ngày {vn_date(report.window_start)} đến ngày {vn_date(report.window_end)}. {state}",
         "",
     ]
     tables = all_tables(report)

@@ -11,9 +11,9 @@ from dondoc.clock import today_vn
 from dondoc.configuration.files import load_policy
 from dondoc.db import session_scope
 from dondoc.domain.periods import CutoffMode, PeriodKind, last_closed, unreported
-from dondoc.reports.build import report_for, stored_period_keys
 from dondoc.reports.files import render_files, write_files
 from dondoc.reports.model import ReportData
+from dondoc.reports.store import report_for, stored_period_keys
 
 
 def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False) -> str:

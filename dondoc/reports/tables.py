@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import Policy, RatingPolicy
 from dondoc.domain.report_math import (
     Counts,
@@ -60,7 +61,7 @@ def fmt(value: Cell, kind: Kind) -> str:
     if kind == "pct":
         return percent(float(value))  # type: ignore[arg-type]
     if kind == "date" and isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     if kind == "num" and isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     if kind == "signed":

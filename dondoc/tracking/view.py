@@ -7,17 +7,16 @@ and three artifacts under stable keys (instance table, progress, Markdown summar
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from dondoc.directives.queries import AssignmentProgress, TaskRow, assignment_status
+from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.domain.dates import vn_date
-from dondoc.domain.status import COUNTED, STATUS_VI, Status, days_overdue
+from dondoc.domain.status import COUNTED, STATUS_VI, Status, assignment_status, days_overdue
+from dondoc.domain.text import slug
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
 
@@ -34,7 +33,7 @@ _SHOWN = frozenset({*COUNTED, Status.ONGOING, Status.UNDATED})
 
 
 @dataclass(frozen=True)
-class DirectiveInfo:
+class TrackedDirective:
     code: str
     number: str | None
     title: str
@@ -62,7 +61,7 @@ class AssignmentView:
 
 @dataclass(frozen=True)
 class DirectiveSnapshot:
-    directive: DirectiveInfo
+    directive: TrackedDirective
     as_of: date
     assignments: tuple[AssignmentView, ...]
     table: list[dict[str, str]]
@@ -86,13 +85,6 @@ class DirectiveSnapshot:
 def flow_run_name(directive: str, as_of: date) -> str:
     """``11677/UBND-HCC · 06/12/2023``: one tracking run per directive and day."""
     return f"{directive} · {vn_date(as_of)}"
-
-
-def slug(text: str) -> str:
-    """Lowercase ASCII letters, digits and dashes (what Prefect accepts in artifact keys)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def artifact_key(directive: str, kind: str) -> str:
@@ -275,7 +267,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def summary_markdown(directive: DirectiveInfo, rows: Sequence[TaskRow], as_of: date) -> str:
+def summary_markdown(directive: TrackedDirective, rows: Sequence[TaskRow], as_of: date) -> str:
     """A short report: progress, counts by official category, and the overdue list (longest first)."""
     _, progress_text = progress_of(rows, as_of)
     counts = status_counts(rows)
@@ -310,7 +302,7 @@ def summary_markdown(directive: DirectiveInfo, rows: Sequence[TaskRow], as_of: d
 
 
 def build_snapshot(
-    directive: DirectiveInfo, progress: Sequence[AssignmentProgress], rows: Sequence[TaskRow], as_of: date
+    directive: TrackedDirective, progress: Sequence[AssignmentProgress], rows: Sequence[TaskRow], as_of: date
 ) -> DirectiveSnapshot:
     pct, text = progress_of(rows, as_of)
     table, table_total = table_rows(rows)
@@ -370,8 +362,7 @@ def replay_plan(start: date, end: date, calendar: WorkCalendar) -> list[ReplayDa
     week (the Monday briefing) and on the last day, so flow runs stay a few per directive per month."""
     if end < start:
         raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    working = [d for d in days if calendar.is_working_day(d)]
+    working = calendar.working_days_in(start, end)
     plan: list[ReplayDay] = []
     seen_weeks: set[tuple[int, int]] = set()
     for i, day in enumerate(working):

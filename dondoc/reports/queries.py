@@ -40,7 +40,7 @@ class AgencyInfo:
 
 
 @dataclass(frozen=True)
-class DirectiveInfo:
+class ReportDirective:
     id: int
     code: str
     label: str
@@ -102,11 +102,11 @@ def agencies(session: Session, province: str) -> dict[int, AgencyInfo]:
     return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows}
 
 
-def directives(session: Session, ids: set[int]) -> dict[int, DirectiveInfo]:
+def directives(session: Session, ids: set[int]) -> dict[int, ReportDirective]:
     if not ids:
         return {}
     rows = session.connection().execute(select(D.c.id, D.c.code, D.c.number, D.c.title).where(D.c.id.in_(sorted(ids))))
-    return {r[0]: DirectiveInfo(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
+    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
 
 
 def _listing(province: str) -> Select[Any]:

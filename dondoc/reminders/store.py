@@ -22,18 +22,13 @@ from sqlmodel import Session, col
 
 from dondoc.db import upsert_insert
 from dondoc.domain.policy import ReminderPolicy
-from dondoc.domain.reminders import retry_delay_minutes
+from dondoc.domain.reminders import DeliveryKey, LedgerState, retry_delay_minutes
 from dondoc.models import DeliveryState, ReminderDelivery, ReminderSweep
 
 _BATCH = 5_000
 
 
-@dataclass(frozen=True)
-class Key:
-    instance_id: int
-    recipient: str
-    stage: str
-    due_date: date
+Key = DeliveryKey
 
 
 @dataclass(frozen=True)
@@ -48,9 +43,9 @@ def _key_filter(keys: Sequence[Key]) -> Any:
     return cols.in_([(k.instance_id, k.recipient, k.stage, k.due_date) for k in keys])
 
 
-def states(session: Session, keys: Sequence[Key]) -> dict[Key, tuple[str, int, datetime | None]]:
-    """Current (state, attempts, next_attempt_at) of the keys that have a ledger row."""
-    out: dict[Key, tuple[str, int, datetime | None]] = {}
+def states(session: Session, keys: Sequence[Key]) -> dict[Key, LedgerState]:
+    """Current state, attempts and next attempt of the keys that have a ledger row."""
+    out: dict[Key, LedgerState] = {}
     for start in range(0, len(keys), _BATCH):
         chunk = keys[start : start + _BATCH]
         stmt = select(
@@ -63,16 +58,9 @@ def states(session: Session, keys: Sequence[Key]) -> dict[Key, tuple[str, int, d
             col(ReminderDelivery.next_attempt_at),
         ).where(_key_filter(chunk))
         for iid, rec, stage, due, state, attempts, next_at in session.execute(stmt).all():
-            out[Key(iid, rec, stage, due)] = (state, attempts, _aware(next_at))
+            out[Key(iid, rec, stage, due)] = LedgerState(DeliveryState(state), attempts, next_at)
     return out
 
-
-def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)  # SQLite drops the zone; we store UTC
-    return value
 
 
 def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime) -> int:
@@ -158,7 +146,8 @@ def mark_sent(session: Session, keys: Sequence[Key], *, now: datetime) -> None:
 def mark_failed(session: Session, keys: Sequence[Key], *, error: str, now: datetime, policy: ReminderPolicy) -> None:
     current = states(session, keys)
     for key in keys:
-        attempts = current.get(key, ("", 0, None))[1] + 1
+        row = current.get(key)
+        attempts = (row.attempts if row else 0) + 1
         session.execute(
             update(ReminderDelivery)
             .where(_key_filter([key]))

@@ -19,19 +19,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from icalendar.enums import STATUS, TRANSP
 
 from dondoc.domain.dates import TIMEZONE_NAME, vn_date
 from dondoc.domain.policy import CalendarPolicy, ReminderPolicy
+from dondoc.domain.reminders import Audience
 from dondoc.domain.reminders import ladder as reminder_ladder
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.domain.workdays import WorkCalendar
 
-Role = Literal["lead", "co"]
-ROLE_VI: dict[Role, str] = {"lead": "Chủ trì", "co": "Phối hợp"}
+ROLE_VI: dict[Audience, str] = {"lead": "Chủ trì", "co": "Phối hợp"}
 PRODID = "-//dondoc//Lich han nhiem vu//VI"
 #: Bump when the event layout changes: every cached event and feed is then rebuilt once.
 LAYOUT_VERSION = "1"
@@ -53,7 +53,7 @@ class EventInput:
     """Everything one event shows. ``agency`` is the feed agency's name in this role."""
 
     uid: str
-    role: Role
+    role: Audience
     agency: str
     directive: str
     clause: str
@@ -102,9 +102,6 @@ class Revision:
     content_hash: str
 
 
-def vn(day: date) -> str:
-    return vn_date(day)
-
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
@@ -115,7 +112,7 @@ _PRE_DUE = ("before-", "co-before-")
 
 
 def alarm_days(
-    due: date, *, role: Role, monthly: bool, policy: ReminderPolicy, calendar: WorkCalendar
+    due: date, *, role: Audience, monthly: bool, policy: ReminderPolicy, calendar: WorkCalendar
 ) -> list[tuple[int, date]]:
     """The reminder ladder's pre-due stages as (working days before, send day), earliest first.
 
@@ -164,7 +161,7 @@ def title(item: EventInput, *, summary_chars: int = 60) -> str:
 def _status_line(item: EventInput) -> str:
     line = f"Trạng thái: {STATUS_VI[item.status]}"
     if item.done and item.completed_on:
-        line += f" — hoàn thành ngày {vn(item.completed_on)}"
+        line += f" — hoàn thành ngày {vn_date(item.completed_on)}"
         if item.evidence:
             line += f" ({item.evidence})"
     if item.cancelled and item.cancelled_reason:
@@ -176,9 +173,9 @@ def description(item: EventInput) -> str:
     """What a department needs without opening dondoc: wording, deadline, whom to report to, how."""
     lines = [f"Nhiệm vụ ({item.directive}, mục {item.clause}): {item.text.strip()}", ""]
     phrase = f"“{item.deadline_text}”" if item.deadline_text else "(văn bản không ghi)"
-    lines.append(f"Thời hạn: {phrase} — hạn cuối đúng hạn: {vn(item.due)}. Cách hiểu: {item.deadline_reading}")
+    lines.append(f"Thời hạn: {phrase} — hạn cuối đúng hạn: {vn_date(item.due)}. Cách hiểu: {item.deadline_reading}")
     if item.original_due and item.original_due != item.due:
-        lines.append(f"Đã gia hạn: hạn ban đầu {vn(item.original_due)}, hạn mới {vn(item.due)}.")
+        lines.append(f"Đã gia hạn: hạn ban đầu {vn_date(item.original_due)}, hạn mới {vn_date(item.due)}.")
     if item.due_on_day_off:
         lines.append("Lưu ý: hạn rơi vào ngày nghỉ; hạn vẫn giữ nguyên ngày ghi trong văn bản.")
     lines.append(f"Cơ quan {'chủ trì' if item.role == 'lead' else 'phối hợp'}: {item.agency}")
@@ -202,7 +199,7 @@ def description(item: EventInput) -> str:
         lines.append("Phối hợp: gửi ý kiến, số liệu cho cơ quan chủ trì trước hạn của cơ quan chủ trì.")
         if item.leads:
             lines.append(f"Các cơ quan chủ trì ({len(item.leads)}):")
-            lines.extend(f"- {lead.agency}: hạn {vn(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id})" for lead in item.leads)
+            lines.extend(f"- {lead.agency}: hạn {vn_date(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id})" for lead in item.leads)
     return "\n".join(lines)
 
 
@@ -228,11 +225,11 @@ def _alarm(item: EventInput, n: int, send_day: date, send_time: str, summary: st
     alarm = Alarm()  # not Alarm.new: that adds a random UID and the feed must be byte-stable
     alarm.add("ACTION", "DISPLAY")
     if n:
-        when = f"Còn {n} ngày làm việc đến hạn {vn(item.due)}"
+        when = f"Còn {n} ngày làm việc đến hạn {vn_date(item.due)}"
     elif send_day == item.due:
         when = "Hôm nay là hạn cuối"
     else:
-        when = f"Hạn cuối {vn(item.due)} là ngày nghỉ; hôm nay là ngày làm việc cuối trước hạn"
+        when = f"Hạn cuối {vn_date(item.due)} là ngày nghỉ; hôm nay là ngày làm việc cuối trước hạn"
     alarm.add("DESCRIPTION", f"{when}: {summary}")
     alarm.add("TRIGGER", trigger_before_start(item.due, send_day, send_time))
     return alarm
@@ -341,7 +338,7 @@ def group_status(statuses: Iterable[Status]) -> Status:
 
 def feed_description(scope_label: str, *, as_of: date, events: int, undated: int) -> str:
     """X-WR-CALDESC: what the feed holds and what it leaves out (tasks without a date)."""
-    text = f"Hạn nhiệm vụ của {scope_label} theo dõi bằng dondoc; trạng thái tính đến ngày {vn(as_of)}. {events} sự kiện."
+    text = f"Hạn nhiệm vụ của {scope_label} theo dõi bằng dondoc; trạng thái tính đến ngày {vn_date(as_of)}. {events} sự kiện."
     if undated:
         text += (
             f" {undated} nhiệm vụ thường xuyên hoặc chưa xác định thời hạn không có ngày nên không hiển thị trên lịch"

@@ -13,19 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from dondoc.clock import utc_now
+from dondoc.db import audit
+from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, local_day, parse_period, previous, window
 from dondoc.domain.policy import Policy
 from dondoc.domain.report_math import total
 from dondoc.errors import InputError, NotFoundError
-from dondoc.models import AuditEvent, Province, ReportSnapshot
-from dondoc.reports import aggregate
+from dondoc.models import Province, ReportSnapshot
+from dondoc.reports import queries
 from dondoc.reports.model import GroupRow, PreviousSummary, ReportData
 
 
@@ -49,10 +51,10 @@ def province_row(session: Session, code: str) -> Province:
 def compute(session: Session, province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy) -> ReportData:
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     win = window(period, mode, policy.reports.cutoff_day)
-    infos = aggregate.agencies(session, province.code)
-    rows = aggregate.count_rows(session, province.code, win, as_of)
-    by_agency, by_directive = aggregate.roll_up(rows)
-    dinfos = aggregate.directives(session, set(by_directive))
+    infos = queries.agencies(session, province.code)
+    rows = queries.count_rows(session, province.code, win, as_of)
+    by_agency, by_directive = queries.roll_up(rows)
+    dinfos = queries.directives(session, set(by_directive))
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
     )
@@ -75,10 +77,10 @@ def compute(session: Session, province: Province, period: Period, mode: CutoffMo
         previous=None,
         directives=directive_rows,
         agencies=agency_rows,
-        overdue=aggregate.overdue_rows(session, province.code, as_of),
-        extended=aggregate.extended_rows(session, province.code, win, as_of),
-        ongoing=aggregate.ongoing_rows(session, province.code, win, as_of),
-        kpis=aggregate.kpi_rows(session, province.code, win, as_of, infos),
+        overdue=queries.overdue_rows(session, province.code, as_of),
+        extended=queries.extended_rows(session, province.code, win, as_of),
+        ongoing=queries.ongoing_rows(session, province.code, win, as_of),
+        kpis=queries.kpi_rows(session, province.code, win, as_of, infos),
     )
 
 
@@ -98,8 +100,7 @@ def _stored(session: Session, province: str, period: Period, mode: CutoffMode) -
 def frozen_too_early(snapshot: ReportSnapshot) -> bool:
     """A snapshot stored on or before its own cut-off day (a future ``--as-of`` did that before
     freezing looked at the real day): it may miss completions, so it is not trusted as frozen."""
-    created = snapshot.created_at if snapshot.created_at.tzinfo else snapshot.created_at.replace(tzinfo=UTC)
-    return local_day(created) <= snapshot.window_end
+    return local_day(snapshot.created_at) <= snapshot.window_end
 
 
 def _frozen(session: Session, province: str, period: Period, mode: CutoffMode) -> ReportData | None:
@@ -167,13 +168,8 @@ def closed_report(
                     created_by=actor,
                 )
             )
-            session.add(
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action=action,
-                    detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)},
-                )
+            audit.record(
+                session, action, actor=actor, detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)}
             )
             session.flush()
     except IntegrityError:
@@ -213,14 +209,14 @@ def report_for(
     win = window(period, mode, policy.reports.cutoff_day)
     if as_of < win.start:
         raise InputError(
-            f"--period {period.key}: its data window starts on {win.start:%d/%m/%Y}, after --as-of {as_of:%d/%m/%Y}; "
+            f"--period {period.key}: its data window starts on {vn_date(win.start)}, after --as-of {vn_date(as_of)}; "
             "choose an earlier period or a later --as-of"
         )
     if is_closed(period, min(as_of, today), mode, policy.reports.cutoff_day):
         return closed_report(session, prov, period, mode, policy, actor=actor, recompute=recompute)
     if recompute:
         raise InputError(
-            f"--recompute: {period.key} is not closed yet (its cut-off {win.end:%d/%m/%Y} has not passed on {today:%d/%m/%Y}); "
+            f"--recompute: {period.key} is not closed yet (its cut-off {vn_date(win.end)} has not passed on {vn_date(today)}); "
             "its report is provisional and never stored, so there is nothing to recompute"
         )
     report = compute(session, prov, period, mode, min(as_of, win.end), policy)

@@ -1,0 +1,73 @@
+"""Read models of task instances: plain data that the CLI, the tracking view and the flows share.
+
+Pure (no database import): :mod:`dondoc.directives.queries` fills them, pure code reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from dondoc.domain.status import STATUS_VI, Status
+
+ROLE_LEAD = "chủ trì"
+ROLE_CO = "phối hợp"
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    instance_id: int
+    directive: str
+    directive_number: str | None
+    province: str
+    clause: str
+    summary: str
+    agency: str
+    agency_name: str
+    role: str
+    lead_agency: str
+    lead_name: str
+    period: str
+    kind: str
+    due: date | None
+    original_due: date | None
+    deadline_text: str | None
+    report_to: str | None
+    status: str
+    status_vi: str
+    colour: str
+    completed_on: date | None
+    evidence: str | None
+    extended: bool
+    due_on_day_off: bool
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("due", "original_due", "completed_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass(frozen=True)
+class AssignmentProgress:
+    clause: str
+    summary: str
+    lead: str
+    deadline_text: str | None
+    reading: str
+    next_due: date | None
+    counts: dict[str, int]
+    total: int
+    done: int
+    inputs_done: int | None
+    inputs_total: int | None
+    depends_on: list[str]
+    status: Status
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["next_due"] = self.next_due.isoformat() if self.next_due else None
+        data["status"] = str(self.status)
+        data["status_vi"] = STATUS_VI[self.status]
+        return data
