@@ -29,11 +29,30 @@ def validate(paths: Sequence[Path]) -> Batch:
         return validate_paths(paths, stored_lookup(session))
 
 
-def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
-    """Validate every file, then write registries, directives and planned instances in one transaction."""
+class _DryRun(Exception):
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+
+
+def import_paths(paths: Sequence[Path], *, as_of: date, actor: str, replace: str | None = None) -> ImportSummary:
+    """Validate every file, then write registries, directives and planned instances in one transaction.
+
+    Refused (nothing written) when a registry change would take open work from an agency without a
+    successor, unless ``replace`` confirms the fingerprint that :func:`check_import` showed.
+    """
     with session_scope() as session:
         batch = validate_paths(paths, stored_lookup(session))
-        return apply_batch(session, batch, as_of=as_of, actor=actor)
+        return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace)
+
+
+def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
+    """Everything an import would do (registry diff, replanning, open work lost), then roll it all back."""
+    try:
+        with session_scope() as session:
+            batch = validate_paths(paths, stored_lookup(session))
+            raise _DryRun(apply_batch(session, batch, as_of=as_of, actor=actor, check=True))
+    except _DryRun as done:
+        return done.summary
 
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:

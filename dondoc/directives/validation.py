@@ -7,33 +7,30 @@ assignments and the planned task instances.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.yaml_source import YamlDocument, load_yaml
-from dondoc.directives.schema import AssignmentIn, DirectiveIn, RegistryIn
+from dondoc.directives.schema import AssignmentIn, DirectiveIn
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
 from dondoc.errors import InputError
-from dondoc.models import Agency, AgencyGroup, GroupMember
+from dondoc.registries.diff import RegistryDiff, registry_diff
+from dondoc.registries.queries import stored_state
+from dondoc.registries.schema import RegistryIn
+from dondoc.registries.state import RegistryState
+from dondoc.registries.validation import Lookup, RegistryFile, fold
 
 REGISTRY_DIRNAME = "agencies"
-
-
-@dataclass
-class RegistryFile:
-    doc: YamlDocument
-    model: RegistryIn
 
 
 @dataclass
@@ -51,97 +48,22 @@ class DirectiveFile:
 class Batch:
     registries: list[RegistryFile]
     directives: list[DirectiveFile]
+    stored: RegistryState = field(default_factory=RegistryState)
+    state: RegistryState = field(default_factory=RegistryState)
+    warnings_registry: list[str] = field(default_factory=list)
+
+    @property
+    def diff(self) -> RegistryDiff:
+        return registry_diff(self.stored, self.state)
 
     @property
     def warnings(self) -> list[str]:
-        return [w for d in self.directives for w in d.warnings]
-
-
-@dataclass
-class _AgencyInfo:
-    code: str
-    province: str
-    name: str
-    aliases: list[str]
-    groups: list[str]
-    valid_from: date | None
-    valid_to: date | None
-
-
-@dataclass
-class _GroupInfo:
-    code: str
-    province: str
-    name: str
-    aliases: list[str]
-    includes: list[str]
-
-
-@dataclass
-class Lookup:
-    """Agencies and groups known to a batch: stored ones overlaid by the batch's registries."""
-
-    agencies: dict[str, _AgencyInfo] = field(default_factory=dict)
-    groups: dict[str, _GroupInfo] = field(default_factory=dict)
-
-    def knows(self, code: str) -> bool:
-        return code in self.agencies or code in self.groups
-
-    def suggest(self, code: str, province: str) -> str:
-        names: dict[str, str] = {}
-        infos: list[_AgencyInfo | _GroupInfo] = [*self.agencies.values(), *self.groups.values()]
-        for info in infos:
-            if info.province != province:
-                continue
-            for label in [info.code, info.name, *info.aliases]:
-                names[label.lower()] = info.code
-        close = difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.5)
-        hints = list(dict.fromkeys(names[c] for c in close))  # closest first
-        return f"; did you mean {', '.join(hints)}?" if hints else "; see `dondoc agencies --province " + province + "`"
-
-    def members(self, group: str, on: date) -> list[str]:
-        """Agencies of a group (recursively through ``includes``) valid on ``on``."""
-        seen: set[str] = set()
-        found: set[str] = set()
-
-        def walk(code: str) -> None:
-            if code in seen:
-                return
-            seen.add(code)
-            for agency in self.agencies.values():
-                if code in agency.groups and _valid(agency, on):
-                    found.add(agency.code)
-            for sub in self.groups[code].includes:
-                walk(sub)
-
-        walk(group)
-        return sorted(found)
-
-
-def _valid(agency: _AgencyInfo, on: date) -> bool:
-    return (agency.valid_from is None or agency.valid_from <= on) and (agency.valid_to is None or on <= agency.valid_to)
+        return [*self.warnings_registry, *(w for d in self.directives for w in d.warnings)]
 
 
 def stored_lookup(session: Session) -> Lookup:
-    lookup = Lookup()
-    group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
-    direct: dict[int, list[str]] = {}
-    for member in session.exec(select(GroupMember).where(col(GroupMember.direct))):
-        direct.setdefault(member.agency_id, []).append(group_codes[member.group_id])
-    for a in session.exec(select(Agency)):
-        assert a.id is not None
-        lookup.agencies[a.code] = _AgencyInfo(
-            a.code,
-            a.province,
-            a.name,
-            [*(a.aliases or []), *([a.short_name] if a.short_name else [])],
-            direct.get(a.id, []),
-            a.valid_from,
-            a.valid_to,
-        )
-    for g in session.exec(select(AgencyGroup)):
-        lookup.groups[g.code] = _GroupInfo(g.code, g.province, g.name, g.aliases or [], g.includes or [])
-    return lookup
+    """The stored registry, for checking a batch against it."""
+    return Lookup(stored_state(session=session))
 
 
 def _is_contacts(path: Path) -> bool:
@@ -192,54 +114,6 @@ def issued_date(issued: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
-def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
-    doc, model = reg.doc, reg.model
-    problems: list[str] = []
-    codes: dict[str, int] = {}
-    listed: list[tuple[str, int, str]] = [("groups", i, g.code) for i, g in enumerate(model.groups)]
-    listed += [("agencies", i, a.code) for i, a in enumerate(model.agencies)]
-    for kind, i, code in listed:
-        if code in codes:
-            problems.append(f"{doc.path}:{doc.line_of((kind, i, 'code'))}: {kind}[{i}].code: duplicated code {code!r}")
-        codes[code] = i
-    for i, group in enumerate(model.groups):
-        for j, inc in enumerate(group.includes):
-            if inc not in lookup.groups:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('groups', i, 'includes', j))}: groups[{i}].includes: unknown group {inc!r}{lookup.suggest(inc, model.province)}"
-                )
-    for i, agency in enumerate(model.agencies):
-        for j, grp in enumerate(agency.groups):
-            if grp not in lookup.groups:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('agencies', i, 'groups', j))}: agencies[{i}].groups: unknown group {grp!r}{lookup.suggest(grp, model.province)}"
-                )
-        for fld in ("parent", "successor"):
-            ref = getattr(agency, fld)
-            if ref and ref not in lookup.agencies:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}"
-                )
-    successors = {a.code: a.successor for a in model.agencies if a.successor}
-    for i, agency in enumerate(model.agencies):
-        chain, current = [agency.code], successors.get(agency.code)
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = successors.get(current)
-        if current is not None:
-            problems.append(
-                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: the chain loops "
-                f"({' → '.join([*chain, current])}); an agency's successor must not lead back to it"
-            )
-            break
-        if agency.successor and agency.valid_to is None:
-            problems.append(
-                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: {agency.code} names a successor but no valid_to; "
-                "give the last day it existed"
-            )
-    return problems
-
-
 def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> tuple[list[str], DirectiveFile | None]:
     problems: list[str] = []
     prov = model.province
@@ -250,7 +124,7 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
                 f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}: unknown {what} {code!r}{lookup.suggest(code, prov)}"
             )
 
-    if prov not in {a.province for a in lookup.agencies.values()}:
+    if not lookup.has_province(prov):
         problems.append(
             f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command"
         )
@@ -307,8 +181,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             undated_cycles.append(item.clause)
         deadlines[item.clause] = parsed
         if lookup.knows(item.lead):
-            members = lookup.members(item.lead, issued) if item.lead in lookup.groups else [item.lead]
-            if item.lead in lookup.groups and not members:
+            members = lookup.members(item.lead, issued) if lookup.is_group(item.lead) else [item.lead]
+            if lookup.is_group(item.lead) and not members:
                 warnings.append(
                     f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned"
                 )
@@ -345,21 +219,10 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
         else:
             problems.append(f"{path}:1: neither an agency registry (needs `agencies:`) nor a directive (needs `assignments:`)")
 
-    for reg in registries:
-        for g in reg.model.groups:
-            lookup.groups[g.code] = _GroupInfo(g.code, reg.model.province, g.name, g.aliases, g.includes)
-        for a in reg.model.agencies:
-            lookup.agencies[a.code] = _AgencyInfo(
-                a.code,
-                reg.model.province,
-                a.name,
-                [*a.aliases, *([a.short_name] if a.short_name else [])],
-                a.groups,
-                a.valid_from,
-                a.valid_to,
-            )
-    for reg in registries:
-        problems.extend(_check_registry(reg, lookup))
+    stored = lookup.state
+    state, found = fold(registries, stored)
+    problems.extend(found)
+    lookup = Lookup(state)
 
     directives: list[DirectiveFile] = []
     seen_codes: dict[str, Path] = {}
@@ -380,7 +243,7 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
             directives.append(checked)
     if problems:
         raise InputError(f"{len(problems)} problem(s); nothing was imported", problems=problems)
-    return Batch(registries, directives)
+    return Batch(registries, directives, stored, state, unconfirmed_warnings(stored, state))
 
 
 def content_hash(model: BaseModel) -> str:
@@ -392,3 +255,22 @@ def assignment_kpis(item: AssignmentIn) -> list[dict[str, Any]]:
 
 
 __all__ = ["Batch", "DirectiveFile", "Lookup", "RegistryFile", "discover", "load_calendar", "stored_lookup", "validate_paths"]
+
+
+def unconfirmed_warnings(stored: RegistryState, state: RegistryState) -> list[str]:
+    """New successions whose successors are unknown or partial: their work is kept, never dropped."""
+    out: list[str] = []
+    for code, s in sorted(state.successions.items()):
+        if stored.successions.get(code) == s or not s.unconfirmed:
+            continue
+        if s.to:
+            out.append(
+                f"{s.registry_file}: {code} ends on {s.effective - timedelta(days=1):%d/%m/%Y} with a partial successor list (unconfirmed): its work passes "
+                f"to {', '.join(s.receivers)}; complete the list when the source is found"
+            )
+        else:
+            out.append(
+                f"{s.registry_file}: {code} ends on {s.effective - timedelta(days=1):%d/%m/%Y} with no confirmed successor: its work stays with it "
+                "(shown as its own, overdue) until a succession names who took over"
+            )
+    return out
