@@ -22,7 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENCIES = ROOT / "directives_seed" / "agencies"
-HOLIDAYS = ROOT / "dondoc" / "data" / "holidays.yaml"
+HOLIDAYS = ROOT / "dondoc" / "configuration" / "data" / "holidays.yaml"
 
 CODE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PREFIX = {"dong-nai": "dn", "long-an": "la", "tay-ninh": "tn", "hung-yen": "hy", "dong-thap": "dt"}

@@ -267,33 +267,6 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
     return directive, out
 
 
-def agency_listing(session: Session, province: str | None = None) -> list[dict[str, Any]]:
-    """Agencies (of a province) with the groups they list directly, in code order."""
-    stmt = select(Agency).order_by(col(Agency.province), col(Agency.code))
-    if province:
-        stmt = stmt.where(col(Agency.province) == province)
-    groups = {g.id: g.code for g in session.scalars(select(AgencyGroup))}
-    member_of: dict[int, list[str]] = {}
-    for m in session.scalars(select(GroupMember).where(col(GroupMember.direct))):
-        member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
-    return [
-        {
-            "code": a.code,
-            "province": a.province,
-            "name": a.name,
-            "short_name": a.short_name,
-            "kind": a.kind,
-            "aliases": a.aliases,
-            "groups": sorted(member_of.get(a.id or 0, [])),
-            "parent": a.parent_code,
-            "valid_from": a.valid_from,
-            "valid_to": a.valid_to,
-            "successor": a.successor_code,
-        }
-        for a in session.scalars(stmt)
-    ]
-
-
 def directive_listing(session: Session) -> list[dict[str, Any]]:
     """Imported directives with their count of active assignments, by province and code."""
     counts = dict(

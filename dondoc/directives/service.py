@@ -125,11 +125,6 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
         return _recorded(session, instance)
 
 
-def list_agencies(province: str | None = None) -> list[dict[str, Any]]:
-    with session_scope() as session:
-        return queries.agency_listing(session, province)
-
-
 def list_directives() -> list[dict[str, Any]]:
     with session_scope() as session:
         return queries.directive_listing(session)
