@@ -16,11 +16,11 @@ from dondoc.models import Agency, Assignment, Directive, TaskInstance
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 
 REGISTRY = {
-    "so-tttt": Lifespan(date(2025, 2, 28), "so-khcn"),
-    "so-khcn": Lifespan(None, None),
-    "huyen-a": Lifespan(date(2025, 6, 30), "xa-moi"),
-    "xa-moi": Lifespan(None, None),
-    "ban-cu": Lifespan(date(2024, 12, 31), None),
+    "so-tttt": Lifespan(date(2025, 2, 28), ("so-khcn",)),
+    "so-khcn": Lifespan(None),
+    "huyen-a": Lifespan(date(2025, 6, 30), ("xa-moi",)),
+    "xa-moi": Lifespan(None),
+    "ban-cu": Lifespan(date(2024, 12, 31)),
 }
 
 
@@ -41,7 +41,7 @@ def test_owner_on(agency: str, day: date | None, owner: str) -> None:
 
 
 def test_a_looping_chain_is_an_error() -> None:
-    looping = {"a": Lifespan(date(2024, 1, 1), "b"), "b": Lifespan(date(2024, 1, 1), "a")}
+    looping = {"a": Lifespan(date(2024, 1, 1), ("b",)), "b": Lifespan(date(2024, 1, 1), ("a",))}
     with pytest.raises(SuccessionError, match="a → b → a"):
         owner_on("a", date(2025, 1, 1), looping)
 
