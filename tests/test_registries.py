@@ -203,7 +203,8 @@ def test_issue_11_thin_registry_is_refused_with_no_live_instance_lost(seeded_db:
     assert _live("dong-thap") == before  # nothing was written
 
     check = services.check_import([thin], as_of=date(2023, 12, 6), actor="test")
-    assert check.losses and sum(x.count for x in check.losses) > 0
+    assert check.losses
+    assert sum(x.count for x in check.losses) > 0
     assert check.diff.memberships_removed  # the diff says what the file changes
     assert _live("dong-thap") == before  # --check writes nothing
 
@@ -219,7 +220,8 @@ def test_reimporting_unchanged_files_changes_nothing_even_when_the_horizon_moved
     before = _live("dong-nai")
     summary = services.import_paths([SEEDS], as_of=date(2024, 3, 6), actor="test")
     assert summary.changed_nothing
-    assert summary.diff.empty and not summary.plans
+    assert summary.diff.empty
+    assert not summary.plans
     assert len(summary.unchanged) == 5
     assert _live("dong-nai") == before
 
@@ -229,8 +231,10 @@ def test_the_seeded_registry_is_dated(seeded_db: str) -> None:
 
     in_2023 = {r.code: r for r in agencies_in_force("dong-thap", date(2023, 12, 6))}
     in_2025 = {r.code: r for r in agencies_in_force("dong-thap", date(2025, 7, 15))}
-    assert "dt-so-tt-tt" in in_2023 and "dt-so-tt-tt" not in in_2025
-    assert "dt-ubnd-tp-cao-lanh" in in_2023 and "dt-ubnd-tp-cao-lanh" not in in_2025
+    assert "dt-so-tt-tt" in in_2023
+    assert "dt-so-tt-tt" not in in_2025
+    assert "dt-ubnd-tp-cao-lanh" in in_2023
+    assert "dt-ubnd-tp-cao-lanh" not in in_2025
     communes = [r for r in in_2025.values() if r.kind == "commune"]
     assert len(communes) == 102  # NQ 1663/NQ-UBTVQH15
     assert {r.commune_type for r in communes} == {"xa", "phuong"}
@@ -346,7 +350,8 @@ def _reminders_calendars_and_reports() -> None:
                 found.append(start if isinstance(start, date) else start.date())
         return found
 
-    assert events("dt-so-tt-tt") and max(events("dt-so-tt-tt")) <= date(2025, 2, 28)
+    assert events("dt-so-tt-tt")
+    assert max(events("dt-so-tt-tt")) <= date(2025, 2, 28)
     assert any(day >= date(2025, 3, 1) for day in events("dt-so-kh-cn"))
     assert any(day >= date(2025, 7, 1) for day in events("dt-phuong-cao-lanh"))
     assert not any(day >= date(2025, 7, 1) for day in events("dt-ubnd-tp-cao-lanh"))
@@ -359,7 +364,8 @@ def _reminders_calendars_and_reports() -> None:
     assert {"dt-so-kh-cn", "dt-so-nn-mt", "dt-ubnd-tp-cao-lanh"} <= q2_open
     assert not {"dt-so-tt-tt", "dt-so-tn-mt"} & q2_open  # their earlier work still counts for them (overdue)
     assert not any(code.startswith(("dt-xa-", "dt-phuong-")) for code in q2_open)
-    assert "dt-phuong-cao-lanh" in q3_open and not any(c.startswith("dt-ubnd-") and c != "dt-ubnd-tinh" for c in q3_open)
+    assert "dt-phuong-cao-lanh" in q3_open
+    assert not any(c.startswith("dt-ubnd-") and c != "dt-ubnd-tinh" for c in q3_open)
     assert q2.totals.total == sum(g.counts.total for g in q2.agencies)
     assert q3.totals.total == sum(g.counts.total for g in q3.agencies)
 
