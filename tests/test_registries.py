@@ -372,3 +372,25 @@ def _reminders_calendars_and_reports() -> None:
     # a province report after the merger includes the directives of the province that merged in
     tn = build_report("tay-ninh", "2025-Q3", as_of=date(2025, 8, 1), actor="test", today=date(2025, 8, 1))
     assert any(g.code.startswith(LA) for g in tn.directives)
+
+
+def test_q4_2023_report_of_dong_nai_is_byte_identical_after_importing_the_2025_registries(sqlite_db: str, tmp_path: Path) -> None:
+    from dondoc.reports.service import build_report, write_report
+
+    old = [SEEDS / "agencies" / f"{p}.yaml" for p in ("dong-nai", "long-an", "hung-yen", "dong-thap")]
+    services.import_paths([*old, *sorted(SEEDS.glob("0*.yaml"))], as_of=date(2023, 12, 6), actor="test")
+
+    def rendered(folder: str, *, recompute: bool) -> dict[str, bytes]:
+        report = build_report(
+            "dong-nai", "2023-Q4", as_of=date(2024, 1, 10), actor="test", today=date(2024, 1, 10), recompute=recompute
+        )
+        paths = write_report(report, tmp_path / folder, issued_on=date(2024, 1, 10), formats=("md", "csv"))
+        return {p.name: p.read_bytes() for p in sorted(paths)} | {"json": repr(report.to_json()).encode()}
+
+    before = rendered("before", recompute=False)
+    dated = sorted((SEEDS / "agencies").glob("*-2025-*.yaml"))
+    summary = services.import_paths(dated, as_of=date(2024, 1, 10), actor="test")
+    assert "dong-nai" in summary.diff.provinces  # the Đồng Nai directives were replanned with the new registry
+    assert summary.plans["11677/UBND-HCC"].handed_over == 0  # nothing before 1/3/2025 moves
+    assert rendered("frozen", recompute=False) == before  # the frozen report does not move
+    assert rendered("recomputed", recompute=True) == before  # and recomputing it gives the same bytes

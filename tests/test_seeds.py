@@ -16,8 +16,8 @@ from sqlmodel import col, select
 
 from dondoc.db import session_scope
 from dondoc.directives.schema import DirectiveIn
-from dondoc.registries.schema import RegistryIn
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
+from dondoc.registries.schema import RegistryIn
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "source-directives"
