@@ -94,7 +94,7 @@ def import_cmd(
         return
     verb = "Would import" if check else "Imported"
     console.print(
-        f"{verb} {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
+        f"{verb} the registries of {len(summary.provinces)} province(s) ({summary.agencies} agencies, {summary.groups} groups), "
         f"{len(summary.directives)} directives ({summary.assignments} assignments); {len(summary.unchanged)} unchanged."
     )
     table(
