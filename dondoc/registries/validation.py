@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dondoc.configuration.yaml_source import YamlDocument
-from dondoc.domain.succession import SuccessionError, group_members, owners_on
+from dondoc.domain.succession import GroupSpan, Lifespan, SuccessionError, group_members, owners_on
 from dondoc.registries.schema import RegistryIn
 from dondoc.registries.state import RegistryState, apply_file, name_clashes
 
@@ -24,6 +24,7 @@ class Lookup:
     """Agencies and groups known to a batch: the stored registry with the batch's files folded in."""
 
     state: RegistryState = field(default_factory=RegistryState)
+    _views: tuple[dict[str, GroupSpan], dict[str, Lifespan]] | None = field(default=None, repr=False, compare=False)
 
     def knows(self, code: str) -> bool:
         return code in self.state.agencies or code in self.state.groups
@@ -50,7 +51,9 @@ class Lookup:
 
     def members(self, group: str, on: date) -> list[str]:
         """Agencies of a group (recursively through ``includes``) in force on ``on``."""
-        return list(group_members(group, on, on, self.state.group_spans(), self.state.lifespans()))
+        if self._views is None:  # the state is not changed once a Lookup wraps it
+            self._views = (self.state.group_spans(), self.state.lifespans())
+        return list(group_members(group, on, on, *self._views))
 
 
 def _where(doc: YamlDocument, loc: tuple[str | int, ...]) -> str:
