@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from dondoc.db import session_scope
 from dondoc.directives.schema import DirectiveIn
-from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 from dondoc.registries.schema import RegistryIn
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
@@ -35,16 +35,13 @@ def _instances(clause: str, directive: str) -> list[tuple[str, str, date | None]
     return [(a, p, d) for a, p, d in rows]
 
 
-def _members(group: str) -> set[str]:
+def _members(group: str, on: date = date(2023, 12, 6)) -> set[str]:
+    """The group's members in force on ``on`` (the seeds are planned as of 06/12/2023; the 2025 ones come later)."""
+    from dondoc.registries.queries import stored_state
+    from dondoc.registries.validation import Lookup
+
     with session_scope() as s:
-        return set(
-            s.exec(
-                select(Agency.code)
-                .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
-                .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
-                .where(col(AgencyGroup.code) == group)
-            )
-        )
+        return set(Lookup(stored_state(session=s)).members(group, on))
 
 
 def test_all_five_sources_are_seeded_one_file_each() -> None:
