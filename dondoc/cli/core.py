@@ -116,7 +116,7 @@ def import_cmd(
                 f"`--replace {summary.diff.fingerprint()}`.",
                 highlight=False,
             )
-        console.print("Nothing written (--check).")
+        console.print("--check: nothing written.")
 
 
 @handles_errors
