@@ -218,7 +218,7 @@ def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session)
     names = dict(session.exec(select(Agency.code, Agency.short_name).where(col(Agency.code).in_(list(owners)))).all())
     shown = [names.get(o) or o for o in owners]
     listed = ", ".join(shown[:5]) + (f" và {len(shown) - 5} cơ quan khác" if len(shown) > 5 else "")
-    return f"Chuyển giao cho cơ quan kế thừa từ {last_day + timedelta(days=1):%d/%m/%Y}: {listed}"
+    return f"Chuyển giao cho cơ quan kế thừa từ {vn_date(last_day + timedelta(days=1))}: {listed}"
 
 
 def _unplanned(

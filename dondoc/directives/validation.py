@@ -265,12 +265,12 @@ def unconfirmed_warnings(stored: RegistryState, state: RegistryState) -> list[st
             continue
         if s.to:
             out.append(
-                f"{s.registry_file}: {code} ends on {s.effective - timedelta(days=1):%d/%m/%Y} with a partial successor list (unconfirmed): its work passes "
+                f"{s.registry_file}: {code} ends on {vn_date(s.effective - timedelta(days=1))} with a partial successor list (unconfirmed): its work passes "
                 f"to {', '.join(s.receivers)}; complete the list when the source is found"
             )
         else:
             out.append(
-                f"{s.registry_file}: {code} ends on {s.effective - timedelta(days=1):%d/%m/%Y} with no confirmed successor: its work stays with it "
+                f"{s.registry_file}: {code} ends on {vn_date(s.effective - timedelta(days=1))} with no confirmed successor: its work stays with it "
                 "(shown as its own, overdue) until a succession names who took over"
             )
     return out

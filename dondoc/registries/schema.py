@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.vocabulary import AgencyKind
 
 CODE_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
@@ -71,7 +72,7 @@ class AgencyIn(Strict):
     @model_validator(mode="after")
     def _dates_and_commune(self) -> AgencyIn:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValueError(f"valid_to {self.valid_to:%d/%m/%Y} is before valid_from {self.valid_from:%d/%m/%Y}")
+            raise ValueError(f"valid_to {vn_date(self.valid_to)} is before valid_from {vn_date(self.valid_from)}")
         if self.commune_type is not None and self.kind is not AgencyKind.commune:
             raise ValueError("commune_type is only for kind: commune")
         return self

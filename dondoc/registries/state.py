@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.succession import GroupSpan, Lifespan
 from dondoc.registries.schema import RegistryIn
 
@@ -202,7 +203,7 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
             if earlier is not None and _succession_key(earlier) != _succession_key(entry):
                 conflicts.append(
                     RegistryConflict(
-                        f"{code} already ends on {earlier.effective - timedelta(days=1):%d/%m/%Y} by a {earlier.kind} "
+                        f"{code} already ends on {vn_date(earlier.effective - timedelta(days=1))} by a {earlier.kind} "
                         f"to {', '.join(earlier.to) or '(unconfirmed)'} ({earlier.registry_file}); an agency ends once",
                         ("successions", i, "from", j),
                     )
@@ -226,8 +227,8 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
             )
             conflicts.append(
                 RegistryConflict(
-                    f"{code}: valid_to {agency.valid_to:%d/%m/%Y} contradicts its succession effective {ended.effective:%d/%m/%Y} "
-                    f"(its last day would be {last:%d/%m/%Y})",
+                    f"{code}: valid_to {vn_date(agency.valid_to)} contradicts its succession effective {vn_date(ended.effective)} "
+                    f"(its last day would be {vn_date(last)})",
                     where,
                 )
             )

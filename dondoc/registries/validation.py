@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dondoc.configuration.yaml_source import YamlDocument
+from dondoc.domain.dates import vn_date
 from dondoc.domain.succession import GroupSpan, Lifespan, SuccessionError, group_members, owners_on
 from dondoc.registries.schema import RegistryIn
 from dondoc.registries.state import RegistryState, apply_file, name_clashes
@@ -101,8 +102,8 @@ def _references(reg: RegistryFile, state: RegistryState, lookup: Lookup) -> list
             target = state.agencies.get(code)
             if target is not None and target.valid_from is not None and target.valid_from > s.effective:
                 problems.append(
-                    f"{_where(doc, ('successions', i, 'to', j))}: {code} starts on {target.valid_from:%d/%m/%Y}, after the succession "
-                    f"takes effect ({s.effective:%d/%m/%Y}); its work would have no owner in between"
+                    f"{_where(doc, ('successions', i, 'to', j))}: {code} starts on {vn_date(target.valid_from)}, after the succession "
+                    f"takes effect ({vn_date(s.effective)}); its work would have no owner in between"
                 )
     return problems
 
