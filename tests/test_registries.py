@@ -274,7 +274,7 @@ def _codes_due(rows: list[tuple[str, str, date | None, str, str | None]], lo: da
     return {code for code, _, due, state, _ in rows if due is not None and lo <= due <= hi and state == InstanceState.OPEN}
 
 
-def test_replay_a_seed_directive_across_1_3_2025_and_1_7_2025(seeded_sqlite: str) -> None:
+def test_replay_a_seed_directive_across_1_3_2025_and_1_7_2025(seeded_db: str) -> None:
     _replay_to_august_2025()
     _who_leads()
     _province_merger()
