@@ -394,3 +394,19 @@ def test_q4_2023_report_of_dong_nai_is_byte_identical_after_importing_the_2025_r
     assert summary.plans["11677/UBND-HCC"].handed_over == 0  # nothing before 1/3/2025 moves
     assert rendered("frozen", recompute=False) == before  # the frozen report does not move
     assert rendered("recomputed", recompute=True) == before  # and recomputing it gives the same bytes
+
+
+@pytest.mark.parametrize(
+    ("codes", "day", "agencies"),
+    [
+        (["g-so"], date(2024, 12, 31), ["so-khcn", "so-tttt"]),
+        (["g-so"], date(2025, 4, 30), ["so-khcn", "so-moi"]),  # a 2023 item's co-agencies, reminded in 2025
+        (["so-tttt", "so-khcn"], date(2025, 4, 30), ["so-khcn"]),  # an ended co-agency: its successor, once
+        (["g-xa-cu"], date(2024, 3, 31), ["g-xa-cu"]),  # no known members: the group stays named, as before
+        (["g-xa-cu"], date(2025, 9, 30), ["xa-1", "xa-2", "xa-3"]),
+    ],
+)
+def test_co_agencies_expand_as_of_the_due_date(codes: list[str], day: date, agencies: list[str]) -> None:
+    from dondoc.directives.queries import CoAgencyRegistry
+
+    assert CoAgencyRegistry(GROUPS, REGISTRY).expand(codes, day) == agencies

@@ -82,18 +82,19 @@ def group_members(
 
     def walk(code: str, lo: date, hi: date) -> None:
         span = groups.get(code)
-        if span is None or code in seen or not span.overlaps(lo, hi):
+        if span is None or code in seen:
             return
         seen.add(code)
-        # the window in which membership of this group counts
-        lo2 = max(lo, span.valid_from) if span.valid_from else lo
-        hi2 = min(hi, span.valid_to) if span.valid_to else hi
-        for member in span.members:
-            life = registry.get(member)
-            if life is None or life.overlaps(lo2, hi2):
-                found.append(member)
-        for sub in span.includes:
-            walk(sub, lo2, hi2)
+        if span.overlaps(lo, hi):
+            # the window in which membership of this group counts
+            lo2 = max(lo, span.valid_from) if span.valid_from else lo
+            hi2 = min(hi, span.valid_to) if span.valid_to else hi
+            for member in span.members:
+                life = registry.get(member)
+                if life is None or life.overlaps(lo2, hi2):
+                    found.append(member)
+            for sub in span.includes:
+                walk(sub, lo2, hi2)
         if span.successor and span.valid_to is not None and span.valid_to < hi:
             walk(span.successor, max(lo, span.valid_to), hi)
 
