@@ -184,7 +184,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             members = lookup.members(item.lead, issued) if lookup.is_group(item.lead) else [item.lead]
             if lookup.is_group(item.lead) and not members:
                 warnings.append(
-                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members; no instances planned"
+                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members on "
+                    f"{vn_date(issued)}; no instance is planned until the registry names its members (or the group that replaced it)"
                 )
             leads[item.clause] = members
     if undated_cycles:
