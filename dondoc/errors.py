@@ -17,3 +17,14 @@ class InputError(DondocError):
 
 class NotFoundError(DondocError):
     """A referenced directive, agency or instance does not exist."""
+
+
+class BusyError(DondocError):
+    """Someone else is doing the same work right now (a sweep, an import) or the database stayed busy.
+
+    A state, not bad input: running again later succeeds, so the Prefect task policy retries it.
+    """
+
+
+class ConflictError(DondocError):
+    """The record changed since it was read (another user completed the task first)."""

@@ -26,6 +26,7 @@ PERIOD: Any = Field(default=None, description="Kỳ (với nhiệm vụ định 
 COMPLETED_ON: Any = Field(..., description="Ngày hoàn thành (ngày của văn bản, báo cáo đã thực hiện nhiệm vụ)")
 EVIDENCE: Any = Field(..., description="Căn cứ: số, ký hiệu và ngày của báo cáo/văn bản, ví dụ «Báo cáo số 123/BC-STTTT ngày 04/12/2023»")
 KPIS: Any = Field(default={}, description="Chỉ tiêu đã đạt, dạng {\"mã chỉ tiêu\": giá trị}, ví dụ {\"processed_on_system_rate\": 98.5}")
+FORCE: Any = Field(default=False, description="Ghi đè lần ghi nhận hoàn thành trước (ngày và căn cứ cũ vẫn lưu trong nhật ký)")
 AS_OF: Any = Field(default=None, description="Coi ngày này là hôm nay (chỉ dùng khi nhập lại dữ liệu cũ); mặc định hôm nay")
 
 
@@ -46,12 +47,13 @@ def record_completion(
     period: str | None = PERIOD,
     kpis: dict[str, float] = KPIS,
     as_of: date | None = AS_OF,
+    force: bool = FORCE,
 ) -> dict[str, Any]:
     """Ghi nhận một nhiệm vụ đã hoàn thành (kèm căn cứ và số liệu chỉ tiêu), rồi cập nhật theo dõi văn bản."""
     migrate_database()
     today = as_of_or_today(as_of)
     target = completion_target(instance_id, directive, clause, agency)
     chosen = target if isinstance(target, int) else find_instance(*target, period)
-    recorded = record_completion_task(chosen, completed_on, evidence, today, dict(kpis or {}), "prefect:record-completion")
+    recorded = record_completion_task(chosen, completed_on, evidence, today, dict(kpis or {}), "prefect:record-completion", force)
     event_id = announce_completion(recorded, today)
     return {**asdict(recorded), "event_id": event_id}

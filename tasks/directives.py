@@ -67,13 +67,13 @@ def find_instance(directive: str, clause: str, agency: str, period: str | None) 
 
 @side_effect_task("record-completion", retries=0)
 def record_completion_task(
-    instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str
+    instance_id: int, completed_on: date, evidence: str, today: date, kpis: dict[str, float], actor: str, force: bool = False
 ) -> Recorded:
-    """Not retried: a user error (bad date, unknown KPI) must fail once, with its message."""
+    """Not retried: a user error (bad date, unknown KPI, already completed without force) must fail once, with its message."""
     from dondoc.directives import service as services
 
     done = _logged(
-        lambda: services.record_completion(instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis)
+        lambda: services.record_completion(instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force)
     )
     get_run_logger().info(
         "Đã ghi nhận hoàn thành #%d (%s %s, %s) ngày %s; hạn %s",

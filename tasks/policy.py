@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 
-from dondoc.errors import DondocError
+from dondoc.errors import BusyError, DondocError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -23,9 +23,11 @@ DEFAULT_DELAYS: tuple[float, ...] = (2, 10)
 
 
 def retry_unless_user_error(_task: Any, _run: Any, state: Any) -> bool:
-    """Retry outages (database, mail server), never a user error."""
+    """Retry outages (database, mail server) and busy states (a sweep still running), never a user error."""
     try:
         state.result()
+    except BusyError:
+        return True
     except DondocError:
         return False
     except Exception:

@@ -121,10 +121,10 @@ def publish(
     from caldav.davclient import DAVClient
     from caldav.lib.error import AuthorizationError, DAVError
 
+    results: list[PublishResult] = []
     try:
         client: Any = DAVClient(url=url, username=username, password=password, enable_rfc6764=False)
         principal = client.principal()
-        results: list[PublishResult] = []
         for agency in agencies:
             result = publish_agency(principal, agency, as_of=as_of, now=now)
             results.append(result)
@@ -135,3 +135,15 @@ def publish(
         raise DondocError(f"CalDAV server {url}: login refused; check --user and the password variable ({exc})") from exc
     except DAVError as exc:
         raise DondocError(f"CalDAV server {url}: {type(exc).__name__}: {exc}") from exc
+    except OSError as exc:  # connection refused or dropped, DNS, timeout (niquests/requests errors are OSErrors)
+        done = f"; {len(results)}/{len(agencies)} agencies were published before the failure (publishing again updates them in place)" if results else ""
+        raise DondocError(
+            f"CalDAV server {url}: cannot connect ({_reason(exc)}); check that the server is running and the URL is right, then run again{done}"
+        ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause in a few words (``Connection refused``), not urllib3's nested repr."""
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    return found.group(1).strip() if found else type(exc).__name__

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from dondoc.cli import calendars, core, registries, remind, report, stack
+from dondoc.cli import calendars, common, core, registries, remind, report, stack
 
 MODULES: tuple[ModuleType, ...] = (core, registries, stack, remind, calendars, report)
 
@@ -24,6 +24,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an unexpected error (default: one line)"),
+) -> None:
+    """dondoc — đôn đốc: directives → tracked tasks, reminders, calendars and reports."""
+    common.debug_mode["on"] = debug or common.debug_from_environment()
 
 
 def _register(target: typer.Typer, commands: dict[str, Callable[..., Any]]) -> None:

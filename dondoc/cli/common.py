@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +13,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -58,9 +61,42 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     console.print(t)
 
 
+#: ``dondoc --debug …`` (or DONDOC_DEBUG=1): let unexpected errors show their traceback.
+def debug_from_environment() -> bool:
+    return os.environ.get("DONDOC_DEBUG", "") not in {"", "0", "false"}
+
+
+debug_mode = {"on": debug_from_environment()}
+_SECRET_IN_URL = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
+
+
+def unexpected_error_line(exc: BaseException) -> tuple[str, int]:
+    """One line (and the exit code) for an error that is not a :class:`DondocError`.
+
+    A busy database is a state the user can wait out (exit 2, like any user error); a database or
+    server that cannot be reached says what to check; anything else names itself and ``--debug``.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from dondoc.db.retry import is_busy
+
+    if is_busy(exc):
+        return "cơ sở dữ liệu đang bận (một tiến trình khác đang ghi); chạy lại sau ít phút, hoặc tăng DONDOC_BUSY_SECONDS", 2
+    first = (str(exc).strip().splitlines() or [""])[0]
+    first = _SECRET_IN_URL.sub(r"\1****@", first)[:300]
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or (isinstance(exc, DBAPIError) and "connect" in first.lower()):
+        return f"không kết nối được cơ sở dữ liệu ({first}); kiểm tra DONDOC_DATABASE_URL và máy chủ PostgreSQL rồi chạy lại", 1
+    if isinstance(exc, OSError):
+        return f"lỗi kết nối hoặc tệp: {type(exc).__name__}: {first}; kiểm tra máy chủ, mạng hoặc đường dẫn rồi chạy lại (chi tiết: --debug)", 1
+    return f"lỗi không lường trước: {type(exc).__name__}: {first}; chạy lại với `dondoc --debug …` để xem chi tiết và báo cho quản trị", 1
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Print a user error (what went wrong, where, what to do) and exit 2."""
+    """Print a user error (what went wrong, where, what to do) and exit 2; any other error as one line too.
+
+    A traceback is shown only with ``--debug``: an operator needs the line, a developer the stack.
+    """
     try:
         yield
     except DondocError as exc:
@@ -70,6 +106,17 @@ def user_errors() -> Iterator[None]:
         if len(problems) > 1:
             err_console.print(f"{len(problems)} problems; nothing was written.", highlight=False)
         raise typer.Exit(code=2) from exc
+    except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+        raise
+    except KeyboardInterrupt as exc:
+        err_console.print("đã dừng (Ctrl-C); phần đã ghi vẫn nhất quán, chạy lại để làm tiếp", highlight=False)
+        raise typer.Exit(code=130) from exc
+    except Exception as exc:
+        if debug_mode["on"]:
+            raise
+        line, code = unexpected_error_line(exc)
+        err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True, markup=True)
+        raise typer.Exit(code=code) from exc
 
 
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:

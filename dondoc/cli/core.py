@@ -230,9 +230,12 @@ def complete(
         list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")
     ] = None,
     today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an earlier completion (its date and evidence stay in the audit trail)")
+    ] = False,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Record the completion of a task instance."""
+    """Record the completion of a task instance (an already completed one needs --force)."""
     from dondoc.directives.service import record_completion
 
     done = record_completion(
@@ -242,6 +245,7 @@ def complete(
         actor=_actor(),
         today=day_or_today(today),
         kpis=parse_kpis(kpi or []),
+        force=force,
     )
     if fmt is Format.json:
         print_json(vars(done))

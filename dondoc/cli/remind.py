@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
+from dondoc.cli.common import Format, console, day_or_today, err_console, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError
 
@@ -63,16 +63,27 @@ def remind(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the sweep, dd/mm/yyyy (default: today)")] = None,
     dry_run: DryRun = False,
     province: Province = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait for a sweep of the same scope that is still running (default: exit at once)")
+    ] = 0.0,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Run one reminder sweep: digests to each recipient, escalations, the ledger (nothing is sent twice)."""
+    """Run one reminder sweep: digests to each recipient, escalations, the ledger (nothing is sent twice).
+
+    Exit code 1 when some deliveries failed (they are in the ledger and retried by the next sweep).
+    """
+    from dondoc.reminders.service import failure_summary
     from dondoc.reminders.service import remind as run
 
-    result = run(day_or_today(as_of), province=province, dry_run=dry_run)
+    result = run(day_or_today(as_of), province=province, dry_run=dry_run, wait=wait)
     if fmt is Format.json:
         print_json(result.as_json())
-        return
-    _print_sweep(result, show_text=dry_run)
+    else:
+        _print_sweep(result, show_text=dry_run)
+    problem = failure_summary(result)
+    if problem:
+        err_console.print(f"[bold red]lỗi gửi:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
 
 
 @handles_errors

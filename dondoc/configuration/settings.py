@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         description="Apprise YAML contacts: a file, or a folder of <province>.apprise.yml",
     )
     echo_sql: bool = False
+    busy_seconds: float = Field(
+        default=30.0, ge=0, description="How long a write retries a busy database (SQLite lock) before giving up with exit code 2"
+    )
+    lease_seconds: float = Field(
+        default=300.0, gt=0, description="Lease of a running sweep or import; renewed while it works, taken over after this if its holder died"
+    )
     today: date | None = Field(default=None, description="Fix 'today' (replays, tests); default: the real day in Asia/Ho_Chi_Minh")
 
     @property

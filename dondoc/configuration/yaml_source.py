@@ -57,4 +57,37 @@ def load_yaml(path: Path) -> YamlDocument:
         ) from exc
     if root is None:
         raise InputError(f"{path}: the file is empty")
+    duplicates = duplicate_keys(root)
+    if duplicates:
+        raise InputError(
+            "duplicated YAML keys",
+            problems=[
+                f"{path}:{line}: key {key!r} appears again (first at line {first}); YAML keeps only the last one silently — keep one"
+                for key, first, line in duplicates
+            ],
+        )
     return YamlDocument(path, data, root)
+
+
+def duplicate_keys(root: yaml.Node) -> list[tuple[str, int, int]]:
+    """Every (key, first line, repeated line) of a mapping that names the same key twice, in document order."""
+    found: list[tuple[str, int, int]] = []
+    stack: list[yaml.Node] = [root]
+    seen_nodes: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:  # anchors and aliases share nodes
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in first and key.value != "<<":
+                        found.append((key.value, first[key.value], line))
+                    first.setdefault(key.value, line)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found, key=lambda d: d[2])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
@@ -19,12 +19,12 @@ from sqlmodel import Session, col, select
 from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import audit, upsert_insert
-from dondoc.domain.dates import vn_date
+from dondoc.domain.dates import VN_TZ, vn_date
 from dondoc.domain.deadlines import parse_deadline
 from dondoc.domain.planning import plan_assignment, plan_occurrences
 from dondoc.domain.recurrence import horizon_end
 from dondoc.domain.succession import GroupSpan, Lifespan, owners_on
-from dondoc.errors import InputError, NotFoundError
+from dondoc.errors import ConflictError, InputError, NotFoundError
 from dondoc.models import Agency, Assignment, Directive, InstanceState, TaskInstance
 from dondoc.registries.state import RegistryState
 
@@ -266,6 +266,21 @@ def _check_kpis(session: Session, instance: TaskInstance, kpis: dict[str, float]
         raise InputError(f"--kpi {', '.join(unknown)}: not a KPI of {directive.code} {assignment.clause}; known keys: {listed}")
 
 
+def already_completed_message(instance: TaskInstance) -> str:
+    """Who recorded the existing completion, and when, in one line with what to do."""
+    recorded = instance.completion_recorded_at
+    when = _aware(recorded).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if recorded else "không rõ lúc nào"
+    on = instance.completed_on.strftime("%d/%m/%Y") if instance.completed_on else "?"
+    return (
+        f"nhiệm vụ #{instance.id} đã được ghi nhận hoàn thành ngày {on} (căn cứ: {instance.completion_evidence or '—'}) "
+        f"bởi {instance.completed_by or 'không rõ'} lúc {when}; thêm --force nếu muốn ghi đè (bản cũ vẫn lưu trong nhật ký)"
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def complete_instance(
     session: Session,
     instance_id: int,
@@ -275,10 +290,14 @@ def complete_instance(
     actor: str,
     today: date,
     kpis: dict[str, float] | None = None,
+    force: bool = False,
 ) -> TaskInstance:
     """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date).
 
-    ``kpis`` are the actuals the agency reports with it (e.g. digitized_rate=72.5).
+    ``kpis`` are the actuals the agency reports with it (e.g. digitized_rate=72.5). An instance
+    already completed is overwritten only with ``force``. The write is guarded by the completion
+    that was read, so of two concurrent completions exactly one wins and the other gets a
+    :class:`ConflictError` saying who completed it and when.
     """
     instance = get_instance(session, instance_id)
     _check_kpis(session, instance, kpis or {})
@@ -290,19 +309,46 @@ def complete_instance(
         raise InputError(f"instance {instance_id}: cancelled ({instance.cancelled_reason}); nothing to complete")
     if not evidence.strip():
         raise InputError("--evidence: say what fulfilled the task (e.g. 'Báo cáo số 123/BC-STTTT ngày 04/12/2023')")
-    previous = instance.completed_on
-    instance.state, instance.completed_on, instance.completion_evidence = InstanceState.DONE, on, evidence.strip()
-    instance.completed_by, instance.completion_recorded_at, instance.updated_at = actor, _now(), _now()
+    if instance.completed_on is not None and not force:
+        raise ConflictError(already_completed_message(instance))
+    previous = {
+        "on": instance.completed_on.isoformat() if instance.completed_on else None,
+        "evidence": instance.completion_evidence,
+        "by": instance.completed_by,
+        "recorded_at": instance.completion_recorded_at.isoformat() if instance.completion_recorded_at else None,
+    }
+    seen = instance.completion_recorded_at
+    now = _now()
+    values: dict[str, Any] = {
+        "state": InstanceState.DONE,
+        "completed_on": on,
+        "completion_evidence": evidence.strip(),
+        "completed_by": actor,
+        "completion_recorded_at": now,
+        "updated_at": now,
+    }
     if kpis:
-        instance.kpi_values = {**(instance.kpi_values or {}), **kpis}
-    session.add(instance)
+        values["kpi_values"] = {**(instance.kpi_values or {}), **kpis}
+    unchanged = col(TaskInstance.completion_recorded_at).is_(None) if seen is None else col(TaskInstance.completion_recorded_at) == seen
+    result: Any = session.execute(
+        update(TaskInstance).where(col(TaskInstance.id) == instance_id, unchanged).values(**values).execution_options(synchronize_session=False)
+    )
+    session.refresh(instance)
+    if result.rowcount != 1:  # another completion was recorded after we read the instance
+        raise ConflictError(already_completed_message(instance))
     audit.record(
         session,
         "instance.completed",
         actor=actor,
         directive_id=instance.directive_id,
         instance_id=instance.id,
-        detail={"on": on.isoformat(), "evidence": evidence, "kpis": kpis or {}, "previous": previous.isoformat() if previous else None},
+        detail={
+            "on": on.isoformat(),
+            "evidence": evidence,
+            "kpis": kpis or {},
+            "previous": previous["on"],
+            "overwritten": previous if seen is not None else None,
+        },
     )
     session.flush()
     return instance

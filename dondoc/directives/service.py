@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from dondoc.db import session_scope
+from dondoc.configuration.settings import get_settings
+from dondoc.db import lease, session_scope
+from dondoc.db.retry import retry_busy
 from dondoc.directives import queries
 from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
@@ -34,15 +36,25 @@ class _DryRun(Exception):
         self.summary = summary
 
 
-def import_paths(paths: Sequence[Path], *, as_of: date, actor: str, replace: str | None = None) -> ImportSummary:
+def import_paths(
+    paths: Sequence[Path], *, as_of: date, actor: str, replace: str | None = None, wait: float | None = None
+) -> ImportSummary:
     """Validate every file, then write registries, directives and planned instances in one transaction.
 
     Refused (nothing written) when a registry change would take open work from an agency without a
     successor, unless ``replace`` confirms the fingerprint that :func:`check_import` showed.
+    Imports are serialised by the ``import`` lease: a second import waits (``wait`` seconds, default
+    ``DONDOC_BUSY_SECONDS``) for the first to finish, then validates against what it wrote.
     """
-    with session_scope() as session:
-        batch = validate_paths(paths, stored_lookup(session))
-        return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace)
+
+    def work() -> ImportSummary:
+        with session_scope() as session:
+            batch = validate_paths(paths, stored_lookup(session))
+            return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace)
+
+    budget = get_settings().busy_seconds if wait is None else wait
+    with lease.hold(["import"], what="Một lượt nhập văn bản khác", wait=budget):
+        return retry_busy(work, what="nhập văn bản")
 
 
 def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
@@ -57,8 +69,12 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
     """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
-    with session_scope() as session:
-        return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)
+
+    def work() -> PlanResult:
+        with session_scope() as session:
+            return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)
+
+    return retry_busy(work, what=f"lập kế hoạch {directive}")
 
 
 @dataclass(frozen=True)
@@ -112,17 +128,32 @@ def _recorded(session: Session, instance: TaskInstance) -> Recorded:
 
 
 def record_completion(
-    instance_id: int, *, on: date, evidence: str, actor: str, today: date, kpis: dict[str, float] | None = None
+    instance_id: int,
+    *,
+    on: date,
+    evidence: str,
+    actor: str,
+    today: date,
+    kpis: dict[str, float] | None = None,
+    force: bool = False,
 ) -> Recorded:
-    with session_scope() as session:
-        instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis)
-        return _recorded(session, instance)
+    """Complete an instance (``force`` to overwrite an earlier completion); retried while the database is busy."""
+
+    def work() -> Recorded:
+        with session_scope() as session:
+            instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force)
+            return _recorded(session, instance)
+
+    return retry_busy(work, what=f"ghi nhận hoàn thành #{instance_id}")
 
 
 def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
-    with session_scope() as session:
-        instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
-        return _recorded(session, instance)
+    def work() -> Recorded:
+        with session_scope() as session:
+            instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
+            return _recorded(session, instance)
+
+    return retry_busy(work, what=f"gia hạn #{instance_id}")
 
 
 def list_directives() -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from dondoc.configuration.yaml_source import YamlDocument, load_yaml
 from dondoc.directives.schema import AssignmentIn, DirectiveIn
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
+from dondoc.domain.graphs import find_cycle
 from dondoc.errors import InputError
 from dondoc.registries.diff import RegistryDiff, registry_diff
 from dondoc.registries.queries import stored_state
@@ -164,6 +165,10 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
                     f"{doc.path}:{doc.line_of((*base, 'depends_on', j))}: assignments[{i}].depends_on: no clause {dep!r} in this directive"
                     f"{'; clauses: ' + ', '.join(list(clauses)[:12]) if clauses else ''}"
                 )
+            if dep == item.clause:
+                problems.append(
+                    f"{doc.path}:{doc.line_of((*base, 'depends_on', j))}: assignments[{i}].depends_on: clause {item.clause!r} depends on itself; remove it"
+                )
         parsed = parse_deadline(item.deadline, issued=issued, policy=policy)
         for error in parsed.errors:
             problems.append(
@@ -188,6 +193,15 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
                     f"{vn_date(issued)}; no instance is planned until the registry names its members (or the group that replaced it)"
                 )
             leads[item.clause] = members
+    depends = {item.clause: [d for d in item.depends_on if d != item.clause and d in clauses] for item in model.assignments}
+    loop = find_cycle(depends)
+    if loop:
+        i = clauses[loop[0]]
+        j = model.assignments[i].depends_on.index(loop[1])
+        problems.append(
+            f"{doc.path}:{doc.line_of(('assignments', i, 'depends_on', j))}: assignments[{i}].depends_on: the dependencies form a loop "
+            f"({' → '.join(loop)}), so none of these clauses could ever start; remove one dependency"
+        )
     if undated_cycles:
         warnings.append(
             f"{doc.path}:{doc.line_of(('issued',))}: issued {model.issued!r} has no day, so the cycles of clauses "

@@ -6,6 +6,7 @@ from dondoc.models.calendar import CalendarFeedCache as CalendarFeedCache
 from dondoc.models.calendar import CalendarToken as CalendarToken
 from dondoc.models.directive import Assignment, Directive
 from dondoc.models.instance import AuditEvent, InstanceState, TaskInstance
+from dondoc.models.lease import Lease as Lease
 from dondoc.models.reminder import DeliveryState as DeliveryState
 from dondoc.models.reminder import ReminderDelivery as ReminderDelivery
 from dondoc.models.reminder import ReminderSweep as ReminderSweep

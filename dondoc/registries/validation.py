@@ -9,6 +9,7 @@ from datetime import date
 
 from dondoc.configuration.yaml_source import YamlDocument
 from dondoc.domain.dates import vn_date
+from dondoc.domain.graphs import find_cycle
 from dondoc.domain.succession import GroupSpan, Lifespan, SuccessionError, group_members, owners_on
 from dondoc.registries.schema import RegistryIn
 from dondoc.registries.state import RegistryState, apply_file, name_clashes
@@ -108,6 +109,29 @@ def _references(reg: RegistryFile, state: RegistryState, lookup: Lookup) -> list
     return problems
 
 
+def _include_loops(regs: Sequence[RegistryFile], state: RegistryState) -> list[str]:
+    """A group that includes itself, directly or through others, would contain itself: an error at its include."""
+    problems: list[str] = []
+    for reg in regs:
+        for i, group in enumerate(reg.model.groups):
+            if group.code in group.includes:
+                j = group.includes.index(group.code)
+                problems.append(f"{_where(reg.doc, ('groups', i, 'includes', j))}: group {group.code!r} includes itself; remove it")
+    loop = find_cycle({code: [g for g in g_.includes if g != code] for code, g_ in state.groups.items()})
+    for reg in regs:
+        mine = {g.code: i for i, g in enumerate(reg.model.groups)}
+        first = next((code for code in (loop or []) if code in mine), None)
+        if loop and first is not None:
+            i = mine[first]
+            j = reg.model.groups[i].includes.index(loop[loop.index(first) + 1])
+            problems.append(
+                f"{_where(reg.doc, ('groups', i, 'includes', j))}: groups include each other in a loop ({' → '.join(loop)}); "
+                "a group must not contain itself through others — remove one include"
+            )
+            break
+    return problems
+
+
 def _loops(regs: Sequence[RegistryFile], state: RegistryState) -> list[str]:
     lifespans = state.lifespans()
     for reg in regs:
@@ -134,6 +158,7 @@ def fold(regs: Sequence[RegistryFile], stored: RegistryState) -> tuple[RegistryS
     for reg in ordered:
         problems.extend(_references(reg, state, lookup))
     problems.extend(_loops(ordered, state))
+    problems.extend(_include_loops(ordered, state))
     new_codes = [a.code for reg in ordered for a in reg.model.agencies if a.code not in stored.agencies]
     clashes = name_clashes(state, new_codes)
     for reg in ordered:

@@ -9,6 +9,7 @@ stage label included (docs/reminders.md, "What the email's text part contains").
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,6 +104,17 @@ class Digest:
     @property
     def require_explanation(self) -> bool:
         return any(line.require_explanation for line in self.lines)
+
+    @property
+    def identity(self) -> str:
+        """Stable id of this digest for this recipient and day: the same lines resent give the same id.
+
+        Sent as the ``X-Dondoc-Digest-Id`` mail header so a resend after a dropped connection can be
+        recognised (and filtered) by the recipient's mail rules; see docs/reliability.md.
+        """
+        keys = sorted(f"{k.instance_id}|{k.stage}|{k.due_date.isoformat()}" for k in self.keys)
+        payload = "\n".join([self.contact.key, self.day.isoformat(), *keys])
+        return f"<{hashlib.sha256(payload.encode()).hexdigest()[:32]}.{self.day:%Y%m%d}@dondoc>"
 
     @property
     def subject(self) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -79,11 +80,23 @@ class Outcome:
     error: str | None = None
 
 
-def send(url: str, *, title: str, body: str, html: bool) -> Outcome:
-    """Deliver one message to one contact with a fresh Apprise object; never raises for delivery errors."""
+#: Mail header carrying a digest's stable identity (see :attr:`dondoc.reminders.digest.Digest.identity`).
+#: Not ``Message-ID``: Apprise 2.2 always appends its own random Message-ID after custom headers, and
+#: a message with two Message-ID headers is rejected by some servers ("550 … not 2").
+DIGEST_HEADER = "X-Dondoc-Digest-Id"
+
+
+def send(url: str, *, title: str, body: str, html: bool, headers: Mapping[str, str] | None = None) -> Outcome:
+    """Deliver one message to one contact with a fresh Apprise object; never raises for delivery errors.
+
+    ``headers`` are extra mail headers (ignored by chat channels).
+    """
     notifier = apprise.Apprise()
-    if not notifier.add(url):
+    plugin: Any = apprise.Apprise.instantiate(url)
+    if plugin is None or not notifier.add(plugin):
         return Outcome(False, "URL không hợp lệ hoặc kênh không được hỗ trợ")
+    if headers and isinstance(plugin, NotifyEmail):
+        plugin.headers.update(headers)
     try:
         result: Any = notifier.notify(
             body=body,

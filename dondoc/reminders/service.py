@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,12 +22,12 @@ from sqlmodel import col
 from dondoc.clock import today_vn, utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.settings import get_settings
-from dondoc.db import session_scope
+from dondoc.db import lease, session_scope
 from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import DeliveryKey, DueInstance, candidate_due_dates, due_deliveries, plan_reminders, route
-from dondoc.errors import InputError
+from dondoc.errors import BusyError, InputError
 from dondoc.models import Province
 from dondoc.reminders import notify
 from dondoc.reminders import store as ledger
@@ -150,12 +150,23 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
         report.delivered, report.error = False, contact.problem or "URL không dùng được"
         return report
     for part in parts:
-        outcome = sender(contact.url, title=digest.subject, body=part, html=email)
+        headers = {notify.DIGEST_HEADER: digest.identity} if email else None
+        outcome = sender(contact.url, title=digest.subject, body=part, html=email, headers=headers)
         if not outcome.ok:
             report.delivered, report.error = False, outcome.error
             return report
     report.delivered = True
     return report
+
+
+def lease_names(province: str | None, provinces: Sequence[str]) -> list[str]:
+    """The leases a sweep of this scope must hold: its province, or every province (and ``*``) for all.
+
+    A sweep of all provinces therefore excludes, and is excluded by, a sweep of any one province.
+    """
+    if province is not None:
+        return [f"reminders:{province}"]
+    return ["reminders:*", *(f"reminders:{code}" for code in provinces)]
 
 
 def run_sweep(
@@ -168,9 +179,45 @@ def run_sweep(
     contacts: ContactBook | None = None,
     sender: Sender = notify.send,
     workers: int = 4,
+    wait: float = 0.0,
+    retry_failed_now: bool = False,
 ) -> SweepResult:
-    """Deliver the reminders due on ``as_of`` (see module docstring). ``now``/``today`` default to the clock."""
+    """Deliver the reminders due on ``as_of`` (see module docstring). ``now``/``today`` default to the clock.
+
+    One sweep per scope at a time: a real sweep holds the scope's lease (see :mod:`dondoc.db.lease`);
+    a second one waits up to ``wait`` seconds, then raises :class:`~dondoc.errors.BusyError`. A dry
+    run writes and sends nothing and needs no lease. ``retry_failed_now`` resends failed deliveries
+    without waiting for their backoff (a Prefect retry of the reminder task is an explicit retry).
+    """
+    if dry_run:
+        return _sweep(as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False)
+    with session_scope() as session:
+        provinces = [] if province is not None else list(session.execute(select(col(Province.code))).scalars())
+    scope = province or "tất cả các tỉnh"
+    with lease.hold(
+        lease_names(province, provinces),
+        what=f"Lượt nhắc việc cho {scope}",
+        wait=wait,
+        hint=" (hoặc dùng --wait GIÂY để chờ)",
+    ) as held:
+        return _sweep(as_of, province, False, now, today, contacts, sender, workers, keep=held.keep, retry_failed_now=retry_failed_now)
+
+
+def _sweep(
+    as_of: date,
+    province: str | None,
+    dry_run: bool,
+    now: datetime | None,
+    today: date | None,
+    contacts: ContactBook | None,
+    sender: Sender,
+    workers: int,
+    *,
+    keep: Callable[[], None],
+    retry_failed_now: bool,
+) -> SweepResult:
     now = now or _now()
+    due_by = datetime.max.replace(tzinfo=UTC) if retry_failed_now else now  # failed rows whose backoff ends by then are due
     today = today or today_vn()
     book = contacts if contacts is not None else load_contacts(get_settings().contacts)
     calendar = load_calendar()
@@ -188,7 +235,7 @@ def run_sweep(
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar)
         members = co_agency_registry(session)  # once per sweep: group co-agencies stand for their members on the due date
         facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
-        retry_ids = [i for i in ledger.retry_instance_ids(session, now=now) if i not in lines]
+        retry_ids = [i for i in ledger.retry_instance_ids(session, now=due_by) if i not in lines]
         retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members)
         retry_facts = [f for f in retry_facts if province is None or f.province == province]
         lines.update(retry_lines)
@@ -207,7 +254,7 @@ def run_sweep(
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
         )
-        due = due_deliveries(routing, ledger.states(session, list(routing.routed)), now=now)
+        due = due_deliveries(routing, ledger.states(session, list(routing.routed)), now=due_by)
         todo = due.todo
         result.already_sent, result.waiting_backoff = due.already_sent, due.waiting_backoff
         result.planned = len(todo)
@@ -229,9 +276,9 @@ def run_sweep(
         digests = build_digests(as_of, todo, lines, names)
         result.digest_ms = (time.perf_counter() - t_plan) * 1000
 
-    _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers)
+    _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers, keep)
     if not dry_run:
-        result.failures_reported = _report_unreachable(as_of, book, sender, now, default_policy)
+        result.failures_reported = _report_unreachable_once(as_of, book, sender, now, default_policy)
         with session_scope() as session:
             ledger.record_sweep(
                 session, scope, as_of, started=now, finished=_now(), planned=result.planned, sent=result.sent, failed=result.failed
@@ -249,12 +296,14 @@ def _send_all(
     dry_run: bool,
     now: datetime,
     workers: int,
+    keep: Callable[[], None],
 ) -> None:
     def policy_for(digest: Digest) -> ReminderPolicy:
         first = digest.keys[0].instance_id if digest.keys else None
         return policies.get(lines[first].directive, default_policy) if first in lines else default_policy
 
     def one(digest: Digest) -> tuple[Digest, DigestReport]:
+        keep()  # still the lease holder? (raises LeaseLost rather than risk a duplicate)
         return digest, _deliver(digest, policy_for(digest), sender, dry_run)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -268,6 +317,16 @@ def _send_all(
                 else:
                     log.warning("reminder digest to %s failed: %s", report.recipient, report.error)
                     ledger.mark_failed(session, digest.keys, error=report.error or "không rõ", now=now, policy=policy_for(digest))
+
+
+def _report_unreachable_once(day: date, book: ContactBook, sender: Sender, now: datetime, policy: ReminderPolicy) -> int:
+    """Failures are reported across scopes, so two sweeps of different provinces must not both report them."""
+    try:
+        with lease.hold(["reminders:failure-report"], what="Báo cáo địa chỉ không gửi được"):
+            return _report_unreachable(day, book, sender, now, policy)
+    except BusyError:
+        log.info("another sweep is reporting unreachable recipients; this one leaves it to it")
+        return 0
 
 
 def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datetime, policy: ReminderPolicy) -> int:
@@ -326,8 +385,24 @@ def _coordinators(session: Any, directive_codes: set[str]) -> dict[str, str]:
     return {code: coord for code, coord in session.execute(stmt).all()}
 
 
-def remind(as_of: date, *, province: str | None = None, dry_run: bool = False) -> SweepResult:
-    return run_sweep(as_of, province=province, dry_run=dry_run)
+def remind(
+    as_of: date, *, province: str | None = None, dry_run: bool = False, wait: float = 0.0, retry_failed_now: bool = False
+) -> SweepResult:
+    """One sweep; ``wait`` seconds for a sweep of the same scope that is still running (else BusyError)."""
+    return run_sweep(as_of, province=province, dry_run=dry_run, wait=wait, retry_failed_now=retry_failed_now)
+
+
+def failure_summary(result: SweepResult) -> str | None:
+    """One line for an operator when deliveries failed (the ledger retries them later), else None."""
+    if not result.failed:
+        return None
+    failed = [d for d in result.digests if d.delivered is False]
+    examples = "; ".join(f"{d.recipient}: {d.error}" for d in failed[:3])
+    more = f" (và {len(failed) - 3} nơi khác)" if len(failed) > 3 else ""
+    return (
+        f"{result.failed}/{len(result.digests)} thư/tin nhắn nhắc việc ngày {result.day:%d/%m/%Y} không gửi được "
+        f"({result.sent} đã gửi, đã ghi sổ; lượt sau gửi lại phần lỗi): {examples}{more}"
+    )
 
 
 def replay(start: date, end: date, *, province: str | None = None, dry_run: bool = False) -> list[SweepResult]:
