@@ -407,3 +407,55 @@ def test_publish_caldav_with_the_server_down_is_one_line(seeded_sqlite: str) -> 
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "cannot connect (Connection refused); check that the server is running" in " ".join(result.output.split())
+
+
+# ---------------------------------------------------------------- a busy database
+
+
+def _locked() -> Exception:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError("UPDATE task_instance …", {}, sqlite3.OperationalError("database is locked"))
+
+
+def test_a_busy_database_is_retried_then_succeeds() -> None:
+    from dondoc.db.retry import retry_busy
+
+    calls: list[int] = []
+
+    def work() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise _locked()
+        return "done"
+
+    assert retry_busy(work, what="test", seconds=10) == "done"
+    assert len(calls) == 3
+
+
+def test_a_database_busy_for_too_long_is_one_line_naming_the_setting() -> None:
+    from dondoc.db.retry import retry_busy
+
+    def work() -> None:
+        raise _locked()
+
+    with pytest.raises(BusyError, match=r"nhập văn bản: cơ sở dữ liệu vẫn bận sau 0 giây .*DONDOC_BUSY_SECONDS"):
+        retry_busy(work, what="nhập văn bản", seconds=0.3)
+
+
+def test_other_database_errors_are_not_retried() -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from dondoc.db.retry import retry_busy
+
+    calls: list[int] = []
+
+    def work() -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed"))
+
+    with pytest.raises(IntegrityError):
+        retry_busy(work, what="test", seconds=10)
+    assert calls == [1]
