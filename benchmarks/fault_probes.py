@@ -7,7 +7,7 @@ seeds imported as of 06/12/2023 and the Đồng Nai demo contact book delivering
 - ``sweeps×2`` / ``sweeps×5``: that many ``dondoc remind --wait 120`` for the same scope at once;
 - ``smtp down→up``: a sweep with the SMTP server down (exit 1), then one after the backoff with it up;
 - ``kill -9``: a sweep killed mid-way (SMTP slowed down), a sweep while its lease is still held
-  (exit 2, one line), then one after the lease expired (``DONDOC_LEASE_SECONDS=15``);
+  (exit 2, one line), then one after the lease expired (``DONDOC_LEASE_SECONDS=40``; the probe polls the lease table until it expired);
 - ``drop after DATA``: the server stores each message and drops the connection before replying, then
   a sweep after the backoff with a well-behaved server (the at-least-once case: a duplicate, same id);
 - ``imports×3``: three ``dondoc import`` of the seeds into an empty database at once;
@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from pathlib import Path
 from typing import Any
@@ -129,7 +129,7 @@ class Env:
                 "DONDOC_DATA_DIR": str(self.workdir / "data"),
                 "DONDOC_CONTACTS": str(self.workdir / "contacts"),
                 "DONDOC_TODAY": "2023-12-31",
-                "DONDOC_LEASE_SECONDS": "15",
+                "DONDOC_LEASE_SECONDS": "40",
                 "PREFECT_LOGGING_LEVEL": "WARNING",
                 **self.extra,
             }
@@ -232,11 +232,34 @@ def kill_mid_sweep(env: Env) -> Probe:
     rc, out = env.run("remind", "--as-of", DAY, *SCOPE)  # the dead sweep's lease is still valid
     held = rc == 2 and "đang chạy ở nơi khác" in out and "Traceback" not in out
     probe.errors += int(not held)
-    time.sleep(15.5)  # DONDOC_LEASE_SECONDS=15: the lease of the killed sweep expires
+    _until_lease_expired(env)
     rc, out = env.run("remind", "--as-of", DAY, *SCOPE)
     probe.errors += _bad(rc, out, {0})
     probe.note = f"killed after {at_kill} messages; second sweep refused while the lease was held: {'yes' if held else 'NO'}"
     return _score(probe, env)
+
+
+def _until_lease_expired(env: Env, timeout: float = 90) -> None:
+    """Poll (bounded) until the killed sweep's lease has expired: nobody renews it any more."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(env.url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                held = conn.execute(text("SELECT expires_at FROM lease WHERE name = 'reminders:dong-nai'")).scalar_one_or_none()
+            if held is None:
+                return
+            expires = held if isinstance(held, datetime) else datetime.fromisoformat(str(held))
+            if expires.tzinfo is None:
+                expires = expires.replace(tzinfo=UTC)  # SQLite keeps UTC text
+            if expires <= datetime.now(UTC):
+                return
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"the killed sweep's lease did not expire within {timeout:.0f} s")
 
 
 def drop_after_data(env: Env) -> Probe:
