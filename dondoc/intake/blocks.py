@@ -105,12 +105,18 @@ def to_blocks(lines: Iterable[RawLine], *, wrap_width: int = 55) -> list[Block]:
             and not _TERMINAL.search(prev.text)
             and not MARKER.match(text)
             and not _is_heading_line(text)
+            and not text.startswith(_HEADER_STARTS)
+            and not _HEADER_LINE.search(prev.text)
         ):
             blocks[-1] = Block(f"{prev.text} {text}", prev.first, raw.no)
         else:
             blocks.append(Block(text, raw.no, raw.no))
         last_raw_len = len(raw.text.strip())
     return blocks
+
+
+_HEADER_STARTS = ("V/v", "V/V", "Kính gửi", "Nơi nhận", "Số:", "Số :", "CỘNG HÒA", "Độc lập")
+_HEADER_LINE = re.compile(r"(?:^|\s)Số\s*:|,\s*ngày\s+(?:\d{1,2}\s+)?tháng")
 
 
 def _is_heading_line(text: str) -> bool:

@@ -210,8 +210,19 @@ def _resolve_list(resolver: NameResolver, written: str | None) -> tuple[tuple[st
     if not written:
         return (), []
     parts = resolver.split(written)
+    unresolved = [p for p in parts if not p.resolved]
     codes = tuple(dict.fromkeys(c for p in parts for c in p.codes))
-    return codes, [p for p in parts if not p.resolved]
+    if not unresolved:
+        codes = resolver.combine(codes)
+    return codes, unresolved
+
+
+_GENERIC = re.compile(
+    r"^(?:với\s+)?(?:các|những)?\s*(?:cơ quan|đơn vị|địa phương|sở|ngành|ban|tổ chức|cá nhân|doanh nghiệp)(?:[\s,]+(?:và\s+)?(?:cơ quan|đơn vị|"
+    r"địa phương|sở|ngành|ban|tổ chức|cá nhân|doanh nghiệp))*(?:\s+(?:có\s+)?liên quan)?(?:\s+(?:của|thuộc|trên)\b.*)?$",
+    re.IGNORECASE,
+)
+_OUTSIDE = re.compile(r"^(?:Thủ tướng|Chính phủ|Bộ\s|Văn phòng Chính phủ|Tỉnh ủy|Ban Thường vụ|Thường trực Tỉnh ủy|HĐND|Hội đồng nhân dân)")
 
 
 def _unresolved_message(what: str, unresolved: list[Resolution], has_registry: bool) -> str:
@@ -233,6 +244,7 @@ def build_assignment(found: Found, resolver: NameResolver, *, issued: date | Non
     if len(lead) > 1:
         flags.append(Flag("lead", line, f"Nhiều cơ quan chủ trì ({', '.join(lead)}): mỗi cơ quan một nhiệm vụ riêng; tách khi duyệt"))
     co, co_unresolved = _resolve_list(resolver, found.co_agencies_text)
+    co_unresolved = [u for u in co_unresolved if not _GENERIC.match(u.written)]
     if co_unresolved:
         flags.append(Flag("co_agencies", line, _unresolved_message("Cơ quan phối hợp", co_unresolved, not resolver.empty)))
     parsed = parse_deadline(found.deadline_text, issued=issued, policy=policy)
@@ -251,7 +263,7 @@ def build_assignment(found: Found, resolver: NameResolver, *, issued: date | Non
     if found.report_to_text:
         codes, bad = _resolve_list(resolver, found.report_to_text)
         report_to = codes[0] if len(codes) == 1 and not bad else None
-        if bad and not resolver.empty:
+        if bad and not resolver.empty and not _OUTSIDE.match(found.report_to_text):
             flags.append(Flag("report_to", line, _unresolved_message("Nơi nhận báo cáo", bad, True)))
     if found.report_via_text:
         codes, bad = _resolve_list(resolver, found.report_via_text)
@@ -304,7 +316,10 @@ def build_draft(
     flags: list[Flag] = []
 
     def is_agency(text: str) -> bool:
-        return bool(resolver.lookup(text)) or any(p.resolved for p in resolver.split(text))
+        if resolver.lookup(text):
+            return True
+        parts = resolver.split(text)
+        return bool(parts) and all(p.resolved for p in parts)
 
     body = blocks[header.body_start : header.body_end]
     items = find_items(body, is_agency)

@@ -28,6 +28,7 @@ class AgencyRecord:
     short_name: str | None = None
     aliases: tuple[str, ...] = ()
     members: tuple[str, ...] = ()  # for groups: member codes (may be incomplete)
+    includes: tuple[str, ...] = ()  # for groups: the groups it is made of
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,16 @@ class NameResolver:
             i += 1
         return out
 
+    def combine(self, codes: Sequence[str]) -> tuple[str, ...]:
+        """Groups named one by one ("Các sở, ban ngành tỉnh, UBND các huyện") → the group made of exactly them."""
+        wanted = set(codes)
+        if len(wanted) < 2:
+            return tuple(codes)
+        for record in self.records:
+            if record.includes and set(record.includes) == wanted:
+                return (record.code,)
+        return tuple(codes)
+
     def _split_and(self, piece: str) -> list[Resolution]:
         parts = re.split(r"\s+(?:và|cùng)\s+", piece)
         if len(parts) > 1:
@@ -201,6 +212,7 @@ def records_from_registry(registry: RegistryIn) -> list[AgencyRecord]:
             kind="group",
             aliases=tuple(g.aliases),
             members=tuple(members(g.code)),
+            includes=tuple(g.includes),
         )
         for g in registry.groups
     ]

@@ -247,6 +247,13 @@ def parse_header(blocks: Sequence[Block]) -> Header:
                     break
         if signer:
             break
+    if signer is None and "recipients" in lines:
+        start = next(i for i, b in enumerate(blocks) if b.first == lines["recipients"])
+        for nxt in blocks[start + 1 : start + 20]:
+            candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", nxt.text).strip(" *|")
+            if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
+                signer, signer_line = candidate, nxt.first
+                break
     if signer_line:
         lines["signer"] = signer_line
     if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
@@ -314,7 +321,8 @@ _VERBS = (
     r"nâng cao|tập trung|bố trí|đảm bảo|bảo đảm|cập nhật|công khai|đôn đốc|tổng hợp|báo cáo|ban hành|hoàn thành|"
     r"thường xuyên|duy trì|nắm chắc|theo chức năng|trong phạm vi|chủ động|quản lý|giám sát|vận hành|cung cấp|lập|"
     r"trình|đề xuất|phát huy|nghiêm túc|kịp thời|khẩn cấp|sẵn sàng|huy động|cử|gửi|thông tin|tuyên truyền|"
-    r"phổ biến|rà|bổ sung|hoàn thiện|sớm|chuẩn bị|kiện toàn|phân công|giao|làm|xử lý|phát động"
+    r"phổ biến|rà|bổ sung|hoàn thiện|sớm|chuẩn bị|kiện toàn|phân công|giao|làm|xử lý|phát động|trực tiếp|nghiêm|"
+    r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _GIAO = re.compile(rf"\b(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
@@ -323,7 +331,7 @@ _INLINE_CO = re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hi�
 _INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
 _INLINE_DEADLINE = re.compile(r"(?:Thời gian|Thời hạn)(?:\s+(?:thực hiện|hoàn thành|báo cáo))?\s*:\s*(.+?)(?=\s*(?:[;\n]|\.(?:\s|$)|$|(?:-\s*)?(?:Cơ quan|Đơn vị|Sản phẩm|Kết quả)))")
 _CO = re.compile(
-    r"phối hợp(?:\s+chặt chẽ)?\s+(?:với\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
+    r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
     r"xây dựng|rà soát|kiểm tra|hướng dẫn|theo dõi|nghiên cứu|đề xuất|trình|báo cáo|hoàn thành|tổng hợp|lập|đánh giá|khảo sát|"
     r"giải quyết|xử lý|thẩm định|cập nhật|ban hành|triển khai|tiến hành|có liên quan|liên quan|và các cơ quan)\b))"
 )
@@ -359,7 +367,7 @@ _REPORT = re.compile(
     r"(?:báo cáo|gửi\s+(?:báo cáo|kết quả)(?:\s+về)?)\s+(?:(?:kết quả|tình hình)[^()]{0,80}?\s+(?:về|cho|đến|gửi)\s+)?(?:về\s+|cho\s+|đến\s+)?"
     r"(?P<to>(?:Chủ tịch\s+|Thường trực\s+)?(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Thủ tướng|Bộ|Sở|Văn phòng|Ban|Công an|Tỉnh ủy|HĐND)"
     r"[^(;.,]*?)(?=\s*(?:\(|;|\.|,|$|\s+(?:trước|định kỳ|để|theo|chậm nhất|trong|vào|hàng|hằng|về|kết quả|tình hình|qua|thông qua|"
-    r"và|tổng hợp|xem xét|chỉ đạo|trước ngày)\b))(?:\s*\(\s*(?:qua|thông qua)\s+(?P<via>[^)]+)\)|\s*,?\s+(?:qua|thông qua)\s+(?P<via2>[^,;.()]+))?"
+    r"và|tổng hợp|xem xét|chỉ đạo|trước ngày|kiến nghị|đề xuất|kết quả)\b))(?:\s*\(\s*(?:qua|thông qua)\s+(?P<via>[^)]+)\)|\s*,?\s+(?:qua|thông qua)\s+(?P<via2>[^,;.()]+))?"
 )
 _NON_TASK_SECTION = re.compile(
     r"^(?:MỤC\s+ĐÍCH|MỤC\s+TIÊU|YÊU\s+CẦU|QUAN\s+ĐIỂM|CĂN\s+CỨ|SỰ\s+CẦN\s+THIẾT|KINH\s+PHÍ|NGUỒN\s+KINH\s+PHÍ|"
@@ -368,6 +376,12 @@ _NON_TASK_SECTION = re.compile(
 )
 _NON_TASK_ITEM = re.compile(r"^(?:Mục\s+đích|Mục\s+tiêu|Yêu\s+cầu|Kinh\s+phí|Nguồn\s+kinh\s+phí|Quan\s+điểm|Phạm\s+vi|Đối\s+tượng)\b")
 _ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
+
+
+_CLOSING = re.compile(
+    r"^(?:Trên đây là|Yêu cầu (?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|các|Người đứng đầu)|Đề nghị (?:Lãnh đạo|Thủ trưởng|các)|"
+    r"(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện|Chủ tịch UBND tỉnh yêu cầu (?:Thủ trưởng|Giám đốc|Lãnh đạo|Chủ tịch) .*nghiêm)"
+)
 
 
 @dataclass
@@ -401,6 +415,8 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item]]:
     for block in blocks:
         if block.is_row:
             continue
+        if roots and _CLOSING.match(block.text):
+            break
         m = _ITEM.match(block.text)
         if m and len(block.text) > m.end():
             level, label = _level(m)
@@ -487,10 +503,6 @@ def deadline_phrases(text: str) -> list[str]:
             if any(not (m.end() <= s or m.start() >= e) for s, e, _ in found):
                 continue
             phrase = m.group(0).strip(" ,")
-            if pattern is _DEADLINE_PATTERNS[-1]:
-                window = text[max(0, m.start() - 80) : m.end() + 80].lower()
-                if "báo cáo" not in window:
-                    continue
             found.append((m.start(), m.end(), phrase))
     return [p for _, _, p in sorted(found)]
 
@@ -520,7 +532,7 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
         if phrases:
             deadline, others = phrases[0], tuple(dict.fromkeys(p for p in phrases[1:] if p != phrases[0]))
     report_to = report_via = None
-    m = _REPORT.search(text)
+    m = report_match(text)
     if m:
         report_to = clean_name(m.group("to"))
         via = m.group("via") or m.group("via2")
@@ -538,6 +550,15 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
         report_via_text=report_via,
         source=source,
     )
+
+
+def report_match(text: str) -> re.Match[str] | None:
+    """The item's own report ("báo cáo UBND tỉnh (qua Công an tỉnh)"), not one it helps a superior write."""
+    for m in _REPORT.finditer(text):
+        if re.search(r"tham mưu(?:\s+cho)?(?:\s+\S+){0,4}\s*$", text[max(0, m.start() - 40) : m.start()]):
+            continue
+        return m
+    return None
 
 
 def _chapeau_lead(chapeau: Sequence[Block], is_agency: IsAgency) -> str | None:
@@ -589,6 +610,19 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
         if root.non_task:
             continue
         visit(root, chapeau_lead if not (root.level == 0 and has_sections) else None)
+    return _dedupe(out)
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    """An item printed twice verbatim is one task; a label printed twice over different text is kept as "(lặp)"."""
+    out: list[Found] = []
+    for f in found:
+        same = [o for o in out if o.clause == f.clause or o.clause.startswith(f.clause + " (lặp")]
+        if any(fold(o.text) == fold(f.text) for o in same):
+            continue
+        if same:
+            f = replace(f, clause=f"{f.clause} (lặp)" if len(same) == 1 else f"{f.clause} (lặp {len(same)})")
+        out.append(f)
     return out
 
 
@@ -709,7 +743,7 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
             deadline_text=deadline,
             source="table",
         )
-        m = _REPORT.search(task)
+        m = report_match(task)
         if m:
             via = m.group("via") or m.group("via2")
             found = replace(found, report_to_text=clean_name(m.group("to")), report_via_text=clean_name(via) if via else None)
