@@ -311,8 +311,9 @@ IsAgency = Callable[[str], bool]
 
 _AGENCY_START = re.compile(
     r"^(?:(?:Giao|Yêu cầu|Đề nghị)\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
-    r"(?:các\s+)?(?:Sở|Ban|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo|Kho bạc|Cục|Chi cục|"
-    r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội|Mặt trận|Tỉnh đoàn|Đoàn|Trung tâm|Phòng|Cổng|Tòa án|Viện|Trường|Công ty|"
+    r"(?:các\s+)?(?:Sở|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
+    r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Viện|"
+    r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s)",
 )
 _VERBS = (
@@ -325,7 +326,7 @@ _VERBS = (
     r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
-_GIAO = re.compile(rf"\b(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
+_GIAO = re.compile(rf"(?:^|\b)(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _INLINE_LEAD = re.compile(r"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?(?:Cơ quan|Đơn vị)\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả))")
 _INLINE_CO = re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Sản phẩm|Kết quả))")
 _INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
@@ -361,7 +362,9 @@ _DEADLINE_PATTERNS = [
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|trước|cuối|hết|đến hết|trước hết)\s+tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}", re.IGNORECASE),
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|cuối|hết|đến hết|từ nay đến hết|trước)\s+năm\s+\d{4}", re.IGNORECASE),
     re.compile(r"(?:theo\s+)?định kỳ\s+(?:hàng|hằng|mỗi)?\s*(?:tháng|quý|6 tháng|sáu tháng|năm)", re.IGNORECASE),
+    re.compile(r"(?:theo\s+)?định kỳ(?:\s*(?:,|hoặc|và)\s*đột xuất|\s+theo quy định)?", re.IGNORECASE),
 ]
+_FIRM = re.compile(r"hoàn thành|chậm nhất|trước|hạn|báo cáo|gửi", re.IGNORECASE)
 _REPORT_CYCLE = re.compile(r"(?:hàng|hằng|mỗi)\s+(?:tháng|quý|năm)|6 tháng", re.IGNORECASE)
 _REPORT = re.compile(
     r"(?:báo cáo|gửi\s+(?:báo cáo|kết quả)(?:\s+về)?)\s+(?:(?:kết quả|tình hình)[^()]{0,80}?\s+(?:về|cho|đến|gửi)\s+)?(?:về\s+|cho\s+|đến\s+)?"
@@ -471,7 +474,7 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
     return None
 
 
-def _lead_in_text(text: str, is_agency: IsAgency) -> str | None:
+def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) -> str | None:
     """The lead an item's own wording names: "Giao X chủ trì…", "X chủ trì, phối hợp…", "X: …", "X tăng cường…"."""
     m = _INLINE_LEAD.search(text)
     if m:
@@ -480,7 +483,7 @@ def _lead_in_text(text: str, is_agency: IsAgency) -> str | None:
     if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
         return clean_name(re.sub(r"^(?:Giao|Đối với)\s+", "", m.group(1)))
     first_sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
-    m = _GIAO.search(first_sentence)
+    m = _GIAO.match(first_sentence) if inherited else _GIAO.search(first_sentence)
     if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
         return clean_name(m.group(1))
     if _AGENCY_START.match(first_sentence):
@@ -530,7 +533,8 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
     else:
         phrases = deadline_phrases(text)
         if phrases:
-            deadline, others = phrases[0], tuple(dict.fromkeys(p for p in phrases[1:] if p != phrases[0]))
+            deadline = next((p for p in phrases if _FIRM.search(p)), phrases[0])
+            others = tuple(dict.fromkeys(p for p in phrases if p != deadline))
     report_to = report_via = None
     m = report_match(text)
     if m:
@@ -564,7 +568,7 @@ def report_match(text: str) -> re.Match[str] | None:
 def _chapeau_lead(chapeau: Sequence[Block], is_agency: IsAgency) -> str | None:
     """ "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các sở, ban, ngành… thực hiện tốt các nội dung sau:"."""
     for block in reversed(chapeau[-3:]):
-        m = re.search(rf"(?:yêu cầu|đề nghị|giao)\s+(.{{3,300}}?)\s*(?:[:,]\s*)?(?:{_VERBS}|như sau|các nội dung sau|các nhiệm vụ sau)", block.text)
+        m = re.search(rf"(?:yêu cầu|đề nghị|giao|chỉ thị(?:\s+(?:đến|cho))?)\s+(.{{3,300}}?)\s*(?:[:,]\s*)?(?:{_VERBS}|như sau|các nội dung sau|các nhiệm vụ sau)", block.text)
         if m:
             lead = clean_name(m.group(1))
             if is_agency(lead) or _AGENCY_START.match(lead):
@@ -598,7 +602,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         if not heading_lead:
             text = " ".join([item.head, *(b.text for b in item.blocks[1:])]).strip()
-        named = _lead_in_text(text, is_agency)
+        named = _lead_in_text(text, is_agency, inherited=lead is not None)
         lead_text = named or lead
         if lead_text is None:
             return
@@ -765,14 +769,22 @@ def _realign(cells: list[str], mapping: dict[str, int], width: int) -> list[str]
     padded = cells + [""] * max(0, width - len(cells))
     if padded[d].strip() and _looks_like_deadline(padded[d]):
         return padded
+    co = mapping.get("co")
     for k in range(d - 1, lead - 1, -1):
         if _looks_like_deadline(padded[k]) and not _AGENCY_START.match(padded[k]):
             shift = d - k
-            # Missing cells sit just before the deadline (an empty "phối hợp") or just after the number.
-            for insert_at in (k, 1):
-                trial = padded[:insert_at] + [""] * shift + padded[insert_at:]
-                trial = trial[: max(width, len(padded))]
-                if trial[lead].strip() and _AGENCY_START.match(trial[lead].strip()):
+            # Missing cells sit just after the number (an empty "mục tiêu") or just before the deadline
+            # (an empty "phối hợp"): prefer the reading that puts names in both name columns.
+            trials = [(padded[:at] + [""] * shift + padded[at:])[: max(width, len(padded))] for at in (1, k)]
+
+            def named(trial: list[str], i: int | None) -> bool:
+                return i is not None and bool(trial[i].strip()) and bool(_AGENCY_START.match(trial[i].strip()))
+
+            for trial in trials:
+                if named(trial, lead) and named(trial, co):
+                    return trial
+            for trial in trials:
+                if named(trial, lead):
                     return trial
             break
     return padded
