@@ -146,10 +146,10 @@ class Draft:
         for a in self.assignments:
             item: dict[str, Any] = {"clause": a.clause, "text": a.text, "summary": a.summary}
             item["lead"] = a.lead[0] if len(a.lead) == 1 and not _has_unresolved(a, "lead") else a.lead_text
-            if a.co_agencies or a.co_agencies_text:
-                item["co_agencies"] = list(a.co_agencies) if a.co_agencies and not _has_unresolved(a, "co_agencies") else [
-                    a.co_agencies_text
-                ]
+            if a.co_agencies and not _has_unresolved(a, "co_agencies"):
+                item["co_agencies"] = list(a.co_agencies)
+            elif _has_unresolved(a, "co_agencies"):
+                item["co_agencies"] = [a.co_agencies_text]
             if a.deliverable:
                 item["deliverable"] = a.deliverable
             if a.deadline_text:
@@ -162,6 +162,8 @@ class Draft:
             if a.flags:
                 item["flags"] = [f.message for f in a.flags]
             out.append(f"  # {a.clause} — chủ trì: {a.lead_text} → {', '.join(a.lead) or 'chưa đối chiếu được'}")
+            if a.co_agencies_text and "co_agencies" not in item:
+                out.append(f"  # phối hợp (không phải tên một cơ quan, không đưa vào co_agencies): {a.co_agencies_text}")
             out.append(f"  # thời hạn: {a.reading['reading']}" + (f" ({', '.join(_vn(d) for d in a.reading['dates'][:3])})" if a.reading["dates"] else ""))
             out.append(_indent(_dump([item])).rstrip())
         review = self.review

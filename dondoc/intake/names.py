@@ -128,8 +128,11 @@ class NameResolver:
             names = sorted({r.name for r in self.records if r.code in codes})
             return Resolution(written, (), tuple(names))
         key = _ROLE_PREFIX.sub("", fold(written))
-        close = difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.72)
-        return Resolution(written, (), tuple(dict.fromkeys(self._display[k] for k in close)))
+        # "Did you mean": names the written one starts with ("Sở Nội vụ tỉnh X"), then near spellings.
+        close = [k for k in self._index if len(k) >= 6 and (key.startswith(k + " ") or k.startswith(key + " "))]
+        close.sort(key=len, reverse=True)
+        close += difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.72)
+        return Resolution(written, (), tuple(dict.fromkeys(self._display[k] for k in close))[:3])
 
     def split(self, written: str) -> list[Resolution]:
         """A list of names as printed ("Sở Tư pháp, Sở Nội vụ và UBND các huyện") → one resolution each.
