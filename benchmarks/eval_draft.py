@@ -133,7 +133,9 @@ def score(name: str, draft: Draft, labels: list[Label]) -> Score:
         else:
             lead_ok = fold(a.lead_text or "") == fold(label.lead_text or "")
         dates = a.reading["dates"]
-        deadline_ok = a.reading["kind"] == label.kind and (dates[0] if dates else None) == label.first_date
+        # A cycle whose dates come from the province's calendar is labelled by its kind alone.
+        compare_date = not (label.kind == "recurring" and label.first_date is None)
+        deadline_ok = a.reading["kind"] == label.kind and (not compare_date or (dates[0] if dates else None) == label.first_date)
         lead_right += lead_ok
         deadline_right += deadline_ok
         both += lead_ok and deadline_ok
