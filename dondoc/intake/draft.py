@@ -194,7 +194,7 @@ def _indent(text: str) -> str:
 
 def summarize(text: str, limit: int = 160) -> str:
     """The first sentence, cut at a word boundary: a label for lists, never new wording."""
-    first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0].rstrip(".;:")
+    first = re.split(r"(?<=[.:])\s", text.strip(), maxsplit=1)[0].rstrip(".;:")
     if len(first) <= limit:
         return first if len(first) >= 3 else text[:limit]
     cut = first[: limit - 1].rsplit(" ", 1)[0]
