@@ -314,23 +314,27 @@ _AGENCY_START = re.compile(
     r"(?:các\s+)?(?:Sở|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Viện|"
     r"Trường(?!\s+hợp)|Công ty|"
-    r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s)",
+    r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
 _VERBS = (
-    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|tổ chức|rà soát|kiểm tra|nghiên cứu|"
+    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|(?<!các )(?<!Các )tổ chức|rà soát|kiểm tra|nghiên cứu|"
     r"căn cứ|khẩn trương|tiếp tục|có trách nhiệm|là cơ quan|chỉ đạo|tăng cường|đẩy mạnh|quán triệt|chịu trách nhiệm|"
     r"nâng cao|tập trung|bố trí|đảm bảo|bảo đảm|cập nhật|công khai|đôn đốc|tổng hợp|báo cáo|ban hành|hoàn thành|"
-    r"thường xuyên|duy trì|nắm chắc|theo chức năng|trong phạm vi|chủ động|quản lý|giám sát|vận hành|cung cấp|lập|"
+    r"thường xuyên|duy trì|nắm chắc|theo chức năng|theo nhiệm vụ|trong phạm vi|chủ động|giám sát|tiến hành|vận hành|cung cấp|lập|"
     r"trình|đề xuất|phát huy|nghiêm túc|kịp thời|khẩn cấp|sẵn sàng|huy động|cử|gửi|thông tin|tuyên truyền|"
     r"phổ biến|rà|bổ sung|hoàn thiện|sớm|chuẩn bị|kiện toàn|phân công|giao|làm|xử lý|phát động|trực tiếp|nghiêm|"
     r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _GIAO = re.compile(rf"(?:^|\b)(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
-_INLINE_LEAD = re.compile(r"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?(?:Cơ quan|Đơn vị)\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả))")
-_INLINE_CO = re.compile(r"(?:Cơ quan|Đơn vị)\s+phối hợp(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Sản phẩm|Kết quả))")
-_INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
-_INLINE_DEADLINE = re.compile(r"(?:Thời gian|Thời hạn)(?:\s+(?:thực hiện|hoàn thành|báo cáo))?\s*:\s*(.+?)(?=\s*(?:[;\n]|\.(?:\s|$)|$|(?:-\s*)?(?:Cơ quan|Đơn vị|Sản phẩm|Kết quả)))")
+_NEXT_FIELD = r"(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)"
+_INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
+_INLINE_CO = re.compile(
+    r"(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp(?:\s+thực hiện)?\s*:\s*(.+?)"
+    r"(?=\s*(?:\.(?:\s|$)|\n|$|(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)))"
+)
+_INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến|đầu ra)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
+_INLINE_DEADLINE = re.compile(r"(?:Thời gian|Thời hạn)(?:\s+(?:thực hiện|hoàn thành|báo cáo))*\s*:\s*(.+?)(?=\s*(?:[;\n]|\.(?:\s|$)|$|(?:-\s*)?(?:Cơ quan|Đơn vị|Sản phẩm|Kết quả)))")
 _CO = re.compile(
     r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
     r"xây dựng|rà soát|kiểm tra|hướng dẫn|theo dõi|nghiên cứu|đề xuất|trình|báo cáo|hoàn thành|tổng hợp|lập|đánh giá|khảo sát|"
@@ -363,6 +367,7 @@ _DEADLINE_PATTERNS = [
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|cuối|hết|đến hết|từ nay đến hết|trước)\s+năm\s+\d{4}", re.IGNORECASE),
     re.compile(r"(?:theo\s+)?định kỳ\s+(?:hàng|hằng|mỗi)?\s*(?:tháng|quý|6 tháng|sáu tháng|năm)", re.IGNORECASE),
     re.compile(r"(?:theo\s+)?định kỳ(?:\s*(?:,|hoặc|và)\s*đột xuất|\s+theo quy định)?", re.IGNORECASE),
+    re.compile(r"(?:khi|theo)\s+(?:có\s+)?(?:yêu cầu|nhu cầu|đề nghị)(?:\s+của\s+[^,.;()]{3,60})?", re.IGNORECASE),
 ]
 _FIRM = re.compile(r"hoàn thành|chậm nhất|trước|hạn|báo cáo|gửi", re.IGNORECASE)
 _REPORT_CYCLE = re.compile(r"(?:hàng|hằng|mỗi)\s+(?:tháng|quý|năm)|6 tháng", re.IGNORECASE)
@@ -378,7 +383,7 @@ _NON_TASK_SECTION = re.compile(
     re.IGNORECASE,
 )
 _NON_TASK_ITEM = re.compile(r"^(?:Mục\s+đích|Mục\s+tiêu|Yêu\s+cầu|Kinh\s+phí|Nguồn\s+kinh\s+phí|Quan\s+điểm|Phạm\s+vi|Đối\s+tượng)\b")
-_ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
+_ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<group>[A-H])\.(?=\s+[A-ZĐ])|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
 
 
 _CLOSING = re.compile(
@@ -404,22 +409,26 @@ def _level(m: re.Match[str]) -> tuple[int, str]:
         return 0, m.group("roman")
     if m.group("art"):
         return 0, f"Điều {m.group('art')}"
+    if m.group("group"):
+        return 1, m.group("group")
     if m.group("num"):
         num = m.group("num")
-        return 1 + num.count("."), num
+        return 2 + num.count("."), num
     return 10, m.group("letter")
 
 
-def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item]]:
+def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Block]]:
     """Items nested by their markers; the blocks before the first item are the chapeau."""
     roots: list[_Item] = []
     chapeau: list[Block] = []
     stack: list[_Item] = []
+    closing: list[Block] = []
     for block in blocks:
         if block.is_row:
             continue
-        if roots and _CLOSING.match(block.text):
-            break
+        if closing or (roots and _CLOSING.match(block.text)):
+            closing.append(block)
+            continue
         m = _ITEM.match(block.text)
         if m and len(block.text) > m.end():
             level, label = _level(m)
@@ -442,7 +451,55 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item]]:
             stack[-1].blocks.append(block)
         else:
             chapeau.append(block)
-    return chapeau, roots
+    return chapeau, roots, closing
+
+
+_FIELD = re.compile(
+    r"^(?:Hoạt động|Nội dung(?:\s+(?:thực hiện|công việc))?|Kết quả(?:\s+(?:đầu ra|dự kiến))?|Sản phẩm(?:\s+đầu ra)?|"
+    r"(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+(?:chủ trì|phối hợp)(?:\s+thực hiện)?|Thời gian(?:\s+(?:thực hiện|hoàn thành))*|"
+    r"Thời hạn(?:\s+hoàn thành)?|Kinh phí(?:\s+thực hiện)?|Nguồn kinh phí)\s*:",
+    re.IGNORECASE,
+)
+_PERIODIC_REPORT = re.compile(
+    r"(?:định kỳ|hằng|hàng)\s*(?:năm|quý|tháng|6 tháng)?[^.]{0,80}báo cáo|báo cáo[^.]{0,120}(?:định kỳ|hằng|hàng)\s+(?:năm|quý|tháng)",
+    re.IGNORECASE,
+)
+
+
+def _fielded(item: _Item) -> bool:
+    """Whether an item's children are the fields of one task rather than tasks of their own.
+
+    "a) Hoạt động: … c) Cơ quan chủ trì: … đ) Thời gian thực hiện: …" are fields; so are short
+    descriptive labels ("a) Đối tượng khảo sát:") under an item whose own paragraph names who acts.
+    """
+    fields = [c for c in item.children if _FIELD.match(c.head)]
+    if len(fields) >= 2 and any(re.match(r"(?:Cơ quan|Đơn vị)[^:]*chủ trì", c.head, re.IGNORECASE) for c in fields):
+        return True
+    labels = [c for c in item.children if re.match(r"^[^:.;]{2,50}:", c.head) and not _AGENCY_START.match(c.head)]
+    return len(item.blocks) > 1 and len(labels) == len(item.children) and bool(_INLINE_DEADLINE.search(" ".join(b.text for b in item.blocks)))
+
+
+def _flatten(item: _Item) -> _Item:
+    blocks = list(item.blocks)
+
+    def walk(node: _Item) -> None:
+        for child in node.children:
+            blocks.extend(child.blocks)
+            walk(child)
+
+    walk(item)
+    return _Item(item.label, item.level, item.head, blocks, [], item.parent, item.section, item.non_task)
+
+
+def _bullet_tasks(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Bulleted tasks that each carry their own "Cơ quan chủ trì: …" line, split apart ("(1)", "(2)")."""
+    leads = [b for b in blocks if _INLINE_LEAD.search(b.text)]
+    bullets = [i for i, b in enumerate(blocks) if re.match(r"^[-–•]\s", b.text)]
+    if len(leads) < 2 or len(bullets) < 2:
+        return []
+    segments = [list(blocks[start:end]) for start, end in zip(bullets, [*bullets[1:], len(blocks)], strict=True)]
+    with_lead = [seg for seg in segments if any(_INLINE_LEAD.search(b.text) for b in seg)]
+    return with_lead if len(with_lead) >= 2 else []
 
 
 def _clause(item: _Item, has_sections: bool) -> str:
@@ -468,10 +525,14 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
         return None
     if head.endswith(".") and not is_agency(text.rstrip(".")):
         return None
-    text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:chủ trì|có trách nhiệm|thực hiện|chịu trách nhiệm)$", "", text)
     if is_agency(text) or (_AGENCY_START.match(text) and not re.search(rf"\b(?:{_VERBS})\b", text.split(",")[0][12:])):
         return text
     return None
+
+
+_SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
 
 
 def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) -> str | None:
@@ -480,9 +541,15 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     if m:
         return clean_name(m.group(1))
     m = re.match(r"^([^:]{3,150}):\s+\S", text)
-    if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
-        return clean_name(re.sub(r"^(?:Giao|Đối với)\s+", "", m.group(1)))
+    if m and (is_agency(m.group(1)) or (_AGENCY_START.match(m.group(1)) and not _LEAD_BEFORE_VERB.match(m.group(1)))):
+        return clean_name(re.sub(r"^(?:Giao|Đối với|Đề nghị)\s+", "", m.group(1)))
     first_sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
+    if _SUBORDINATE.match(first_sentence) and not inherited:
+        # "Căn cứ …, các sở, ban, ngành … xây dựng kế hoạch": the lead follows the opening clause.
+        for cut in re.finditer(r"[,;]\s*", first_sentence[:300]):
+            rest = first_sentence[cut.end() :]
+            if _AGENCY_START.match(rest):
+                return _lead_in_text(rest, is_agency, inherited=True)
     m = _GIAO.match(first_sentence) if inherited else _GIAO.search(first_sentence)
     if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
         return clean_name(m.group(1))
@@ -498,6 +565,25 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     return None
 
 
+_RANGE = re.compile(
+    r"^(?:từ\s+)?(?:cuối\s+|đầu\s+)?(?:ngày|tháng|quý|năm)\s+[\w/.-]+(?:\s*(?:/|năm)\s*\d{4})?\s*(?:đến|-|–)\s*((?:hết\s+)?(?:ngày|tháng|quý|năm)\s+.+)$",
+    re.IGNORECASE,
+)
+
+
+def range_end(phrase: str) -> str:
+    """ "Từ năm 2023 đến năm 2025" → "đến năm 2025": a span's deadline is its end (cycles are left whole)."""
+    if _REPORT_CYCLE.search(phrase):
+        return phrase
+    m = _RANGE.match(phrase)
+    if not m:
+        return phrase
+    start = phrase.lower().rfind(m.group(1).lower())
+    joiner = phrase[:start].rstrip()
+    word = "đến" if joiner.lower().endswith("đến") else ""
+    return f"{word} {phrase[start:]}".strip() if word else phrase[start:]
+
+
 def deadline_phrases(text: str) -> list[str]:
     """Every deadline phrase in ``text``, in order of appearance, as printed."""
     found: list[tuple[int, int, str]] = []
@@ -506,6 +592,8 @@ def deadline_phrases(text: str) -> list[str]:
             if any(not (m.end() <= s or m.start() >= e) for s, e, _ in found):
                 continue
             phrase = m.group(0).strip(" ,")
+            if pattern is _DEADLINE_PATTERNS[-1] and "báo cáo" not in text[max(0, m.start() - 80) : m.start()].lower():
+                continue  # "khi có yêu cầu" is a deadline when it says when to report, not when it qualifies the work
             found.append((m.start(), m.end(), phrase))
     return [p for _, _, p in sorted(found)]
 
@@ -529,7 +617,7 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
     others: tuple[str, ...] = ()
     m = _INLINE_DEADLINE.search(text)
     if m:
-        deadline = clean_name(m.group(1))
+        deadline = range_end(clean_name(m.group(1)))
     else:
         phrases = deadline_phrases(text)
         if phrases:
@@ -578,13 +666,16 @@ def _chapeau_lead(chapeau: Sequence[Block], is_agency: IsAgency) -> str | None:
 
 def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
     """Every numbered or lettered item of the body that assigns work to someone."""
-    chapeau, roots = _outline(blocks)
+    chapeau, roots, closing = _outline(blocks)
     has_sections = any(r.level == 0 for r in roots)
     chapeau_lead = _chapeau_lead(chapeau, is_agency)
     out: list[Found] = []
 
     def visit(item: _Item, inherited: str | None) -> None:
         heading_lead = _is_heading(item, is_agency)
+        if item.children and _fielded(item):
+            # "a) Hoạt động: … c) Cơ quan chủ trì: … đ) Thời gian thực hiện: …": one task, lettered fields.
+            item = _flatten(item)
         own_blocks = item.blocks[1:] if heading_lead else item.blocks
         lead = heading_lead or inherited
         if item.children:
@@ -602,18 +693,37 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         if not heading_lead:
             text = " ".join([item.head, *(b.text for b in item.blocks[1:])]).strip()
+        clause = _clause(item, has_sections)
+        segments = _bullet_tasks(own_blocks)
+        if segments:
+            for n, segment in enumerate(segments, start=1):
+                seg_text = " ".join(b.text for b in segment)
+                seg_lead = _lead_in_text(seg_text, is_agency, inherited=True) or lead
+                if seg_lead:
+                    out.append(_fields(seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last)))
+            return
         named = _lead_in_text(text, is_agency, inherited=lead is not None)
+        if named is None and lead is None and len(item.blocks) > 1:
+            named = _lead_in_text(item.blocks[1].text, is_agency, inherited=lead is not None)
         lead_text = named or lead
         if lead_text is None:
             return
         first = item.blocks[0].first
         last = item.blocks[-1].last
-        out.append(_fields(text, lead_text, clause=_clause(item, has_sections), lines=(first, last)))
+        out.append(_fields(text, lead_text, clause=clause, lines=(first, last)))
 
     for root in roots:
         if root.non_task:
             continue
         visit(root, chapeau_lead if not (root.level == 0 and has_sections) else None)
+    for block in closing:
+        # A closing paragraph that sets a periodic report is a task ("đoạn cuối"); one that only says
+        # whom to ask when problems arise is not.
+        if _PERIODIC_REPORT.search(block.text):
+            lead = _lead_in_text(re.sub(r"^(?:Yêu cầu|Đề nghị)\s+", "", block.text), is_agency)
+            if lead:
+                out.append(_fields(block.text, lead, clause="đoạn cuối", lines=block.lines))
+                break
     return _dedupe(out)
 
 
