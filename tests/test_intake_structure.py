@@ -266,3 +266,87 @@ def test_yaml_draft_is_the_directive_format_with_review_list() -> None:
     assert directive.assignments[0].deadline == "trước ngày 05/12/2023"
     assert "# Cần xem lại" in text
     assert date.fromisoformat(d.assignments[0].reading["dates"][0]) == date(2023, 12, 4)
+
+
+def test_lettered_fields_make_one_task() -> None:
+    # a) Hoạt động … c) Cơ quan chủ trì … đ) Thời gian thực hiện: the letters are fields of one task.
+    d = draft(
+        HEADER
+        + "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n1. Hoàn thiện chính sách\n\n"
+        + "1.3. Trao đổi kinh nghiệm về hỗ trợ pháp lý với các tỉnh bạn\n\n"
+        + "a) Hoạt động: Tổ chức đoàn trao đổi kinh nghiệm.\n\n"
+        + "b) Kết quả đầu ra: Báo cáo kết quả trao đổi.\n\n"
+        + "c) Cơ quan chủ trì: Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện.\n\n"
+        + "d) Cơ quan, tổ chức phối hợp: Sở Tư pháp; các tổ chức đại diện doanh nghiệp.\n\n"
+        + "đ) Thời gian thực hiện: Từ năm 2023 đến năm 2025.\n"
+        + FOOTER,
+        province=None,
+    )
+    [a] = d.assignments
+    assert (a.clause, a.lead_text) == ("II.1.3", "Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện")
+    assert a.co_agencies_text == "Sở Tư pháp; các tổ chức đại diện doanh nghiệp"
+    assert a.deliverable == "Báo cáo kết quả trao đổi"
+    assert (a.deadline_text, a.reading["dates"]) == ("đến năm 2025", ["2025-12-31"])
+
+
+def test_bulleted_tasks_with_their_own_lead_blocks_are_numbered() -> None:
+    # Two bulleted tasks in one lettered item, each with its own lead block.
+    d = draft(
+        HEADER
+        + "II. NỘI DUNG THỰC HIỆN\n\n1. Hoàn thiện chính sách\n\na) Hoàn thiện quy chế phối hợp\n\n"
+        + "- Tổng kết việc thực hiện quy chế phối hợp năm 2022.\n\n+ Cơ quan chủ trì: Sở Tư pháp.\n\n"
+        + "+ Cơ quan phối hợp: Sở Nội vụ.\n\n+ Thời gian thực hiện: Khi có yêu cầu của Bộ Tư pháp.\n\n"
+        + "- Góp ý dự thảo quy chế mới.\n\n+ Cơ quan chủ trì: Sở Tư pháp.\n\n"
+        + "+ Thời gian thực hiện: Trước ngày 30/9/2023.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead, a.deadline_text) for a in d.assignments] == [
+        ("II.1.a (1)", ("dn-so-tu-phap",), "Khi có yêu cầu của Bộ Tư pháp"),
+        ("II.1.a (2)", ("dn-so-tu-phap",), "Trước ngày 30/9/2023"),
+    ]
+    assert d.assignments[0].co_agencies == ("dn-so-noi-vu",)
+    assert d.assignments[0].reading["kind"] == "event"
+
+
+def test_capital_letter_groups_and_a_lead_after_an_opening_clause() -> None:
+    d = draft(
+        HEADER
+        + "III. NHIỆM VỤ VÀ GIẢI PHÁP\n\nA. Nhóm nhiệm vụ ngắn hạn:\n\n1. Tháo gỡ vướng mắc\n\n"
+        + "b) Sở Xây dựng rà soát các dự án chậm tiến độ.\n\n"
+        + "B. Nhóm nhiệm vụ dài hạn:\n\n1. Cải thiện môi trường đầu tư\n\n"
+        + "b) Căn cứ nội dung Kế hoạch này, Sở Công Thương xây dựng kế hoạch thực hiện.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead) for a in d.assignments] == [
+        ("III.A.1.b", ("dn-so-xay-dung",)),
+        ("III.B.1.b", ("dn-so-cong-thuong",)),
+    ]
+
+
+def test_a_closing_paragraph_that_sets_a_periodic_report_is_a_task() -> None:
+    d = draft(
+        HEADER
+        + "1. Sở Tư pháp\n\na) Làm đầu mối hướng dẫn thực hiện Kế hoạch.\n\n"
+        + "Các cơ quan, đơn vị, địa phương thực hiện Kế hoạch này; định kỳ hàng năm báo cáo "
+        + "kết quả về Ủy ban nhân dân tỉnh (qua Sở Tư pháp).\n"
+        + FOOTER
+    )
+    last = d.assignments[-1]
+    assert (last.clause, last.lead_text, last.reading["kind"]) == ("đoạn cuối", "Các cơ quan, đơn vị, địa phương", "recurring")
+    assert last.report_via == "dn-so-tu-phap"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "end"),
+    [
+        ("Từ năm 2023 đến năm 2025", "đến năm 2025"),
+        ("Từ cuối tháng 6/2023 đến tháng 9/2023", "đến tháng 9/2023"),
+        ("Tháng 01/2024 đến tháng 02/2024", "đến tháng 02/2024"),
+        ("Hằng năm (từ năm 2023 đến năm 2030)", "Hằng năm (từ năm 2023 đến năm 2030)"),
+        ("Trước ngày 31/01/2024", "Trước ngày 31/01/2024"),
+    ],
+)
+def test_a_span_is_read_by_its_end(phrase: str, end: str) -> None:
+    from dondoc.intake.structure import range_end
+
+    assert range_end(phrase) == end

@@ -392,6 +392,12 @@ _CLOSING = re.compile(
 )
 
 
+# After the last item, a paragraph addressed to everyone about "this plan" closes the text.
+_SOFT_CLOSING = re.compile(
+    r"^(?:Các|Thủ trưởng các|Giám đốc các|Lãnh đạo các|Chủ tịch UBND các)\b[^.]{0,150}\b(?:Kế hoạch|Chỉ thị|Công văn|Quyết định|Công điện)\s+này"
+)
+
+
 @dataclass
 class _Item:
     label: str
@@ -423,10 +429,13 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Bl
     chapeau: list[Block] = []
     stack: list[_Item] = []
     closing: list[Block] = []
-    for block in blocks:
+    starts = [i for i, b in enumerate(blocks) if not b.is_row and (m := _ITEM.match(b.text)) and len(b.text) > m.end()]
+    last_item = starts[-1] if starts else len(blocks)
+    for index, block in enumerate(blocks):
         if block.is_row:
             continue
-        if closing or (roots and _CLOSING.match(block.text)):
+        soft = index > last_item and _SOFT_CLOSING.match(block.text)
+        if closing or (roots and (_CLOSING.match(block.text) or soft)):
             closing.append(block)
             continue
         m = _ITEM.match(block.text)
