@@ -350,3 +350,39 @@ def test_a_span_is_read_by_its_end(phrase: str, end: str) -> None:
     from dondoc.intake.structure import range_end
 
     assert range_end(phrase) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        # The cycle and its day are written apart.
+        (
+            "định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12); đồng thời",
+            ["định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12"],
+        ),
+        ("gửi số liệu về Sở Tài chính trước ngày 25/10 hàng năm để tổng hợp", ["trước ngày 25/10 hàng năm"]),
+    ],
+)
+def test_a_cycle_and_its_day_written_apart_make_one_phrase(text: str, phrases: list[str]) -> None:
+    assert deadline_phrases(text) == phrases
+
+
+def test_yearly_report_with_its_day_reads_as_a_yearly_cycle() -> None:
+    a = one("1. Sở Kế hoạch và Đầu tư theo dõi; định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12).\n")
+    assert a["reading"]["kind"] == "recurring"  # type: ignore[index]
+    assert a["reading"]["dates"][0] == "2023-12-14"  # type: ignore[index]
+    assert not any("lịch báo cáo" in f for f in a["flags"])  # type: ignore[attr-defined]
+
+
+def test_a_heading_that_says_who_leads_and_who_helps() -> None:
+    d = draft(
+        HEADER
+        + "4. Quản lý nhà nước\n\na) Sở Nội vụ chủ trì, phối hợp với các sở, ngành:\n\n"
+        + "- Rà soát bộ máy.\n\n"
+        + "2. Đổi mới cơ chế\n\nCác sở, ban, ngành, địa phương:\n\na) Rà soát chính sách hỗ trợ.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead_text) for a in d.assignments] == [
+        ("4.a", "Sở Nội vụ"),
+        ("2.a", "Các sở, ban, ngành, địa phương"),
+    ]

@@ -311,13 +311,13 @@ IsAgency = Callable[[str], bool]
 
 _AGENCY_START = re.compile(
     r"^(?:(?:Giao|Yêu cầu|Đề nghị)\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
-    r"(?:các\s+)?(?:Sở|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
+    r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Viện|"
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
 _VERBS = (
-    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|(?<!các )(?<!Các )tổ chức|rà soát|kiểm tra|nghiên cứu|"
+    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|(?<!các )(?<!Các )(?<!, )tổ chức|rà soát|kiểm tra|nghiên cứu|"
     r"căn cứ|khẩn trương|tiếp tục|có trách nhiệm|là cơ quan|chỉ đạo|tăng cường|đẩy mạnh|quán triệt|chịu trách nhiệm|"
     r"nâng cao|tập trung|bố trí|đảm bảo|bảo đảm|cập nhật|công khai|đôn đốc|tổng hợp|báo cáo|ban hành|hoàn thành|"
     r"thường xuyên|duy trì|nắm chắc|theo chức năng|theo nhiệm vụ|trong phạm vi|chủ động|giám sát|tiến hành|vận hành|cung cấp|lập|"
@@ -369,6 +369,7 @@ _DEADLINE_PATTERNS = [
     re.compile(r"(?:theo\s+)?định kỳ(?:\s*(?:,|hoặc|và)\s*đột xuất|\s+theo quy định)?", re.IGNORECASE),
     re.compile(r"(?:khi|theo)\s+(?:có\s+)?(?:yêu cầu|nhu cầu|đề nghị)(?:\s+của\s+[^,.;()]{3,60})?", re.IGNORECASE),
 ]
+_DAY_NO_YEAR = re.compile(r"ngày\s+\d{1,2}\s*/\s*\d{1,2}(?!\s*/\s*\d)|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?!\s+năm)")
 _FIRM = re.compile(r"hoàn thành|chậm nhất|trước|hạn|báo cáo|gửi", re.IGNORECASE)
 _REPORT_CYCLE = re.compile(r"(?:hàng|hằng|mỗi)\s+(?:tháng|quý|năm)|6 tháng", re.IGNORECASE)
 _REPORT = re.compile(
@@ -535,22 +536,30 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
     if head.endswith(".") and not is_agency(text.rstrip(".")):
         return None
     text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
+    m = _CHU_TRI.match(text)
+    if m and head.endswith(":") and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
+        return clean_name(m.group(1))  # "Sở Nội vụ chủ trì, phối hợp với các sở, ngành, địa phương:"
     text = re.sub(r"\s+(?:chủ trì|có trách nhiệm|thực hiện|chịu trách nhiệm)$", "", text)
     if is_agency(text) or (_AGENCY_START.match(text) and not re.search(rf"\b(?:{_VERBS})\b", text.split(",")[0][12:])):
         return text
     return None
 
 
+_SENTENCE_BEFORE_COLON = re.compile(r"chủ trì|phối hợp|có trách nhiệm|thực hiện|triển khai|tiến hành|xây dựng|các bước|nội dung|nhiệm vụ|như sau|sau đây|cụ thể")
 _SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
 
 
 def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) -> str | None:
     """The lead an item's own wording names: "Giao X chủ trì…", "X chủ trì, phối hợp…", "X: …", "X tăng cường…"."""
+    text = re.sub(r"^[-–+•]\s*", "", text)
     m = _INLINE_LEAD.search(text)
     if m:
         return clean_name(m.group(1))
     m = re.match(r"^([^:]{3,150}):\s+\S", text)
-    if m and (is_agency(m.group(1)) or (_AGENCY_START.match(m.group(1)) and not _LEAD_BEFORE_VERB.match(m.group(1)))):
+    if m and (
+        is_agency(m.group(1))
+        or (_AGENCY_START.match(m.group(1)) and (not _LEAD_BEFORE_VERB.match(m.group(1)) or not _SENTENCE_BEFORE_COLON.search(m.group(1))))
+    ):
         return clean_name(re.sub(r"^(?:Giao|Đối với|Đề nghị)\s+", "", m.group(1)))
     first_sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
     if _SUBORDINATE.match(first_sentence) and not inherited:
@@ -604,7 +613,20 @@ def deadline_phrases(text: str) -> list[str]:
             if pattern is _DEADLINE_PATTERNS[-1] and "báo cáo" not in text[max(0, m.start() - 80) : m.start()].lower():
                 continue  # "khi có yêu cầu" is a deadline when it says when to report, not when it qualifies the work
             found.append((m.start(), m.end(), phrase))
-    return [p for _, _, p in sorted(found)]
+    found.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, phrase in found:
+        if merged:
+            p_start, p_end, p_phrase = merged[-1]
+            gap = text[p_end:start]
+            cycle_and_day = bool(_REPORT_CYCLE.search(p_phrase) or _REPORT_CYCLE.search(phrase)) and bool(
+                _DAY_NO_YEAR.search(p_phrase) or _DAY_NO_YEAR.search(phrase)
+            )
+            if cycle_and_day and len(gap) <= 150 and not re.search(r"[.;]", gap):
+                merged[-1] = (p_start, end, text[p_start:end].strip(" ,"))
+                continue
+        merged.append((start, end, phrase))
+    return [p for _, _, p in merged]
 
 
 def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int], source: str = "item") -> Found:
@@ -691,6 +713,10 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             # The item's own text (if any) may still name the lead its children inherit.
             if not heading_lead:
                 named = _lead_in_text(item.head, is_agency)
+                for block in item.blocks[1:]:
+                    line = block.text.strip()
+                    if named is None and line.endswith(":") and len(line) < 160 and _AGENCY_START.match(line):
+                        named = clean_name(line)
                 lead = named or inherited
             for child in item.children:
                 visit(child, lead)
