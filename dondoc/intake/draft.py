@@ -194,7 +194,7 @@ def _indent(text: str) -> str:
 
 def summarize(text: str, limit: int = 160) -> str:
     """The first sentence, cut at a word boundary: a label for lists, never new wording."""
-    first = re.split(r"(?<=[.:])\s", text.strip(), maxsplit=1)[0].rstrip(".;:")
+    first = re.split(r"(?<=[.:])\s", re.sub(r"^[-–+•]\s*", "", text.strip()), maxsplit=1)[0].rstrip(".;:")
     if len(first) <= limit:
         return first if len(first) >= 3 else text[:limit]
     cut = first[: limit - 1].rsplit(" ", 1)[0]
@@ -221,7 +221,7 @@ def _resolve_list(resolver: NameResolver, written: str | None) -> tuple[tuple[st
 
 _GENERIC = re.compile(
     r"^(?:với\s+)?(?:các|những)?\s*(?:cơ quan|đơn vị|địa phương|sở|ngành|ban|tổ chức|cá nhân|doanh nghiệp)(?:[\s,]+(?:và\s+)?(?:cơ quan|đơn vị|"
-    r"địa phương|sở|ngành|ban|tổ chức|cá nhân|doanh nghiệp))*(?:\s+(?:có\s+)?liên quan)?(?:\s+(?:của|thuộc|trên)\b.*)?$",
+    r"địa phương|sở|ngành|ban|tổ chức|cá nhân|doanh nghiệp))*(?:\s+(?:có\s+)?liên quan)?(?:\s+(?:trên địa bàn(?:\s+tỉnh)?|theo (?:lĩnh vực|chức năng)[^,;]*))?$",
     re.IGNORECASE,
 )
 _OUTSIDE = re.compile(r"^(?:Thủ tướng|Chính phủ|Bộ\s|Văn phòng Chính phủ|Tỉnh ủy|Ban Thường vụ|Thường trực Tỉnh ủy|HĐND|Hội đồng nhân dân)")
