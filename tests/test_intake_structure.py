@@ -386,3 +386,28 @@ def test_a_heading_that_says_who_leads_and_who_helps() -> None:
         ("4.a", "Sở Nội vụ"),
         ("2.a", "Các sở, ban, ngành, địa phương"),
     ]
+
+
+def test_issue_date_from_the_appendix_title_when_the_date_line_is_missing() -> None:
+    text = (
+        "Số: 45/KH-UBND\n\nKẾ HOẠCH\n\nHỖ TRỢ VIỆC LÀM NĂM 2024\n\n"
+        "V. TỔ CHỨC THỰC HIỆN\n\n1 . Sở Lao động - Thương binh và Xã hội\n\n"
+        "- Định kỳ hằng năm (trước ngày 15/12) gửi báo cáo về Ủy ban nhân dân tỉnh.\n\n"
+        "PHỤ LỤC:\n\n(Kèm theo Kế hoạch số: 45/KH-UBND ngày 19/6/2023 của UBND tỉnh)\n"
+    )
+    d = draft(text, province=None)
+    assert d.header.issued == "2023-06-19"
+    [a] = d.assignments
+    assert (a.clause, a.lead_text) == ("V.1", "Sở Lao động - Thương binh và Xã hội")
+    assert a.reading["dates"][0] == "2023-12-14"
+
+
+def test_a_heading_lead_is_not_replaced_by_a_name_in_its_text() -> None:
+    d = draft(
+        HEADER
+        + "16. Đề nghị Uỷ ban Mặt trận Tổ quốc tỉnh\n\n"
+        + "- Mặt trận Tổ quốc tỉnh vận động hội viên tham gia.\n"
+        + FOOTER,
+        province=None,
+    )
+    assert d.assignments[0].lead_text == "Uỷ ban Mặt trận Tổ quốc tỉnh"

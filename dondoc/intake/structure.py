@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from dondoc.intake.blocks import MARKER, Block
 from dondoc.intake.names import clean_name, fold
@@ -123,6 +124,11 @@ def parse_header(blocks: Sequence[Block]) -> Header:
                     issued += f"-{int(day):02d}"
             lines["issued"] = block.first
             break
+
+    if issued is None and number:
+        found = _issued_from_annex(blocks, number)
+        if found:
+            issued, lines["issued"] = found
 
     # Kind: the heading word printed on its own line wins over the symbol.
     heading_index = None
@@ -280,6 +286,24 @@ def parse_header(blocks: Sequence[Block]) -> Header:
     )
 
 
+def _issued_from_annex(blocks: Sequence[Block], number: str) -> tuple[str, int] | None:
+    """The issue date an appendix title gives ("Kèm theo Kế hoạch số 145/KH-UBND ngày 19/6/2023")."""
+    wanted = re.escape(number).replace("/", r"\s*/\s*")
+    pattern = re.compile(
+        rf"Kèm theo[^()]{{0,60}}?số\s*:?\s*{wanted}\s+ngày\s+(\d{{1,2}})\s*(?:/|tháng)\s*(\d{{1,2}})\s*(?:/|năm)\s*(\d{{4}})",
+        re.IGNORECASE,
+    )
+    for block in blocks:
+        m = pattern.search(block.text)
+        if m:
+            try:
+                day = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            except ValueError:
+                return None
+            return day.isoformat(), block.first
+    return None
+
+
 def _split_bullets(text: str) -> list[str]:
     parts = re.split(r"(?:^|\s)[-–+•]\s+|;\s*", text)
     return [clean_name(p) for p in parts if clean_name(p)]
@@ -312,7 +336,7 @@ IsAgency = Callable[[str], bool]
 _AGENCY_START = re.compile(
     r"^(?:(?:Giao|Yêu cầu|Đề nghị)\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
     r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
-    r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Viện|"
+    r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Toà án|Viện|Mặt trận|"
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
@@ -384,7 +408,7 @@ _NON_TASK_SECTION = re.compile(
     re.IGNORECASE,
 )
 _NON_TASK_ITEM = re.compile(r"^(?:Mục\s+đích|Mục\s+tiêu|Yêu\s+cầu|Kinh\s+phí|Nguồn\s+kinh\s+phí|Quan\s+điểm|Phạm\s+vi|Đối\s+tượng)\b")
-_ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<group>[A-H])\.(?=\s+[A-ZĐ])|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
+_ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<group>[A-H])\.(?=\s+[A-ZĐ])|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\s?[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
 
 
 _CLOSING = re.compile(
@@ -549,6 +573,15 @@ _SENTENCE_BEFORE_COLON = re.compile(r"chủ trì|phối hợp|có trách nhiệm
 _SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
 
 
+def _explicit_lead(text: str) -> str | None:
+    """Only "Cơ quan chủ trì: X" or an opening "Giao X …" overrides the lead a heading names."""
+    m = _INLINE_LEAD.search(text)
+    if m:
+        return clean_name(m.group(1))
+    m = re.match(rf"^[-–+•]?\s*Giao\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
+    return clean_name(m.group(1)) if m else None
+
+
 def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) -> str | None:
     """The lead an item's own wording names: "Giao X chủ trì…", "X chủ trì, phối hợp…", "X: …", "X tăng cường…"."""
     text = re.sub(r"^[-–+•]\s*", "", text)
@@ -619,7 +652,9 @@ def deadline_phrases(text: str) -> list[str]:
         if merged:
             p_start, p_end, p_phrase = merged[-1]
             gap = text[p_end:start]
-            cycle_and_day = bool(_REPORT_CYCLE.search(p_phrase) or _REPORT_CYCLE.search(phrase)) and bool(
+            cycle_and_day = bool(
+                _REPORT_CYCLE.search(p_phrase) or _REPORT_CYCLE.search(phrase) or _REPORT_CYCLE.search(gap) or "định kỳ" in p_phrase.lower()
+            ) and bool(
                 _DAY_NO_YEAR.search(p_phrase) or _DAY_NO_YEAR.search(phrase)
             )
             if cycle_and_day and len(gap) <= 150 and not re.search(r"[.;]", gap):
@@ -737,7 +772,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
                 if seg_lead:
                     out.append(_fields(seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last)))
             return
-        named = _lead_in_text(text, is_agency, inherited=lead is not None)
+        named = _explicit_lead(text) if heading_lead else _lead_in_text(text, is_agency, inherited=lead is not None)
         if named is None and lead is None and len(item.blocks) > 1:
             named = _lead_in_text(item.blocks[1].text, is_agency, inherited=lead is not None)
         lead_text = named or lead
