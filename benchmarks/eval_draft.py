@@ -159,8 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     registry = load_registries()
     held_out: list[Score] = []
     dev: list[Score] = []
+    missing: list[str] = []
     for path in sorted(args.labels.glob("*.yaml")):
         document, province, labels = load_labels(path)
+        if not document.exists():
+            source = yaml.safe_load(path.read_text(encoding="utf-8")).get("source", "?")
+            missing.append(f"{path.name}: no text at {document} (source: {source})")
+            continue
         held_out.append(score(path.stem, draft_document(document, province=province, registry=registry), labels))
     if args.seeds is not None:
         for seed in sorted(SEED_DIR.glob("*.yaml")):
@@ -170,9 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     report = {"held_out": _table(held_out, args.verbose), "seeds": _table(dev, args.verbose) if dev else None}
     if args.json:
         print(json.dumps({k: v["total"] for k, v in report.items() if v}, ensure_ascii=False, indent=2))
+    for line in missing:
+        print(f"skipped {line}", file=sys.stderr)
     if not held_out:
-        print(f"No label files in {args.labels}: nothing held out to score.", file=sys.stderr)
+        print(f"Nothing to score in {args.labels}: no label file has its text in place.", file=sys.stderr)
         return 2 if args.strict else 0
+    if missing and args.strict:
+        return 2
     total = report["held_out"]["total"]
     under = total["both_right_rate"] < TARGET_BOTH or total["precision"] < TARGET_PRECISION
     if args.strict and under:
