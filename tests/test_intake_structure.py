@@ -253,7 +253,7 @@ def test_deadline_phrases(text: str, phrases: list[str]) -> None:
 def test_yaml_draft_is_the_directive_format_with_review_list() -> None:
     import yaml
 
-    from dondoc.seed_schema import DirectiveIn
+    from dondoc.directives.schema import DirectiveIn
 
     d = draft(HEADER + "1. Các sở, ban ngành tỉnh:\n\na) Báo cáo UBND tỉnh trước ngày 05/12/2023.\n" + FOOTER)
     text = d.to_yaml()

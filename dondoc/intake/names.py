@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dondoc.seed_schema import RegistryIn
+from dondoc.directives.schema import RegistryIn
 
 
 @dataclass(frozen=True)
