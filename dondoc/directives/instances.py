@@ -20,7 +20,7 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import audit, upsert_insert
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline
-from dondoc.domain.planning import plan_assignment
+from dondoc.domain.planning import NamedLead, item_leads, plan_assignment
 from dondoc.domain.recurrence import horizon_end
 from dondoc.domain.succession import Lifespan
 from dondoc.errors import InputError, NotFoundError
@@ -40,21 +40,25 @@ class PlanResult:
 _now = utc_now
 
 
-def _leads(session: Session, assignment: Assignment, on: date) -> list[int]:
-    if not assignment.lead_is_group:
-        agency = session.exec(select(Agency).where(Agency.code == assignment.lead_code)).one()
-        assert agency.id is not None
-        return [agency.id]
-    stmt = (
-        select(Agency.id)
-        .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
-        .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
-        .where(AgencyGroup.code == assignment.lead_code)
-        .where(or_(col(Agency.valid_from).is_(None), col(Agency.valid_from) <= on))
-        .where(or_(col(Agency.valid_to).is_(None), col(Agency.valid_to) >= on))
-        .order_by(Agency.code)
-    )
-    return [i for i in session.exec(stmt) if i is not None]
+def _leads(session: Session, assignment: Assignment, on: date) -> list[str]:
+    """Codes of the agencies leading the item: each lead it names, groups fanned out minus its co-agencies."""
+    named: list[NamedLead] = []
+    for code in assignment.lead_codes or [assignment.lead_code]:
+        is_group = session.exec(select(AgencyGroup.id).where(AgencyGroup.code == code)).first() is not None
+        if not is_group:
+            named.append(NamedLead(code, False, [code]))
+            continue
+        stmt = (
+            select(Agency.code)
+            .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
+            .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
+            .where(AgencyGroup.code == code)
+            .where(or_(col(Agency.valid_from).is_(None), col(Agency.valid_from) <= on))
+            .where(or_(col(Agency.valid_to).is_(None), col(Agency.valid_to) >= on))
+            .order_by(Agency.code)
+        )
+        named.append(NamedLead(code, True, list(session.exec(stmt))))
+    return item_leads(named, assignment.co_agencies or [])
 
 
 def _registry(session: Session, province: str) -> tuple[dict[str, Lifespan], dict[str, int], dict[int, str]]:
@@ -81,13 +85,16 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
     issued = directive.start_date
     now = _now()
     rows: list[dict[str, Any]] = []
-    lifespans, ids, codes = _registry(session, directive.province)
+    lifespans, ids, _ = _registry(session, directive.province)
     assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
     for assignment in assignments:
+        if assignment.repeats:
+            continue  # the same task stated again (body ↔ appendix): planned once, under the clause it repeats
         planned = plan_assignment(
             parse_deadline(assignment.deadline_text, issued=issued, policy=policy),
-            [codes[lead_id] for lead_id in _leads(session, assignment, issued)],
-            start=directive.start_date,
+            _leads(session, assignment, issued),
+            start=assignment.start_date or directive.start_date,
+            start_stated=assignment.start_date is not None,
             end=directive.end_date,
             horizon_end=horizon,
             calendar=calendar,

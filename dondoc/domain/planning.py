@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,6 +31,60 @@ class PlannedInstance:
     occurrence: PlannedOccurrence
 
 
+@dataclass(frozen=True)
+class NamedLead:
+    """One lead an item names, and the agencies it stands for (a group's members; an agency itself)."""
+
+    code: str
+    is_group: bool
+    agencies: Sequence[str]
+
+
+def item_leads(named: Sequence[NamedLead], co_agencies: Collection[str]) -> list[str]:
+    """The agencies that each lead their own instance of one item.
+
+    Every lead the item names leads ("Sở Tư pháp, Sở Nội vụ chủ trì": two instances). A group fans
+    out to its members except the agencies the same item names as co-agencies ("Chủ trì: Các Sở, ban,
+    ngành; Phối hợp: Sở KH&CN": Sở KH&CN contributes, it does not also lead). An agency named as a
+    lead in its own right still leads even when a group it belongs to is also named.
+    """
+    explicit = {lead.code for lead in named if not lead.is_group}
+    excluded = set(co_agencies) - explicit
+    out: dict[str, None] = {}
+    for lead in named:
+        for agency in lead.agencies:
+            if not lead.is_group or agency not in excluded:
+                out.setdefault(agency, None)
+    return list(out)
+
+
+def report_targets(agency: str, report_to: Sequence[str]) -> list[str]:
+    """Whom one lead's instance reports to: the item's ``report_to`` without the agency itself.
+
+    "Các sở báo cáo Sở Nội vụ": Sở Nội vụ leads its own instance too, but does not report to itself.
+    """
+    return [body for body in report_to if body != agency]
+
+
+def ad_hoc_part(deadline: ParsedDeadline) -> str | None:
+    """"… hoặc đột xuất khi có yêu cầu": the part of a phrase that is recorded and shown, never planned.
+
+    The parser reports it as ``ad_hoc`` (issue 14); a parser without that field reports none.
+    """
+    value = getattr(deadline, "ad_hoc", None)
+    return value if isinstance(value, str) and value else None
+
+
+def first_cycle_start(start: date, *, stated: bool, min_days: int) -> date:
+    """The earliest due day a cycle's first period may have.
+
+    A directive issued on 12/9 with "trước ngày 15 hàng tháng" does not owe a report on 14/9: unless
+    the text (or the reviewer, with ``start:``) says when the cycle starts, its first period is due at
+    least ``min_days`` after the start (*policy* ``deadline.first_cycle_min_days``).
+    """
+    return start if stated else start + timedelta(days=min_days)
+
+
 def plan_occurrences(
     deadline: ParsedDeadline,
     *,
@@ -39,8 +93,13 @@ def plan_occurrences(
     horizon_end: date,
     calendar: WorkCalendar,
     policy: Policy,
+    start_stated: bool = False,
 ) -> list[PlannedOccurrence]:
-    """The periods one lead agency owes for ``deadline`` within the planning window."""
+    """The periods one lead agency owes for ``deadline`` within the planning window.
+
+    ``start_stated``: the start was written for this item (its ``start:``), so a cycle's first
+    period may fall right after it.
+    """
 
     def due(day: date) -> tuple[date, bool]:
         off = not calendar.is_working_day(day)
@@ -52,13 +111,20 @@ def plan_occurrences(
         case DeadlineKind.ONCE | DeadlineKind.MILESTONE:
             assert deadline.due is not None
             day, off = due(deadline.due)
-            return [PlannedOccurrence(ONCE_PERIOD, str(deadline.kind), min(start, day), day, off)]
+            # "Quý IV/2025 - Quý II/2026", "từ ngày A đến ngày B": due at the end, the start kept
+            opens = deadline.starts if deadline.kind is DeadlineKind.ONCE and deadline.starts else start
+            return [PlannedOccurrence(ONCE_PERIOD, str(deadline.kind), min(opens, day), day, off)]
         case DeadlineKind.RECURRING:
             first = max(start, deadline.starts) if deadline.starts else start
             last = min(end, horizon_end) if end else horizon_end
+            earliest = first_cycle_start(
+                first, stated=start_stated or deadline.starts is not None, min_days=policy.deadline.first_cycle_min_days
+            )
             planned = []
             opens = first
             for occurrence in occurrences(deadline.rules, start=first, end=last):
+                if occurrence < earliest:
+                    continue
                 day, off = due(occurrence)
                 planned.append(PlannedOccurrence(period_label(deadline.frequency, occurrence), "recurring", opens, day, off))
                 opens = occurrence + timedelta(days=1)
@@ -80,13 +146,16 @@ def plan_assignment(
     policy: Policy,
     lifespans: Mapping[str, Lifespan] | None = None,
     as_of: date | None = None,
+    start_stated: bool = False,
 ) -> list[PlannedInstance]:
     """One instance per lead agency and period (a group lead has fanned out into ``leads``).
 
     An agency that has ended hands the work due after its last day to its successor (undated work:
     from ``as_of``); when the successor already leads that period itself, one instance remains.
     """
-    periods = plan_occurrences(deadline, start=start, end=end, horizon_end=horizon_end, calendar=calendar, policy=policy)
+    periods = plan_occurrences(
+        deadline, start=start, end=end, horizon_end=horizon_end, calendar=calendar, policy=policy, start_stated=start_stated
+    )
     planned: list[PlannedInstance] = []
     seen: set[tuple[str, str]] = set()
     for agency in leads:
