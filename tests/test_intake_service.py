@@ -11,8 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from dondoc.cli import app as dondoc_app
+from dondoc.cli.intake import draft
 from dondoc.errors import InputError
-from dondoc.intake.cli import draft
 from dondoc.intake.service import draft_document, load_registries
 
 REGISTRY = load_registries()
@@ -114,6 +115,12 @@ def app() -> typer.Typer:
     application = typer.Typer()
     application.command()(draft)
     return application
+
+
+def test_draft_is_a_dondoc_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(dondoc_app, ["draft", str(make_docx(tmp_path / "cong-van.docx")), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    check(result.stdout)
 
 
 def test_cli_writes_the_draft_atomically(tmp_path: Path) -> None:

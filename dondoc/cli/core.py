@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
@@ -39,6 +40,14 @@ def parse_kpis(values: list[str]) -> dict[str, float]:
     return out
 
 
+def _few(values: tuple[str, ...], shown: int = 3) -> str:
+    """A count and the first few values: "30: dn-so-a, dn-so-b, dn-so-c, …"."""
+    if not values:
+        return "0"
+    more = ", …" if len(values) > shown else ""
+    return f"{len(values)}: {', '.join(values[:shown])}{more}"
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -57,10 +66,34 @@ def import_cmd(
     from dondoc.directives import service as services
 
     if check:
-        batch = services.validate(paths)
+        batch, plans = services.preview_import(paths, as_of=day_or_today(as_of), actor=_actor())
+        if fmt is Format.json:
+            print_json({"warnings": batch.warnings, "clauses": [p.as_json() for p in plans], "written": False})
+            return
         for warning in batch.warnings:
-            console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-        console.print(f"OK: {len(batch.registries)} registries, {len(batch.directives)} directives valid; nothing written.")
+            console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+        table(
+            "What the import would plan (nothing written)",
+            ["Directive", "Clause", "Leads", "Periods", "Instances", "First due", "Last due", "Note"],
+            [
+                (
+                    p.directive,
+                    p.clause,
+                    _few(p.leads),
+                    _few(p.periods),
+                    p.instances,
+                    vn_date(p.first_due) if p.first_due else "—",
+                    vn_date(p.last_due) if p.last_due else "—",
+                    f"same task as {p.repeats}: planned there" if p.repeats else (f"ad hoc part kept: {p.ad_hoc}" if p.ad_hoc else ""),
+                )
+                for p in plans
+            ],
+        )
+        console.print(
+            f"OK: {len(batch.registries)} registries, {len(batch.directives)} directives valid; "
+            f"{sum(p.instances for p in plans)} instances would be planned; nothing written.",
+            highlight=False,
+        )
         return
     summary = services.import_paths(paths, as_of=day_or_today(as_of), actor=_actor())
     if fmt is Format.json:
@@ -77,7 +110,7 @@ def import_cmd(
         )
         return
     for warning in summary.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     console.print(
         f"Imported {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
         f"{len(summary.directives)} directives ({summary.assignments} assignments)."
@@ -342,7 +375,7 @@ def explain_deadline(
     if fmt is Format.json:
         print_json(data)
         return
-    console.print(f"[bold]{text}[/] → {parsed.reading}", highlight=False)
+    console.print(f"[bold]{escape(text)}[/] → {escape(parsed.reading)}", highlight=False)
     if dates:
         console.print("Các hạn: " + ", ".join(vn_date(d) for d in dates), highlight=False)
 

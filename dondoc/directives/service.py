@@ -17,7 +17,7 @@ from dondoc.db import session_scope
 from dondoc.directives import queries
 from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
-from dondoc.directives.rows import AssignmentProgress, TaskRow
+from dondoc.directives.rows import AssignmentProgress, ClausePlan, TaskRow
 from dondoc.directives.store import ImportSummary, apply_batch
 from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
@@ -34,6 +34,17 @@ def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
     with session_scope() as session:
         batch = validate_paths(paths, stored_lookup(session))
         return apply_batch(session, batch, as_of=as_of, actor=actor)
+
+
+def preview_import(paths: Sequence[Path], *, as_of: date, actor: str) -> tuple[Batch, list[ClausePlan]]:
+    """What an import would plan (per clause: leads, periods, instances), computed by the import itself
+    inside a transaction that is then rolled back: nothing is written."""
+    with session_scope() as session:
+        batch = validate_paths(paths, stored_lookup(session))
+        apply_batch(session, batch, as_of=as_of, actor=actor)
+        plans = queries.planned_by_clause(session, [d.code for d in batch.directives])
+        session.rollback()
+    return batch, plans
 
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:

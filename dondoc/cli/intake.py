@@ -1,4 +1,7 @@
-"""`dondoc draft FILE [--province CODE] [--out draft.yaml] [--format yaml|json]` (registered by the app)."""
+"""`dondoc draft FILE [--province CODE] [--out draft.yaml] [--format yaml|json]`: a document → the draft to review.
+
+The draft is the file `dondoc import` takes once the reviewer has filled what it flags.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from dondoc.cli.common import handles_errors
 from dondoc.errors import InputError
 
 
@@ -17,6 +21,7 @@ class DraftFormat(StrEnum):
     json = "json"
 
 
+@handles_errors
 def draft(
     file: Annotated[Path, typer.Argument(help="Văn bản chỉ đạo: DOCX, PDF có lớp chữ, TXT hoặc Markdown")],
     province: Annotated[
@@ -44,3 +49,6 @@ def draft(
         + (f" (đầu tiên: dòng {review[0].line})" if review else "")
         + "\n"
     )
+
+
+COMMANDS = {"draft": draft}
