@@ -44,7 +44,7 @@ class DraftAssignment:
     deadline_text: str | None
     reading: dict[str, Any]
     report_to_text: str | None
-    report_to: str | None
+    report_to: tuple[str, ...]
     report_via_text: str | None
     report_via: str | None
     lines: tuple[int, int]
@@ -64,7 +64,7 @@ class DraftAssignment:
             "deadline_text": self.deadline_text,
             "reading": self.reading,
             "report_to_text": self.report_to_text,
-            "report_to": self.report_to,
+            "report_to": list(self.report_to),
             "report_via_text": self.report_via_text,
             "report_via": self.report_via,
             "lines": list(self.lines),
@@ -145,7 +145,10 @@ class Draft:
             out[-1] = "assignments: []  # không tìm thấy mục nào giao việc: kiểm tra lại văn bản"
         for a in self.assignments:
             item: dict[str, Any] = {"clause": a.clause, "text": a.text, "summary": a.summary}
-            item["lead"] = a.lead[0] if len(a.lead) == 1 and not _has_unresolved(a, "lead") else a.lead_text
+            if _has_unresolved(a, "lead") or not a.lead:
+                item["lead"] = a.lead_text
+            else:  # several leads: a list, each gets its own instances
+                item["lead"] = a.lead[0] if len(a.lead) == 1 else list(a.lead)
             if a.co_agencies and not _has_unresolved(a, "co_agencies"):
                 item["co_agencies"] = list(a.co_agencies)
             elif _has_unresolved(a, "co_agencies"):
@@ -155,7 +158,7 @@ class Draft:
             if a.deadline_text:
                 item["deadline"] = a.deadline_text
             if a.report_to or a.report_to_text:
-                item["report_to"] = a.report_to or a.report_to_text
+                item["report_to"] = (a.report_to[0] if len(a.report_to) == 1 else list(a.report_to)) if a.report_to else a.report_to_text
             if a.report_via or a.report_via_text:
                 item["report_via"] = a.report_via or a.report_via_text
             item["lines"] = list(a.lines)
@@ -243,8 +246,6 @@ def build_assignment(found: Found, resolver: NameResolver, *, issued: date | Non
     lead, unresolved = _resolve_list(resolver, lead_text)
     if unresolved:
         flags.append(Flag("lead", line, _unresolved_message("Cơ quan chủ trì", unresolved, not resolver.empty)))
-    if len(lead) > 1:
-        flags.append(Flag("lead", line, f"Nhiều cơ quan chủ trì ({', '.join(lead)}): mỗi cơ quan một nhiệm vụ riêng; tách khi duyệt"))
     co, co_unresolved = _resolve_list(resolver, found.co_agencies_text)
     co_unresolved = [u for u in co_unresolved if not _GENERIC.match(u.written)]
     if co_unresolved:
@@ -261,10 +262,11 @@ def build_assignment(found: Found, resolver: NameResolver, *, issued: date | Non
         flags.append(
             Flag("deadline", line, "Mục còn nêu thời hạn khác: " + "; ".join(f"'{d}'" for d in found.other_deadlines) + " — tách nhiệm vụ nếu cần")
         )
-    report_to = report_via = None
+    report_to: tuple[str, ...] = ()
+    report_via = None
     if found.report_to_text:
         codes, bad = _resolve_list(resolver, found.report_to_text)
-        report_to = codes[0] if len(codes) == 1 and not bad else None
+        report_to = () if bad else codes  # "báo cáo UBND tỉnh và Sở Nội vụ": both bodies
         if bad and not resolver.empty and not _OUTSIDE.match(found.report_to_text):
             flags.append(Flag("report_to", line, _unresolved_message("Nơi nhận báo cáo", bad, True)))
     if found.report_via_text:
