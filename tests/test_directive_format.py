@@ -313,3 +313,47 @@ def test_import_check_shows_what_would_be_planned_and_writes_nothing(sqlite_db: 
     with session_scope() as s:
         assert s.exec(select(Assignment)).all() == []
         assert s.exec(select(Agency)).all() == []
+
+
+# --------------------------------------------------------------------------- draft → review → import
+
+
+def _document(tmp_path: Path) -> Path:
+    from tests.test_intake_service import PARAGRAPHS
+
+    path = tmp_path / "cong-van-1234.txt"
+    path.write_text("\n\n".join(PARAGRAPHS), encoding="utf-8")
+    return path
+
+
+def test_the_draft_is_the_file_import_takes_after_review(sqlite_db: str, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    made = CliRunner().invoke(app, ["draft", str(_document(tmp_path)), "--province", "dong-thap", "--out", str(draft)])
+    assert made.exit_code == 0, made.output
+    registry = ROOT / "directives_seed" / "agencies" / "dong-thap.yaml"
+    result = CliRunner().invoke(app, ["import", "--check", "--as-of", "01/12/2023", "--format", "json", str(registry), str(draft)])
+    assert result.exit_code == 0, result.output
+    clauses = {c["clause"]: c for c in json.loads(result.stdout)["clauses"]}
+    assert clauses["1.a"]["leads"] == ["dt-so-tt-tt"]
+    assert clauses["2"]["leads"] == ["dt-so-noi-vu"]
+    assert clauses["2"]["first_due"] == "2024-03-31"
+
+
+@pytest.mark.slow
+def test_import_directive_flow_drafts_a_document_for_review_in_the_ui(prefect_api: None, tmp_path: Path) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.import_directive import import_directive
+
+    result = import_directive(document=str(_document(tmp_path)), province="dong-thap")
+    assert result["imported"] is False
+    assert result["draft_artifact"] == "dondoc-draft-cong-van-1234"
+    with get_client(sync_client=True) as client:
+        [artifact] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-draft-cong-van-1234"])), limit=1)
+    markdown = str(artifact.data)
+    assert markdown.startswith("# Bản nháp cần duyệt: cong-van-1234.txt")
+    assert "| coordinator | ⚠️ dt-vp-ubnd<br>*dòng " in markdown  # proposed, to be confirmed: marked
+    assert "| 1.a | " in markdown  # an item with nothing flagged is not marked
+    assert f"**{len(result['review'])} mục cần xem lại**" in markdown
+    assert "```yaml\n# Bản nháp do `dondoc draft` tạo từ cong-van-1234.txt" in markdown
