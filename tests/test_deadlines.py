@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from dondoc.domain.deadlines import DeadlineKind, normalize, parse_deadline
+from dondoc.domain.deadlines import RULES, DeadlineKind, normalize, parse_deadline, reading_json
 from dondoc.domain.policy import DeadlinePolicy, Policy, ReportingCalendar
 
 ISSUED = date(2023, 11, 2)
@@ -144,3 +144,216 @@ def test_reporting_calendar_is_policy() -> None:
 
 def test_spelling_variants_are_normalised() -> None:
     assert normalize("Định kỳ HẰNG quí") == "định kỳ hàng quý"
+
+
+# ------------------------------------------------------------------ issue 10 §5 and issue 14 §2–3
+
+
+@pytest.mark.parametrize(
+    ("phrase", "issued", "due"),
+    [
+        ("2024-12-05", ISSUED, date(2024, 12, 5)),  # regression: was read as 12 May
+        ("Hạn hoàn thành: 2025-10-23", ISSUED, date(2025, 10, 23)),
+        ("trước ngày 15/12 năm 2024", date(2025, 3, 1), date(2024, 12, 14)),  # a written year is kept
+        ("trước ngày 15 tháng 12 năm 2024", date(2026, 1, 1), date(2024, 12, 14)),
+        ("trước năm 2025", ISSUED, date(2024, 12, 31)),
+        ("trước 15 giờ ngày 02/02/2025", ISSUED, date(2025, 2, 2)),  # 'trước' binds the hour, not the day
+        ("trước 12h ngày mai 6-10-2025", ISSUED, date(2025, 10, 6)),
+        ("Trước ngày 1/10/2025", ISSUED, date(2025, 9, 30)),
+        ("chậm nhất trước ngày 15/02/2025", ISSUED, date(2025, 2, 14)),
+        (
+            "trước ngày 31/5/2025 Quyết định 962/QĐ-UBND ngày 15/8/2024",
+            ISSUED,
+            date(2025, 5, 30),
+        ),  # a cited date is not a deadline
+        ("trong năm 2026- 2027", ISSUED, date(2027, 12, 31)),
+        ("TRUOC NGAY 05/12/2023", ISSUED, date(2023, 12, 4)),  # typed without diacritics
+    ],
+)
+def test_written_dates(phrase: str, issued: date, due: date) -> None:
+    parsed = parse_deadline(phrase, issued=issued)
+    assert (parsed.kind, parsed.due, parsed.errors) == (DeadlineKind.ONCE, due, ())
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["20234", "trong năm 20234", "trước ngày 01/01/20234", "năm 0000", "trước ngày 01/01/0001", "ngày 00/00/0000", "Quý I/0000"],
+)
+def test_five_digit_and_out_of_range_years_are_errors(phrase: str) -> None:
+    """Regressions: "20234" was read as 2023; year 0000 and 01/01/0001 raised out of the parser."""
+    parsed = parse_deadline(phrase, issued=ISSUED)
+    assert parsed.due is None
+    if phrase != "20234":  # a bare number is not a year: simply not understood
+        assert parsed.errors, phrase
+    assert not parsed.understood
+
+
+def test_leading_whitespace_is_linear() -> None:
+    """Regression: run time grew with the square of leading whitespace (100 kB took 210 s)."""
+    parsed = parse_deadline(" " * 100_000 + "vào ngày 15/01/2024", issued=ISSUED)
+    assert parsed.due == date(2024, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rule", "at"),
+    [
+        ("gửi báo cáo: trước 16h00 thứ Sáu hàng tuần", "FREQ=WEEKLY;BYDAY=FR", time(16, 0)),
+        ("trước 12h00 thứ Năm hằng tuần", "FREQ=WEEKLY;BYDAY=TH", time(12, 0)),
+        ("báo cáo Thủ tướng Chính phủ vào 15:00 ngày Chủ nhật hàng tuần", "FREQ=WEEKLY;BYDAY=SU", time(15, 0)),
+        ("Định kỳ thứ 4 hàng tuần, báo cáo kết quả", "FREQ=WEEKLY;BYDAY=WE", None),
+        ("trước thứ Sáu hằng tuần", "FREQ=WEEKLY;BYDAY=TH", None),  # strict: before Friday is Thursday
+        ("thứ Hai và thứ Năm hằng tuần", "FREQ=WEEKLY;BYDAY=MO,TH", None),
+        # the assignee's weekday, not the one on which the consolidating office reports upward
+        (
+            "trước 15 giờ ngày thứ 4 hằng tuần, để Ban Tổ chức Trung ương tổng hợp, báo cáo Bộ Chính trị vào thứ 6 hằng tuần",
+            "FREQ=WEEKLY;BYDAY=WE",
+            time(15, 0),
+        ),
+    ],
+)
+def test_weekly_cycles_name_a_weekday_and_often_an_hour(phrase: str, rule: str, at: time | None) -> None:
+    parsed = parse_deadline(phrase, issued=ISSUED)
+    assert (parsed.kind, parsed.rule, parsed.time_of_day) == (DeadlineKind.RECURRING, rule, at)
+
+
+def test_weekly_without_a_weekday_is_not_guessed() -> None:
+    parsed = parse_deadline("thực hiện hàng tuần, báo cáo UBND Thành phố", issued=ISSUED)
+    assert not parsed.understood
+    assert not parsed.rules
+
+
+def test_a_weekly_cycle_inside_a_window() -> None:
+    parsed = parse_deadline(
+        "Từ 16/4/2025 - 31/10/2025, định kỳ báo cáo tiến độ trước 15 giờ ngày thứ 4 hằng tuần", issued=date(2025, 4, 12)
+    )
+    assert parsed.rule == "FREQ=WEEKLY;BYDAY=WE;UNTIL=20251031"
+    assert (parsed.starts, parsed.ends, parsed.time_of_day) == (date(2025, 4, 16), date(2025, 10, 31), time(15, 0))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rules"),
+    [
+        (
+            "Định kỳ 06 tháng (trước ngày 05 tháng 6) và hằng năm (trước ngày 05 tháng 12)",
+            ("FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=4", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=4"),
+        ),
+        (
+            "Báo cáo 06 tháng gửi trước ngày 20 tháng 6 và báo cáo năm gửi trước ngày 20 tháng 12",
+            ("FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=19", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=19"),
+        ),
+        (
+            "định kỳ hàng tháng, quý, năm hoặc đột xuất báo cáo",
+            ("FREQ=MONTHLY;BYMONTHDAY=15", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"),
+        ),
+        ("trước ngày 20 tháng cuối quý", ("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=19",)),
+        ("Chậm nhất là ngày 15 tháng đầu tiên của quý liền sau", ("FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=15",)),
+        (
+            "công bố báo cáo tài chính quý trong thời hạn 20 ngày kể từ ngày kết thúc quý",
+            ("FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=20",),
+        ),
+        ("không vượt quá 90 ngày, kể từ ngày kết thúc năm tài chính", ("FREQ=YEARLY;BYYEARDAY=90",)),
+        ("chậm nhất là ngày thứ 20 của tháng tiếp theo tháng phát sinh", ("FREQ=MONTHLY;BYMONTHDAY=20",)),
+        ("trước ngày 01 của tháng tiếp theo sau tháng kỳ báo cáo", ("FREQ=MONTHLY;BYMONTHDAY=-1",)),
+        ("ngày cuối cùng của tháng đầu của quý tiếp theo", ("FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=-1",)),
+        ("báo cáo vào ngày làm việc cuối cùng của tháng", ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",)),
+        ("định kỳ ngày 05 hằng tháng", ("FREQ=MONTHLY;BYMONTHDAY=5",)),  # the written day wins over the calendar
+        ("Từ ngày 25 đến ngày 30 hằng tháng", ("FREQ=MONTHLY;BYMONTHDAY=28,29,30;BYSETPOS=-1",)),
+        ("Hàng năm, trước ngày 25 tháng 12", ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",)),
+        ("dinh ky hang quy", ("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15",)),
+    ],
+)
+def test_cycles_combined_and_counted_within_or_from_a_period(phrase: str, rules: tuple[str, ...]) -> None:
+    parsed = parse_deadline(phrase, issued=ISSUED)
+    assert (parsed.kind, parsed.rules) == (DeadlineKind.RECURRING, rules)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due", "starts"),
+    [
+        ("Quý IV/2025 - Quý II/2026", date(2026, 6, 30), date(2025, 10, 1)),
+        ("Từ quý IV/2025 đến quý II/2027", date(2027, 6, 30), date(2025, 10, 1)),
+        ("từ ngày 01/9/2025 đến ngày 30/11/2025", date(2025, 11, 30), date(2025, 9, 1)),
+        ("từ ngày 15/5 đến ngày 19/5/2025", date(2025, 5, 19), date(2025, 5, 15)),
+        ("Từ tháng 6/2025 đến tháng 12/2025", date(2025, 12, 31), date(2025, 6, 1)),
+    ],
+)
+def test_windows_are_due_at_their_end_and_keep_their_start(phrase: str, due: date, starts: date) -> None:
+    parsed = parse_deadline(phrase, issued=ISSUED)
+    assert (parsed.kind, parsed.due, parsed.starts) == (DeadlineKind.ONCE, due, starts)
+
+
+def test_several_cycles_in_one_phrase_each_keep_their_day() -> None:
+    parsed = parse_deadline(
+        "Thời hạn gửi báo cáo: Chậm nhất là ngày 15 tháng đầu tiên của quý liền sau đối với báo cáo quý, "
+        "chậm nhất là ngày 31 tháng 01 năm sau đối với báo cáo năm",
+        issued=ISSUED,
+    )
+    assert parsed.rules == ("FREQ=YEARLY;BYMONTH=1,4,7,10;BYMONTHDAY=15", "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31")
+    weekly_and_monthly = parse_deadline("trước 16h00 thứ Sáu hàng tuần; báo cáo tháng trước ngày 25 hằng tháng", issued=ISSUED)
+    assert weekly_and_monthly.rules == ("FREQ=WEEKLY;BYDAY=FR", "FREQ=MONTHLY;BYMONTHDAY=24")
+    assert weekly_and_monthly.time_of_day == time(16, 0)
+
+
+def test_a_range_followed_by_a_later_deadline_reads_the_deadline() -> None:
+    parsed = parse_deadline(
+        "từ ngày 05/6/2025 đến ngày 07/6/2025 và hoàn thành công tác tuyển sinh trước ngày 31/7/2025", issued=ISSUED
+    )
+    assert parsed.due == date(2025, 7, 30)
+
+
+def test_the_ad_hoc_part_is_recorded_and_the_periodic_part_planned() -> None:
+    parsed = parse_deadline("báo cáo Thủ tướng Chính phủ định kỳ hằng năm hoặc đột xuất theo yêu cầu", issued=ISSUED)
+    assert parsed.rule == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+    assert parsed.ad_hoc == "hoặc đột xuất theo yêu cầu"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
+        "thời gian ban hành trước ngày 30 tháng 11 năm trước của năm kế hoạch",
+        "chậm nhất là ngày 20 tháng 9 của năm báo cáo",
+        "báo cáo đột xuất khi có yêu cầu",
+    ],
+)
+def test_relative_deadlines_are_events_never_a_guessed_date(phrase: str) -> None:
+    parsed = parse_deadline(phrase, issued=ISSUED)
+    assert (parsed.kind, parsed.due, parsed.rules) == (DeadlineKind.EVENT, None, ())
+
+
+def test_every_rule_of_the_table_is_exercised() -> None:
+    examples = [
+        "trước 16h00 thứ Sáu hàng tuần; báo cáo tháng trước ngày 25 hằng tháng",
+        "trước 16h00 thứ Sáu hàng tuần",
+        "trong thời hạn 20 ngày kể từ ngày kết thúc quý",
+        "trước ngày 20 tháng cuối quý",
+        "trước ngày 15 hằng tháng",
+        "trước ngày 15 tháng 12 hằng năm",
+        "định kỳ hằng quý",
+        "định kỳ theo quy định",
+        "Thường xuyên",
+        "Quý IV/2025 - Quý II/2026",
+        "từ ngày 01/6/2022",
+        "trước ngày 05/12/2023",
+        "Quý III/2024",
+        "Trong thời hạn 05 ngày làm việc",
+        "trước ngày 30 tháng 11 năm trước của năm kế hoạch",
+        "khi có yêu cầu",
+    ]
+    used = {parse_deadline(e, issued=ISSUED).matched_rule for e in examples}
+    assert used == {rule.name for rule in RULES}
+
+
+def test_reading_json_uses_the_public_vocabulary() -> None:
+    milestone = parse_deadline("từ ngày 01/6/2022", issued=ISSUED)
+    data = reading_json(milestone, [date(2022, 6, 1)])
+    assert (data["kind"], data["dates"], data["flags"], data["understood"]) == ("once", ["2022-06-01"], ["start"], True)
+    cycle = parse_deadline("trước 16h00 thứ Sáu hàng tuần hoặc đột xuất khi có yêu cầu", issued=ISSUED)
+    data = reading_json(cycle, [date(2023, 11, 3)])
+    assert data["kind"] == "recurring"
+    assert data["time"] == "16:00"
+    assert "ad_hoc" in data["flags"]
+    bad = reading_json(parse_deadline("trước ngày 31/02/2024", issued=ISSUED), [])
+    assert (bad["kind"], bad["understood"], bad["dates"]) == ("unknown", False, [])
+    assert bad["errors"] == ["ngày 31/02/2024 không tồn tại"]
+    assert {"text", "kind", "dates", "reading", "understood", "flags", "errors"} <= set(data)

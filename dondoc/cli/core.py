@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
-from dondoc.domain.deadlines import parse_deadline
+from dondoc.domain.deadlines import parse_deadline, reading_json
 from dondoc.domain.recurrence import occurrences
 from dondoc.domain.status import STATUS_VI, Status
 from dondoc.errors import InputError
@@ -360,18 +360,7 @@ def explain_deadline(
         dates = occurrences(parsed.rules, start=start, end=date(start.year + 10, 12, 31))[:count]
     elif parsed.due:
         dates = [parsed.due]
-    data = {
-        "text": text,
-        "understood": parsed.understood,
-        "kind": str(parsed.kind),
-        "reading": parsed.reading,
-        "rule": parsed.rule,
-        "dates": [d.isoformat() for d in dates],
-        "stated_date": parsed.stated_date.isoformat() if parsed.stated_date else None,
-        "starts": parsed.starts.isoformat() if parsed.starts else None,
-        "not_understood": parsed.not_understood,
-        "errors": list(parsed.errors),
-    }
+    data = reading_json(parsed, dates)
     if fmt is Format.json:
         print_json(data)
         return
