@@ -96,7 +96,7 @@ def test_an_unknown_name_says_did_you_mean_with_file_and_line(tmp_path: Path) ->
     path = directive(tmp_path, item("1.a", '"Sở KH và CN"', '    co_agencies: ["Sở Khoa hoc Cong nghe tinh"]\n'))
     problems, _ = check([path])
     assert len(problems) == 1
-    assert problems[0].startswith(f"{path}:14: assignments.0.co_agencies.0: 'Sở Khoa hoc Cong nghe tinh' is neither a code nor a name")
+    assert problems[0].startswith(f"{path}:14: assignments.0.co_agencies.0: unknown agency or group 'Sở Khoa hoc Cong nghe tinh' (is neither")
     assert "did you mean dn-so-khoa-hoc-cong-nghe (Sở Khoa học và Công nghệ)?" in problems[0]
 
 

@@ -139,7 +139,7 @@ class Lookup:
             matched = len(resolver.lookup(part.written)) > 1
             what = "names several agencies or groups" if matched else "is neither a code nor a name, short name or alias"
             hint = f"; did you mean {', '.join(hints)}?" if hints else self.suggest(part.written, province)
-            problems.append(f"{part.written!r} {what} in the {province} registry{hint}")
+            problems.append(f"unknown agency or group {part.written!r} ({what} in the {province} registry){hint}")
         return (), "; ".join(problems)
 
     def suggest(self, code: str, province: str) -> str:
@@ -295,6 +295,18 @@ def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
     return problems
 
 
+def _raw(data: Any, loc: tuple[str | int, ...]) -> Any:
+    """The value at ``loc`` in the YAML as written (before pydantic turned a scalar into a list)."""
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def _null_fields(doc: YamlDocument) -> list[str]:
     """A reviewed draft fills these header fields; while one is null the file is refused, naming the line."""
     if not isinstance(doc.data, dict):
@@ -340,7 +352,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
         return found[0] if len(found) == 1 else None
 
     def many(written: list[str], loc: tuple[str | int, ...]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c for j, w in enumerate(written) for c in codes(w, (*loc, j))))
+        listed = isinstance(_raw(doc.data, loc), list)  # `lead: X` is reported at `lead`, `lead: [X, Y]` per entry
+        return tuple(dict.fromkeys(c for j, w in enumerate(written) for c in codes(w, (*loc, j) if listed else loc)))
 
     if prov not in {a.province for a in lookup.agencies.values()}:
         problems.append(
