@@ -357,3 +357,26 @@ def test_import_directive_flow_drafts_a_document_for_review_in_the_ui(prefect_ap
     assert "| 1.a | " in markdown  # an item with nothing flagged is not marked
     assert f"**{len(result['review'])} mục cần xem lại**" in markdown
     assert "```yaml\n# Bản nháp do `dondoc draft` tạo từ cong-van-1234.txt" in markdown
+
+
+# --------------------------------------------------------------------------- digests
+
+
+@pytest.mark.parametrize(
+    ("report_to", "report_via", "shown"),
+    [
+        # 11677/UBND-HCC 2.a: "báo cáo UBND tỉnh (thông qua Công an tỉnh)"
+        (("dn-ubnd-tinh",), "dn-cong-an-tinh", "Báo cáo: UBND tỉnh (qua Công an tỉnh)"),
+        (("dn-ubnd-tinh", "dn-so-noi-vu"), None, "Báo cáo: UBND tỉnh, Sở Nội vụ"),
+        ((), None, ""),
+    ],
+)
+def test_a_digest_line_says_whom_the_lead_reports_to_and_through_whom(
+    report_to: tuple[str, ...], report_via: str | None, shown: str
+) -> None:
+    from dondoc.reminders.digest import report_vi
+    from dondoc.reminders.queries import LineFacts
+
+    facts = LineFacts(1, "d", None, "t", "dong-nai", "2.a", "s", None, "dn-so-tu-phap", "Sở Tư pháp", "once", report_to, report_via)
+    names = {"dn-ubnd-tinh": "UBND tỉnh", "dn-so-noi-vu": "Sở Nội vụ", "dn-cong-an-tinh": "Công an tỉnh"}
+    assert report_vi(facts, names) == shown
