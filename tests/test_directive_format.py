@@ -380,3 +380,10 @@ def test_a_digest_line_says_whom_the_lead_reports_to_and_through_whom(
     facts = LineFacts(1, "d", None, "t", "dong-nai", "2.a", "s", None, "dn-so-tu-phap", "Sở Tư pháp", "once", report_to, report_via)
     names = {"dn-ubnd-tinh": "UBND tỉnh", "dn-so-noi-vu": "Sở Nội vụ", "dn-cong-an-tinh": "Công an tỉnh"}
     assert report_vi(facts, names) == shown
+
+
+@pytest.mark.parametrize(("first", "leads", "label"), [("Sở Tư pháp", 1, "Sở Tư pháp"), ("Sở Tư pháp", 2, "Sở Tư pháp và 1 cơ quan chủ trì khác")])
+def test_progress_names_the_first_lead_and_counts_the_others(first: str, leads: int, label: str) -> None:
+    from dondoc.directives.queries import lead_label
+
+    assert lead_label(first, leads) == label

@@ -226,6 +226,11 @@ def task_rows(
     return rows
 
 
+def lead_label(first: str, leads: int) -> str:
+    """The first lead's name, and how many more the item names ("Sở Tư pháp và 1 cơ quan chủ trì khác")."""
+    return f"{first} và {leads - 1} cơ quan chủ trì khác" if leads > 1 else first
+
+
 def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
     """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived."""
     directive = resolve_directive(session, code)
@@ -259,7 +264,7 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
             AssignmentProgress(
                 assignment.clause,
                 assignment.summary,
-                lead_short or assignment.lead_code,
+                lead_label(lead_short or assignment.lead_code, len(assignment.lead_codes or [])),
                 assignment.deadline_text,
                 assignment.deadline_reading,
                 upcoming[0] if upcoming else None,
