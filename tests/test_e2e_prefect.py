@@ -65,7 +65,7 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
         states = {r.name: (r.state.name, r.state.message) for r in runs if r.state}
         assert states["1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023"] == (
             "Quá hạn chưa hoàn thành",
-            "0/30 cơ quan đã hoàn thành, 30 quá hạn",
+            "0/29 cơ quan đã hoàn thành, 29 quá hạn",  # Sở TT&TT is 1.k's co-agency, not a lead
         )
         assert states["5.b · Sở TT&TT · hạn 09/12/2023"] == ("Đang thực hiện trong hạn", "0/1 cơ quan đã hoàn thành")
         assert states["1.a · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · thường xuyên"][0] == "Thường xuyên"

@@ -82,7 +82,7 @@ def test_track_directive_names_runs_states_and_publishes_artifacts(seeded_sqlite
     assert progress[0].type == "progress"
     assert progress[0].data == 0.0
     assert summary[0].type == "markdown"
-    assert "## Quá hạn chưa hoàn thành (60)" in str(summary[0].data)
+    assert "## Quá hạn chưa hoàn thành (59)" in str(summary[0].data)
 
 
 def _key_filter(key: str) -> Any:
