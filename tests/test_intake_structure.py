@@ -407,3 +407,18 @@ def test_a_heading_lead_is_not_replaced_by_a_name_in_its_text() -> None:
         province=None,
     )
     assert d.assignments[0].lead_text == "Uỷ ban Mặt trận Tổ quốc tỉnh"
+
+
+def test_an_appendix_row_that_repeats_a_body_item_is_linked_to_it() -> None:
+    body = "1. Văn phòng UBND tỉnh\n\na) Rà soát, kiến nghị đơn giản hóa thủ tục hành chính nội bộ, hoàn thành trong Quý III/2024.\n"
+    table = (
+        "Phụ lục\n\n"
+        "STT\tNhiệm vụ\tKết quả/Sản phẩm\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+        "1\tRà soát, kiến nghị đơn giản hóa thủ tục hành chính nội bộ\tKế hoạch rà soát\tTrung tâm Phục vụ hành chính công\t\tQuý III/2024\n"
+        "2\tCông khai kết quả rà soát thủ tục hành chính\tQuyết định\tTrung tâm Phục vụ hành chính công\t\tTrước ngày 14/3/2024\n"
+    )
+    d = draft(HEADER + body + FOOTER + table)
+    repeats = {a.clause: a.repeats for a in d.assignments}
+    assert repeats == {"1.a": None, "PL 1": "1.a", "PL 2": None}
+    assert "repeats: 1.a" in d.to_yaml()
+    assert any(f.field == "PL 1: repeats" for f in d.review)

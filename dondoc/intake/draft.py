@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -50,6 +50,7 @@ class DraftAssignment:
     lines: tuple[int, int]
     flags: tuple[Flag, ...]
     source: str
+    repeats: str | None = None  # the body item an appendix row states again
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class DraftAssignment:
             "lines": list(self.lines),
             "flags": [f.message for f in self.flags],
             "source": self.source,
+            "repeats": self.repeats,
         }
 
 
@@ -161,6 +163,8 @@ class Draft:
                 item["report_to"] = (a.report_to[0] if len(a.report_to) == 1 else list(a.report_to)) if a.report_to else a.report_to_text
             if a.report_via or a.report_via_text:
                 item["report_via"] = a.report_via or a.report_via_text
+            if a.repeats:
+                item["repeats"] = a.repeats
             item["lines"] = list(a.lines)
             if a.flags:
                 item["flags"] = [f.message for f in a.flags]
@@ -295,6 +299,27 @@ def build_assignment(found: Found, resolver: NameResolver, *, issued: date | Non
     )
 
 
+def repeated_in(row_text: str, body: list[Found]) -> Found | None:
+    """The body item an appendix row states again: the row's task wording, folded, is the item's or inside it."""
+    key = fold(row_text)
+    if len(key) < 20:
+        return None  # too short to tell one task from another
+    for item in body:
+        if item.source == "item" and key in fold(item.text):
+            return item
+    return None
+
+
+def _link_repeat(a: DraftAssignment, body: list[Found]) -> DraftAssignment:
+    if a.source != "table":
+        return a
+    same = repeated_in(a.text, body)
+    if same is None:
+        return a
+    flag = Flag("repeats", a.lines[0], f"Trùng nhiệm vụ mục {same.clause} (dòng {same.lines[0]}): liên kết, chỉ lập kế hoạch một lần; bỏ `repeats` nếu là hai việc khác nhau")
+    return replace(a, repeats=same.clause, flags=(*a.flags, flag))
+
+
 def detect_province(header: Header, province_names: dict[str, str]) -> str | None:
     """The province the issuer line ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI") or, failing that, the place names."""
     for text in (header.issuer_text, header.place):
@@ -331,7 +356,7 @@ def build_draft(
     seen = {f.clause for f in items}
     found = items + [r for r in rows if r.clause not in seen]
     issued = _issued_day(header.issued)
-    assignments = tuple(build_assignment(f, resolver, issued=issued, policy=policy) for f in found)
+    assignments = tuple(_link_repeat(build_assignment(f, resolver, issued=issued, policy=policy), items) for f in found)
 
     first_line = blocks[0].first if blocks else 1
     if header.number is None:
