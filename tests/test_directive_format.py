@@ -7,7 +7,6 @@ into a temporary SQLite database and read the planned instances back.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -252,7 +251,6 @@ def test_an_item_start_opens_a_dated_task(sqlite_db: str, tmp_path: Path) -> Non
 
 
 AD_HOC_PHRASE = "Định kỳ hằng tháng hoặc đột xuất khi có yêu cầu"
-PARSER_KNOWS_AD_HOC = "ad_hoc" in {f.name for f in fields(ParsedDeadline)}
 
 
 def test_the_periodic_part_of_hoac_dot_xuat_is_planned(sqlite_db: str, tmp_path: Path) -> None:
@@ -264,7 +262,6 @@ def test_the_periodic_part_of_hoac_dot_xuat_is_planned(sqlite_db: str, tmp_path:
     assert parse_deadline(AD_HOC_PHRASE).frequency is Frequency.MONTHLY
 
 
-@pytest.mark.xfail(not PARSER_KNOWS_AD_HOC, reason="the parser's `ad_hoc` field (parser branch) is not merged yet", strict=True)
 def test_the_ad_hoc_part_is_recorded_and_shown(sqlite_db: str, tmp_path: Path) -> None:
     assert ad_hoc_part(parse_deadline(AD_HOC_PHRASE)) == "hoặc đột xuất khi có yêu cầu"
     extra = f"    deadline: {AD_HOC_PHRASE}\n"
@@ -387,3 +384,16 @@ def test_progress_names_the_first_lead_and_counts_the_others(first: str, leads: 
     from dondoc.directives.queries import lead_label
 
     assert lead_label(first, leads) == label
+
+
+@pytest.mark.parametrize(
+    ("phrase", "opens", "due"),
+    [
+        ("Quý IV/2025 - Quý II/2026", date(2025, 10, 1), date(2026, 6, 30)),  # due at the end of the range, start kept
+        ("Từ ngày 01/10/2025 đến ngày 31/12/2025", date(2025, 10, 1), date(2025, 12, 31)),
+    ],
+)
+def test_a_written_range_plans_one_instance_from_its_start_to_its_end(sqlite_db: str, tmp_path: Path, phrase: str, opens: date, due: date) -> None:
+    extra = f"    deadline: {phrase}\n"
+    service.import_paths([REGISTRY, directive(tmp_path, item("7", "dn-so-noi-vu", extra))], as_of=AS_OF, actor="test")
+    assert [(o, d) for _, _, d, o in _instances("7")] == [(opens, due)]

@@ -67,12 +67,8 @@ def report_targets(agency: str, report_to: Sequence[str]) -> list[str]:
 
 
 def ad_hoc_part(deadline: ParsedDeadline) -> str | None:
-    """"… hoặc đột xuất khi có yêu cầu": the part of a phrase that is recorded and shown, never planned.
-
-    The parser reports it as ``ad_hoc`` (issue 14); a parser without that field reports none.
-    """
-    value = getattr(deadline, "ad_hoc", None)
-    return value if isinstance(value, str) and value else None
+    """"… hoặc đột xuất khi có yêu cầu": the part of a phrase that is recorded and shown, never planned."""
+    return deadline.ad_hoc or None
 
 
 def first_cycle_start(start: date, *, stated: bool, min_days: int) -> date:
