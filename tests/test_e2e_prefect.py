@@ -70,7 +70,7 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
         assert states["5.b · Sở TT&TT · hạn 09/12/2023"] == ("Đang thực hiện trong hạn", "0/1 cơ quan đã hoàn thành")
         assert states["1.a · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · thường xuyên"][0] == "Thường xuyên"
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-summary"])))
-        assert any("## Quá hạn chưa hoàn thành (60)" in str(a.data) for a in artifacts)
+        assert any("## Quá hạn chưa hoàn thành (59)" in str(a.data) for a in artifacts)
         table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-instances"])))
         assert len(json.loads(str(table[0].data))["Mục"]) == 193
 
