@@ -15,8 +15,9 @@ import yaml
 from sqlmodel import col, select
 
 from dondoc.db import session_scope
-from dondoc.directives.schema import DirectiveIn, RegistryIn
-from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
+from dondoc.directives.schema import DirectiveIn
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
+from dondoc.registries.schema import RegistryIn
 
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "source-directives"
@@ -34,16 +35,13 @@ def _instances(clause: str, directive: str) -> list[tuple[str, str, date | None]
     return [(a, p, d) for a, p, d in rows]
 
 
-def _members(group: str) -> set[str]:
+def _members(group: str, on: date = date(2023, 12, 6)) -> set[str]:
+    """The group's members in force on ``on`` (the seeds are planned as of 06/12/2023; the 2025 ones come later)."""
+    from dondoc.registries.queries import stored_state
+    from dondoc.registries.validation import Lookup
+
     with session_scope() as s:
-        return set(
-            s.exec(
-                select(Agency.code)
-                .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
-                .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
-                .where(col(AgencyGroup.code) == group)
-            )
-        )
+        return set(Lookup(stored_state(session=s)).members(group, on))
 
 
 def test_all_five_sources_are_seeded_one_file_each() -> None:
@@ -52,8 +50,14 @@ def test_all_five_sources_are_seeded_one_file_each() -> None:
     sources = {DirectiveIn.model_validate(yaml.safe_load(p.read_text())).source_file for p in directives}
     if SOURCES.is_dir():
         assert sources == {p.name for p in SOURCES.glob("*.txt")}
-    registries = {RegistryIn.model_validate(yaml.safe_load(p.read_text())).province for p in (SEEDS / "agencies").glob("*.yaml")}
-    assert registries == {"dong-nai", "long-an", "hung-yen", "dong-thap"}
+    registries = [RegistryIn.model_validate(yaml.safe_load(p.read_text())) for p in (SEEDS / "agencies").glob("*.yaml")]
+    # one registry as addressed by the seed directives (2022–2023) per province, then the dated 2025 changes
+    dated = {(r.province, r.as_of.isoformat()) for r in registries if r.as_of.year == 2025}
+    assert {r.province for r in registries if r.as_of.year < 2025} == {"dong-nai", "long-an", "hung-yen", "dong-thap"}
+    assert dated == {
+        *((p, "2025-03-01") for p in ("dong-nai", "long-an", "hung-yen", "dong-thap")),
+        *((p, "2025-07-01") for p in ("dong-nai", "tay-ninh", "hung-yen", "dong-thap")),
+    }
 
 
 def test_seed_wording_is_verbatim_from_the_source() -> None:

@@ -16,11 +16,11 @@ from dondoc.models import Agency, Assignment, Directive, TaskInstance
 SEEDS = Path(__file__).resolve().parent.parent / "directives_seed"
 
 REGISTRY = {
-    "so-tttt": Lifespan(date(2025, 2, 28), "so-khcn"),
-    "so-khcn": Lifespan(None, None),
-    "huyen-a": Lifespan(date(2025, 6, 30), "xa-moi"),
-    "xa-moi": Lifespan(None, None),
-    "ban-cu": Lifespan(date(2024, 12, 31), None),
+    "so-tttt": Lifespan(date(2025, 2, 28), ("so-khcn",)),
+    "so-khcn": Lifespan(None),
+    "huyen-a": Lifespan(date(2025, 6, 30), ("xa-moi",)),
+    "xa-moi": Lifespan(None),
+    "ban-cu": Lifespan(date(2024, 12, 31)),
 }
 
 
@@ -41,13 +41,18 @@ def test_owner_on(agency: str, day: date | None, owner: str) -> None:
 
 
 def test_a_looping_chain_is_an_error() -> None:
-    looping = {"a": Lifespan(date(2024, 1, 1), "b"), "b": Lifespan(date(2024, 1, 1), "a")}
+    looping = {"a": Lifespan(date(2024, 1, 1), ("b",)), "b": Lifespan(date(2024, 1, 1), ("a",))}
     with pytest.raises(SuccessionError, match="a → b → a"):
         owner_on("a", date(2025, 1, 1), looping)
 
 
-def test_replanning_hands_open_work_to_the_successor(seeded_db: str, tmp_path: Path) -> None:
-    """Sở TT&TT ends on 29/02/2024 (merged into Sở KH&CN): its later work passes to Sở KH&CN."""
+def test_replanning_hands_open_work_to_the_successor(any_db: str, tmp_path: Path) -> None:
+    """Sở TT&TT ends on 29/02/2024 (merged into Sở KH&CN): its later work passes to Sở KH&CN.
+
+    (A 2023-style registry edit, without the 2025 files, which end it on 28/02/2025 instead.)
+    """
+    directive = SEEDS / "000_dong-nai_11677-UBND-HCC.yaml"
+    services.import_paths([SEEDS / "agencies" / "dong-nai.yaml", directive], as_of=date(2023, 12, 6), actor="test")
     registry = tmp_path / "agencies" / "dong-nai.yaml"
     registry.parent.mkdir()
     text = (SEEDS / "agencies" / "dong-nai.yaml").read_text(encoding="utf-8")
@@ -56,7 +61,7 @@ def test_replanning_hands_open_work_to_the_successor(seeded_db: str, tmp_path: P
     text = text.replace(anchor, anchor + "    valid_to: 2024-02-29\n    successor: dn-so-khoa-hoc-cong-nghe\n", 1)
     registry.write_text(text, encoding="utf-8")
 
-    services.import_paths([registry, SEEDS / "000_dong-nai_11677-UBND-HCC.yaml"], as_of=date(2024, 3, 6), actor="test")
+    services.import_paths([registry, directive], as_of=date(2024, 3, 6), actor="test")
 
     def rows(clause: str, agency: str) -> list[tuple[date | None, str]]:
         with session_scope() as s:

@@ -175,7 +175,7 @@ def test_plan_assignment_hands_work_due_after_an_agency_ends_to_its_successor_on
     from dondoc.domain.succession import Lifespan
 
     monthly = parse_deadline("trước ngày 15 hằng tháng", issued=date(2024, 10, 1), policy=Policy())
-    lifespans = {"so-tttt": Lifespan(date(2024, 12, 31), "so-khcn"), "so-khcn": Lifespan(None, None)}
+    lifespans = {"so-tttt": Lifespan(date(2024, 12, 31), ("so-khcn",)), "so-khcn": Lifespan(None)}
     planned = plan_assignment(
         monthly,
         ["so-tttt", "so-khcn"],

@@ -59,86 +59,91 @@ def _actor() -> str:
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="YAML files or folders (registries and directives)")],
     as_of: AsOf = None,
-    check: Annotated[bool, typer.Option("--check", help="Validate only; write nothing")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Show what the import would change (registry diff, work moved or lost); write nothing")
+    ] = False,
+    replace: Annotated[
+        str | None,
+        typer.Option("--replace", help="Confirm a registry replacement that takes open work without a successor (code from --check)"),
+    ] = None,
     fmt: Fmt = Format.table,
 ) -> None:
     """Import agency registries and directives: everything is validated first, then written all or nothing."""
+    from dondoc.cli.registries import print_diff
     from dondoc.directives import service as services
 
-    if check:
-        batch, plans = services.preview_import(paths, as_of=day_or_today(as_of), actor=_actor())
-        if fmt is Format.json:
-            print_json({"warnings": batch.warnings, "clauses": [p.as_json() for p in plans], "written": False})
-            return
-        for warning in batch.warnings:
-            console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
-        table(
-            "What the import would plan (nothing written)",
-            ["Directive", "Clause", "Leads", "Periods", "Instances", "First due", "Last due", "Note"],
-            [
-                (
-                    p.directive,
-                    p.clause,
-                    _few(p.leads),
-                    _few(p.periods),
-                    p.instances,
-                    vn_date(p.first_due) if p.first_due else "—",
-                    vn_date(p.last_due) if p.last_due else "—",
-                    f"same task as {p.repeats}: planned there" if p.repeats else (f"ad hoc part kept: {p.ad_hoc}" if p.ad_hoc else ""),
-                )
-                for p in plans
-            ],
-        )
-        console.print(
-            f"OK: {len(batch.registries)} registries, {len(batch.directives)} directives valid; "
-            f"{sum(p.instances for p in plans)} instances would be planned; nothing written.",
-            highlight=False,
-        )
-        return
-    summary = services.import_paths(paths, as_of=day_or_today(as_of), actor=_actor())
+    day = day_or_today(as_of)
+    summary = (
+        services.check_import(paths, as_of=day, actor=_actor())
+        if check
+        else services.import_paths(paths, as_of=day, actor=_actor(), replace=replace)
+    )
     if fmt is Format.json:
         print_json(
             {
+                "check": check,
                 "provinces": summary.provinces,
                 "agencies": summary.agencies,
                 "groups": summary.groups,
                 "directives": summary.directives,
                 "assignments": summary.assignments,
                 "warnings": summary.warnings,
+                "registry_diff": vars(summary.diff) | {"fingerprint": summary.diff.fingerprint()},
                 "plans": {k: vars(v) for k, v in summary.plans.items()},
+                "unchanged": summary.unchanged,
+                "losses": [vars(x) for x in summary.losses],
+                "clauses": [c.as_json() for c in summary.clauses],
             }
         )
         return
     for warning in summary.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    print_diff(summary.diff)
+    if summary.changed_nothing:
+        console.print("Không có gì thay đổi: danh mục và văn bản đã được nhập đúng như các tệp này." + (" (--check)" if check else ""))
+        return
+    verb = "Would import" if check else "Imported"
     console.print(
-        f"Imported {len(summary.provinces)} registries ({summary.agencies} agencies, {summary.groups} groups), "
-        f"{len(summary.directives)} directives ({summary.assignments} assignments)."
+        f"{verb} the registries of {len(summary.provinces)} province(s) ({summary.agencies} agencies, {summary.groups} groups), "
+        f"{len(summary.directives)} directives ({summary.assignments} assignments); {len(summary.unchanged)} unchanged."
     )
     table(
         None,
-        ["Directive", "Instances planned", "New", "Cancelled"],
-        [(code, p.planned, p.inserted, p.cancelled) for code, p in summary.plans.items()],
+        ["Directive", "Instances planned", "New", "Cancelled", "Handed over", "Kept (no successor)"],
+        [(code, p.planned, p.inserted, p.cancelled, p.handed_over, p.kept) for code, p in summary.plans.items()],
     )
-
-
-@handles_errors
-def agencies(
-    province: Annotated[str | None, typer.Option(help="Province code, e.g. dong-nai")] = None,
-    fmt: Fmt = Format.table,
-) -> None:
-    """List agencies and the groups they belong to."""
-    from dondoc.directives import service
-
-    data = service.list_agencies(province)
-    if fmt is Format.json:
-        print_json(data)
-        return
-    table(
-        f"Cơ quan ({len(data)})",
-        ["Mã", "Tên", "Loại", "Nhóm"],
-        [(d["code"], d["name"], d["kind"], ", ".join(d["groups"] or [])) for d in data],
-    )
+    if check:
+        table(
+            "What the import would plan, per clause",
+            ["Directive", "Clause", "Leads", "Periods", "Instances", "First due", "Last due", "Note"],
+            [
+                (
+                    c.directive,
+                    c.clause,
+                    _few(c.leads),
+                    _few(c.periods),
+                    c.instances,
+                    vn_date(c.first_due) if c.first_due else "—",
+                    vn_date(c.last_due) if c.last_due else "—",
+                    f"same task as {c.repeats}: planned there" if c.repeats else (f"ad hoc part kept: {c.ad_hoc}" if c.ad_hoc else ""),
+                )
+                for c in summary.clauses
+            ],
+        )
+        if summary.losses:
+            console.print(
+                f"[red]Refused as it stands:[/] {sum(x.count for x in summary.losses)} open instance(s) would be taken from agencies "
+                "with no successor:",
+                highlight=False,
+            )
+            for x in summary.losses[:40]:
+                console.print(f"  {x.directive} mục {x.clause}: {x.agency} — {x.count}", highlight=False)
+            console.print(
+                "Record a succession in the registry file, or confirm this exact replacement with "
+                f"`--replace {summary.diff.fingerprint()}`.",
+                highlight=False,
+            )
+        console.print("--check: nothing written.")
 
 
 @handles_errors
@@ -382,7 +387,6 @@ def migrate() -> None:
 COMMANDS = {
     "migrate": migrate,
     "import": import_cmd,
-    "agencies": agencies,
     "directives": directives,
     "tasks": tasks,
     "deadlines": deadlines,

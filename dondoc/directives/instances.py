@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
@@ -20,14 +21,16 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import audit, upsert_insert
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline
-from dondoc.domain.planning import NamedLead, item_leads, plan_assignment
+from dondoc.domain.planning import plan_assignment, plan_occurrences
 from dondoc.domain.recurrence import horizon_end
-from dondoc.domain.succession import Lifespan
+from dondoc.domain.succession import GroupSpan, Lifespan, owners_on
 from dondoc.errors import InputError, NotFoundError
-from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, InstanceState, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, InstanceState, TaskInstance
+from dondoc.registries.state import RegistryState
 
 BATCH = 10_000
-REPLANNED_AWAY = "Lập lại kế hoạch: văn bản hoặc danh mục cơ quan thay đổi (nhiệm vụ, kỳ hoặc cơ quan chủ trì không còn)"
+REPLANNED_AWAY = "Lập lại kế hoạch: văn bản thay đổi (nhiệm vụ hoặc kỳ không còn)"
+REPLACED = "Danh mục cơ quan được thay thế (điều phối viên đã xác nhận sau --check)"
 
 
 @dataclass(frozen=True)
@@ -35,72 +38,95 @@ class PlanResult:
     planned: int
     inserted: int
     cancelled: int
+    handed_over: int = 0  # of the cancelled: passed to a successor (the registry says how)
+    kept: int = 0  # would have been cancelled by a registry change that says nothing about them: kept open
+
+
+@dataclass(frozen=True)
+class Loss:
+    """Open instances a registry change would take from an agency without naming who takes them over."""
+
+    directive: str
+    clause: str
+    agency: str
+    count: int
 
 
 _now = utc_now
 
 
-def _leads(session: Session, assignment: Assignment, on: date) -> list[str]:
-    """Codes of the agencies leading the item: each lead it names, groups fanned out minus its co-agencies."""
-    named: list[NamedLead] = []
-    for code in assignment.lead_codes or [assignment.lead_code]:
-        is_group = session.exec(select(AgencyGroup.id).where(AgencyGroup.code == code)).first() is not None
-        if not is_group:
-            named.append(NamedLead(code, False, [code]))
-            continue
-        stmt = (
-            select(Agency.code)
-            .join(GroupMember, col(GroupMember.agency_id) == col(Agency.id))
-            .join(AgencyGroup, col(AgencyGroup.id) == col(GroupMember.group_id))
-            .where(AgencyGroup.code == code)
-            .where(or_(col(Agency.valid_from).is_(None), col(Agency.valid_from) <= on))
-            .where(or_(col(Agency.valid_to).is_(None), col(Agency.valid_to) >= on))
-            .order_by(Agency.code)
-        )
-        named.append(NamedLead(code, True, list(session.exec(stmt))))
-    return item_leads(named, assignment.co_agencies or [])
+def registry_view(state: RegistryState, *, session: Session) -> tuple[dict[str, Lifespan], dict[str, GroupSpan], dict[str, int]]:
+    """Lifespans, group spans and code → id of every stored agency (the state must already be written)."""
+    ids = {code: i for code, i in session.exec(select(Agency.code, Agency.id)) if i is not None}
+    return state.lifespans(), state.group_spans(), ids
 
 
-def _registry(session: Session, province: str) -> tuple[dict[str, Lifespan], dict[str, int], dict[int, str]]:
-    """Lifespans and successors of the province's agencies, and code ↔ id maps."""
-    lifespans: dict[str, Lifespan] = {}
-    ids: dict[str, int] = {}
-    codes: dict[int, str] = {}
-    for agency_id, code, valid_to, successor in session.exec(
-        select(col(Agency.id), col(Agency.code), col(Agency.valid_to), col(Agency.successor_code)).where(col(Agency.province) == province)
-    ):
-        assert agency_id is not None
-        lifespans[code] = Lifespan(valid_to, successor)
-        ids[code], codes[agency_id] = agency_id, code
-    return lifespans, ids, codes
-
-
-
-def plan_directive(session: Session, directive: Directive, *, as_of: date, actor: str) -> PlanResult:
+def plan_directive(
+    session: Session,
+    directive: Directive,
+    *,
+    as_of: date,
+    actor: str,
+    state: RegistryState | None = None,
+    cancel_lost: bool = False,
+) -> PlanResult:
     """(Re)plan every instance of a directive up to the rolling horizon after ``as_of``."""
+    return plan_with_losses(session, directive, as_of=as_of, actor=actor, state=state, cancel_lost=cancel_lost)[0]
+
+
+def plan_with_losses(
+    session: Session,
+    directive: Directive,
+    *,
+    as_of: date,
+    actor: str,
+    state: RegistryState | None = None,
+    cancel_lost: bool = False,
+) -> tuple[PlanResult, list[Loss]]:
+    """Plan, and list the open work a registry change would take away without a successor.
+
+    Each occurrence is led by the agencies the lead resolves to on its day (a group's members
+    then; an ended agency's successors). An open, untouched instance that is no longer planned is
+    cancelled when its clause or period went away (the directive changed) or when its agency ended
+    and handed the work over; otherwise it is *lost* work: kept open and returned, unless
+    ``cancel_lost`` (the coordinator confirmed the replacement).
+    """
+    from dondoc.registries.queries import stored_state
+
     assert directive.id is not None
     policy = load_policy(directive.province, directive.number)
     calendar = load_calendar()
     horizon = horizon_end(max(as_of, directive.start_date), policy.horizon_months)
     issued = directive.start_date
     now = _now()
+    lifespans, spans, ids = registry_view(state if state is not None else stored_state(session=session), session=session)
     rows: list[dict[str, Any]] = []
-    lifespans, ids, _ = _registry(session, directive.province)
+    periods: dict[int, set[str]] = {}
     assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
     for assignment in assignments:
+        assert assignment.id is not None
         if assignment.repeats:
             continue  # the same task stated again (body ↔ appendix): planned once, under the clause it repeats
+        parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
+        first, end = assignment.start_date or directive.start_date, directive.end_date
+        stated = assignment.start_date is not None
+        occurrences = plan_occurrences(
+            parsed, start=first, end=end, horizon_end=horizon, calendar=calendar, policy=policy, start_stated=stated
+        )
+        periods[assignment.id] = {occ.period for occ in occurrences}  # those that exist, led by someone or not
         planned = plan_assignment(
-            parse_deadline(assignment.deadline_text, issued=issued, policy=policy),
-            _leads(session, assignment, issued),
-            start=assignment.start_date or directive.start_date,
-            start_stated=assignment.start_date is not None,
-            end=directive.end_date,
+            parsed,
+            assignment.lead_codes or [assignment.lead_code],
+            start=first,
+            end=end,
             horizon_end=horizon,
             calendar=calendar,
             policy=policy,
             lifespans=lifespans,
+            groups=spans,
             as_of=as_of,
+            co_agencies=assignment.co_agencies or [],
+            start_stated=stated,
         )
         rows.extend(
             {
@@ -144,35 +170,86 @@ def plan_directive(session: Session, directive: Directive, *, as_of: date, actor
         )
         session.connection().execute(stmt, rows[start : start + BATCH])
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
-    cancelled = _cancel_unplanned(session, directive.id, rows, horizon, now)
+    codes = {i: c for c, i in ids.items()}
+    gone = _unplanned(session, directive.id, rows, horizon)
+    clauses = {a.id: a.clause for a in assignments}
+    replanned_away: list[int] = []
+    handed: dict[str, list[int]] = {}
+    lost: dict[tuple[str, str], list[int]] = {}
+    for instance_id, assignment_id, agency_id, period, due in gone:
+        if period not in periods.get(assignment_id, set()):
+            replanned_away.append(instance_id)  # the directive no longer has this clause or period
+            continue
+        code = codes[agency_id]
+        day = due or as_of
+        life = lifespans.get(code)
+        owners = owners_on(code, day, lifespans)
+        if life is not None and life.valid_to is not None and life.valid_to < day and owners != (code,):
+            handed.setdefault(_handover_reason(owners, life.valid_to, session=session), []).append(instance_id)
+        else:
+            lost.setdefault((clauses.get(assignment_id, "?"), code), []).append(instance_id)
+    _cancel(session, replanned_away, REPLANNED_AWAY, now)
+    for reason, instance_ids in handed.items():
+        _cancel(session, instance_ids, reason, now)
+    lost_ids = [i for ids_ in lost.values() for i in ids_]
+    if cancel_lost:
+        _cancel(session, lost_ids, REPLACED, now)
+    cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
     if after != before or cancelled:
         audit.record(
             session,
             "directive.planned",
             actor=actor,
             directive_id=directive.id,
-            detail={"as_of": as_of.isoformat(), "horizon": horizon.isoformat(), "inserted": after - before, "cancelled": cancelled},
+            detail={
+                "as_of": as_of.isoformat(),
+                "horizon": horizon.isoformat(),
+                "inserted": after - before,
+                "cancelled": cancelled,
+                "handed_over": sum(map(len, handed.values())),
+                "replaced": len(lost_ids) if cancel_lost else 0,
+            },
         )
-    return PlanResult(planned=len(rows), inserted=after - before, cancelled=cancelled)
+    losses = [Loss(directive.code, clause, agency, len(v)) for (clause, agency), v in sorted(lost.items())]
+    result = PlanResult(
+        planned=len(rows),
+        inserted=after - before,
+        cancelled=cancelled,
+        handed_over=sum(map(len, handed.values())),
+        kept=0 if cancel_lost else len(lost_ids),
+    )
+    return result, losses
 
 
-def _cancel_unplanned(session: Session, directive_id: int, rows: Sequence[dict[str, Any]], horizon: date, now: datetime) -> int:
-    """Cancel open, untouched instances whose (assignment, agency, period) is no longer planned."""
+def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session) -> str:
+    names = dict(session.exec(select(Agency.code, Agency.short_name).where(col(Agency.code).in_(list(owners)))).all())
+    shown = [names.get(o) or o for o in owners]
+    listed = ", ".join(shown[:5]) + (f" và {len(shown) - 5} cơ quan khác" if len(shown) > 5 else "")
+    return f"Chuyển giao cho cơ quan kế thừa từ {vn_date(last_day + timedelta(days=1))}: {listed}"
+
+
+def _unplanned(
+    session: Session, directive_id: int, rows: Sequence[dict[str, Any]], horizon: date
+) -> list[tuple[int, int, int, str, date | None]]:
+    """Open, untouched instances whose (assignment, agency, period) is no longer planned."""
     planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
-    candidates = session.exec(
-        select(TaskInstance.id, TaskInstance.assignment_id, TaskInstance.agency_id, TaskInstance.period)
-        .where(TaskInstance.directive_id == directive_id, col(TaskInstance.state) == InstanceState.OPEN)
-        .where(col(TaskInstance.completed_on).is_(None), col(TaskInstance.extended_at).is_(None))
-        .where(or_(col(TaskInstance.due_date).is_(None), col(TaskInstance.due_date) <= horizon))
+    t = TaskInstance.__table__.c  # type: ignore[attr-defined]
+    candidates = session.execute(
+        sa_select(t.id, t.assignment_id, t.agency_id, t.period, t.due_date)
+        .where(t.directive_id == directive_id, t.state == InstanceState.OPEN)
+        .where(t.completed_on.is_(None), t.extended_at.is_(None))
+        .where(or_(t.due_date.is_(None), t.due_date <= horizon))
     ).all()
-    gone = [i for i, a, g, p in candidates if (a, g, p) not in planned]
-    for start in range(0, len(gone), BATCH):
+    return [(i or 0, a, g, p, d) for i, a, g, p, d in candidates if (a, g, p) not in planned]
+
+
+def _cancel(session: Session, ids: Sequence[int], reason: str, now: datetime) -> None:
+    for start in range(0, len(ids), BATCH):
         session.exec(
             update(TaskInstance)
-            .where(col(TaskInstance.id).in_(gone[start : start + BATCH]))
-            .values(state=InstanceState.CANCELLED, cancelled_reason=REPLANNED_AWAY, updated_at=now)
+            .where(col(TaskInstance.id).in_(ids[start : start + BATCH]))
+            .values(state=InstanceState.CANCELLED, cancelled_reason=reason, updated_at=now)
         )
-    return len(gone)
 
 
 def get_instance(session: Session, instance_id: int) -> TaskInstance:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
 from dondoc.domain.planning import report_targets
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify
+from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
@@ -110,13 +112,34 @@ def group_members(session: Session, province: str | None = None) -> dict[str, li
     return members
 
 
-def expand_co_agencies(codes: list[str] | None, members: dict[str, list[str]]) -> list[str]:
-    """Agency codes of a co-agency list: a group stands for its members."""
-    out: dict[str, None] = {}
-    for code in codes or []:
-        for agency in members.get(code, [code]):
-            out[agency] = None
-    return list(out)
+@dataclass(frozen=True)
+class CoAgencyRegistry:
+    """The dated registry, to expand a co-agency list as of an instance's due date (issue 11 §2)."""
+
+    groups: Mapping[str, GroupSpan]
+    lifespans: Mapping[str, Lifespan]
+
+    def expand(self, codes: Sequence[str] | None, on: date) -> list[str]:
+        """Agency codes of a co-agency list on ``on``: a group stands for its members then, an ended agency for its successors."""
+        out: dict[str, None] = {}
+        for code in codes or []:
+            found = leads_on(code, on, on, self.groups, self.lifespans)
+            for agency in found or (code,):  # a group with no known members stays named, as before
+                out[agency] = None
+        return list(out)
+
+
+def co_agency_registry(session: Session) -> CoAgencyRegistry:
+    """Loaded once per sweep."""
+    from dondoc.registries.queries import stored_state
+
+    state = stored_state(session=session)
+    return CoAgencyRegistry(state.group_spans(), state.lifespans())
+
+
+def expand_co_agencies(codes: Sequence[str] | None, registry: CoAgencyRegistry, on: date) -> list[str]:
+    """Agency codes of a co-agency list as of ``on``."""
+    return registry.expand(codes, on)
 
 
 def task_rows(
@@ -278,33 +301,6 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
             )
         )
     return directive, out
-
-
-def agency_listing(session: Session, province: str | None = None) -> list[dict[str, Any]]:
-    """Agencies (of a province) with the groups they list directly, in code order."""
-    stmt = select(Agency).order_by(col(Agency.province), col(Agency.code))
-    if province:
-        stmt = stmt.where(col(Agency.province) == province)
-    groups = {g.id: g.code for g in session.scalars(select(AgencyGroup))}
-    member_of: dict[int, list[str]] = {}
-    for m in session.scalars(select(GroupMember).where(col(GroupMember.direct))):
-        member_of.setdefault(m.agency_id, []).append(groups[m.group_id])
-    return [
-        {
-            "code": a.code,
-            "province": a.province,
-            "name": a.name,
-            "short_name": a.short_name,
-            "kind": a.kind,
-            "aliases": a.aliases,
-            "groups": sorted(member_of.get(a.id or 0, [])),
-            "parent": a.parent_code,
-            "valid_from": a.valid_from,
-            "valid_to": a.valid_to,
-            "successor": a.successor_code,
-        }
-        for a in session.scalars(stmt)
-    ]
 
 
 def directive_listing(session: Session) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Pydantic models for untrusted YAML input: agency registries and directives.
+"""Pydantic models for untrusted YAML input: directives (registries: dondoc.registries.schema).
 
 These are the *input* shapes (what a coordinator writes); the SQLModel tables in
 ``models/`` are the stored shapes. Keeping them apart lets validation errors name
@@ -11,19 +11,12 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
-from dondoc.domain.vocabulary import AgencyKind, DirectiveKind
+from dondoc.domain.vocabulary import DirectiveKind
+from dondoc.registries.schema import Code, Strict
 
-CODE_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-Code = Annotated[str, Field(min_length=2, max_length=64, pattern=CODE_RE.pattern)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -37,56 +30,6 @@ AgencyRef = Annotated[str, Field(min_length=2, max_length=300)]
 AgencyRefs = Annotated[list[AgencyRef], BeforeValidator(_one_or_many)]
 #: Header fields a draft leaves ``null`` until the reviewer fills them; import refuses them while null.
 REVIEWED_FIELDS = ("province", "issuer", "coordinator", "issued")
-
-
-class Contact(Strict):
-    """One address of a contact; ``url`` is an Apprise URL or a bare e-mail address."""
-
-    role: Literal["focal", "head"]
-    channel: Literal["email", "zalo", "telegram", "teams", "webhook", "sms"] = "email"
-    address: str = Field(min_length=3)
-    name: str | None = None
-
-
-class AgencyIn(Strict):
-    code: Code
-    name: str = Field(min_length=3, description="Full official name, with diacritics")
-    short_name: str | None = None
-    aliases: list[str] = Field(default_factory=list)
-    kind: AgencyKind
-    parent: Code | None = None
-    groups: list[Code] = Field(default_factory=list)
-    contacts: list[Contact] = Field(default_factory=list)
-    valid_from: date | None = None
-    valid_to: date | None = None
-    successor: Code | None = None
-    note: str | None = None
-
-
-class GroupIn(Strict):
-    """A collective addressee ("Các sở, ban, ngành tỉnh") that fans out to its members.
-
-    Members are the agencies that list the group in ``groups`` plus the members of
-    every group in ``includes``. ``complete: false`` says the registry knows only part
-    of the membership (e.g. communes) and ``note`` says why.
-    """
-
-    code: Code
-    name: str = Field(min_length=3)
-    aliases: list[str] = Field(default_factory=list)
-    includes: list[Code] = Field(default_factory=list)
-    complete: bool = True
-    note: str | None = None
-
-
-class RegistryIn(Strict):
-    province: Code
-    province_name: str
-    as_of: date = Field(description="The date the registry describes (local government changes)")
-    sources: list[str] = Field(default_factory=list)
-    note: str | None = None
-    groups: list[GroupIn] = Field(default_factory=list)
-    agencies: list[AgencyIn]
 
 
 class KpiTargetIn(Strict):

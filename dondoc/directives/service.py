@@ -17,7 +17,7 @@ from dondoc.db import session_scope
 from dondoc.directives import queries
 from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
-from dondoc.directives.rows import AssignmentProgress, ClausePlan, TaskRow
+from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.directives.store import ImportSummary, apply_batch
 from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
@@ -29,22 +29,32 @@ def validate(paths: Sequence[Path]) -> Batch:
         return validate_paths(paths, stored_lookup(session))
 
 
-def import_paths(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
-    """Validate every file, then write registries, directives and planned instances in one transaction."""
-    with session_scope() as session:
-        batch = validate_paths(paths, stored_lookup(session))
-        return apply_batch(session, batch, as_of=as_of, actor=actor)
+class _DryRun(Exception):
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
 
 
-def preview_import(paths: Sequence[Path], *, as_of: date, actor: str) -> tuple[Batch, list[ClausePlan]]:
-    """What an import would plan (per clause: leads, periods, instances), computed by the import itself
-    inside a transaction that is then rolled back: nothing is written."""
+def import_paths(paths: Sequence[Path], *, as_of: date, actor: str, replace: str | None = None) -> ImportSummary:
+    """Validate every file, then write registries, directives and planned instances in one transaction.
+
+    Refused (nothing written) when a registry change would take open work from an agency without a
+    successor, unless ``replace`` confirms the fingerprint that :func:`check_import` showed.
+    """
     with session_scope() as session:
         batch = validate_paths(paths, stored_lookup(session))
-        apply_batch(session, batch, as_of=as_of, actor=actor)
-        plans = queries.planned_by_clause(session, [d.code for d in batch.directives])
-        session.rollback()
-    return batch, plans
+        return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace)
+
+
+def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
+    """Everything an import would do (registry diff, replanning, open work lost), then roll it all back."""
+    try:
+        with session_scope() as session:
+            batch = validate_paths(paths, stored_lookup(session))
+            summary = apply_batch(session, batch, as_of=as_of, actor=actor, check=True)
+            summary.clauses = queries.planned_by_clause(session, [d.code for d in batch.directives])
+            raise _DryRun(summary)
+    except _DryRun as done:
+        return done.summary
 
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
@@ -115,11 +125,6 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
     with session_scope() as session:
         instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
         return _recorded(session, instance)
-
-
-def list_agencies(province: str | None = None) -> list[dict[str, Any]]:
-    with session_scope() as session:
-        return queries.agency_listing(session, province)
 
 
 def list_directives() -> list[dict[str, Any]]:

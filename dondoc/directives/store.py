@@ -1,19 +1,22 @@
-"""Writing a validated import batch: registries, directives, assignments, then planning."""
+"""Writing a validated import batch: the registry state, directives, assignments, then planning what changed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
 from dondoc.db import audit
-from dondoc.directives.instances import PlanResult, plan_directive
-from dondoc.directives.validation import Batch, DirectiveFile, RegistryFile, assignment_kpis, content_hash
+from dondoc.directives.instances import Loss, PlanResult, plan_with_losses
+from dondoc.directives.rows import ClausePlan
+from dondoc.directives.validation import Batch, DirectiveFile, assignment_kpis, content_hash
 from dondoc.domain.planning import ad_hoc_part
-from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, Province
+from dondoc.errors import InputError
+from dondoc.models import AgencyGroup, Assignment, Directive
+from dondoc.registries.diff import RegistryDiff
+from dondoc.registries.store import write_state
 
 
 @dataclass
@@ -25,74 +28,17 @@ class ImportSummary:
     assignments: int = 0
     plans: dict[str, PlanResult] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    diff: RegistryDiff = field(default_factory=RegistryDiff)
+    unchanged: list[str] = field(default_factory=list)  # directives neither edited nor touched by a registry change
+    losses: list[Loss] = field(default_factory=list)  # kept open (refused) or cancelled (confirmed replace)
+    clauses: list[ClausePlan] = field(default_factory=list)  # --check: what each clause would plan
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.diff.empty and not self.plans
 
 
 _now = utc_now
-
-
-def _write_registry(session: Session, reg: RegistryFile) -> tuple[int, int]:
-    m = reg.model
-    province = session.get(Province, m.province) or Province(
-        code=m.province, name=m.province_name, registry_as_of=m.as_of, registry_file=str(reg.doc.path)
-    )
-    province.name, province.registry_as_of, province.registry_file, province.note = (
-        m.province_name,
-        m.as_of,
-        reg.doc.path.name,
-        m.note,
-    )
-    session.add(province)
-    session.flush()
-
-    existing_agencies = {a.code: a for a in session.exec(select(Agency).where(Agency.province == m.province))}
-    for a in m.agencies:
-        row = existing_agencies.get(a.code) or Agency(code=a.code, province=m.province, name=a.name, kind=a.kind.value)
-        row.name, row.short_name, row.aliases, row.kind = a.name, a.short_name, list(a.aliases), a.kind.value
-        row.parent_code, row.successor_code, row.valid_from, row.valid_to, row.note = (
-            a.parent,
-            a.successor,
-            a.valid_from,
-            a.valid_to,
-            a.note,
-        )
-        row.contacts = [c.model_dump(mode="json") for c in a.contacts]
-        session.add(row)
-    existing_groups = {g.code: g for g in session.exec(select(AgencyGroup).where(AgencyGroup.province == m.province))}
-    for g in m.groups:
-        grow = existing_groups.get(g.code) or AgencyGroup(code=g.code, province=m.province, name=g.name)
-        grow.name, grow.aliases, grow.includes, grow.complete, grow.note = (
-            g.name,
-            list(g.aliases),
-            list(g.includes),
-            g.complete,
-            g.note,
-        )
-        session.add(grow)
-    session.flush()
-
-    agency_ids = {a.code: a.id for a in session.exec(select(Agency).where(Agency.province == m.province))}
-    groups = {g.code: g for g in session.exec(select(AgencyGroup).where(AgencyGroup.province == m.province))}
-    direct: dict[str, set[str]] = {code: set() for code in groups}
-    for a in m.agencies:
-        for gcode in a.groups:
-            direct.setdefault(gcode, set()).add(a.code)
-
-    def flatten(code: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        if code in seen:
-            return set()
-        members = set(direct.get(code, set()))
-        for sub in groups[code].includes:
-            members |= flatten(sub, seen | {code})
-        return members
-
-    session.execute(delete(GroupMember).where(col(GroupMember.group_id).in_([g.id for g in groups.values()])))
-    for code, group in groups.items():
-        for member in sorted(flatten(code)):
-            agency_id = agency_ids[member]
-            assert group.id is not None
-            assert agency_id is not None
-            session.add(GroupMember(group_id=group.id, agency_id=agency_id, direct=member in direct.get(code, set())))
-    return len(m.agencies), len(m.groups)
 
 
 def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple[Directive, int, bool]:
@@ -175,18 +121,75 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
     return directive, len(m.assignments), changed
 
 
-def apply_batch(session: Session, batch: Batch, *, as_of: date, actor: str) -> ImportSummary:
-    """Write a validated batch in the caller's transaction and (re)plan each directive's instances."""
-    summary = ImportSummary(warnings=batch.warnings)
-    for reg in batch.registries:
-        agencies, groups = _write_registry(session, reg)
-        summary.provinces.append(reg.model.province)
-        summary.agencies += agencies
-        summary.groups += groups
+def apply_batch(
+    session: Session, batch: Batch, *, as_of: date, actor: str, replace: str | None = None, check: bool = False
+) -> ImportSummary:
+    """Write a validated batch in the caller's transaction and (re)plan the directives it affects.
+
+    A directive is replanned when its file changed or its province's registry did (a province that
+    merged into another counts as touched too). Open work that a registry change would take from an
+    agency without a successor is refused (:class:`InputError` listing directives and clauses) unless
+    ``replace`` equals the fingerprint of this very change, shown by ``dondoc import --check``.
+    With ``check`` the losses are only listed (the caller rolls the transaction back).
+    """
+    diff = batch.diff
+    summary = ImportSummary(warnings=batch.warnings, diff=diff)
+    summary.provinces = sorted({reg.model.province for reg in batch.registries})
+    summary.agencies = sum(len(reg.model.agencies) for reg in batch.registries)
+    summary.groups = sum(len(reg.model.groups) for reg in batch.registries)
+    write_state(batch.stored, batch.state, set(diff.provinces), session=session)
+    if not diff.empty:
+        audit.record(
+            session,
+            "registry.imported",
+            actor=actor,
+            detail={
+                "files": [reg.doc.path.name for reg in batch.registries],
+                "fingerprint": diff.fingerprint(),
+                "added": len(diff.added),
+                "ended": len(diff.ended),
+                "renamed": len(diff.renamed),
+                "memberships_added": len(diff.memberships_added),
+                "memberships_removed": len(diff.memberships_removed),
+                "successions": len(diff.successions),
+            },
+        )
     session.flush()
+    confirmed = replace is not None and replace == diff.fingerprint()
+    if replace is not None and not confirmed:
+        raise InputError(
+            f"--replace {replace}: does not match this change ({diff.fingerprint()}); run `dondoc import --check` on the same files "
+            "and confirm what it shows"
+        )
+    touched = set(diff.provinces)
+    written: list[tuple[Directive, bool]] = []
     for item in batch.directives:
-        directive, count, _changed = _write_directive(session, item, actor)
+        directive, count, changed = _write_directive(session, item, actor)
         summary.directives.append(directive.code)
         summary.assignments += count
-        summary.plans[directive.code] = plan_directive(session, directive, as_of=as_of, actor=actor)
+        written.append((directive, changed))
+    # the batch's directives in file order (instance ids follow it), then the stored ones a registry change touches
+    in_batch = {d.code for d, _ in written}
+    others = session.exec(select(Directive).where(col(Directive.province).in_(touched)).order_by(col(Directive.code))).all()
+    for directive, changed in [*written, *((d, False) for d in others if d.code not in in_batch)]:
+        if changed or directive.province in touched:
+            result, losses = plan_with_losses(session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed)
+            summary.plans[directive.code] = result
+            summary.losses.extend(losses)
+        else:
+            summary.unchanged.append(directive.code)
+    if summary.losses and not confirmed and not check:
+        raise InputError(
+            f"refused: this import would take {sum(x.count for x in summary.losses)} open task instance(s) from their agencies "
+            "without a successor; nothing was imported",
+            problems=[
+                "refused: this import would take open work from agencies without naming who takes it over; nothing was imported",
+                *(
+                    f"  {x.directive} mục {x.clause}: {x.agency} — {x.count} nhiệm vụ đang mở"
+                    for x in summary.losses
+                ),
+                "Say how in the registry file (end the agency with a succession: effective date and successors), or run "
+                f"`dondoc import --check` and confirm this exact replacement with `--replace {diff.fingerprint()}`.",
+            ],
+        )
     return summary

@@ -7,34 +7,31 @@ assignments and the planned task instances.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.yaml_source import YamlDocument, load_yaml
-from dondoc.directives.schema import REVIEWED_FIELDS, AssignmentIn, DirectiveIn, RegistryIn
+from dondoc.directives.schema import REVIEWED_FIELDS, AssignmentIn, DirectiveIn
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
 from dondoc.domain.names import AgencyRecord, NameResolver
 from dondoc.errors import InputError
-from dondoc.models import Agency, AgencyGroup, GroupMember
+from dondoc.registries.diff import RegistryDiff, registry_diff
+from dondoc.registries.queries import stored_state
+from dondoc.registries.schema import RegistryIn
+from dondoc.registries.state import RegistryState
+from dondoc.registries.validation import Lookup, RegistryFile, fold
 
 REGISTRY_DIRNAME = "agencies"
-
-
-@dataclass
-class RegistryFile:
-    doc: YamlDocument
-    model: RegistryIn
 
 
 @dataclass(frozen=True)
@@ -65,138 +62,22 @@ class DirectiveFile:
 class Batch:
     registries: list[RegistryFile]
     directives: list[DirectiveFile]
+    stored: RegistryState = field(default_factory=RegistryState)
+    state: RegistryState = field(default_factory=RegistryState)
+    warnings_registry: list[str] = field(default_factory=list)
+
+    @property
+    def diff(self) -> RegistryDiff:
+        return registry_diff(self.stored, self.state)
 
     @property
     def warnings(self) -> list[str]:
-        return [w for d in self.directives for w in d.warnings]
-
-
-@dataclass
-class _AgencyInfo:
-    code: str
-    province: str
-    name: str
-    aliases: list[str]
-    groups: list[str]
-    valid_from: date | None
-    valid_to: date | None
-
-
-@dataclass
-class _GroupInfo:
-    code: str
-    province: str
-    name: str
-    aliases: list[str]
-    includes: list[str]
-
-
-@dataclass
-class Lookup:
-    """Agencies and groups known to a batch: stored ones overlaid by the batch's registries."""
-
-    agencies: dict[str, _AgencyInfo] = field(default_factory=dict)
-    groups: dict[str, _GroupInfo] = field(default_factory=dict)
-    _resolvers: dict[str, NameResolver] = field(default_factory=dict)
-
-    def knows(self, code: str) -> bool:
-        return code in self.agencies or code in self.groups
-
-    def resolver(self, province: str) -> NameResolver:
-        """Names, short names and aliases of one province's agencies and groups (built once per batch)."""
-        if province not in self._resolvers:
-            records = [
-                AgencyRecord(g.code, g.name, province, "group", aliases=tuple(g.aliases), includes=tuple(g.includes))
-                for g in self.groups.values()
-                if g.province == province
-            ]
-            records += [
-                AgencyRecord(a.code, a.name, province, "agency", aliases=tuple(a.aliases))
-                for a in self.agencies.values()
-                if a.province == province
-            ]
-            self._resolvers[province] = NameResolver(records)
-        return self._resolvers[province]
-
-    def resolve(self, written: str, province: str) -> tuple[tuple[str, ...], str | None]:
-        """A code or a name as the document writes it → codes, or what is wrong (with "did you mean").
-
-        A code is taken as is; a name resolves through the province's names, short names and aliases
-        ("Sở KH&CN", "UBND các xã, phường"); a list written in one string ("Sở Tư pháp, Sở Nội vụ")
-        gives one code per name. Nothing is guessed: a name that matches two records is refused.
-        """
-        if self.knows(written):
-            return (written,), None
-        resolver = self.resolver(province)
-        parts = resolver.split(written)
-        bad = [p for p in parts if not p.resolved]
-        if parts and not bad:
-            return resolver.combine(tuple(dict.fromkeys(c for p in parts for c in p.codes))), None
-        problems = []
-        for part in bad or [resolver.resolve(written)]:
-            by_name = {r.name: r.code for r in resolver.records}
-            hints = [f"{by_name[n]} ({n})" for n in part.candidates if n in by_name]
-            matched = len(resolver.lookup(part.written)) > 1
-            what = "names several agencies or groups" if matched else "is neither a code nor a name, short name or alias"
-            hint = f"; did you mean {', '.join(hints)}?" if hints else self.suggest(part.written, province)
-            problems.append(f"unknown agency or group {part.written!r} ({what} in the {province} registry){hint}")
-        return (), "; ".join(problems)
-
-    def suggest(self, code: str, province: str) -> str:
-        names: dict[str, str] = {}
-        infos: list[_AgencyInfo | _GroupInfo] = [*self.agencies.values(), *self.groups.values()]
-        for info in infos:
-            if info.province != province:
-                continue
-            for label in [info.code, info.name, *info.aliases]:
-                names[label.lower()] = info.code
-        close = difflib.get_close_matches(code.lower(), list(names), n=3, cutoff=0.5)
-        hints = list(dict.fromkeys(names[c] for c in close))  # closest first
-        return f"; did you mean {', '.join(hints)}?" if hints else "; see `dondoc agencies --province " + province + "`"
-
-    def members(self, group: str, on: date) -> list[str]:
-        """Agencies of a group (recursively through ``includes``) valid on ``on``."""
-        seen: set[str] = set()
-        found: set[str] = set()
-
-        def walk(code: str) -> None:
-            if code in seen:
-                return
-            seen.add(code)
-            for agency in self.agencies.values():
-                if code in agency.groups and _valid(agency, on):
-                    found.add(agency.code)
-            for sub in self.groups[code].includes:
-                walk(sub)
-
-        walk(group)
-        return sorted(found)
-
-
-def _valid(agency: _AgencyInfo, on: date) -> bool:
-    return (agency.valid_from is None or agency.valid_from <= on) and (agency.valid_to is None or on <= agency.valid_to)
+        return [*self.warnings_registry, *(w for d in self.directives for w in d.warnings)]
 
 
 def stored_lookup(session: Session) -> Lookup:
-    lookup = Lookup()
-    group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
-    direct: dict[int, list[str]] = {}
-    for member in session.exec(select(GroupMember).where(col(GroupMember.direct))):
-        direct.setdefault(member.agency_id, []).append(group_codes[member.group_id])
-    for a in session.exec(select(Agency)):
-        assert a.id is not None
-        lookup.agencies[a.code] = _AgencyInfo(
-            a.code,
-            a.province,
-            a.name,
-            [*(a.aliases or []), *([a.short_name] if a.short_name else [])],
-            direct.get(a.id, []),
-            a.valid_from,
-            a.valid_to,
-        )
-    for g in session.exec(select(AgencyGroup)):
-        lookup.groups[g.code] = _GroupInfo(g.code, g.province, g.name, g.aliases or [], g.includes or [])
-    return lookup
+    """The stored registry, for checking a batch against it."""
+    return Lookup(stored_state(session=session))
 
 
 def _is_contacts(path: Path) -> bool:
@@ -247,52 +128,49 @@ def issued_date(issued: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
-def _check_registry(reg: RegistryFile, lookup: Lookup) -> list[str]:
-    doc, model = reg.doc, reg.model
-    problems: list[str] = []
-    codes: dict[str, int] = {}
-    listed: list[tuple[str, int, str]] = [("groups", i, g.code) for i, g in enumerate(model.groups)]
-    listed += [("agencies", i, a.code) for i, a in enumerate(model.agencies)]
-    for kind, i, code in listed:
-        if code in codes:
-            problems.append(f"{doc.path}:{doc.line_of((kind, i, 'code'))}: {kind}[{i}].code: duplicated code {code!r}")
-        codes[code] = i
-    for i, group in enumerate(model.groups):
-        for j, inc in enumerate(group.includes):
-            if inc not in lookup.groups:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('groups', i, 'includes', j))}: groups[{i}].includes: unknown group {inc!r}{lookup.suggest(inc, model.province)}"
-                )
-    for i, agency in enumerate(model.agencies):
-        for j, grp in enumerate(agency.groups):
-            if grp not in lookup.groups:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('agencies', i, 'groups', j))}: agencies[{i}].groups: unknown group {grp!r}{lookup.suggest(grp, model.province)}"
-                )
-        for fld in ("parent", "successor"):
-            ref = getattr(agency, fld)
-            if ref and ref not in lookup.agencies:
-                problems.append(
-                    f"{doc.path}:{doc.line_of(('agencies', i, fld))}: agencies[{i}].{fld}: unknown agency {ref!r}{lookup.suggest(ref, model.province)}"
-                )
-    successors = {a.code: a.successor for a in model.agencies if a.successor}
-    for i, agency in enumerate(model.agencies):
-        chain, current = [agency.code], successors.get(agency.code)
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = successors.get(current)
-        if current is not None:
-            problems.append(
-                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: the chain loops "
-                f"({' → '.join([*chain, current])}); an agency's successor must not lead back to it"
-            )
-            break
-        if agency.successor and agency.valid_to is None:
-            problems.append(
-                f"{doc.path}:{doc.line_of(('agencies', i, 'successor'))}: agencies[{i}].successor: {agency.code} names a successor but no valid_to; "
-                "give the last day it existed"
-            )
-    return problems
+def _in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+
+def name_resolver(lookup: Lookup, province: str, on: date) -> NameResolver:
+    """Names, short names and aliases of the province's agencies and groups in force on ``on``."""
+    state = lookup.state
+    records = [
+        AgencyRecord(g.code, g.name, province, "group", aliases=g.aliases, includes=g.includes)
+        for g in state.groups.values()
+        if g.province == province and _in_force(g.valid_from, g.valid_to, on)
+    ]
+    records += [
+        AgencyRecord(a.code, a.name, province, "agency", short_name=a.short_name, aliases=a.aliases)
+        for a in state.agencies.values()
+        if a.province == province and _in_force(a.valid_from, a.valid_to, on)
+    ]
+    names = {p.code: p.name for p in state.provinces.values()}
+    return NameResolver(records, names)
+
+
+def resolve_ref(lookup: Lookup, resolver: NameResolver, written: str, province: str) -> tuple[tuple[str, ...], str | None]:
+    """A code or a name as the document writes it → codes, or what is wrong (with "did you mean").
+
+    A code is taken as is; a name resolves through the province's names, short names and aliases
+    ("Sở KH&CN", "UBND các xã, phường"); a list written in one string ("Sở Tư pháp, Sở Nội vụ")
+    gives one code per name. Nothing is guessed: a name that matches two records is refused.
+    """
+    if lookup.knows(written):
+        return (written,), None
+    parts = resolver.split(written)
+    bad = [p for p in parts if not p.resolved]
+    if parts and not bad:
+        return resolver.combine(tuple(dict.fromkeys(c for p in parts for c in p.codes))), None
+    by_name = {r.name: r.code for r in resolver.records}
+    problems = []
+    for part in bad or [resolver.resolve(written)]:
+        hints = [f"{by_name[n]} ({n})" for n in part.candidates if n in by_name]
+        matched = len(resolver.lookup(part.written)) > 1
+        what = "names several agencies or groups" if matched else "is neither a code nor a name, short name or alias"
+        hint = f"; did you mean {', '.join(hints)}?" if hints else lookup.suggest(part.written, province)
+        problems.append(f"unknown agency or group {part.written!r} ({what} in the {province} registry){hint}")
+    return (), "; ".join(problems)
 
 
 def _raw(data: Any, loc: tuple[str | int, ...]) -> Any:
@@ -338,7 +216,7 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             problems.append(f"{where(loc)}: unknown {what} {code!r}{lookup.suggest(code, prov)}")
 
     def codes(written: str, loc: tuple[str | int, ...]) -> tuple[str, ...]:
-        found, problem = lookup.resolve(written, prov)
+        found, problem = resolve_ref(lookup, resolver, written, prov)
         if problem:
             problems.append(f"{where(loc)}: {problem}")
         return found
@@ -355,11 +233,12 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
         listed = isinstance(_raw(doc.data, loc), list)  # `lead: X` is reported at `lead`, `lead: [X, Y]` per entry
         return tuple(dict.fromkeys(c for j, w in enumerate(written) for c in codes(w, (*loc, j) if listed else loc)))
 
-    if prov not in {a.province for a in lookup.agencies.values()}:
+    if not lookup.has_province(prov):
         problems.append(
             f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command"
         )
         return problems, None
+    resolver = name_resolver(lookup, prov, issued_date(model.issued))
     issuer = one(model.issuer, ("issuer",))
     coordinator = one(model.coordinator, ("coordinator",))
     for k, kpi in enumerate(model.kpis):
@@ -434,8 +313,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
         deadlines[item.clause] = parsed
         members: list[str] = []
         for code in item_leads:
-            group_members = lookup.members(code, issued) if code in lookup.groups else [code]
-            if code in lookup.groups and not group_members:
+            group_members = lookup.members(code, issued) if lookup.is_group(code) else [code]
+            if lookup.is_group(code) and not group_members:
                 warnings.append(
                     f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {code!r} has no known members; no instances planned"
                 )
@@ -473,21 +352,10 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
         else:
             problems.append(f"{path}:1: neither an agency registry (needs `agencies:`) nor a directive (needs `assignments:`)")
 
-    for reg in registries:
-        for g in reg.model.groups:
-            lookup.groups[g.code] = _GroupInfo(g.code, reg.model.province, g.name, g.aliases, g.includes)
-        for a in reg.model.agencies:
-            lookup.agencies[a.code] = _AgencyInfo(
-                a.code,
-                reg.model.province,
-                a.name,
-                [*a.aliases, *([a.short_name] if a.short_name else [])],
-                a.groups,
-                a.valid_from,
-                a.valid_to,
-            )
-    for reg in registries:
-        problems.extend(_check_registry(reg, lookup))
+    stored = lookup.state
+    state, found = fold(registries, stored)
+    problems.extend(found)
+    lookup = Lookup(state)
 
     directives: list[DirectiveFile] = []
     seen_codes: dict[str, Path] = {}
@@ -512,7 +380,7 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
             directives.append(checked)
     if problems:
         raise InputError(f"{len(problems)} problem(s); nothing was imported", problems=problems)
-    return Batch(registries, directives)
+    return Batch(registries, directives, stored, state, unconfirmed_warnings(stored, state))
 
 
 def content_hash(model: BaseModel) -> str:
@@ -524,3 +392,22 @@ def assignment_kpis(item: AssignmentIn) -> list[dict[str, Any]]:
 
 
 __all__ = ["Batch", "DirectiveFile", "ItemRefs", "Lookup", "RegistryFile", "discover", "load_calendar", "stored_lookup", "validate_paths"]
+
+
+def unconfirmed_warnings(stored: RegistryState, state: RegistryState) -> list[str]:
+    """New successions whose successors are unknown or partial: their work is kept, never dropped."""
+    out: list[str] = []
+    for code, s in sorted(state.successions.items()):
+        if stored.successions.get(code) == s or not s.unconfirmed:
+            continue
+        if s.to:
+            out.append(
+                f"{s.registry_file}: {code} ends on {vn_date(s.effective - timedelta(days=1))} with a partial successor list (unconfirmed): its work passes "
+                f"to {', '.join(s.receivers)}; complete the list when the source is found"
+            )
+        else:
+            out.append(
+                f"{s.registry_file}: {code} ends on {vn_date(s.effective - timedelta(days=1))} with no confirmed successor: its work stays with it "
+                "(shown as its own, overdue) until a succession names who took over"
+            )
+    return out

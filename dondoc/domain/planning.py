@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline
 from dondoc.domain.policy import Policy
 from dondoc.domain.recurrence import occurrences, period_label
-from dondoc.domain.succession import Lifespan, owner_on
+from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
 from dondoc.domain.workdays import WorkCalendar
 
 ONCE_PERIOD = "once"
@@ -142,22 +142,38 @@ def plan_assignment(
     policy: Policy,
     lifespans: Mapping[str, Lifespan] | None = None,
     as_of: date | None = None,
+    groups: Mapping[str, GroupSpan] | None = None,
+    co_agencies: Collection[str] = (),
     start_stated: bool = False,
 ) -> list[PlannedInstance]:
-    """One instance per lead agency and period (a group lead has fanned out into ``leads``).
+    """One instance per leading agency and period.
 
-    An agency that has ended hands the work due after its last day to its successor (undated work:
-    from ``as_of``); when the successor already leads that period itself, one instance remains.
+    Each code in ``leads`` is an agency or a group of ``groups``; it is resolved as of each period's
+    day (its due date; undated work: ``as_of``) by :func:`leads_on`: a group to the agencies that
+    were its members since ``start``, and an agency that has ended to its successors. A group's
+    members named in ``co_agencies`` contribute and do not also lead (:func:`item_leads`). When an
+    agency would lead a period twice (a successor that already leads it itself), one instance remains.
+    Instances come agency by agency (in the order of ``leads``), then period by period.
     """
     periods = plan_occurrences(
         deadline, start=start, end=end, horizon_end=horizon_end, calendar=calendar, policy=policy, start_stated=start_stated
     )
+    registry, spans = lifespans or {}, groups or {}
+    resolved: dict[tuple[str, date], tuple[str, ...]] = {}
+    by_day: dict[date, list[str]] = {}
+    for occurrence in periods:
+        day = occurrence.due_date or as_of or start
+        if day not in by_day:
+            for code in leads:
+                resolved[code, day] = leads_on(code, start, day, spans, registry)
+            by_day[day] = item_leads([NamedLead(code, code in spans, resolved[code, day]) for code in leads], co_agencies)
+    order: dict[str, None] = {}
+    for lead in leads:
+        found = {agency for (code, _), agencies in resolved.items() if code == lead for agency in agencies}
+        order.update(dict.fromkeys(sorted(found)))
     planned: list[PlannedInstance] = []
-    seen: set[tuple[str, str]] = set()
-    for agency in leads:
+    for agency in order:
         for occurrence in periods:
-            owner = owner_on(agency, occurrence.due_date or as_of or start, lifespans or {})
-            if (owner, occurrence.period) not in seen:
-                seen.add((owner, occurrence.period))
-                planned.append(PlannedInstance(owner, occurrence))
+            if agency in by_day[occurrence.due_date or as_of or start]:
+                planned.append(PlannedInstance(agency, occurrence))
     return planned

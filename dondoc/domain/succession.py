@@ -1,43 +1,113 @@
-"""Which agency owns a task on a given day, when agencies end and name successors (DOMAIN.md §7).
+"""Who owns a task on a given day when agencies and groups change (DOMAIN.md §7, issue 11 §2–§3).
 
-Directives keep the agencies of their time; an agency that ends (``valid_to``) names its
-successor, and the work due after its last day passes to that successor (following a chain:
-Sở TT&TT → Sở KH&CN → …).
+Directives keep the agencies of their time. An agency that ends (``valid_to``) names its
+successors; the work due after its last day passes to them (following chains: Sở TT&TT →
+Sở KH&CN → …; a split hands it to every successor, or to one named lead). An agency that ended
+with no known successor keeps its work, so nothing is silently dropped: it shows as its own,
+overdue, until the registry names who took over.
+
+A group resolves as of each occurrence: the agencies that were members at some time between the
+directive's start and that day lead it (each handing over to its successors once it has ended),
+and when the group itself has ended, the members of the group that replaced it join.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 
 @dataclass(frozen=True)
 class Lifespan:
+    """An agency's validity and the agencies that receive its work once it has ended."""
+
     valid_to: date | None
-    successor: str | None
+    successors: tuple[str, ...] = ()
+    valid_from: date | None = None
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None or start <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class GroupSpan:
+    """A group's validity, its direct members, the groups it includes and the group that replaced it."""
+
+    members: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: str | None = None
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None or start <= self.valid_to)
 
 
 class SuccessionError(ValueError):
-    """The registry's successor chain loops or leads nowhere."""
+    """The registry's successor chain loops."""
+
+
+def owners_on(agency: str, day: date | None, registry: Mapping[str, Lifespan]) -> tuple[str, ...]:
+    """The agencies that own ``agency``'s work due on ``day`` (the agency itself while it exists).
+
+    Undated (ongoing) work belongs to the agency until it ends, then to its successors.
+    """
+
+    def walk(code: str, path: tuple[str, ...]) -> list[str]:
+        life = registry.get(code)
+        if life is None or life.valid_to is None or not life.successors or (day is not None and day <= life.valid_to):
+            return [code]
+        found: list[str] = []
+        for successor in life.successors:
+            if successor in path:
+                raise SuccessionError(f"successor chain loops: {' → '.join([*path, successor])}")
+            found.extend(walk(successor, (*path, successor)))
+        return found
+
+    return tuple(dict.fromkeys(walk(agency, (agency,))))
 
 
 def owner_on(agency: str, day: date | None, registry: Mapping[str, Lifespan]) -> str:
-    """The agency that owns ``agency``'s work due on ``day`` (the agency itself while it exists).
+    """The first owner (for a chain without splits, the only one)."""
+    return owners_on(agency, day, registry)[0]
 
-    Undated (ongoing) work belongs to the agency until it ends, then to its successor chain's end.
-    """
-    seen = [agency]
-    current = agency
-    while True:
-        life = registry.get(current)
-        if life is None or life.valid_to is None:
-            return current
-        if day is not None and day <= life.valid_to:
-            return current
-        if life.successor is None:
-            return current  # ended with no successor: the work stays with it and is reported as such
-        current = life.successor
-        if current in seen:
-            raise SuccessionError(f"successor chain loops: {' → '.join([*seen, current])}")
-        seen.append(current)
+
+def group_members(
+    group: str, start: date, day: date, groups: Mapping[str, GroupSpan], registry: Mapping[str, Lifespan]
+) -> tuple[str, ...]:
+    """Agencies that were members of ``group`` (through ``includes`` and replacing groups) between ``start`` and ``day``."""
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def walk(code: str, lo: date, hi: date) -> None:
+        span = groups.get(code)
+        if span is None or code in seen:
+            return
+        seen.add(code)
+        if span.overlaps(lo, hi):
+            # the window in which membership of this group counts
+            lo2 = max(lo, span.valid_from) if span.valid_from else lo
+            hi2 = min(hi, span.valid_to) if span.valid_to else hi
+            for member in span.members:
+                life = registry.get(member)
+                if life is None or life.overlaps(lo2, hi2):
+                    found.append(member)
+            for sub in span.includes:
+                walk(sub, lo2, hi2)
+        if span.successor and span.valid_to is not None and span.valid_to < hi:
+            walk(span.successor, max(lo, span.valid_to), hi)
+
+    walk(group, start, day)
+    return tuple(sorted(set(found)))
+
+
+def leads_on(
+    lead: str, start: date, day: date, groups: Mapping[str, GroupSpan], registry: Mapping[str, Lifespan]
+) -> tuple[str, ...]:
+    """The agencies that lead an item whose lead is ``lead`` (agency or group) for the occurrence on ``day``."""
+    addressed: Sequence[str] = group_members(lead, start, day, groups, registry) if lead in groups else (lead,)
+    owners: list[str] = []
+    for agency in addressed:
+        owners.extend(owners_on(agency, day, registry))
+    return tuple(sorted(set(owners)))

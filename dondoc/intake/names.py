@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dondoc.directives.schema import RegistryIn
 from dondoc.domain.names import AgencyRecord, NameResolver, Resolution, clean_name, fold
+from dondoc.registries.schema import RegistryIn
 
 __all__ = ["AgencyRecord", "NameResolver", "Resolution", "clean_name", "fold", "records_from_registry", "resolver_for"]
 

@@ -9,12 +9,12 @@ from pydantic import ValidationError
 
 from dondoc.configuration.files import load_policy
 from dondoc.configuration.yaml_source import load_yaml
-from dondoc.directives.schema import RegistryIn
 from dondoc.errors import InputError
 from dondoc.intake.draft import Draft, build_draft, detect_province
 from dondoc.intake.names import AgencyRecord, NameResolver, records_from_registry
 from dondoc.intake.readers import read_document
 from dondoc.intake.structure import parse_header
+from dondoc.registries.schema import RegistryIn
 
 DEFAULT_REGISTRY_DIR = Path(__file__).resolve().parents[2] / "directives_seed" / "agencies"
 

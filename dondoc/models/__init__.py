@@ -1,6 +1,6 @@
 """SQLModel tables of dondoc. Importing this package registers every table on SQLModel.metadata."""
 
-from dondoc.models.agency import Agency, AgencyGroup, GroupMember, Province
+from dondoc.models.agency import Agency, AgencyGroup, AgencySuccession, GroupMember, Province, ProvinceMerger
 from dondoc.models.calendar import CalendarEventState as CalendarEventState
 from dondoc.models.calendar import CalendarFeedCache as CalendarFeedCache
 from dondoc.models.calendar import CalendarToken as CalendarToken
@@ -14,11 +14,13 @@ from dondoc.models.report import ReportSnapshot as ReportSnapshot
 __all__ = [
     "Agency",
     "AgencyGroup",
+    "AgencySuccession",
     "Assignment",
     "AuditEvent",
     "Directive",
     "GroupMember",
     "InstanceState",
     "Province",
+    "ProvinceMerger",
     "TaskInstance",
 ]

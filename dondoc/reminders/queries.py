@@ -6,8 +6,8 @@ rows (``ix_instance_open_agency_due``). The state literal is inlined in the SQL:
 ignores a partial index when the value is a bound parameter.
 
 A co-agency list may name a group (170/KH-VP PL 1.1: ``dn-g-vp-phong``); reminders go to
-agencies, so the group is expanded to its members (``group_members`` is loaded once per sweep
-and passed in).
+agencies, so the group is expanded to its members on the instance's due date, and an ended agency
+to its successors (``co_agency_registry`` is loaded once per sweep and passed in).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
-from dondoc.directives.queries import expand_co_agencies, group_members
+from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry, expand_co_agencies
 from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
@@ -112,15 +112,15 @@ def select_candidates(
     *,
     province: str | None,
     historical_as_of: date | None = None,
-    members: dict[str, list[str]] | None = None,
+    members: CoAgencyRegistry | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     """The planner's input and the digest's facts for every candidate instance.
 
-    ``members`` (group code → agency codes, from ``group_members``) expands group co-agencies;
-    None loads it for ``province``.
+    ``members`` (the dated registry, from ``co_agency_registry``) expands group co-agencies as of
+    each instance's due date; None loads it.
     """
     if members is None:
-        members = group_members(session, province)
+        members = co_agency_registry(session)
     ordered = sorted(due_dates)
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
@@ -135,7 +135,7 @@ def select_instances(
     ids: Collection[int],
     *,
     historical_as_of: date | None = None,
-    members: dict[str, list[str]] | None = None,
+    members: CoAgencyRegistry | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     """The same facts for given instances (ledger retries); ``members`` as for ``select_candidates``."""
     facts: list[DueInstance] = []
@@ -144,7 +144,7 @@ def select_instances(
     if not ordered:
         return facts, lines
     if members is None:
-        members = group_members(session)
+        members = co_agency_registry(session)
     for start in range(0, len(ordered), _CHUNK):
         stmt = _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))
         _collect(_rows(session, stmt), facts, lines, historical_as_of, members)
@@ -156,7 +156,7 @@ def _collect(
     facts: list[DueInstance],
     lines: dict[int, LineFacts],
     historical_as_of: date | None,
-    members: dict[str, list[str]],
+    members: CoAgencyRegistry,
 ) -> None:
     for r in rows:
         (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
@@ -171,7 +171,7 @@ def _collect(
                 opens,
                 monthly=is_monthly(rule),
                 lead=acode,
-                co_agencies=tuple(expand_co_agencies(co, members)),
+                co_agencies=tuple(expand_co_agencies(co, members, due)),
                 coordinator=coord,
                 province=prov,
                 directive=dcode,

@@ -23,7 +23,7 @@ from dondoc.clock import today_vn, utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.settings import get_settings
 from dondoc.db import session_scope
-from dondoc.directives.queries import group_members
+from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import DeliveryKey, DueInstance, candidate_due_dates, due_deliveries, plan_reminders, route
@@ -186,7 +186,7 @@ def run_sweep(
             return result
         historical = as_of if as_of < today else None
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar)
-        members = group_members(session, province)  # once per sweep: group co-agencies stand for their members
+        members = co_agency_registry(session)  # once per sweep: group co-agencies stand for their members on the due date
         facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
         retry_ids = [i for i in ledger.retry_instance_ids(session, now=now) if i not in lines]
         retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members)
@@ -277,7 +277,8 @@ def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datet
         failures = ledger.unreported_failures(session, min_attempts=policy.report_failures_after_attempts)
         if not failures:
             return 0
-        _facts, lines = select_instances(session, {f.instance_id for f in failures}, members={})  # only the lines are used
+        # only the lines are used: an empty registry leaves co-agency lists as they are written
+        _facts, lines = select_instances(session, {f.instance_id for f in failures}, members=CoAgencyRegistry({}, {}))
         coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines})
         office_names = agency_names(session, set(coordinators.values()))
     by_coordinator: dict[str, dict[str, list[ledger.Unreachable]]] = {}

@@ -19,13 +19,14 @@ from sqlmodel import Session
 
 from dondoc.domain.periods import Window
 from dondoc.domain.report_math import Counts, KpiTarget, pick_target
-from dondoc.models import Agency, Assignment, Directive, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, ProvinceMerger, TaskInstance
 from dondoc.reports.model import ExtendedRow, KpiRow, OngoingRow, OverdueRow
 
 T = TaskInstance.__table__  # type: ignore[attr-defined]
 A = Agency.__table__  # type: ignore[attr-defined]
 D = Directive.__table__  # type: ignore[attr-defined]
 S = Assignment.__table__  # type: ignore[attr-defined]
+M = ProvinceMerger.__table__  # type: ignore[attr-defined]
 # Inlined rather than bound, so that the planner sees constants (PERFORMANCE.md, SQLite traps).
 CANCELLED = literal("cancelled", literal_execute=True)
 ONGOING = literal("ongoing", literal_execute=True)
@@ -189,7 +190,10 @@ def kpi_rows(session: Session, province: str, window: Window, as_of: date, infos
     The latest report of an agency for a KPI of a task wins.
     """
     declared = session.connection().execute(
-        select(S.c.id, S.c.kpis, D.c.kpis).join(D, D.c.id == S.c.directive_id).where(D.c.province == province)
+        select(S.c.id, S.c.kpis, D.c.kpis)
+        .join(D, D.c.id == S.c.directive_id)
+        # a province that merged in: its directives' KPIs count for the agencies that now lead them
+        .where(or_(D.c.province == province, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == province))))
     )
     targets: dict[int, list[KpiTarget]] = {}
     for assignment_id, own, inherited in declared:

@@ -1,6 +1,6 @@
 """directive format (issue 14): several leads, several report_to bodies, per-item start, ad hoc part, repeated items
 
-Revision ID: 0007_directive_format
+Revision ID: 0008_directive_format
 Revises: 0001_core
 Create Date: 2026-11-26 01:30:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_directive_format"
+revision: str = "0008_directive_format"
 down_revision: str | Sequence[str] | None = "0001_core"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,1 @@
+"""Agency registries: dated agencies, groups, memberships and successions of each province (issue 11)."""

@@ -1,0 +1,119 @@
+"""Reading the stored registry: the whole state (for imports and planning) and the registry in force on a day."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from dondoc.errors import InputError
+from dondoc.models import Agency, AgencyGroup, AgencySuccession, GroupMember, Province, ProvinceMerger
+from dondoc.registries.state import (
+    AgencyState,
+    GroupState,
+    MergerState,
+    ProvinceState,
+    RegistryState,
+    SuccessionState,
+)
+
+
+def stored_state(*, session: Session) -> RegistryState:
+    """Every stored province, agency (with its direct groups), group, succession and merger."""
+    state = RegistryState()
+    for p in session.exec(select(Province)):
+        state.provinces[p.code] = ProvinceState(p.code, p.name, p.registry_as_of, p.registry_file, p.note)
+    group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
+    direct: dict[int, list[str]] = {}
+    for agency_id, group_id in session.exec(
+        select(GroupMember.agency_id, GroupMember.group_id).where(col(GroupMember.direct))
+    ):
+        direct.setdefault(agency_id, []).append(group_codes[group_id])
+    for a in session.exec(select(Agency)):
+        assert a.id is not None
+        state.agencies[a.code] = AgencyState(
+            a.code,
+            a.province,
+            a.name,
+            a.short_name,
+            tuple(a.aliases or []),
+            a.kind,
+            a.parent_code,
+            tuple(direct.get(a.id, [])),
+            json.dumps(list(a.contacts or []), sort_keys=True, ensure_ascii=False),
+            a.valid_from,
+            a.valid_to,
+            a.successor_code,
+            a.commune_type,
+            a.formed_from,
+            a.resolution,
+            a.note,
+        )
+    for g in session.exec(select(AgencyGroup)):
+        state.groups[g.code] = GroupState(
+            g.code, g.province, g.name, tuple(g.aliases or []), tuple(g.includes or []), g.complete, g.valid_from, g.valid_to,
+            g.successor_code, g.note,
+        )  # fmt: skip
+    for s in session.exec(select(AgencySuccession)):
+        state.successions[s.from_code] = SuccessionState(
+            s.from_code, s.province, s.kind, s.effective, tuple(s.to_codes), s.work, s.lead_code, s.unconfirmed, s.source,
+            s.note, s.registry_file,
+        )  # fmt: skip
+    for m in session.exec(select(ProvinceMerger)):
+        state.mergers[m.from_province] = MergerState(m.from_province, m.into_province, m.effective, m.source, m.note)
+    return state
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    code: str
+    province: str
+    name: str
+    short_name: str | None
+    kind: str
+    commune_type: str | None
+    groups: list[str]
+    valid_from: date | None
+    valid_to: date | None
+    successors: list[str]
+    succession: str | None
+    formed_from: str | None
+
+
+def in_force(state: RegistryState, province: str | None, on: date | None) -> list[AgencyRow]:
+    """Agencies (of ``province``) in force on ``on`` (every one when ``on`` is None), with the groups they belong to then."""
+    if province is not None and province not in state.provinces:
+        known = ", ".join(sorted(state.provinces)) or "none (run `dondoc import directives_seed`)"
+        raise InputError(f"--province {province}: no registry; known: {known}")
+    rows: list[AgencyRow] = []
+    for a in sorted(state.agencies.values(), key=lambda x: (x.province, x.code)):
+        if province is not None and a.province != province:
+            continue
+        if on is not None and not ((a.valid_from is None or a.valid_from <= on) and (a.valid_to is None or on <= a.valid_to)):
+            continue
+        groups = [
+            g
+            for g in a.groups
+            if on is None
+            or (g in state.groups and (state.groups[g].valid_from or on) <= on <= (state.groups[g].valid_to or on))
+        ]
+        s = state.successions.get(a.code)
+        rows.append(
+            AgencyRow(
+                a.code,
+                a.province,
+                a.name,
+                a.short_name,
+                a.kind,
+                a.commune_type,
+                sorted(groups),
+                a.valid_from,
+                a.valid_to,
+                list(s.receivers) if s else ([a.successor] if a.successor else []),
+                (s.kind + (" (chưa xác nhận)" if s.unconfirmed else "")) if s else None,
+                a.formed_from,
+            )
+        )
+    return rows
