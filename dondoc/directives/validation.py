@@ -316,7 +316,8 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             group_members = lookup.members(code, issued) if lookup.is_group(code) else [code]
             if lookup.is_group(code) and not group_members:
                 warnings.append(
-                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {code!r} has no known members; no instances planned"
+                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {code!r} has no known members on "
+                    f"{vn_date(issued)}; no instance is planned until the registry names its members (or the group that replaced it)"
                 )
             members.extend(m for m in group_members if m not in members)
         leads[item.clause] = members
