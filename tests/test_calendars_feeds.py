@@ -48,12 +48,12 @@ def test_agency_feed_holds_lead_and_co_agency_events(seeded_db: str) -> None:
     cal = Calendar.from_ical(body)
     events = cal.walk("VEVENT")
     by_uid = {str(e["UID"]): e for e in events}
-    lead = next(e for e in events if str(e["SUMMARY"]).startswith("[Chủ trì] 11677/UBND-HCC 1.k —"))
-    assert lead.start == date(2023, 12, 4)  # "trước ngày 05/12/2023": strict reading
-    assert lead.end == date(2023, 12, 5)
-    assert "Trạng thái: Quá hạn chưa hoàn thành" in lead["DESCRIPTION"]
+    lead = next(e for e in events if str(e["SUMMARY"]).startswith("[Chủ trì] 11677/UBND-HCC 5.b —"))
+    assert lead.start == date(2023, 12, 9)  # "trước ngày 10/12/2023": strict reading
+    assert lead.end == date(2023, 12, 10)
     assert lead.categories == ["11677/UBND-HCC", "Chủ trì"]
-    # 1.k fans out to 30 leads with Sở TT&TT as co-agency: one co-agency event, not 29
+    # 1.k: "chủ động phối hợp Sở TT&TT" — the group's other 29 members lead, Sở TT&TT only contributes
+    assert not [e for e in events if str(e["SUMMARY"]).startswith("[Chủ trì] 11677/UBND-HCC 1.k —")]
     co = [e for e in events if str(e["SUMMARY"]).startswith("[Phối hợp] 11677/UBND-HCC 1.k —")]
     assert len(co) == 1
     assert "(chủ trì: 29 cơ quan)" in str(co[0]["SUMMARY"])
@@ -67,7 +67,7 @@ def test_agency_feed_holds_lead_and_co_agency_events(seeded_db: str) -> None:
 def test_completion_and_extension_bump_sequence_and_last_modified(seeded_db: str) -> None:
     spec = FeedSpec("agency", AGENCY)
     before = _events(_render(spec)[0])
-    done_id = services.find_instance_id("11677/UBND-HCC", "1.k", AGENCY)
+    done_id = services.find_instance_id("11677/UBND-HCC", "5.b", AGENCY)
     moved_id = services.find_instance_id("11677/UBND-HCC", "2.a", AGENCY)
     done_uid = f"instance-{done_id}-lead-{AGENCY}@dondoc"
     moved_uid = f"instance-{moved_id}-lead-{AGENCY}@dondoc"
@@ -84,7 +84,7 @@ def test_completion_and_extension_bump_sequence_and_last_modified(seeded_db: str
         assert after[uid]["SEQUENCE"] == 1
         assert after[uid]["LAST-MODIFIED"].dt == later
         assert after[uid]["DTSTAMP"].dt == later
-    assert str(after[done_uid]["SUMMARY"]).startswith("✓ [Chủ trì] 11677/UBND-HCC 1.k")
+    assert str(after[done_uid]["SUMMARY"]).startswith("✓ [Chủ trì] 11677/UBND-HCC 5.b")
     assert "hoàn thành ngày 06/12/2023 (Báo cáo 45/BC-STTTT ngày 06/12/2023)" in after[done_uid]["DESCRIPTION"]
     assert after[done_uid].walk("VALARM") == []  # completion stops reminders
     assert after[moved_uid].start == date(2023, 12, 20)
@@ -164,7 +164,7 @@ def test_cli_writes_one_feed_and_manages_tokens(seeded_sqlite: str, tmp_path: Pa
     out = tmp_path / "tttt.ics"
     result = runner.invoke(app, ["ical", "--agency", AGENCY, "--out", str(out), "--as-of", "06/12/2023"])
     assert result.exit_code == 0, result.output
-    assert len(Calendar.from_ical(out.read_text(encoding="utf-8")).walk("VEVENT")) == 26
+    assert len(Calendar.from_ical(out.read_text(encoding="utf-8")).walk("VEVENT")) == 25
     issued = runner.invoke(app, ["calendar-token", "issue", AGENCY, "--label", "Lịch Sở", "-f", "json", "--base-url", "https://lich.example.vn"])
     assert issued.exit_code == 0, issued.output
     assert f"https://lich.example.vn/calendars/{AGENCY}.ics?token=" in issued.output

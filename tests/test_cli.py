@@ -49,7 +49,8 @@ def test_deadlines_for_an_agency_include_its_co_agency_role(seeded_sqlite: str) 
     assert isinstance(rows, list)
     roles = {(r["clause"], r["role"]) for r in rows}
     assert ("5.b", "chủ trì") in roles
-    assert ("1.k", "chủ trì") in roles  # a department itself
+    assert ("2.a", "chủ trì") in roles  # a department itself
+    assert ("1.k", "phối hợp") in roles  # named as 1.k's co-agency: it contributes, it does not also lead
     assert all(date(2023, 12, 1) <= date.fromisoformat(r["due"]) <= date(2023, 12, 10) for r in rows)
 
 

@@ -1,7 +1,7 @@
 """Reminder sweeps against real peers: an SMTP server (aiosmtpd) and an HTTP webhook receiver on loopback.
 
 Seeds imported as of 06/12/2023. The instance followed here: 11677/UBND-HCC clause 1.k led by
-Sở Thông tin và Truyền thông, due Monday 04/12/2023 → +1 = 05/12, +3 = 07/12, +7 = 13/12.
+Sở Tư pháp, due Monday 04/12/2023 → +1 = 05/12, +3 = 07/12, +7 = 13/12.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from dondoc.reminders.queries import candidates_statement, explain
 from dondoc.reminders.service import run_sweep
 from tests.helpers import free_port
 
-TTTT = "dn-so-thong-tin-truyen-thong"
-FOCAL = f"dau-moi.{TTTT}@demo.gov.vn"
-HEAD = f"thu-truong.{TTTT}@demo.gov.vn"
+LEAD = "dn-so-tu-phap"  # a department leading 1.k itself (Sở TT&TT is its co-agency, not a lead)
+FOCAL = f"dau-moi.{LEAD}@demo.gov.vn"
+HEAD = f"thu-truong.{LEAD}@demo.gov.vn"
 COORD = "dieu-phoi.dn-vp-ubnd@demo.gov.vn"
 LEADERS = "lanh-dao.dong-nai@demo.gov.vn"
 NOW = datetime(2023, 12, 5, 0, 30, tzinfo=UTC)  # 07:30 in Hà Nội
@@ -89,9 +89,9 @@ def contacts_file(tmp_path: Path, port: int, head_url: str | None = None, extra:
         f"""version: 1
 urls:
   - "{mail(FOCAL)}":
-      - tag: {TTTT}, focal
+      - tag: {LEAD}, focal
   - "{head_url or mail(HEAD)}":
-      - tag: {TTTT}, head
+      - tag: {LEAD}, head
   - "{mail(COORD)}":
       - tag: dn-vp-ubnd, coordinator
   - "{mail(LEADERS)}":
@@ -102,7 +102,7 @@ urls:
     return path
 
 
-def instance_id(clause: str = "1.k", agency: str = TTTT) -> int:
+def instance_id(clause: str = "1.k", agency: str = LEAD) -> int:
     with session_scope() as session:
         return int(
             session.execute(

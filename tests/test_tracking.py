@@ -64,7 +64,7 @@ def row(
         due=due,
         original_due=due,
         deadline_text=None,
-        report_to=None,
+        report_to=(),
         status=str(status),
         status_vi=STATUS_VI[status],
         colour="",

@@ -13,9 +13,9 @@ from typing import Any
 
 import typer
 
-from dondoc.cli import calendars, common, core, registries, remind, report, stack
+from dondoc.cli import calendars, common, core, intake, registries, remind, report, stack
 
-MODULES: tuple[ModuleType, ...] = (core, registries, stack, remind, calendars, report)
+MODULES: tuple[ModuleType, ...] = (core, intake, registries, stack, remind, calendars, report)
 
 app = typer.Typer(
     name="dondoc",

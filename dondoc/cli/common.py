@@ -16,6 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dondoc.clock import today_vn
@@ -57,7 +58,7 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     for column in columns:
         t.add_column(column, overflow="fold")
     for row in rows:
-        t.add_row(*[str(c) if c is not None else "" for c in row])
+        t.add_row(*[escape(str(c)) if c is not None else "" for c in row])  # cells are data, not markup
     console.print(t)
 
 
@@ -102,7 +103,8 @@ def user_errors() -> Iterator[None]:
     except DondocError as exc:
         problems = getattr(exc, "problems", None) or [str(exc)]
         for problem in problems:
-            err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+            # printed literally: a pattern such as ^[a-z0-9]+ is not terminal markup
+            err_console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False, soft_wrap=True)
         if len(problems) > 1:
             err_console.print(f"{len(problems)} problems; nothing was written.", highlight=False)
         raise typer.Exit(code=2) from exc

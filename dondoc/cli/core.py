@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
@@ -37,6 +38,14 @@ def parse_kpis(values: list[str]) -> dict[str, float]:
         except ValueError as exc:
             raise InputError(f"--kpi {item!r}: write key=value, e.g. digitized_rate=72.5") from exc
     return out
+
+
+def _few(values: tuple[str, ...], shown: int = 3) -> str:
+    """A count and the first few values: "30: dn-so-a, dn-so-b, dn-so-c, …"."""
+    if not values:
+        return "0"
+    more = ", …" if len(values) > shown else ""
+    return f"{len(values)}: {', '.join(values[:shown])}{more}"
 
 
 def _actor() -> str:
@@ -83,11 +92,12 @@ def import_cmd(
                 "plans": {k: vars(v) for k, v in summary.plans.items()},
                 "unchanged": summary.unchanged,
                 "losses": [vars(x) for x in summary.losses],
+                "clauses": [c.as_json() for c in summary.clauses],
             }
         )
         return
     for warning in summary.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_diff(summary.diff)
     if summary.changed_nothing:
         console.print("Không có gì thay đổi: danh mục và văn bản đã được nhập đúng như các tệp này." + (" (--check)" if check else ""))
@@ -103,6 +113,23 @@ def import_cmd(
         [(code, p.planned, p.inserted, p.cancelled, p.handed_over, p.kept) for code, p in summary.plans.items()],
     )
     if check:
+        table(
+            "What the import would plan, per clause",
+            ["Directive", "Clause", "Leads", "Periods", "Instances", "First due", "Last due", "Note"],
+            [
+                (
+                    c.directive,
+                    c.clause,
+                    _few(c.leads),
+                    _few(c.periods),
+                    c.instances,
+                    vn_date(c.first_due) if c.first_due else "—",
+                    vn_date(c.last_due) if c.last_due else "—",
+                    f"same task as {c.repeats}: planned there" if c.repeats else (f"ad hoc part kept: {c.ad_hoc}" if c.ad_hoc else ""),
+                )
+                for c in summary.clauses
+            ],
+        )
         if summary.losses:
             console.print(
                 f"[red]Refused as it stands:[/] {sum(x.count for x in summary.losses)} open instance(s) would be taken from agencies "
@@ -346,7 +373,7 @@ def explain_deadline(
     if fmt is Format.json:
         print_json(data)
         return
-    console.print(f"[bold]{text}[/] → {parsed.reading}", highlight=False)
+    console.print(f"[bold]{escape(text)}[/] → {escape(parsed.reading)}", highlight=False)
     if dates:
         console.print("Các hạn: " + ", ".join(vn_date(d) for d in dates), highlight=False)
 

@@ -105,13 +105,18 @@ def plan_with_losses(
     assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
     for assignment in assignments:
         assert assignment.id is not None
+        if assignment.repeats:
+            continue  # the same task stated again (body ↔ appendix): planned once, under the clause it repeats
         parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
-        first, end = directive.start_date, directive.end_date
-        occurrences = plan_occurrences(parsed, start=first, end=end, horizon_end=horizon, calendar=calendar, policy=policy)
+        first, end = assignment.start_date or directive.start_date, directive.end_date
+        stated = assignment.start_date is not None
+        occurrences = plan_occurrences(
+            parsed, start=first, end=end, horizon_end=horizon, calendar=calendar, policy=policy, start_stated=stated
+        )
         periods[assignment.id] = {occ.period for occ in occurrences}  # those that exist, led by someone or not
         planned = plan_assignment(
             parsed,
-            [assignment.lead_code],
+            assignment.lead_codes or [assignment.lead_code],
             start=first,
             end=end,
             horizon_end=horizon,
@@ -120,6 +125,8 @@ def plan_with_losses(
             lifespans=lifespans,
             groups=spans,
             as_of=as_of,
+            co_agencies=assignment.co_agencies or [],
+            start_stated=stated,
         )
         rows.extend(
             {

@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from dondoc.configuration.files import load_calendar, load_policy
-from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, TaskRow
+from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
+from dondoc.domain.planning import report_targets
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
 from dondoc.domain.vocabulary import InstanceState
@@ -43,7 +44,7 @@ def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read position
             col(TaskInstance.due_date),
             col(TaskInstance.original_due_date),
             col(Assignment.deadline_text),
-            col(Assignment.report_to),
+            col(Assignment.report_to_codes),
             col(TaskInstance.state),
             col(TaskInstance.opens_on),
             col(TaskInstance.completed_on),
@@ -52,6 +53,8 @@ def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read position
             col(TaskInstance.due_on_day_off),
             col(Assignment.co_agencies),
             col(Assignment.position),
+            col(Assignment.report_via),
+            col(Assignment.ad_hoc),
         )
         .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
@@ -201,6 +204,8 @@ def task_rows(
             day_off,
             _co,
             _pos,
+            report_via,
+            ad_hoc,
         ) = r
         if state == InstanceState.CANCELLED and not include_cancelled:
             continue
@@ -229,7 +234,7 @@ def task_rows(
                 due,
                 odue,
                 dtext,
-                report_to,
+                tuple(report_targets(lead_code, report_to or [])),
                 str(status),
                 STATUS_VI[status],
                 str(colour),
@@ -237,9 +242,16 @@ def task_rows(
                 evidence if done_on and done_on <= as_of else None,
                 extended_at is not None,
                 day_off,
+                report_via if report_via != lead_code else None,
+                ad_hoc,
             )
         )
     return rows
+
+
+def lead_label(first: str, leads: int) -> str:
+    """The first lead's name, and how many more the item names ("Sở Tư pháp và 1 cơ quan chủ trì khác")."""
+    return f"{first} và {leads - 1} cơ quan chủ trì khác" if leads > 1 else first
 
 
 def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
@@ -275,7 +287,7 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
             AssignmentProgress(
                 assignment.clause,
                 assignment.summary,
-                lead_short or assignment.lead_code,
+                lead_label(lead_short or assignment.lead_code, len(assignment.lead_codes or [])),
                 assignment.deadline_text,
                 assignment.deadline_reading,
                 upcoming[0] if upcoming else None,
@@ -321,3 +333,38 @@ def directive_codes(session: Session) -> list[str]:
 def issued_iso(year: int, month: int | None, day: int | None) -> str:
     """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
     return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
+
+
+def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[ClausePlan]:
+    """Per clause of the given directives: who leads, which periods, how many open instances."""
+    out: list[ClausePlan] = []
+    for code in directive_codes:
+        directive = resolve_directive(session, code)
+        assignments = session.scalars(
+            select(Assignment).where(col(Assignment.directive_id) == directive.id, col(Assignment.active)).order_by(col(Assignment.position))
+        ).all()
+        planned: dict[int, list[tuple[str, str, date | None]]] = {}
+        for assignment_id, agency, period, due in session.execute(
+            select(col(TaskInstance.assignment_id), col(Agency.code), col(TaskInstance.period), col(TaskInstance.due_date))
+            .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
+            .where(col(TaskInstance.directive_id) == directive.id, col(TaskInstance.state) == InstanceState.OPEN)
+        ):
+            planned.setdefault(assignment_id, []).append((agency, period, due))
+        for a in assignments:
+            assert a.id is not None
+            rows = planned.get(a.id, [])
+            dues = sorted(d for _, _, d in rows if d is not None)
+            out.append(
+                ClausePlan(
+                    directive=code,
+                    clause=a.clause,
+                    leads=tuple(sorted({agency for agency, _, _ in rows})),
+                    periods=tuple(sorted({period for _, period, _ in rows})),
+                    instances=len(rows),
+                    first_due=dues[0] if dues else None,
+                    last_due=dues[-1] if dues else None,
+                    repeats=a.repeats,
+                    ad_hoc=a.ad_hoc,
+                )
+            )
+    return out

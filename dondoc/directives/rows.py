@@ -33,7 +33,7 @@ class TaskRow:
     due: date | None
     original_due: date | None
     deadline_text: str | None
-    report_to: str | None
+    report_to: tuple[str, ...]  # the bodies the lead reports to (never the lead itself)
     status: str
     status_vi: str
     colour: str
@@ -41,6 +41,8 @@ class TaskRow:
     evidence: str | None
     extended: bool
     due_on_day_off: bool
+    report_via: str | None = None  # "báo cáo UBND tỉnh (qua Công an tỉnh)"
+    ad_hoc: str | None = None  # "… hoặc đột xuất khi có yêu cầu": recorded, shown, never planned
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -70,4 +72,26 @@ class AssignmentProgress:
         data["next_due"] = self.next_due.isoformat() if self.next_due else None
         data["status"] = str(self.status)
         data["status_vi"] = STATUS_VI[self.status]
+        return data
+
+
+@dataclass(frozen=True)
+class ClausePlan:
+    """What one clause plans: `dondoc import --check` shows it before anything is written."""
+
+    directive: str
+    clause: str
+    leads: tuple[str, ...]
+    periods: tuple[str, ...]
+    instances: int
+    first_due: date | None
+    last_due: date | None
+    repeats: str | None
+    ad_hoc: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["leads"], data["periods"] = list(self.leads), list(self.periods)
+        for key in ("first_due", "last_due"):
+            data[key] = data[key].isoformat() if data[key] else None
         return data

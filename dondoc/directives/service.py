@@ -62,7 +62,9 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
     try:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
-            raise _DryRun(apply_batch(session, batch, as_of=as_of, actor=actor, check=True))
+            summary = apply_batch(session, batch, as_of=as_of, actor=actor, check=True)
+            summary.clauses = queries.planned_by_clause(session, [d.code for d in batch.directives])
+            raise _DryRun(summary)
     except _DryRun as done:
         return done.summary
 

@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 from dondoc.clock import utc_now
 from dondoc.db import audit
 from dondoc.directives.instances import Loss, PlanResult, plan_with_losses
+from dondoc.directives.rows import ClausePlan
 from dondoc.directives.validation import Batch, DirectiveFile, assignment_kpis, content_hash
+from dondoc.domain.planning import ad_hoc_part
 from dondoc.errors import InputError
 from dondoc.models import AgencyGroup, Assignment, Directive
 from dondoc.registries.diff import RegistryDiff
@@ -29,6 +31,7 @@ class ImportSummary:
     diff: RegistryDiff = field(default_factory=RegistryDiff)
     unchanged: list[str] = field(default_factory=list)  # directives neither edited nor touched by a registry change
     losses: list[Loss] = field(default_factory=list)  # kept open (refused) or cancelled (confirmed replace)
+    clauses: list[ClausePlan] = field(default_factory=list)  # --check: what each clause would plan
 
     @property
     def changed_nothing(self) -> bool:
@@ -48,18 +51,18 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         directive = Directive(
             code=item.code,
             province=m.province,
-            issuer_code=m.issuer,
+            issuer_code=item.issuer,
             kind=m.kind.value,
             issued_year=parts[0],
             title=m.title,
             source_file=m.source_file,
             seed_file=item.doc.path.name,
-            coordinator_code=m.coordinator,
+            coordinator_code=item.coordinator,
             start_date=m.start or item.issued,
             content_hash=digest,
             imported_at=_now(),
         )
-    directive.number, directive.province, directive.issuer_code, directive.kind = m.number, m.province, m.issuer, m.kind.value
+    directive.number, directive.province, directive.issuer_code, directive.kind = m.number, m.province, item.issuer, m.kind.value
     directive.issued_year = parts[0]
     directive.issued_month = parts[1] if len(parts) > 1 else None
     directive.issued_day = parts[2] if len(parts) > 2 else None
@@ -69,7 +72,7 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         item.doc.path.name,
         m.signer,
     )
-    directive.coordinator_code, directive.start_date, directive.end_date = m.coordinator, m.start or item.issued, m.end
+    directive.coordinator_code, directive.start_date, directive.end_date = item.coordinator, m.start or item.issued, m.end
     directive.recipients, directive.kpis, directive.note = list(m.recipients), [k.model_dump(mode="json") for k in m.kpis], m.note
     if changed:
         directive.content_hash, directive.imported_at = digest, _now()
@@ -81,23 +84,26 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
     group_codes = set(session.exec(select(AgencyGroup.code)))
     for position, a in enumerate(m.assignments):
         parsed = item.deadlines[a.clause]
+        refs = item.refs[a.clause]
         row = existing.pop(a.clause, None) or Assignment(
             directive_id=directive.id,
             position=position,
             clause=a.clause,
             text=a.text,
             summary=a.summary,
-            lead_code=a.lead,
+            lead_code=refs.leads[0],
             lead_is_group=False,
             deadline_kind=parsed.kind.value,
             deadline_reading=parsed.reading,
         )
-        row.position, row.text, row.summary, row.lead_code = position, a.text, a.summary, a.lead
-        row.lead_is_group = a.lead in group_codes
-        row.co_agencies, row.deliverable, row.deadline_text = list(a.co_agencies), a.deliverable, a.deadline
+        row.position, row.text, row.summary, row.lead_code = position, a.text, a.summary, refs.leads[0]
+        row.lead_is_group, row.lead_codes = refs.leads[0] in group_codes, list(refs.leads)
+        row.co_agencies, row.deliverable, row.deadline_text = list(refs.co_agencies), a.deliverable, a.deadline
         row.deadline_kind, row.deadline_reading, row.deadline_rule = parsed.kind.value, parsed.reading, parsed.rule
         row.deadline_understood = parsed.understood
-        row.report_to, row.report_via, row.depends_on = a.report_to, a.report_via, list(a.depends_on)
+        row.report_to, row.report_to_codes = (refs.report_to[0] if refs.report_to else None), list(refs.report_to)
+        row.report_via, row.depends_on = refs.report_via, list(a.depends_on)
+        row.start_date, row.ad_hoc, row.repeats = a.start, ad_hoc_part(parsed), a.repeats
         row.kpis, row.note, row.active = assignment_kpis(a), a.note, True
         session.add(row)
     for gone in existing.values():

@@ -20,10 +20,11 @@ from sqlmodel import Session
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.yaml_source import YamlDocument, load_yaml
-from dondoc.directives.schema import AssignmentIn, DirectiveIn
+from dondoc.directives.schema import REVIEWED_FIELDS, AssignmentIn, DirectiveIn
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline, parse_deadline
 from dondoc.domain.graphs import find_cycle
+from dondoc.domain.names import AgencyRecord, NameResolver
 from dondoc.errors import InputError
 from dondoc.registries.diff import RegistryDiff, registry_diff
 from dondoc.registries.queries import stored_state
@@ -32,6 +33,16 @@ from dondoc.registries.state import RegistryState
 from dondoc.registries.validation import Lookup, RegistryFile, fold
 
 REGISTRY_DIRNAME = "agencies"
+
+
+@dataclass(frozen=True)
+class ItemRefs:
+    """One assignment's agencies as codes, after names were resolved."""
+
+    leads: tuple[str, ...]
+    co_agencies: tuple[str, ...]
+    report_to: tuple[str, ...]
+    report_via: str | None
 
 
 @dataclass
@@ -43,6 +54,9 @@ class DirectiveFile:
     deadlines: dict[str, ParsedDeadline]
     leads: dict[str, list[str]]
     warnings: list[str] = field(default_factory=list)
+    issuer: str = ""
+    coordinator: str = ""
+    refs: dict[str, ItemRefs] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,23 +129,119 @@ def issued_date(issued: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+def _in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+
+def name_resolver(lookup: Lookup, province: str, on: date) -> NameResolver:
+    """Names, short names and aliases of the province's agencies and groups in force on ``on``."""
+    state = lookup.state
+    records = [
+        AgencyRecord(g.code, g.name, province, "group", aliases=g.aliases, includes=g.includes)
+        for g in state.groups.values()
+        if g.province == province and _in_force(g.valid_from, g.valid_to, on)
+    ]
+    records += [
+        AgencyRecord(a.code, a.name, province, "agency", short_name=a.short_name, aliases=a.aliases)
+        for a in state.agencies.values()
+        if a.province == province and _in_force(a.valid_from, a.valid_to, on)
+    ]
+    names = {p.code: p.name for p in state.provinces.values()}
+    return NameResolver(records, names)
+
+
+def resolve_ref(lookup: Lookup, resolver: NameResolver, written: str, province: str) -> tuple[tuple[str, ...], str | None]:
+    """A code or a name as the document writes it → codes, or what is wrong (with "did you mean").
+
+    A code is taken as is; a name resolves through the province's names, short names and aliases
+    ("Sở KH&CN", "UBND các xã, phường"); a list written in one string ("Sở Tư pháp, Sở Nội vụ")
+    gives one code per name. Nothing is guessed: a name that matches two records is refused.
+    """
+    if lookup.knows(written):
+        return (written,), None
+    parts = resolver.split(written)
+    bad = [p for p in parts if not p.resolved]
+    if parts and not bad:
+        return resolver.combine(tuple(dict.fromkeys(c for p in parts for c in p.codes))), None
+    by_name = {r.name: r.code for r in resolver.records}
+    problems = []
+    for part in bad or [resolver.resolve(written)]:
+        hints = [f"{by_name[n]} ({n})" for n in part.candidates if n in by_name]
+        matched = len(resolver.lookup(part.written)) > 1
+        what = "names several agencies or groups" if matched else "is neither a code nor a name, short name or alias"
+        hint = f"; did you mean {', '.join(hints)}?" if hints else lookup.suggest(part.written, province)
+        problems.append(f"unknown agency or group {part.written!r} ({what} in the {province} registry){hint}")
+    return (), "; ".join(problems)
+
+
+def _raw(data: Any, loc: tuple[str | int, ...]) -> Any:
+    """The value at ``loc`` in the YAML as written (before pydantic turned a scalar into a list)."""
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _null_fields(doc: YamlDocument) -> list[str]:
+    """A reviewed draft fills these header fields; while one is null the file is refused, naming the line."""
+    if not isinstance(doc.data, dict):
+        return []
+    return [
+        f"{doc.path}:{doc.line_of((name,))}: {name}: still empty in the draft; fill it in ({_FILL[name]}) and import again"
+        for name in REVIEWED_FIELDS
+        if name in doc.data and doc.data[name] is None
+    ]
+
+
+_FILL = {
+    "province": "the province code, e.g. dong-nai",
+    "issuer": "the code or name of the issuing agency, e.g. UBND tỉnh",
+    "coordinator": "the agency that chases the work, usually Văn phòng UBND tỉnh",
+    "issued": "the issue date as YYYY-MM-DD, or YYYY-MM / YYYY when the text leaves it blank",
+}
+
+
 def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> tuple[list[str], DirectiveFile | None]:
     problems: list[str] = []
     prov = model.province
 
+    def where(loc: tuple[str | int, ...]) -> str:
+        return f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}"
+
     def need(code: str | None, loc: tuple[str | int, ...], what: str = "agency or group") -> None:
         if code and not lookup.knows(code):
-            problems.append(
-                f"{doc.path}:{doc.line_of(loc)}: {'.'.join(map(str, loc))}: unknown {what} {code!r}{lookup.suggest(code, prov)}"
-            )
+            problems.append(f"{where(loc)}: unknown {what} {code!r}{lookup.suggest(code, prov)}")
+
+    def codes(written: str, loc: tuple[str | int, ...]) -> tuple[str, ...]:
+        found, problem = resolve_ref(lookup, resolver, written, prov)
+        if problem:
+            problems.append(f"{where(loc)}: {problem}")
+        return found
+
+    def one(written: str | None, loc: tuple[str | int, ...]) -> str | None:
+        if written is None:
+            return None
+        found = codes(written, loc)
+        if len(found) > 1:
+            problems.append(f"{where(loc)}: {written!r} names {len(found)} agencies ({', '.join(found)}); give one")
+        return found[0] if len(found) == 1 else None
+
+    def many(written: list[str], loc: tuple[str | int, ...]) -> tuple[str, ...]:
+        listed = isinstance(_raw(doc.data, loc), list)  # `lead: X` is reported at `lead`, `lead: [X, Y]` per entry
+        return tuple(dict.fromkeys(c for j, w in enumerate(written) for c in codes(w, (*loc, j) if listed else loc)))
 
     if not lookup.has_province(prov):
         problems.append(
             f"{doc.path}:{doc.line_of(('province',))}: province: no agency registry for {prov!r}; import directives_seed/agencies/{prov}.yaml first or in the same command"
         )
         return problems, None
-    need(model.issuer, ("issuer",))
-    need(model.coordinator, ("coordinator",))
+    resolver = name_resolver(lookup, prov, issued_date(model.issued))
+    issuer = one(model.issuer, ("issuer",))
+    coordinator = one(model.coordinator, ("coordinator",))
     for k, kpi in enumerate(model.kpis):
         need(kpi.agency, ("kpis", k, "agency"))
 
@@ -148,15 +258,16 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
     policy = load_policy(prov, model.number)
     deadlines: dict[str, ParsedDeadline] = {}
     leads: dict[str, list[str]] = {}
+    refs: dict[str, ItemRefs] = {}
     warnings: list[str] = []
     undated_cycles: list[str] = []
     for i, item in enumerate(model.assignments):
         base = ("assignments", i)
-        need(item.lead, (*base, "lead"))
-        for j, co in enumerate(item.co_agencies):
-            need(co, (*base, "co_agencies", j))
-        need(item.report_to, (*base, "report_to"))
-        need(item.report_via, (*base, "report_via"))
+        item_leads = many(item.lead, (*base, "lead"))
+        co_agencies = many(item.co_agencies, (*base, "co_agencies"))
+        report_to = many(item.report_to, (*base, "report_to"))
+        report_via = one(item.report_via, (*base, "report_via"))
+        refs[item.clause] = ItemRefs(item_leads, co_agencies, report_to, report_via)
         for k, kpi in enumerate(item.kpis):
             need(kpi.agency, (*base, "kpis", k, "agency"))
         for j, dep in enumerate(item.depends_on):
@@ -168,6 +279,18 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             if dep == item.clause:
                 problems.append(
                     f"{doc.path}:{doc.line_of((*base, 'depends_on', j))}: assignments[{i}].depends_on: clause {item.clause!r} depends on itself; remove it"
+                )
+        if item.repeats is not None:
+            other = clauses.get(item.repeats)
+            if other is None or other == i:
+                problems.append(
+                    f"{where((*base, 'repeats'))}: no other clause {item.repeats!r} in this directive; "
+                    "name the clause that states the same task (e.g. the appendix row 'PL 2.4')"
+                )
+            elif model.assignments[other].repeats is not None:
+                problems.append(
+                    f"{where((*base, 'repeats'))}: clause {item.repeats!r} itself repeats {model.assignments[other].repeats!r}; "
+                    "link every copy to the one that is planned"
                 )
         parsed = parse_deadline(item.deadline, issued=issued, policy=policy)
         for error in parsed.errors:
@@ -182,17 +305,27 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             problems.append(
                 f"{doc.path}:{doc.line_of((*base, 'deadline'))}: assignments[{i}].deadline: {item.deadline!r} is before the issue date {model.issued}; check the year"
             )
-        if parsed.kind == DeadlineKind.RECURRING and parsed.starts is None and model.start is None and model.issued.count("-") < 2:
+        if item.start and parsed.due and item.start > parsed.due:
+            problems.append(f"{where((*base, 'start'))}: {vn_date(item.start)} is after the deadline {vn_date(parsed.due)}; check both")
+        if (
+            parsed.kind == DeadlineKind.RECURRING
+            and parsed.starts is None
+            and item.start is None
+            and model.start is None
+            and model.issued.count("-") < 2
+        ):
             undated_cycles.append(item.clause)
         deadlines[item.clause] = parsed
-        if lookup.knows(item.lead):
-            members = lookup.members(item.lead, issued) if lookup.is_group(item.lead) else [item.lead]
-            if lookup.is_group(item.lead) and not members:
+        members: list[str] = []
+        for code in item_leads:
+            group_members = lookup.members(code, issued) if lookup.is_group(code) else [code]
+            if lookup.is_group(code) and not group_members:
                 warnings.append(
-                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {item.lead!r} has no known members on "
+                    f"{doc.path}:{doc.line_of((*base, 'lead'))}: clause {item.clause}: group {code!r} has no known members on "
                     f"{vn_date(issued)}; no instance is planned until the registry names its members (or the group that replaced it)"
                 )
-            leads[item.clause] = members
+            members.extend(m for m in group_members if m not in members)
+        leads[item.clause] = members
     depends = {item.clause: [d for d in item.depends_on if d != item.clause and d in clauses] for item in model.assignments}
     loop = find_cycle(depends)
     if loop:
@@ -207,10 +340,10 @@ def _check_directive(doc: YamlDocument, model: DirectiveIn, lookup: Lookup) -> t
             f"{doc.path}:{doc.line_of(('issued',))}: issued {model.issued!r} has no day, so the cycles of clauses "
             f"{', '.join(undated_cycles)} start on {vn_date(issued)}; set `start:` to the first day the directive can apply"
         )
-    if problems:
+    if problems or issuer is None or coordinator is None:
         return problems, None
     code = model.number or generated_code(model)
-    return [], DirectiveFile(doc, model, code, issued, deadlines, leads, warnings)
+    return [], DirectiveFile(doc, model, code, issued, deadlines, leads, warnings, issuer, coordinator, refs)
 
 
 def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
@@ -242,6 +375,10 @@ def validate_paths(paths: Sequence[Path], lookup: Lookup) -> Batch:
     directives: list[DirectiveFile] = []
     seen_codes: dict[str, Path] = {}
     for doc in directive_docs:
+        empty = _null_fields(doc)
+        if empty:
+            problems.extend(empty)  # a draft not reviewed yet: say what to fill, not how the types differ
+            continue
         try:
             model: DirectiveIn = _parse_model(doc, DirectiveIn)
         except InputError as exc:
@@ -269,7 +406,7 @@ def assignment_kpis(item: AssignmentIn) -> list[dict[str, Any]]:
     return [k.model_dump(mode="json") for k in item.kpis]
 
 
-__all__ = ["Batch", "DirectiveFile", "Lookup", "RegistryFile", "discover", "load_calendar", "stored_lookup", "validate_paths"]
+__all__ = ["Batch", "DirectiveFile", "ItemRefs", "Lookup", "RegistryFile", "discover", "load_calendar", "stored_lookup", "validate_paths"]
 
 
 def unconfirmed_warnings(stored: RegistryState, state: RegistryState) -> list[str]:

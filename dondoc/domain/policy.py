@@ -18,6 +18,9 @@ class _Section(BaseModel):
 class DeadlinePolicy(_Section):
     strict_truoc_ngay: bool = Field(True, description="'trước ngày D' means D-1 (strict) or D")
     roll_day_off_to_next_working_day: bool = Field(False, description="BLDS 2015 Điều 148.5 reading")
+    first_cycle_min_days: int = Field(
+        7, ge=0, le=92, description="A cycle's first period falls due at least this many days after its start, unless the text says when"
+    )
 
 
 class ReportingCalendar(_Section):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from dondoc.db.types import AwareDateTime
@@ -51,8 +52,9 @@ class Assignment(SQLModel, table=True):
     clause: str = Field(max_length=40)
     text: str
     summary: str
-    lead_code: str = Field(max_length=64)
+    lead_code: str = Field(max_length=64)  # the first lead (lists and labels); ``lead_codes`` has them all
     lead_is_group: bool
+    lead_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=sql_text("'[]'")))
     co_agencies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     deliverable: str | None = None
     deadline_text: str | None = None
@@ -60,8 +62,12 @@ class Assignment(SQLModel, table=True):
     deadline_reading: str
     deadline_rule: str | None = None
     deadline_understood: bool = True
-    report_to: str | None = Field(default=None, max_length=64)
+    report_to: str | None = Field(default=None, max_length=64)  # the first body; ``report_to_codes`` has them all
+    report_to_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=sql_text("'[]'")))
     report_via: str | None = Field(default=None, max_length=64)
+    start_date: date | None = None  # the item's own start when the text gives one
+    ad_hoc: str | None = None  # "hoặc đột xuất khi có yêu cầu": recorded and shown, never planned
+    repeats: str | None = Field(default=None, max_length=40)  # clause of the same task elsewhere: planned there
     depends_on: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     kpis: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = None

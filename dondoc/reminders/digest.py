@@ -68,6 +68,7 @@ class Line:
     require_explanation: bool
     how_to: str
     period_vi: str
+    report_vi: str = ""  # "Báo cáo: UBND tỉnh, Sở Nội vụ (qua Công an tỉnh)" for the lead
 
     @property
     def overdue(self) -> bool:
@@ -138,7 +139,16 @@ def _period_vi(period: str) -> str:
     return period
 
 
-def _line(reminder: Reminder, facts: LineFacts, day: date) -> Line:
+def report_vi(facts: LineFacts, names: dict[str, str]) -> str:
+    """Whom the lead reports to, and through whom, by name; empty when the item says nothing."""
+    if not facts.report_to and not facts.report_via:
+        return ""
+    bodies = ", ".join(names.get(c, c) for c in facts.report_to) or "—"
+    via = f" (qua {names.get(facts.report_via, facts.report_via)})" if facts.report_via else ""
+    return f"Báo cáo: {bodies}{via}"
+
+
+def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str] | None = None) -> Line:
     if reminder.audience == "co":
         role = f"phối hợp với {facts.lead_name}"
         how_to = f"Gửi ý kiến/đầu vào cho {facts.lead_name} trước hạn (đơn vị chủ trì báo cáo hoàn thành nhiệm vụ #{facts.instance_id})."
@@ -161,6 +171,7 @@ def _line(reminder: Reminder, facts: LineFacts, day: date) -> Line:
         reminder.stage.require_explanation,
         how_to,
         _period_vi(facts.period),
+        report_vi(facts, names or {}) if reminder.audience != "co" else "",
     )
 
 
@@ -185,7 +196,7 @@ def build_digests(
             addressees[names.get(reminder.addressee, reminder.addressee)] = None
             dedupe = (reminder.instance_id, reminder.audience)
             if dedupe not in seen:
-                seen[dedupe] = _line(reminder, facts[reminder.instance_id], day)
+                seen[dedupe] = _line(reminder, facts[reminder.instance_id], day, names)
         by_directive: dict[str, list[Line]] = defaultdict(list)
         titles: dict[str, str] = {}
         for line in seen.values():

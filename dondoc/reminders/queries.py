@@ -21,6 +21,7 @@ from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
 from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry, expand_co_agencies
+from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
 from dondoc.models import Agency, Assignment, Directive, TaskInstance
@@ -43,6 +44,8 @@ class LineFacts:
     lead: str
     lead_name: str
     period: str
+    report_to: tuple[str, ...] = ()  # the bodies the lead reports to (never itself)
+    report_via: str | None = None
 
 
 def _columns() -> Select[*tuple[Any, ...]]:
@@ -67,6 +70,8 @@ def _columns() -> Select[*tuple[Any, ...]]:
             col(Agency.code),
             col(Agency.short_name),
             col(Agency.name),
+            col(Assignment.report_to_codes),
+            col(Assignment.report_via),
         )
         .select_from(TaskInstance)
         .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
@@ -154,7 +159,7 @@ def _collect(
     members: CoAgencyRegistry,
 ) -> None:
     for r in rows:
-        (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname) = r
+        (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
         if due is None:
             continue
         if historical_as_of is not None and state == "done" and done_on is not None and done_on > historical_as_of:
@@ -174,7 +179,8 @@ def _collect(
                 completed_on=done_on,
             )
         )
-        lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period)
+        report_to, report_via = tuple(report_targets(acode, rto or [])), (rvia if rvia != acode else None)
+        lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, report_to, report_via)
 
 
 def agency_names(session: Session, codes: Collection[str]) -> dict[str, str]:

@@ -270,7 +270,8 @@ def _sweep(
                 stages_now.setdefault(reminder.instance_id, set()).add((reminder.stage.key, reminder.due_date))
             ledger.supersede_older(session, [f.instance_id for f in retry_facts], stages_now, now=now)
         addressees = {r.addressee for r, _ in todo}
-        names = agency_names(session, addressees)
+        bodies = {c for f in lines.values() for c in (*f.report_to, *([f.report_via] if f.report_via else []))}
+        names = agency_names(session, addressees | bodies)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
         digests = build_digests(as_of, todo, lines, names)

@@ -1,0 +1,109 @@
+"""The one place that opens documents: DOCX (python-docx), PDF with a text layer (pdfplumber), text, Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dondoc.errors import InputError
+from dondoc.intake.blocks import Block, RawLine, clean, split_text, to_blocks
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    path: Path
+    blocks: list[Block]
+    line_unit: str  # what "lines" count in this file: "dòng" (text, PDF) or "đoạn" (DOCX paragraphs and table rows)
+
+
+def read_document(path: Path) -> ReadDocument:
+    """Blocks of ``path`` in reading order; a clear error for a file that cannot be read as a directive."""
+    if not path.is_file():
+        raise InputError(f"{path}: không tìm thấy tệp; kiểm tra lại đường dẫn")
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: không phải văn bản UTF-8 (byte {exc.start}); hãy lưu lại tệp dưới dạng UTF-8") from exc
+        blocks = to_blocks(split_text(text))
+        unit = "dòng"
+    elif suffix == ".docx":
+        blocks = to_blocks(_docx_lines(path), wrap_width=10**9)
+        unit = "đoạn"
+    elif suffix == ".pdf":
+        blocks = to_blocks(_pdf_lines(path))
+        unit = "dòng"
+    else:
+        raise InputError(
+            f"{path}: định dạng {suffix or '(không có phần mở rộng)'} chưa được hỗ trợ; "
+            "hãy lưu văn bản dưới dạng DOCX, PDF có lớp chữ, TXT hoặc Markdown"
+        )
+    if not any(b.text.strip() for b in blocks):
+        raise InputError(f"{path}: tệp không có chữ nào đọc được; nếu là bản quét (scan), hãy nhận dạng chữ (OCR) trước")
+    return ReadDocument(path, blocks, unit)
+
+
+def _docx_lines(path: Path) -> list[RawLine]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for a damaged package
+        raise InputError(f"{path}: không mở được tệp DOCX ({exc}); hãy mở và lưu lại bằng Word/LibreOffice") from exc
+    out: list[RawLine] = []
+    no = 0
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            no += 1
+            out.append(RawLine(no, Paragraph(child, document).text))
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                no += 1
+                seen: set[int] = set()
+                cells: list[str] = []
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is returned once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(clean(cell.text))
+                out.append(RawLine(no, " | ".join(cells), tuple(cells)))
+    return out
+
+
+def _pdf_lines(path: Path) -> list[RawLine]:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:  # pdfminer raises its own types for damaged or encrypted files
+        raise InputError(f"{path}: không mở được tệp PDF ({exc}); hãy xuất lại PDF từ văn bản gốc") from exc
+    out: list[RawLine] = []
+    no = 0
+    with pdf:
+        for page in pdf.pages:
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
+                x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+                y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+            items: list[tuple[float, str, tuple[str, ...] | None]] = []
+            for line in page.filter(outside).extract_text_lines():
+                items.append((float(line["top"]), str(line["text"]), None))
+            for table in tables:
+                for i, row in enumerate(table.extract()):
+                    row_cells = tuple(clean(c or "") for c in row)
+                    items.append((float(table.bbox[1]) + i * 0.001, " | ".join(row_cells), row_cells))
+            for _, text, cells in sorted(items, key=lambda item: item[0]):
+                no += 1
+                out.append(RawLine(no, text, cells))
+    return out

@@ -1,0 +1,424 @@
+"""Document shapes → assignments: every shape real directives use, as small tables of text → fields.
+
+The header follows the seed texts; the items are written for these tests in the shapes real
+directives use. The registry is Đồng Nai's, so names resolve to real codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dondoc.domain.policy import Policy
+from dondoc.intake.blocks import split_text, to_blocks
+from dondoc.intake.draft import Draft, build_draft
+from dondoc.intake.names import NameResolver, records_from_registry
+from dondoc.intake.service import load_registries
+from dondoc.intake.structure import deadline_phrases, parse_header
+
+REGISTRIES = {r.province: r for r in load_registries()}
+
+
+def draft(text: str, province: str | None = "dong-nai") -> Draft:
+    records = records_from_registry(REGISTRIES[province]) if province else []
+    names = {p: r.province_name for p, r in REGISTRIES.items()}
+    return build_draft(
+        to_blocks(split_text(text)),
+        source_file="test.txt",
+        line_unit="dòng",
+        province=province,
+        resolver=NameResolver(records, names),
+        policy=Policy(),
+    )
+
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+Số: 11677/UBND-HCC
+
+V/v triển khai Chỉ thị số 27/CT-TTg ngày 27/10/2023 của Thủ tướng Chính phủ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Đồng Nai, ngày 02 tháng 11 năm 2023
+
+Kính gửi:
+
+- Lãnh đạo các sở, ban ngành tỉnh;
+- Chủ tịch UBND các huyện, thành phố.
+
+UBND tỉnh Đồng Nai nhận được Chỉ thị số 27/CT-TTg. Chủ tịch UBND tỉnh có ý kiến như sau:
+"""
+FOOTER = """
+Nơi nhận:
+
+- Như trên;
+- Lưu: VT, HCC.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Võ Tấn Đức
+"""
+
+
+def test_header_fields() -> None:
+    d = draft(HEADER + "1. Sở Nội vụ\n\na) Theo dõi, đôn đốc việc thực hiện.\n" + FOOTER)
+    h = d.header
+    assert (h.number, h.kind, h.issued, h.place) == ("11677/UBND-HCC", "cong_van", "2023-11-02", "Đồng Nai")
+    assert h.title == "V/v triển khai Chỉ thị số 27/CT-TTg ngày 27/10/2023 của Thủ tướng Chính phủ"
+    assert h.issuer_text == "Ủy ban nhân dân tỉnh Đồng Nai"
+    assert d.issuer == "dn-ubnd-tinh"
+    assert h.addressees == ("Lãnh đạo các sở, ban ngành tỉnh", "Chủ tịch UBND các huyện, thành phố")
+    assert h.recipients == ("Như trên", "Lưu: VT, HCC")
+    assert h.signer == "Võ Tấn Đức"
+    assert [a.clause for a in d.assignments] == ["1.a"]
+
+
+@pytest.mark.parametrize(
+    ("header", "number", "kind", "issued"),
+    [
+        ("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\n\nSố: 06/CĐ-UBND\n\nĐồng Nai, ngày 10 tháng 9 năm 2024\n\nCÔNG ĐIỆN\n", "06/CĐ-UBND", "cong_dien", "2024-09-10"),
+        ("Số: /CT-UBND\n\nLong An, ngày tháng 5 năm 2022\n\nCHỈ THỊ\n\nTập trung giải quyết thủ tục hành chính\n", None, "chi_thi", "2022-05"),
+        ("Số: 170 /KH-VP\n\nĐồng Nai, ngày 18 tháng 1 năm 2024\n\n**KẾ HOẠCH**\n**Kiểm soát thủ tục hành chính năm 2024**\n", "170/KH-VP", "ke_hoach", "2024-01-18"),
+        ("Số:           /UBND-HCC Đồng Tháp, ngày        tháng       năm 2023\nV/v triển khai thực hiện\n", None, "cong_van", "2023"),
+    ],
+)
+def test_header_numbers_kinds_and_partial_dates(header: str, number: str | None, kind: str, issued: str) -> None:
+    h = parse_header(to_blocks(split_text(header)))
+    assert (h.number, h.kind, h.issued) == (number, kind, issued)
+
+
+def one(text: str) -> dict[str, object]:
+    d = draft(HEADER + text + FOOTER)
+    assert len(d.assignments) == 1, [a.clause for a in d.assignments]
+    return d.assignments[0].as_json()
+
+
+@pytest.mark.parametrize(
+    ("body", "clause", "lead_text", "lead"),
+    [
+        # A section heading that names the addressees, then lettered items.
+        ("1. Các sở, ban ngành tỉnh:\n\na) Tăng cường kỷ luật, kỷ cương hành chính.\n", "1.a", "Các sở, ban ngành tỉnh", ["dn-g-so-ban-nganh"]),
+        # The heading names two groups that make up a registry group.
+        (
+            "1. Các sở, ban ngành tỉnh, UBND các huyện, thành phố\n\na) Tiếp tục đẩy mạnh công tác cải cách thủ tục hành chính.\n",
+            "1.a",
+            "Các sở, ban ngành tỉnh, UBND các huyện, thành phố",
+            ["dn-g-so-ban-nganh-huyen"],
+        ),
+        # A numbered item whose own sentence names the lead.
+        ("6. Sở Tư pháp đẩy mạnh việc triển khai chứng thực bản sao điện tử từ bản chính.\n", "6", "Sở Tư pháp", ["dn-so-tu-phap"]),
+        # "Giao X …" inside a lettered item.
+        (
+            "2. Về triển khai Đề án 06\n\nb) Giao Công an tỉnh theo dõi, đôn đốc và tổng hợp kết quả báo cáo của các đơn vị.\n",
+            "2.b",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+        ),
+        # "X chủ trì, phối hợp với Y …".
+        (
+            "3. Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp rà soát quy chế phối hợp.\n",
+            "3",
+            "Sở Nội vụ",
+            ["dn-so-noi-vu"],
+        ),
+        # A heading with the lead, and the task in an unnumbered paragraph under it.
+        ("8. Văn phòng UBND tỉnh\n\nĐôn đốc, nhắc nhở các sở, ban, ngành tỉnh trong việc thực hiện Công văn này.\n", "8", "Văn phòng UBND tỉnh", ["dn-vp-ubnd"]),
+        # Nested numbering 4.2 keeps its own number.
+        ("4. Trách nhiệm\n\n4.2. Văn phòng UBND tỉnh\n\na) Hướng dẫn, đôn đốc các cơ quan.\n", "4.2.a", "Văn phòng UBND tỉnh", ["dn-vp-ubnd"]),
+    ],
+)
+def test_leads_from_every_shape(body: str, clause: str, lead_text: str, lead: list[str]) -> None:
+    a = one(body)
+    assert (a["clause"], a["lead_text"], a["lead"]) == (clause, lead_text, lead)
+
+
+def test_inline_block_of_lead_co_agencies_deadline_and_product() -> None:
+    a = one(
+        "1. Xây dựng cơ sở dữ liệu hồ sơ thủ tục hành chính. Đơn vị chủ trì: Sở Thông tin và Truyền thông. "
+        "Đơn vị phối hợp: Sở Nội vụ, Sở Tư pháp. Sản phẩm: Cơ sở dữ liệu được vận hành. "
+        "Thời gian hoàn thành: trước ngày 30/6/2024.\n"
+    )
+    assert a["lead"] == ["dn-so-thong-tin-truyen-thong"]
+    assert a["co_agencies"] == ["dn-so-noi-vu", "dn-so-tu-phap"]
+    assert a["deliverable"] == "Cơ sở dữ liệu được vận hành"
+    assert a["deadline_text"] == "trước ngày 30/6/2024"
+    assert a["reading"] == {"kind": "once", "dates": ["2024-06-29"], "reading": a["reading"]["reading"], "understood": True}  # type: ignore[index]
+
+
+def test_report_to_via() -> None:
+    a = one(
+        "2. Về Đề án 06\n\na) Các sở, ban ngành tỉnh tập trung xử lý dứt điểm các điểm nghẽn. "
+        "Công việc hoàn thành báo cáo UBND tỉnh (thông qua Công an tỉnh) trước ngày 10/12/2023.\n"
+    )
+    assert (a["report_to_text"], a["report_to"]) == ("UBND tỉnh", ["dn-ubnd-tinh"])
+    assert (a["report_via_text"], a["report_via"]) == ("Công an tỉnh", "dn-cong-an-tinh")
+    assert a["deadline_text"] == "trước ngày 10/12/2023"
+
+
+def test_purpose_requirement_budget_sections_and_closing_are_not_tasks() -> None:
+    d = draft(
+        HEADER
+        + "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\na) Sở Nội vụ nâng cao hiệu quả công tác.\n\n"
+        + "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tư pháp\n\na) Rà soát thủ tục hành chính.\n\n"
+        + "III. KINH PHÍ THỰC HIỆN\n\nSở Tài chính bố trí kinh phí.\n\n"
+        + "Trên đây là Kế hoạch của UBND tỉnh. Yêu cầu các sở, ban, ngành triển khai thực hiện./.\n"
+        + FOOTER
+    )
+    assert [a.clause for a in d.assignments] == ["II.1.a"]
+
+
+def test_appendix_table_rows_including_a_row_without_its_number() -> None:
+    table = (
+        "Phụ lục\n\n"
+        "STT\tNhiệm vụ\tKết quả/Sản phẩm\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+        "1\tHoàn thiện các quy định về kiểm soát thủ tục hành chính\t\t\t\t\n"
+        "1.1\tCập nhật các quy định về kiểm soát thủ tục hành chính\tVăn bản triển khai\tPhòng Hành chính - Tổ chức\t"
+        "Các phòng, ban, trung tâm, cổng thông tin\tThường xuyên\n"
+        "1.2\tRà soát, kiến nghị đơn giản hóa thủ tục hành chính\tKế hoạch rà soát\tTrung tâm Phục vụ hành chính công\t\tQuý III/2024\n"
+        "\tCông khai kết quả rà soát\tQuyết định\tTrung tâm Phục vụ hành chính công\t\tTrước ngày 14/3/2024\n"
+    )
+    d = draft(HEADER + "1. Sở Nội vụ\n\na) Theo dõi chung.\n" + FOOTER + table)
+    rows = [a.as_json() for a in d.assignments if a.source == "table"]
+    assert [(r["clause"], r["lead"], r["deadline_text"], r["reading"]["kind"]) for r in rows] == [  # type: ignore[index]
+        ("PL 1.1", ["dn-vp-hctc"], "Thường xuyên", "ongoing"),
+        ("PL 1.2", ["dn-vp-ttpvhcc"], "Quý III/2024", "once"),
+        ("PL 1.2 (2)", ["dn-vp-ttpvhcc"], "Trước ngày 14/3/2024", "once"),
+    ]
+    assert rows[0]["co_agencies"] == ["dn-g-vp-phong"]
+    assert rows[1]["reading"]["dates"] == ["2024-09-30"]  # type: ignore[index]
+
+
+def test_markdown_table_with_cells_dropped_by_the_export() -> None:
+    table = (
+        "| Số | Mục tiêu | Nhiệm vụ | Kết quả/Sản phẩm | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| 2.1 | Tổ chức triển khai Kế hoạch kiểm soát thủ tục hành chính | Kế hoạch năm 2024 | Phòng Hành chính - Tổ chức "
+        "| Các phòng, ban, trung tâm, cổng thông tin | Trước ngày 31/01/2024 |\n"
+    )
+    d = draft(HEADER + "1. Sở Nội vụ\n\na) Theo dõi chung.\n" + FOOTER + table)
+    row = next(a for a in d.assignments if a.source == "table")
+    assert (row.clause, row.lead, row.deadline_text) == ("PL 2.1", ("dn-vp-hctc",), "Trước ngày 31/01/2024")
+
+
+def test_unresolved_lead_is_kept_as_written_and_flagged_with_candidates() -> None:
+    d = draft(HEADER + "5. Sở Thông tin và Truyền thông tỉnh Đồng Nai mới\n\na) Rà soát hệ thống.\n" + FOOTER)
+    a = d.assignments[0]
+    assert a.lead == ()
+    assert a.lead_text == "Sở Thông tin và Truyền thông tỉnh Đồng Nai mới"
+    assert any("có phải" in f.message and "Sở Thông tin và Truyền thông" in f.message for f in a.flags)
+    assert any(f.field == "5.a: lead" for f in d.review)
+
+
+def test_without_a_registry_names_stay_as_written_and_are_flagged() -> None:
+    d = draft(HEADER + "3. Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp rà soát quy chế.\n" + FOOTER, province=None)
+    a = d.assignments[0]
+    assert (a.lead_text, a.lead) == ("Sở Nội vụ", ())
+    assert "chưa có danh mục" in a.flags[0].message
+    assert any(f.field == "province" for f in d.flags)
+
+
+@pytest.mark.parametrize(
+    ("body", "flag_word"),
+    [
+        ("1. Sở Nội vụ tổng hợp, báo cáo UBND tỉnh định kỳ hàng quý.\n", "lịch báo cáo"),
+        ("1. Sở Nội vụ hoàn thành trước ngày 31/02/2024.\n", "Chưa hiểu"),
+    ],
+)
+def test_calendar_and_impossible_deadlines_are_flagged(body: str, flag_word: str) -> None:
+    a = one(body)
+    assert any(flag_word in f for f in a["flags"])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        ("Công việc hoàn thành báo cáo UBND tỉnh trước ngày 20/12/2023.", ["trước ngày 20/12/2023"]),
+        ("Báo cáo kết quả trước ngày 25 hàng tháng.", ["trước ngày 25 hàng tháng"]),
+        ("Định kỳ hàng quý, báo cáo kết quả triển khai.", ["Định kỳ hàng quý"]),
+        ("Hoàn thành trong tháng 6/2022.", ["Hoàn thành trong tháng 6/2022"]),
+        ("Triển khai từ ngày 01/6/2022 tại cấp tỉnh.", ["từ ngày 01/6/2022"]),
+        ("Thực hiện Chỉ thị số 27/CT-TTg ngày 27/10/2023 của Thủ tướng.", []),
+        ("Phấn đấu đến cuối năm 2023 đạt 100%.", ["cuối năm 2023"]),
+    ],
+)
+def test_deadline_phrases(text: str, phrases: list[str]) -> None:
+    assert deadline_phrases(text) == phrases
+
+
+def test_yaml_draft_is_the_directive_format_with_review_list() -> None:
+    import yaml
+
+    from dondoc.directives.schema import DirectiveIn
+
+    d = draft(HEADER + "1. Các sở, ban ngành tỉnh:\n\na) Báo cáo UBND tỉnh trước ngày 05/12/2023.\n" + FOOTER)
+    text = d.to_yaml()
+    directive = DirectiveIn.model_validate(yaml.safe_load(text))  # `lines` and `flags` are part of the format
+    assert directive.assignments[0].lead == ["dn-g-so-ban-nganh"]
+    assert directive.assignments[0].deadline == "trước ngày 05/12/2023"
+    assert "# Cần xem lại" in text
+    assert date.fromisoformat(d.assignments[0].reading["dates"][0]) == date(2023, 12, 4)
+
+
+def test_lettered_fields_make_one_task() -> None:
+    # a) Hoạt động … c) Cơ quan chủ trì … đ) Thời gian thực hiện: the letters are fields of one task.
+    d = draft(
+        HEADER
+        + "II. NHIỆM VỤ VÀ GIẢI PHÁP\n\n1. Hoàn thiện chính sách\n\n"
+        + "1.3. Trao đổi kinh nghiệm về hỗ trợ pháp lý với các tỉnh bạn\n\n"
+        + "a) Hoạt động: Tổ chức đoàn trao đổi kinh nghiệm.\n\n"
+        + "b) Kết quả đầu ra: Báo cáo kết quả trao đổi.\n\n"
+        + "c) Cơ quan chủ trì: Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện.\n\n"
+        + "d) Cơ quan, tổ chức phối hợp: Sở Tư pháp; các tổ chức đại diện doanh nghiệp.\n\n"
+        + "đ) Thời gian thực hiện: Từ năm 2023 đến năm 2025.\n"
+        + FOOTER,
+        province=None,
+    )
+    [a] = d.assignments
+    assert (a.clause, a.lead_text) == ("II.1.3", "Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện")
+    assert a.co_agencies_text == "Sở Tư pháp; các tổ chức đại diện doanh nghiệp"
+    assert a.deliverable == "Báo cáo kết quả trao đổi"
+    assert (a.deadline_text, a.reading["dates"]) == ("đến năm 2025", ["2025-12-31"])
+
+
+def test_bulleted_tasks_with_their_own_lead_blocks_are_numbered() -> None:
+    # Two bulleted tasks in one lettered item, each with its own lead block.
+    d = draft(
+        HEADER
+        + "II. NỘI DUNG THỰC HIỆN\n\n1. Hoàn thiện chính sách\n\na) Hoàn thiện quy chế phối hợp\n\n"
+        + "- Tổng kết việc thực hiện quy chế phối hợp năm 2022.\n\n+ Cơ quan chủ trì: Sở Tư pháp.\n\n"
+        + "+ Cơ quan phối hợp: Sở Nội vụ.\n\n+ Thời gian thực hiện: Khi có yêu cầu của Bộ Tư pháp.\n\n"
+        + "- Góp ý dự thảo quy chế mới.\n\n+ Cơ quan chủ trì: Sở Tư pháp.\n\n"
+        + "+ Thời gian thực hiện: Trước ngày 30/9/2023.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead, a.deadline_text) for a in d.assignments] == [
+        ("II.1.a (1)", ("dn-so-tu-phap",), "Khi có yêu cầu của Bộ Tư pháp"),
+        ("II.1.a (2)", ("dn-so-tu-phap",), "Trước ngày 30/9/2023"),
+    ]
+    assert d.assignments[0].co_agencies == ("dn-so-noi-vu",)
+    assert d.assignments[0].reading["kind"] == "event"
+
+
+def test_capital_letter_groups_and_a_lead_after_an_opening_clause() -> None:
+    d = draft(
+        HEADER
+        + "III. NHIỆM VỤ VÀ GIẢI PHÁP\n\nA. Nhóm nhiệm vụ ngắn hạn:\n\n1. Tháo gỡ vướng mắc\n\n"
+        + "b) Sở Xây dựng rà soát các dự án chậm tiến độ.\n\n"
+        + "B. Nhóm nhiệm vụ dài hạn:\n\n1. Cải thiện môi trường đầu tư\n\n"
+        + "b) Căn cứ nội dung Kế hoạch này, Sở Công Thương xây dựng kế hoạch thực hiện.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead) for a in d.assignments] == [
+        ("III.A.1.b", ("dn-so-xay-dung",)),
+        ("III.B.1.b", ("dn-so-cong-thuong",)),
+    ]
+
+
+def test_a_closing_paragraph_that_sets_a_periodic_report_is_a_task() -> None:
+    d = draft(
+        HEADER
+        + "1. Sở Tư pháp\n\na) Làm đầu mối hướng dẫn thực hiện Kế hoạch.\n\n"
+        + "Các cơ quan, đơn vị, địa phương thực hiện Kế hoạch này; định kỳ hàng năm báo cáo "
+        + "kết quả về Ủy ban nhân dân tỉnh (qua Sở Tư pháp).\n"
+        + FOOTER
+    )
+    last = d.assignments[-1]
+    assert (last.clause, last.lead_text, last.reading["kind"]) == ("đoạn cuối", "Các cơ quan, đơn vị, địa phương", "recurring")
+    assert last.report_via == "dn-so-tu-phap"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "end"),
+    [
+        ("Từ năm 2023 đến năm 2025", "đến năm 2025"),
+        ("Từ cuối tháng 6/2023 đến tháng 9/2023", "đến tháng 9/2023"),
+        ("Tháng 01/2024 đến tháng 02/2024", "đến tháng 02/2024"),
+        ("Hằng năm (từ năm 2023 đến năm 2030)", "Hằng năm (từ năm 2023 đến năm 2030)"),
+        ("Trước ngày 31/01/2024", "Trước ngày 31/01/2024"),
+    ],
+)
+def test_a_span_is_read_by_its_end(phrase: str, end: str) -> None:
+    from dondoc.intake.structure import range_end
+
+    assert range_end(phrase) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        # The cycle and its day are written apart.
+        (
+            "định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12); đồng thời",
+            ["định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12"],
+        ),
+        ("gửi số liệu về Sở Tài chính trước ngày 25/10 hàng năm để tổng hợp", ["trước ngày 25/10 hàng năm"]),
+    ],
+)
+def test_a_cycle_and_its_day_written_apart_make_one_phrase(text: str, phrases: list[str]) -> None:
+    assert deadline_phrases(text) == phrases
+
+
+def test_yearly_report_with_its_day_reads_as_a_yearly_cycle() -> None:
+    a = one("1. Sở Kế hoạch và Đầu tư theo dõi; định kỳ hàng năm tổng hợp, báo cáo UBND tỉnh (trước ngày 15/12).\n")
+    assert a["reading"]["kind"] == "recurring"  # type: ignore[index]
+    assert a["reading"]["dates"][0] == "2023-12-14"  # type: ignore[index]
+    assert not any("lịch báo cáo" in f for f in a["flags"])  # type: ignore[attr-defined]
+
+
+def test_a_heading_that_says_who_leads_and_who_helps() -> None:
+    d = draft(
+        HEADER
+        + "4. Quản lý nhà nước\n\na) Sở Nội vụ chủ trì, phối hợp với các sở, ngành:\n\n"
+        + "- Rà soát bộ máy.\n\n"
+        + "2. Đổi mới cơ chế\n\nCác sở, ban, ngành, địa phương:\n\na) Rà soát chính sách hỗ trợ.\n"
+        + FOOTER
+    )
+    assert [(a.clause, a.lead_text) for a in d.assignments] == [
+        ("4.a", "Sở Nội vụ"),
+        ("2.a", "Các sở, ban, ngành, địa phương"),
+    ]
+
+
+def test_issue_date_from_the_appendix_title_when_the_date_line_is_missing() -> None:
+    text = (
+        "Số: 45/KH-UBND\n\nKẾ HOẠCH\n\nHỖ TRỢ VIỆC LÀM NĂM 2024\n\n"
+        "V. TỔ CHỨC THỰC HIỆN\n\n1 . Sở Lao động - Thương binh và Xã hội\n\n"
+        "- Định kỳ hằng năm (trước ngày 15/12) gửi báo cáo về Ủy ban nhân dân tỉnh.\n\n"
+        "PHỤ LỤC:\n\n(Kèm theo Kế hoạch số: 45/KH-UBND ngày 19/6/2023 của UBND tỉnh)\n"
+    )
+    d = draft(text, province=None)
+    assert d.header.issued == "2023-06-19"
+    [a] = d.assignments
+    assert (a.clause, a.lead_text) == ("V.1", "Sở Lao động - Thương binh và Xã hội")
+    assert a.reading["dates"][0] == "2023-12-14"
+
+
+def test_a_heading_lead_is_not_replaced_by_a_name_in_its_text() -> None:
+    d = draft(
+        HEADER
+        + "16. Đề nghị Uỷ ban Mặt trận Tổ quốc tỉnh\n\n"
+        + "- Mặt trận Tổ quốc tỉnh vận động hội viên tham gia.\n"
+        + FOOTER,
+        province=None,
+    )
+    assert d.assignments[0].lead_text == "Uỷ ban Mặt trận Tổ quốc tỉnh"
+
+
+def test_an_appendix_row_that_repeats_a_body_item_is_linked_to_it() -> None:
+    body = "1. Văn phòng UBND tỉnh\n\na) Rà soát, kiến nghị đơn giản hóa thủ tục hành chính nội bộ, hoàn thành trong Quý III/2024.\n"
+    table = (
+        "Phụ lục\n\n"
+        "STT\tNhiệm vụ\tKết quả/Sản phẩm\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+        "1\tRà soát, kiến nghị đơn giản hóa thủ tục hành chính nội bộ\tKế hoạch rà soát\tTrung tâm Phục vụ hành chính công\t\tQuý III/2024\n"
+        "2\tCông khai kết quả rà soát thủ tục hành chính\tQuyết định\tTrung tâm Phục vụ hành chính công\t\tTrước ngày 14/3/2024\n"
+    )
+    d = draft(HEADER + body + FOOTER + table)
+    repeats = {a.clause: a.repeats for a in d.assignments}
+    assert repeats == {"1.a": None, "PL 1": "1.a", "PL 2": None}
+    assert "repeats: 1.a" in d.to_yaml()
+    assert any(f.field == "PL 1: repeats" for f in d.review)
