@@ -5,7 +5,6 @@ server can hand out), and, when a CalDAV server is named, publishes each agency'
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from pydantic import Field
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
-from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
+from flows.form_fields import AS_OF, PROVINCE, OptionalFormDate, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
 from tasks.database import migrate_database
 
@@ -35,7 +34,7 @@ def _run_name() -> str:
 @flow(name="export-calendars", flow_run_name=_run_name, persist_result=False)
 def export_calendars(
     province: str | None = PROVINCE,
-    as_of: date | None = AS_OF,
+    as_of: OptionalFormDate = AS_OF,
     out_dir: str | None = OUT_DIR,
     caldav_url: str | None = CALDAV_URL,
     caldav_user: str | None = CALDAV_USER,

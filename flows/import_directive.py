@@ -3,14 +3,13 @@ validated and written by the same code as `dondoc import`, with the same errors.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from prefect import flow
 from pydantic import Field
 
 from dondoc.errors import InputError
-from flows.form_fields import AS_OF, as_of_or_today
+from flows.form_fields import AS_OF, OptionalFormDate, as_of_or_today
 from tasks.database import migrate_database
 from tasks.directives import import_directive_task
 
@@ -24,7 +23,7 @@ def import_directive(
     path: str | None = PATH,
     content: str | None = CONTENT,
     file_name: str = FILE_NAME,
-    as_of: date | None = AS_OF,
+    as_of: OptionalFormDate = AS_OF,
 ) -> dict[str, Any]:
     """Nhập một văn bản chỉ đạo (kiểm tra toàn bộ trước, ghi tất cả hoặc không ghi gì)."""
     migrate_database()

@@ -7,7 +7,6 @@ last stored one, per each province's cut-off policy, and logs when there is noth
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +17,7 @@ from pydantic import Field
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import PeriodKind
-from flows.form_fields import AS_OF, TODAY, as_of_or_today
+from flows.form_fields import AS_OF, TODAY, OptionalFormDate, as_of_or_today
 from tasks.database import migrate_database
 from tasks.reports import build_report_task, plan_reports_task, publish_report_artifact, write_report_files
 
@@ -52,12 +51,12 @@ def reform_report(
     province: str | None = PROVINCE,
     period: str | None = PERIOD,
     kind: Literal["month", "quarter", "half", "year"] = KIND,
-    as_of: date | None = AS_OF,
+    as_of: OptionalFormDate = AS_OF,
     calendar_periods: bool = CALENDAR,
     out_dir: str | None = OUT_DIR,
     formats: list[str] = FORMATS,
     new_only: bool = NEW_ONLY,
-    today: date | None = TODAY,
+    today: OptionalFormDate = TODAY,
 ) -> list[str]:
     """Báo cáo CCHC định kỳ: tổng hợp 4 nhóm, theo văn bản, theo cơ quan, quá hạn, chậm trễ, chỉ tiêu; chốt khi hết kỳ."""
     migrate_database()

@@ -11,7 +11,7 @@ from dondoc.cli.common import console, handles_errors
 
 def print_stack_urls(url: str) -> None:
     console.print(f"Giao diện Prefect (UI): [bold]{url}[/]", highlight=False)
-    console.print(f"  Theo dõi văn bản:    {url}/runs?tags=tracking", highlight=False)
+    console.print(f"  Theo dõi văn bản:    {url}/runs?tag=tracking", highlight=False)
     console.print(f"  Ghi nhận hoàn thành: {url}/deployments  → record-completion → Run → Custom run", highlight=False)
     console.print("Dừng: dondoc stack down", highlight=False)
 
