@@ -58,8 +58,14 @@ def test_track_directive_names_runs_states_and_publishes_artifacts(seeded_sqlite
         assert {"tracking", "directive:11677/UBND-HCC", "province:dong-nai"} <= set(run.tags)
         assert run.state is not None
         assert (run.state.type.value, run.state.name) == ("FAILED", "2 quá hạn · 0,0 %")
-        logs = [log.message for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))]
-        assert any(m.startswith("Quá hạn: 1.k · Các sở, ban ngành tỉnh") and m.endswith("0/30 cơ quan đã hoàn thành, 30 quá hạn") for m in logs)
+        log_filter = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+        poll(
+            lambda: [log.message for log in client.read_logs(log_filter=log_filter)],
+            lambda logs: any(
+                m.startswith("Quá hạn: 1.k · Các sở, ban ngành tỉnh") and m.endswith("0/30 cơ quan đã hoàn thành, 30 quá hạn") for m in logs
+            ),
+            what="the log line of the overdue task 1.k",
+        )
 
     runs = poll(lambda: _task_runs(flow_run_id), lambda rs: sum(1 for r in rs if r.state and r.state.is_final()) >= 28, what="28 final task runs")
     by_name = {r.name: r for r in runs}
