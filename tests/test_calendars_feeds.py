@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -127,6 +128,7 @@ def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> 
     assert {"agency-dn-so-thong-tin-truyen-thong.ics", "directive-11677-ubnd-hcc.ics", "province-dong-nai.ics"} <= names
     total = 0
     for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name  # others (a web server) can read it
         cal = Calendar.from_ical(path.read_text(encoding="utf-8"))
         events = cal.walk("VEVENT")
         assert str(cal["X-WR-TIMEZONE"]) == "Asia/Ho_Chi_Minh"

@@ -35,6 +35,10 @@ class WrittenFeed:
     bytes: int
 
 
+#: Calendar files are for others to read (a web server, a shared folder): rw-r--r--.
+FEED_FILE_MODE = 0o644
+
+
 def file_name(spec: FeedSpec) -> str:
     """``agency-dn-so-noi-vu.ics``, ``directive-11677-ubnd-hcc.ics``: ASCII, no slashes."""
     return f"{spec.scope}-{slug(spec.key) or 'feed'}.ics"
@@ -46,6 +50,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, FEED_FILE_MODE)  # mkstemp makes 0600; a published calendar is read by others
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
