@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from dondoc.cli.common import Format, console, day_or_today, handles_errors, par
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline, reading_json
 from dondoc.domain.recurrence import occurrences
-from dondoc.domain.status import STATUS_VI, Status
+from dondoc.domain.status import STATUS_VI, Status, in_official_order
 from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
@@ -37,6 +37,19 @@ def parse_kpis(values: list[str]) -> dict[str, float]:
         except ValueError as exc:
             raise InputError(f"--kpi {item!r}: write key=value, e.g. digitized_rate=72.5") from exc
     return out
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word and marked with "…" when anything was left out."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+#: ``tasks`` without filters: open work due within this many days after the day evaluated.
+TASKS_WINDOW_DAYS = 30
 
 
 def _actor() -> str:
@@ -158,16 +171,18 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
     def d(v: object) -> str:
         return vn_date(date.fromisoformat(v)) if isinstance(v, str) else "—"
 
+    # A co-agency row is the lead's instance: its id is shown as the lead's (#674 of Sở X), never as
+    # one to complete, since `dondoc complete` on it would close the lead's task.
     table(
         title,
         ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
         [
             (
-                r["instance_id"],
+                r["instance_id"] if r["role"] == "chủ trì" else "—",
                 r["directive_number"] or r["directive"],
                 r["clause"],
                 r["agency_name"],
-                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']}",
+                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']} (#{r['instance_id']} của cơ quan chủ trì)",
                 d(r["due"]),
                 r["status_vi"],
                 d(r["completed_on"]),
@@ -192,13 +207,32 @@ def tasks(
     agency: Annotated[str | None, typer.Option(help="Agency code (as lead; add --co for co-agency)")] = None,
     status: Annotated[list[str] | None, typer.Option(help="Filter by status (repeatable): overdue, in_progress, …")] = None,
     co: Annotated[bool, typer.Option("--co", help="With --agency: also tasks where it is a co-agency")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Everything, future periods included")] = False,
+    within: Annotated[
+        int, typer.Option(help="Without filters: open tasks due up to this many days after --as-of")
+    ] = TASKS_WINDOW_DAYS,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Task instances with their status as of a day."""
+    """Task instances with their status as of a day.
+
+    Without filters: the open work (overdue, in progress) due by --as-of + --within days. With
+    --directive/--agency/--status: those tasks, future periods ("Chưa đến kỳ") left out. --all:
+    everything.
+    """
     day = day_or_today(as_of)
-    rows = _rows(day, directive=directive, agency=agency, statuses=_statuses(status), include_co_agency=co)
-    _print_tasks(f"Nhiệm vụ tính đến {vn_date(day)} ({len(rows)})", rows, fmt)
+    chosen = _statuses(status)
+    due_to: date | None = None
+    scope = "tất cả"
+    if not show_all:
+        if chosen is None and not directive and not agency:
+            chosen, due_to = {Status.OVERDUE, Status.IN_PROGRESS}, day + timedelta(days=within)
+            scope = f"việc đang mở, hạn đến {vn_date(due_to)}; thêm --all để xem tất cả"
+        elif chosen is None:
+            chosen = set(Status) - {Status.NOT_YET_OPEN}
+            scope = "trừ các kỳ chưa đến; thêm --all để xem tất cả"
+    rows = _rows(day, directive=directive, agency=agency, statuses=chosen, include_co_agency=co, due_to=due_to)
+    _print_tasks(f"Nhiệm vụ tính đến {vn_date(day)} ({len(rows)}; {scope})", rows, fmt)
 
 
 @handles_errors
@@ -301,14 +335,14 @@ def status(
         totals: Counter[str] = Counter()
         for p in progress:
             totals.update(p.counts)
-        summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
+        summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in in_official_order(dict(totals)).items())
         table(
-            f"{d.display_number} — {d.title[:80]}\nTính đến {vn_date(day)}. {summary}",
+            f"{d.display_number} — {clip(d.title, 80)}\nTính đến {vn_date(day)}. {summary or 'chưa có nhiệm vụ đến kỳ'}",
             ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
             [
                 (
                     p.clause,
-                    p.summary[:60],
+                    clip(p.summary, 60),
                     p.lead,
                     p.deadline_text or "—",
                     vn_date(p.next_due),
@@ -334,6 +368,12 @@ def explain_deadline(
 
     issued_day = parse_day(issued, "--issued") if issued else None
     parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))
+    early = parsed.due or parsed.stated_date
+    if issued_day and early and early < issued_day:
+        raise InputError(
+            f"{text!r}: hạn {vn_date(early)} trước ngày ban hành {vn_date(issued_day)} (--issued); "
+            "khi nhập văn bản đây là lỗi — kiểm tra lại năm của hạn hoặc ngày ban hành"
+        )
     dates: list[date] = []
     if parsed.rules:
         start = parsed.starts or issued_day

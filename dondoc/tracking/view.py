@@ -54,6 +54,7 @@ STATE_TYPE: dict[Status, str] = {
     Status.NOT_YET_OPEN: "CANCELLED",
     Status.UNDATED: "CANCELLED",
     Status.CANCELLED: "CANCELLED",
+    Status.NOT_ISSUED: "CANCELLED",
 }
 
 
