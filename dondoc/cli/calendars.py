@@ -48,7 +48,10 @@ def ical(
     if all_feeds:
         if agency or directive:
             raise InputError("--all writes every feed; drop --agency/--directive (use --province to limit it)")
-        written = write_all(out, as_of=day, province=province)
+        from dondoc.cli.progress import progress_bar
+
+        with progress_bar("Dựng lịch .ics") as step:
+            written = write_all(out, as_of=day, province=province, progress=step)
     else:
         chosen = _one_feed(agency, directive, province)
         if chosen is None:

@@ -73,15 +73,17 @@ def import_cmd(
     fmt: Fmt = Format.table,
 ) -> None:
     """Import agency registries and directives: everything is validated first, then written all or nothing."""
+    from dondoc.cli.progress import progress_bar
     from dondoc.cli.registries import print_diff
     from dondoc.directives import service as services
 
     day = day_or_today(as_of)
-    summary = (
-        services.check_import(paths, as_of=day, actor=_actor())
-        if check
-        else services.import_paths(paths, as_of=day, actor=_actor(), replace=replace)
-    )
+    with progress_bar("Nhập văn bản") as step:
+        summary = (
+            services.check_import(paths, as_of=day, actor=_actor())
+            if check
+            else services.import_paths(paths, as_of=day, actor=_actor(), replace=replace, progress=step)
+        )
     if fmt is Format.json:
         print_json(
             {

@@ -95,9 +95,11 @@ def replay(
     fmt: Fmt = Format.table,
 ) -> None:
     """Run the sweep for every working day between two days, as the directives' real timeline."""
+    from dondoc.cli.progress import progress_bar
     from dondoc.reminders.service import replay as run
 
-    results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run)
+    with progress_bar("Chạy lại nhắc việc") as step:
+        results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run, progress=step)
     if fmt is Format.json:
         print_json([r.as_json() for r in results])
         return

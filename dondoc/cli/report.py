@@ -47,10 +47,14 @@ def report(
     day = parse_day(as_of, "--as-of") if as_of else today
     chosen = check_formats(formats or ["all"])
     key = period or default_period(province, day, calendar_periods=calendar_periods)
-    data = build_report(
-        province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
-    )
-    paths = write_report(data, out, issued_on=day, formats=chosen)
+    from dondoc.cli.progress import progress_bar
+
+    with progress_bar("Lập báo cáo") as step:
+        step(0, 1, "tổng hợp số liệu")
+        data = build_report(
+            province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
+        )
+        paths = write_report(data, out, issued_on=day, formats=chosen, progress=step)
     c = data.totals
     state = "đã chốt" if data.frozen else f"tạm tính đến {vn_date(data.as_of)}"
     table(
