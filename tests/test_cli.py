@@ -88,7 +88,7 @@ def test_tables_use_vietnamese_dates(seeded_sqlite: str) -> None:
 def test_bad_status_filter_is_a_clear_error(seeded_sqlite: str) -> None:
     result = runner.invoke(app, ["tasks", "--status", "late"])
     assert result.exit_code == 2
-    assert "choose from" in result.output
+    assert "chọn một trong: done_on_time, done_late" in result.output
 
 
 def test_unknown_agency_suggests_the_nearest(seeded_sqlite: str) -> None:
@@ -172,3 +172,12 @@ def test_explain_deadline_before_the_issue_date_is_an_error() -> None:
     result = runner.invoke(app, ["explain-deadline", "trước ngày 05/12/2022", "--issued", "02/11/2023"])
     assert result.exit_code == 2
     assert "trước ngày ban hành 02/11/2023" in result.output
+
+
+def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
+    assert "Nhiệm vụ và trạng thái tính đến một ngày" in runner.invoke(app, ["tasks", "--help"]).output
+    assert "đôn đốc thực hiện văn bản chỉ đạo" in runner.invoke(app, ["--help"]).output
+    agencies = runner.invoke(app, ["agencies", "--province", "dong-nai"], env={"COLUMNS": "250"}).output
+    assert "Sở, ban, ngành" in agencies
+    assert "Cơ quan ngành dọc" in agencies
+    assert "vertical_agency" not in agencies
