@@ -171,6 +171,11 @@ def test_snapshot_names_each_assignment_in_its_worst_status() -> None:
     assert snapshot.log_lines()[1] == ("WARNING", "Quá hạn: 1.k · Sở Tư pháp · hạn 04/12/2023: 1/2 cơ quan đã hoàn thành, 1 quá hạn")
 
 
+def test_a_run_before_anything_falls_due_says_so() -> None:
+    snapshot = build_snapshot(INFO, [progress("2.a")], [row("2.a", due=date(2024, 1, 31))], AS_OF)
+    assert (snapshot.run_state_type, snapshot.run_state_name) == ("COMPLETED", "0 quá hạn · chưa có việc đến hạn")
+
+
 def test_a_run_without_overdue_tasks_is_green() -> None:
     rows = [row("5.b", "c", Status.DONE_ON_TIME, date(2023, 12, 4), date(2023, 12, 4)), row("2.a")]
     snapshot = build_snapshot(INFO, [progress("2.a"), progress("5.b")], rows, AS_OF)

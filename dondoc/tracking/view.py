@@ -101,6 +101,7 @@ class DirectiveSnapshot:
     progress_text: str
     summary_markdown: str
     counts: dict[str, int] = field(default_factory=dict)
+    anything_due: bool = True
 
     @property
     def tags(self) -> list[str]:
@@ -113,8 +114,10 @@ class DirectiveSnapshot:
 
     @property
     def run_state_name(self) -> str:
-        """The tracking flow run's final state name: ``3 quá hạn · 12,0 %`` (overdue tasks, progress)."""
-        return f"{len(self.overdue)} quá hạn · {percent_vi(self.progress)}"
+        """The tracking flow run's final state name: ``3 quá hạn · 12,0 %`` (overdue tasks, progress);
+        ``0 quá hạn · chưa có việc đến hạn`` before anything falls due (0 % would read as a failure)."""
+        done = percent_vi(self.progress) if self.anything_due else "chưa có việc đến hạn"
+        return f"{len(self.overdue)} quá hạn · {done}"
 
     @property
     def run_state_type(self) -> str:
@@ -372,6 +375,7 @@ def build_snapshot(
         table_total=table_total,
         progress=pct,
         progress_text=text,
+        anything_due=any(r.due and r.due <= as_of and Status(r.status) != Status.CANCELLED for r in rows),
         summary_markdown=summary_markdown(directive, rows, as_of),
         counts=status_counts(rows),
     )
