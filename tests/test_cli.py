@@ -88,7 +88,8 @@ def test_tables_use_vietnamese_dates(seeded_sqlite: str) -> None:
 def test_bad_status_filter_is_a_clear_error(seeded_sqlite: str) -> None:
     result = runner.invoke(app, ["tasks", "--status", "late"])
     assert result.exit_code == 2
-    assert "chọn một trong: done_on_time, done_late" in result.output
+    assert "chọn một trong: done_on_time, done_late, in_progress, overdue" in result.output
+    assert "not_issued" not in result.output
 
 
 def test_unknown_agency_suggests_the_nearest(seeded_sqlite: str) -> None:

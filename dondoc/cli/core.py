@@ -14,7 +14,7 @@ from dondoc.cli.common import Format, console, day_or_today, handles_errors, par
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline, reading_json
 from dondoc.domain.recurrence import occurrences
-from dondoc.domain.status import STATUS_VI, Status, in_official_order
+from dondoc.domain.status import OFFICIAL_ORDER, STATUS_VI, Status, in_official_order
 from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ngày tính trạng thái, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")]
@@ -197,10 +197,11 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
 def _statuses(values: list[str] | None) -> set[Status] | None:
     if not values:
         return None
-    try:
-        return {Status(v) for v in values}
-    except ValueError as exc:
-        raise InputError(f"--status: {exc}; chọn một trong: {', '.join(s.value for s in Status)}") from exc
+    known = [s for s in OFFICIAL_ORDER if s is not Status.NOT_ISSUED]  # a clause's status, never an instance's
+    unknown = [v for v in values if v not in {str(s) for s in known}]
+    if unknown:
+        raise InputError(f"--status {unknown[0]!r}: không có trạng thái này; chọn một trong: {', '.join(str(s) for s in known)}")
+    return {Status(v) for v in values}
 
 
 @handles_errors

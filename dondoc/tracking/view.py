@@ -17,7 +17,7 @@ from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.domain.dates import vn_date
 from dondoc.domain.numbers import percent_vi
 from dondoc.domain.periods import period_vi
-from dondoc.domain.status import COUNTED, STATUS_VI, Status, assignment_status, days_overdue
+from dondoc.domain.status import COUNTED, OFFICIAL_ORDER, STATUS_VI, Status, assignment_status, days_overdue
 from dondoc.domain.text import slug
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
@@ -321,7 +321,7 @@ def progress_of(rows: Iterable[TaskRow], as_of: date) -> tuple[float, str]:
 
 def status_counts(rows: Iterable[TaskRow]) -> dict[str, int]:
     counts = Counter(Status(r.status) for r in rows)
-    return {str(s): counts[s] for s in Status if counts[s] and s in _SHOWN}
+    return {str(s): counts[s] for s in OFFICIAL_ORDER if counts[s] and s in _SHOWN}
 
 
 def _md(text: str) -> str:
