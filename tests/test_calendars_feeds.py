@@ -142,9 +142,9 @@ def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ical", "--out", "x.ics"], "say which feed"),
+        (["ical", "--out", "x.ics"], "chọn lịch: --agency"),
         (["ical", "--agency", "dn-so-tttt-sai", "--out", "x.ics"], "agency 'dn-so-tttt-sai': unknown"),
-        (["ical", "--agency", AGENCY, "--directive", "11677/UBND-HCC", "--out", "x.ics"], "only one of"),
+        (["ical", "--agency", AGENCY, "--directive", "11677/UBND-HCC", "--out", "x.ics"], "chỉ chọn một trong --agency"),
         (["ical", "--directive", "999/XX", "--out", "x.ics"], "directive '999/XX': not imported"),
         (["ical", "--province", "ha-noi", "--out", "x.ics"], "province 'ha-noi': unknown"),
         (["ical", "--agency", AGENCY, "--out", "x.ics", "--as-of", "31/02/2024"], "not a real date"),
