@@ -20,8 +20,18 @@ from tasks.directives import active_directives, replan_directives
 from tasks.reminders import reminder_step
 from tasks.tracking import tracking_result
 
-TRACK: Any = Field(default=True, description="Chạy theo dõi từng văn bản (tắt khi chạy lại nhiều ngày liên tiếp để giảm số lượt chạy)")
-DRY_RUN: Any = Field(default=False, description="Nhắc việc thử: tính ai cần nhắc nhưng không gửi")
+TRACK: Any = Field(
+    title="Theo dõi từng văn bản",
+    json_schema_extra={"title": "Theo dõi từng văn bản"},
+    default=True,
+    description="Chạy theo dõi từng văn bản (tắt khi chạy lại nhiều ngày liên tiếp để giảm số lượt chạy)",
+)
+DRY_RUN: Any = Field(
+    title="Nhắc việc thử",
+    json_schema_extra={"title": "Nhắc việc thử"},
+    default=False,
+    description="Nhắc việc thử: tính ai cần nhắc nhưng không gửi",
+)
 
 
 def _run_name() -> str:

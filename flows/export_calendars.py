@@ -18,11 +18,26 @@ from flows.form_fields import AS_OF, PROVINCE, OptionalFormDate, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
 from tasks.database import migrate_database
 
-OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars")
-CALDAV_URL: Any = Field(default=None, description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)")
-CALDAV_USER: Any = Field(default=None, description="Tài khoản CalDAV")
+OUT_DIR: Any = Field(
+    title="Thư mục lưu lịch",
+    json_schema_extra={"title": "Thư mục lưu lịch"},
+    default=None,
+    description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars",
+)
+CALDAV_URL: Any = Field(
+    title="Máy chủ CalDAV",
+    json_schema_extra={"title": "Máy chủ CalDAV"},
+    default=None,
+    description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)",
+)
+CALDAV_USER: Any = Field(
+    title="Tài khoản CalDAV", json_schema_extra={"title": "Tài khoản CalDAV"}, default=None, description="Tài khoản CalDAV"
+)
 CALDAV_PASSWORD_ENV: Any = Field(
-    default=None, description="Tên biến môi trường trên máy worker chứa mật khẩu CalDAV (không nhập mật khẩu ở đây)"
+    title="Biến môi trường chứa mật khẩu",
+    json_schema_extra={"title": "Biến môi trường chứa mật khẩu"},
+    default=None,
+    description="Tên biến môi trường trên máy worker chứa mật khẩu CalDAV (không nhập mật khẩu ở đây)",
 )
 
 

@@ -13,9 +13,24 @@ from flows.form_fields import AS_OF, OptionalFormDate, as_of_or_today
 from tasks.database import migrate_database
 from tasks.directives import import_directive_task
 
-PATH: Any = Field(default=None, description="Đường dẫn tệp YAML (hoặc thư mục) trên máy chạy dondoc, ví dụ directives_seed/000_dong-nai_11677-UBND-HCC.yaml")
-CONTENT: Any = Field(default=None, description="Hoặc dán nội dung tệp YAML vào đây")
-FILE_NAME: Any = Field(default="van-ban.yaml", description="Tên tệp dùng trong thông báo lỗi khi dán nội dung")
+PATH: Any = Field(
+    title="Đường dẫn tệp",
+    json_schema_extra={"title": "Đường dẫn tệp"},
+    default=None,
+    description="Đường dẫn tệp YAML (hoặc thư mục) trên máy chạy dondoc, ví dụ directives_seed/000_dong-nai_11677-UBND-HCC.yaml",
+)
+CONTENT: Any = Field(
+    title="Nội dung tệp YAML",
+    json_schema_extra={"title": "Nội dung tệp YAML"},
+    default=None,
+    description="Hoặc dán nội dung tệp YAML vào đây",
+)
+FILE_NAME: Any = Field(
+    title="Tên tệp",
+    json_schema_extra={"title": "Tên tệp"},
+    default="van-ban.yaml",
+    description="Tên tệp dùng trong thông báo lỗi khi dán nội dung",
+)
 
 
 @flow(name="import-directive", flow_run_name="Nhập văn bản · {file_name}", persist_result=False)
