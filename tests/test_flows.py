@@ -248,3 +248,29 @@ def test_daily_sweep_replans_active_directives_then_reminds(seeded_sqlite: str) 
     assert set(result["plans"]) == {"11677/UBND-HCC"}
     assert isinstance(result["reminders"], dict)
     assert result["tracked"] == []
+
+
+def test_daily_sweep_tracks_red_directives_without_failing_and_tags_its_subflows(seeded_sqlite: str) -> None:
+    """A red tracking run is the agencies' verdict: the sweep goes on, reads it, and reminds."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from flows.daily_sweep import daily_sweep
+
+    state = daily_sweep(province="dong-nai", as_of=date(2023, 12, 6), track=True, dry_run=True, return_state=True)
+    assert state.is_completed(), state
+    result = state.result()
+    (tracked,) = result["tracked"]
+    assert (tracked["directive"], tracked["overdue_tasks"]) == ("11677/UBND-HCC", ["1.e (hàng tháng)", "1.k"])
+    assert isinstance(result["reminders"], dict)
+    with get_client(sync_client=True) as client:
+        (sub,) = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["11677/UBND-HCC · 06/12/2023"])),
+            sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+            limit=1,
+        )
+    assert sub.parent_task_run_id is not None  # the sweep's subflow
+    assert "tracking" in sub.tags
+    assert sub.state is not None
+    assert (sub.state.type.value, sub.state.name) == ("FAILED", "2 quá hạn · 0,0 %")
