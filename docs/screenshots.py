@@ -9,7 +9,9 @@ over the DevTools protocol (websockets, installed with Prefect) to capture:
   draws names in ASCII only: Prefect's canvas font has no Vietnamese diacritics);
 - task-runs.png: the flow run page's "Task Runs" tab, every task run with its state badge;
 - artifact-table.png: the instance table artifact;
-- record-completion-form.png: the record-completion custom run form.
+- record-completion-form.png: the record-completion custom run form;
+- tracking-runs.png: the runs page behind the link `stack up` prints (``/runs?tag=tracking``), the
+  tracking runs of the seeded directives as of 06/12/2023, red or green with their verdicts.
 
     .venv/bin/python docs/screenshots.py            # uses <data>/prefect/stack.json
 """
@@ -32,6 +34,8 @@ from websockets.sync.client import connect
 from dondoc.orchestration.stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Tracked besides 11677/UBND-HCC for the runs page (the seeds in force on 06/12/2023).
+OTHER_DIRECTIVES = ("170/KH-VP", "long-an-chi-thi-2022-05-55a8c6", "hung-yen-chi-thi-2023-08-21-33b29f", "dong-thap-cong-van-2023-33467c")
 OUT = ROOT / "docs" / "img"
 
 
@@ -219,8 +223,10 @@ def main() -> None:
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
     from prefect.deployments import run_deployment
 
+    for other in OTHER_DIRECTIVES:  # the runs page shows the verdicts side by side
+        run_deployment("track-directive/track-directive", parameters={"directive": other, "as_of": "06/12/2023"}, timeout=180)
     run = run_deployment(
-        "track-directive/track-directive", parameters={"directive": "11677/UBND-HCC", "as_of": "2023-12-06"}, timeout=180
+        "track-directive/track-directive", parameters={"directive": "11677/UBND-HCC", "as_of": "06/12/2023"}, timeout=180
     )
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
@@ -243,6 +249,14 @@ def main() -> None:
                 "the artifact table",
                 height=1200,
             )
+        page(
+            browser,
+            f"{stack.url}/runs?tag=tracking",
+            OUT / "tracking-runs.png",
+            "document.querySelectorAll('.state-badge').length > 0",
+            "the tracking runs",
+            height=900,
+        )
         page(
             browser,
             f"{stack.url}/deployments/deployment/{completion.id}/run",

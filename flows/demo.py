@@ -105,6 +105,7 @@ def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from dondoc.configuration.files import load_calendar
+    from dondoc.domain.numbers import percent_vi
     from dondoc.tracking.view import replay_plan
     from flows.daily_sweep import daily_sweep
     from flows.record_completion import record_completion
@@ -133,7 +134,7 @@ def _replay(start: date, end: date, *, send_reminders: bool) -> dict[str, Any]:
             if step.track:
                 totals["tracked_days"] += 1
                 totals["tracking_runs"] += len(result.get("tracked", []))
-                line = ", ".join(f"{t['directive']} {t['progress']:g}%" for t in result.get("tracked", []))
+                line = ", ".join(f"{t['directive']} {percent_vi(t['progress'])}" for t in result.get("tracked", []))
                 console.print(f"  {vn_date(step.day)}  theo dõi: {line}", highlight=False)
     return totals
 

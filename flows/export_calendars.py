@@ -5,7 +5,6 @@ server can hand out), and, when a CalDAV server is named, publishes each agency'
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +14,30 @@ from pydantic import Field
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
-from flows.form_fields import AS_OF, PROVINCE, as_of_or_today
+from flows.form_fields import AS_OF, PROVINCE, OptionalFormDate, as_of_or_today
 from tasks.calendars import publish_caldav, write_calendar_files
 from tasks.database import migrate_database
 
-OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars")
-CALDAV_URL: Any = Field(default=None, description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)")
-CALDAV_USER: Any = Field(default=None, description="Tài khoản CalDAV")
+OUT_DIR: Any = Field(
+    title="Thư mục lưu lịch",
+    json_schema_extra={"title": "Thư mục lưu lịch"},
+    default=None,
+    description="Thư mục lưu tệp .ics; để trống: <thư mục dữ liệu>/calendars",
+)
+CALDAV_URL: Any = Field(
+    title="Máy chủ CalDAV",
+    json_schema_extra={"title": "Máy chủ CalDAV"},
+    default=None,
+    description="Địa chỉ máy chủ CalDAV (để trống: không đẩy lên CalDAV)",
+)
+CALDAV_USER: Any = Field(
+    title="Tài khoản CalDAV", json_schema_extra={"title": "Tài khoản CalDAV"}, default=None, description="Tài khoản CalDAV"
+)
 CALDAV_PASSWORD_ENV: Any = Field(
-    default=None, description="Tên biến môi trường trên máy worker chứa mật khẩu CalDAV (không nhập mật khẩu ở đây)"
+    title="Biến môi trường chứa mật khẩu",
+    json_schema_extra={"title": "Biến môi trường chứa mật khẩu"},
+    default=None,
+    description="Tên biến môi trường trên máy worker chứa mật khẩu CalDAV (không nhập mật khẩu ở đây)",
 )
 
 
@@ -35,7 +49,7 @@ def _run_name() -> str:
 @flow(name="export-calendars", flow_run_name=_run_name, persist_result=False)
 def export_calendars(
     province: str | None = PROVINCE,
-    as_of: date | None = AS_OF,
+    as_of: OptionalFormDate = AS_OF,
     out_dir: str | None = OUT_DIR,
     caldav_url: str | None = CALDAV_URL,
     caldav_user: str | None = CALDAV_USER,

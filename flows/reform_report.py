@@ -7,7 +7,6 @@ last stored one, per each province's cut-off policy, and logs when there is noth
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,20 +17,49 @@ from pydantic import Field
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import PeriodKind
-from flows.form_fields import AS_OF, TODAY, as_of_or_today
+from flows.form_fields import AS_OF, TODAY, OptionalFormDate, as_of_or_today
 from tasks.database import migrate_database
 from tasks.reports import build_report_task, plan_reports_task, publish_report_artifact, write_report_files
 
-PROVINCE: Any = Field(default=None, description="Mã tỉnh, ví dụ dong-nai; để trống: mỗi tỉnh có văn bản một báo cáo")
+PROVINCE: Any = Field(
+    title="Tỉnh",
+    json_schema_extra={"title": "Tỉnh"},
+    default=None,
+    description="Mã tỉnh, ví dụ dong-nai; để trống: mỗi tỉnh có văn bản một báo cáo",
+)
 PERIOD: Any = Field(
+    title="Kỳ báo cáo",
+    json_schema_extra={"title": "Kỳ báo cáo"},
     default=None,
     description="Kỳ báo cáo: 2023-11 (tháng), 2023-Q4 (quý), 2024-H1 (6 tháng), 2024 (năm); để trống: kỳ gần nhất đã chốt số liệu",
 )
-KIND: Any = Field(default="quarter", description="Loại kỳ khi để trống «period»: month, quarter, half, year")
-CALENDAR: Any = Field(default=False, description="Lấy số liệu theo kỳ dương lịch thay vì từ ngày 15 đến ngày 14 (NĐ 09/2019)")
-OUT_DIR: Any = Field(default=None, description="Thư mục lưu tệp; để trống: <thư mục dữ liệu>/reports/<tỉnh>")
-FORMATS: Any = Field(default=["all"], description="Định dạng: md, docx, xlsx, csv, png hoặc all")
+KIND: Any = Field(
+    title="Loại kỳ",
+    json_schema_extra={"title": "Loại kỳ"},
+    default="quarter",
+    description="Loại kỳ khi để trống «period»: month, quarter, half, year",
+)
+CALENDAR: Any = Field(
+    title="Theo kỳ dương lịch",
+    json_schema_extra={"title": "Theo kỳ dương lịch"},
+    default=False,
+    description="Lấy số liệu theo kỳ dương lịch thay vì từ ngày 15 đến ngày 14 (NĐ 09/2019)",
+)
+OUT_DIR: Any = Field(
+    title="Thư mục lưu báo cáo",
+    json_schema_extra={"title": "Thư mục lưu báo cáo"},
+    default=None,
+    description="Thư mục lưu tệp; để trống: <thư mục dữ liệu>/reports/<tỉnh>",
+)
+FORMATS: Any = Field(
+    title="Định dạng",
+    json_schema_extra={"title": "Định dạng"},
+    default=["all"],
+    description="Định dạng: md, docx, xlsx, csv, png hoặc all",
+)
 NEW_ONLY: Any = Field(
+    title="Chỉ các kỳ chưa có báo cáo",
+    json_schema_extra={"title": "Chỉ các kỳ chưa có báo cáo"},
     default=False,
     description="Chỉ lập báo cáo các kỳ đã chốt số liệu mà chưa có báo cáo lưu (lịch chạy tự động dùng); không áp dụng khi đã chọn «period»",
 )
@@ -52,12 +80,12 @@ def reform_report(
     province: str | None = PROVINCE,
     period: str | None = PERIOD,
     kind: Literal["month", "quarter", "half", "year"] = KIND,
-    as_of: date | None = AS_OF,
+    as_of: OptionalFormDate = AS_OF,
     calendar_periods: bool = CALENDAR,
     out_dir: str | None = OUT_DIR,
     formats: list[str] = FORMATS,
     new_only: bool = NEW_ONLY,
-    today: date | None = TODAY,
+    today: OptionalFormDate = TODAY,
 ) -> list[str]:
     """Báo cáo CCHC định kỳ: tổng hợp 4 nhóm, theo văn bản, theo cơ quan, quá hạn, chậm trễ, chỉ tiêu; chốt khi hết kỳ."""
     migrate_database()

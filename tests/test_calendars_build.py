@@ -199,3 +199,15 @@ def test_the_same_input_builds_the_same_bytes() -> None:
     meta = FeedMeta("agency:x", "x", "y", timedelta(hours=6))
     args = {"stamp": STAMP, "policy": CalendarPolicy(), "reminders": LADDER, "calendar": CAL}
     assert build.build_feed(meta, [item()], **args) == build.build_feed(meta, [item()], **args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("names", "exclude", "expected"),
+    [
+        (("Sở TT&TT", "Sở Tư pháp", "Sở TT&TT"), None, ["Sở TT&TT", "Sở Tư pháp"]),
+        (("Sở TT&TT", "Sở Tư pháp"), "Sở TT&TT", ["Sở Tư pháp"]),
+        (("Sở TT&TT",), "Sở TT&TT", []),
+    ],
+)
+def test_unique_names(names: tuple[str, ...], exclude: str | None, expected: list[str]) -> None:
+    assert build.unique_names(names, exclude=exclude) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -127,6 +128,7 @@ def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> 
     assert {"agency-dn-so-thong-tin-truyen-thong.ics", "directive-11677-ubnd-hcc.ics", "province-dong-nai.ics"} <= names
     total = 0
     for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name  # others (a web server) can read it
         cal = Calendar.from_ical(path.read_text(encoding="utf-8"))
         events = cal.walk("VEVENT")
         assert str(cal["X-WR-TIMEZONE"]) == "Asia/Ho_Chi_Minh"
@@ -140,9 +142,9 @@ def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ical", "--out", "x.ics"], "say which feed"),
+        (["ical", "--out", "x.ics"], "chọn lịch: --agency"),
         (["ical", "--agency", "dn-so-tttt-sai", "--out", "x.ics"], "agency 'dn-so-tttt-sai': unknown"),
-        (["ical", "--agency", AGENCY, "--directive", "11677/UBND-HCC", "--out", "x.ics"], "only one of"),
+        (["ical", "--agency", AGENCY, "--directive", "11677/UBND-HCC", "--out", "x.ics"], "chỉ chọn một trong --agency"),
         (["ical", "--directive", "999/XX", "--out", "x.ics"], "directive '999/XX': not imported"),
         (["ical", "--province", "ha-noi", "--out", "x.ics"], "province 'ha-noi': unknown"),
         (["ical", "--agency", AGENCY, "--out", "x.ics", "--as-of", "31/02/2024"], "not a real date"),

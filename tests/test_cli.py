@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from typer.testing import CliRunner
 
 from dondoc.cli import app
@@ -88,10 +89,97 @@ def test_tables_use_vietnamese_dates(seeded_sqlite: str) -> None:
 def test_bad_status_filter_is_a_clear_error(seeded_sqlite: str) -> None:
     result = runner.invoke(app, ["tasks", "--status", "late"])
     assert result.exit_code == 2
-    assert "choose from" in result.output
+    assert "chọn một trong: done_on_time, done_late, in_progress, overdue" in result.output
+    assert "not_issued" not in result.output
 
 
 def test_unknown_agency_suggests_the_nearest(seeded_sqlite: str) -> None:
     result = runner.invoke(app, ["tasks", "--agency", "dn-so-thong-tin-truyen-thon"])
     assert result.exit_code == 2
     assert "did you mean dn-so-thong-tin-truyen-thong" in result.output
+
+
+def test_status_before_the_issue_date_says_not_issued(seeded_sqlite: str) -> None:
+    data = _json("status", "170/KH-VP", "--as-of", "06/12/2023")  # issued 18/01/2024
+    assert isinstance(data, list)
+    assert {a["status_vi"] for a in data[0]["assignments"]} == {"Chưa ban hành"}
+    table_out = runner.invoke(app, ["status", "170/KH-VP", "--as-of", "06/12/2023"]).output
+    assert "Đã hủy" not in table_out
+    assert "Chưa ban hành" in table_out
+
+
+def test_status_counts_in_official_order_next_due_not_past_and_clipped_summaries(seeded_sqlite: str) -> None:
+    from dondoc.domain.status import OFFICIAL_ORDER
+
+    data = _json("status", "11677/UBND-HCC", "--as-of", "06/12/2023")
+    assert isinstance(data, list)
+    order = [str(s) for s in OFFICIAL_ORDER]
+    for a in data[0]["assignments"]:
+        keys = list(a["counts"])
+        assert keys == sorted(keys, key=order.index), a["clause"]
+        assert a["next_due"] is None or a["next_due"] >= "2023-12-06", a["clause"]
+    one_k = next(a for a in data[0]["assignments"] if a["clause"] == "1.k")
+    assert (one_k["status_vi"], one_k["next_due"]) == ("Quá hạn chưa hoàn thành", None)  # 04/12 has passed
+    out = runner.invoke(app, ["status", "11677/UBND-HCC", "--as-of", "06/12/2023"], env={"COLUMNS": "250"}).output
+    assert out.index("Đang thực hiện trong hạn:") < out.index("Quá hạn chưa hoàn thành:") < out.index("Thường xuyên:")
+    assert "…" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Kết nối, đồng bộ hệ thống bộ, ngành với Cổng DVCQG", 100, "Kết nối, đồng bộ hệ thống bộ, ngành với Cổng DVCQG"),
+        ("Kết nối, đồng bộ hệ thống bộ, ngành với Cổng DVCQG", 20, "Kết nối, đồng bộ…"),
+        ("Kếtnốiđồngbộhệthống", 8, "Kếtnốiđ…"),
+    ],
+)
+def test_clip_marks_what_it_leaves_out(text: str, limit: int, expected: str) -> None:
+    from dondoc.cli.core import clip
+
+    assert clip(text, limit) == expected
+    assert len(clip(text, limit)) <= limit
+
+
+def test_tasks_without_filters_shows_open_work_in_a_window_and_all_shows_everything(seeded_sqlite: str) -> None:
+    windowed = _json("tasks", "--as-of", "06/12/2023")
+    everything = _json("tasks", "--as-of", "06/12/2023", "--all")
+    assert isinstance(windowed, list)
+    assert isinstance(everything, list)
+    assert {r["status"] for r in windowed} == {"overdue", "in_progress"}
+    assert all(r["due"] <= "2024-01-05" for r in windowed)  # 06/12/2023 + 30 days
+    assert len(everything) > len(windowed)
+    assert "not_yet_open" in {r["status"] for r in everything}
+    filtered = _json("tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023")
+    assert isinstance(filtered, list)
+    assert "not_yet_open" not in {r["status"] for r in filtered}
+
+
+def test_co_agency_rows_do_not_offer_the_leads_id_to_complete(seeded_sqlite: str) -> None:
+    args = ["deadlines", "--from", "01/12/2023", "--to", "10/12/2023", "--agency", "dn-so-thong-tin-truyen-thong", "--as-of", "06/12/2023"]
+    rows = _json(*args)
+    assert isinstance(rows, list)
+    co = next(r for r in rows if r["role"] == "phối hợp")
+    out = runner.invoke(app, args, env={"COLUMNS": "250"}).output
+    line = next(line for line in out.splitlines() if f"#{co['instance_id']} của cơ quan chủ trì" in line)
+    assert not line.strip("│ ").startswith(str(co["instance_id"]))
+
+
+def test_unknown_province_is_an_error(seeded_sqlite: str) -> None:
+    result = runner.invoke(app, ["agencies", "--province", "xyz"])
+    assert result.exit_code == 2
+    assert "dong-nai" in result.output
+
+
+def test_explain_deadline_before_the_issue_date_is_an_error() -> None:
+    result = runner.invoke(app, ["explain-deadline", "trước ngày 05/12/2022", "--issued", "02/11/2023"])
+    assert result.exit_code == 2
+    assert "trước ngày ban hành 02/11/2023" in result.output
+
+
+def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
+    assert "Nhiệm vụ và trạng thái tính đến một ngày" in runner.invoke(app, ["tasks", "--help"]).output
+    assert "đôn đốc thực hiện văn bản chỉ đạo" in runner.invoke(app, ["--help"]).output
+    agencies = runner.invoke(app, ["agencies", "--province", "dong-nai"], env={"COLUMNS": "250"}).output
+    assert "Sở, ban, ngành" in agencies
+    assert "Cơ quan ngành dọc" in agencies
+    assert "vertical_agency" not in agencies

@@ -57,8 +57,10 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
         "track-directive/track-directive", parameters={"directive": "11677/UBND-HCC", "as_of": "2023-12-06"}, timeout=120
     )
     assert tracked.state is not None
-    assert tracked.state.is_completed(), tracked.state
+    # red because 1.k and 1.e (hàng tháng) are overdue: a verdict, named after it
+    assert (tracked.state.type.value, tracked.state.name) == ("FAILED", "2 quá hạn · 0,0 %"), tracked.state
     assert tracked.name == "11677/UBND-HCC · 06/12/2023"
+    assert {"tracking", "directive:11677/UBND-HCC"} <= set(tracked.tags)
 
     with get_client(sync_client=True) as client:
         runs = poll(lambda: _task_runs(client, tracked.id), lambda rs: len(rs) >= 28, timeout=30, what="task runs of the tracking run")
@@ -80,21 +82,23 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
             "directive": "11677/UBND-HCC",
             "clause": "5.b",
             "agency": "dn-so-thong-tin-truyen-thong",
-            "completed_on": "2023-12-07",
+            "completed_on": "07/12/2023",  # as typed in the form
             "evidence": "Công văn số 3301/STTTT-CNTT ngày 07/12/2023",
-            "as_of": "2023-12-07",
+            "as_of": "07/12/2023",
         },
         timeout=120,
     )
     assert recorded.state is not None
     assert recorded.state.is_completed(), recorded.state
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(recorded.id).name == "Hoàn thành 11677/UBND-HCC 5.b · dn-so-thong-tin-truyen-thong · 07/12/2023"
 
     # the event `dondoc.task.completed` fires the trigger: a tracking run for that directive and day
     refreshed_name = "11677/UBND-HCC · 07/12/2023"
     with get_client(sync_client=True) as client:
         refreshed = poll(lambda: client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[refreshed_name]))), lambda rs: bool(rs) and rs[0].state is not None and rs[0].state.is_final(), timeout=90, what="the tracking run refreshed by the trigger")[0]
         assert refreshed.state is not None
-        assert refreshed.state.is_completed()
+        assert refreshed.state.name == "2 quá hạn · 0,0 %"  # 5.b done, but not due until 09/12
         assert refreshed.deployment_id == tracked.deployment_id
         runs = poll(lambda: _task_runs(client, refreshed.id), lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs), timeout=30, what="5.b in the refreshed run")
         five_b = next(r for r in runs if r.name.startswith("5.b ·"))

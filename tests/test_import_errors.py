@@ -95,7 +95,7 @@ def test_missing_registry_says_what_to_import(sqlite_db: str, workdir: Path) -> 
 def test_check_mode_writes_nothing(sqlite_db: str, workdir: Path) -> None:
     result = runner.invoke(app, ["import", "--check", str(workdir)])
     assert result.exit_code == 0, result.output
-    assert "nothing written" in result.output
+    assert "chưa ghi gì" in result.output
     assert _counts() == (0, 0, 0)
 
 

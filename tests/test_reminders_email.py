@@ -146,7 +146,8 @@ def html_of(msg: EmailMessage) -> str:
 
 
 def mentions(msgs: list[EmailMessage], iid: int) -> bool:
-    return any(f"dondoc complete {iid} " in plain(m) for m in msgs)
+    """The agency's own digest gives the completion command; an overseer's names the agency with its id."""
+    return any(f"dondoc complete {iid} " in plain(m) or f"(#{iid})" in plain(m) for m in msgs)
 
 
 def test_escalation_recipients_at_plus_1_3_7(seeded_db: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
@@ -408,7 +409,9 @@ def test_chat_webhook_split_under_the_limit(seeded_sqlite: str, tmp_path: Path, 
         bodies = [h["message"] for h in Hooks.received]
         assert all(len(b) <= 700 for b in bodies)
         assert bodies[0].startswith(f"(1/{digest.parts}) Kính gửi: ")
-        assert sum(b.count("dondoc complete ") for b in bodies) == digest.lines
+        assert sum(b.count("Vai trò: ") for b in bodies) == digest.lines
+        # the coordinator oversees: one line per task naming its agencies, not 30 lines alike
+        assert any("chủ trì: 30 cơ quan — " in b for b in bodies)
     finally:
         server.shutdown()
 

@@ -89,7 +89,7 @@ def test_signed(value: float | None, text: str) -> None:
 
 
 def test_percent_uses_decimal_comma() -> None:
-    assert (percent(97.5), percent(None), percent(100.0)) == ("97,5%", "—", "100,0%")
+    assert (percent(97.5), percent(None), percent(100.0)) == ("97,5 %", "—", "100,0 %")
 
 
 @pytest.mark.parametrize(

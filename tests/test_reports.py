@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -160,13 +161,16 @@ def test_q4_report_numbers_equal_the_database_in_every_form(seeded_db: str, tmp_
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     xlsx_counts = {r[1]: tuple(r[2:6]) for r in rows if r[1] and r[1] != "Tổng cộng"}
     assert xlsx_counts == docx_counts
-    assert sheet.cell(row=3, column=8).number_format == "0.0%"
+    assert sheet.cell(row=3, column=8).number_format == "0.0\\ %"  # 4,0 % in a Vietnamese spreadsheet
+    assert sheet.auto_filter.ref == f"A2:I{2 + len(rows)}"  # the header row and every data row
 
     # CSV (UTF-8 with BOM for Excel): the same again.
     text = (tmp_path / f"{base}_theo-co-quan.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
     reader = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert reader[0][1] == "Cơ quan, đơn vị"
+    assert reader[0][7] == "Tỷ lệ đúng hạn (%)"  # the unit is in the header; values are plain decimals
+    assert all(r[7] == "" or re.fullmatch(r"\d+\.\d", r[7]) for r in reader[1:])
     assert {r[1]: tuple(int(v) for v in r[2:6]) for r in reader[1:] if r[1] != "Tổng cộng"} == docx_counts
 
     # Markdown: the totals, and the chart next to it.
@@ -192,7 +196,7 @@ def test_delay_list_and_kpis(seeded_db: str) -> None:
     system = kpis["dn-so-noi-vu", "processed_on_system_rate"]
     assert (system.target, system.actual, system.comparator) == (100.0, 96.5, ">=")
     verdicts = {(row[4], row[5], row[9], row[10]) for row in kpi_table(report).rows}
-    assert verdicts == {("Sở Nội vụ", "≥ 100%", "Chưa đạt", "vàng"), ("UBND TP Biên Hòa", "≥ 100%", "Đạt", "xanh")}
+    assert verdicts == {("Sở Nội vụ", "≥ 100 %", "Chưa đạt", "vàng"), ("UBND TP Biên Hòa", "≥ 100 %", "Đạt", "xanh")}
 
 
 def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_period(seeded_db: str) -> None:
@@ -464,6 +468,15 @@ def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None
     assert "Đồng Nai, ngày 16 tháng 12 năm 2023" in text
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "(A4)" in info
+    # the chart (the one picture) fits the printable area (165 × 257 mm): its last rows are not cut off
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:] if line.split()[2] == "image"]
+    assert len(images) == 1
+    _page, _num, _type, width_px, height_px, *_rest = images[0]
+    x_ppi, y_ppi = float(images[0][12]), float(images[0][13])
+    width_mm, height_mm = int(width_px) / x_ppi * 25.4, int(height_px) / y_ppi * 25.4
+    assert width_mm <= 165.5
+    assert 100 < height_mm <= 257
     subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     page = next(tmp_path.glob("page*.png"))
     assert page.stat().st_size > 20_000
@@ -471,6 +484,21 @@ def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None
         target = PROJECT / "docs" / "img" / "report-page1.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(page, target)
+
+
+@pytest.mark.parametrize(
+    ("pixels", "box", "expected"),
+    [
+        ((1200, 600), (160, 245), (160.0, 80.0)),  # wide: as wide as the text
+        ((1200, 4275), (160, 245), (68.8, 245.0)),  # 30+ agencies: as tall as the page, narrower
+        ((1000, 1000), (160, 160), (160.0, 160.0)),
+    ],
+)
+def test_chart_is_scaled_into_the_printable_area(pixels: tuple[int, int], box: tuple[float, float], expected: tuple[float, float]) -> None:
+    from dondoc.reports.docx_render import fit_picture
+
+    width, height = fit_picture(pixels, box)
+    assert (round(width, 1), round(height, 1)) == expected
 
 
 def test_report_deployments_are_valid() -> None:

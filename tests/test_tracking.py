@@ -16,13 +16,14 @@ from dondoc.tracking.view import (
     AssignmentView,
     TrackedDirective,
     artifact_key,
+    artifact_title,
     as_columns,
     assignment_message,
     build_snapshot,
     completion_payload,
+    completion_run_name,
     completion_target,
     day_off_reason,
-    dependency_order,
     flow_run_name,
     is_active,
     progress_of,
@@ -155,21 +156,63 @@ def test_snapshot_names_each_assignment_in_its_worst_status() -> None:
     assert by_clause["1.a"].state_name == "Thường xuyên"
     assert by_clause["1.a"].task_run_name.endswith("· thường xuyên")
     assert by_clause["2.b"].state_name == "Đang thực hiện trong hạn"
-    # the consolidation comes after what it consolidates
-    order = [v.clause for v in snapshot.assignments]
-    assert order.index("1.k") < order.index("2.b")
-    assert snapshot.tags == ["directive:11677/UBND-HCC", "province:dong-nai"]
+    # the task runs keep the directive's order; the consolidation keeps its input for the graph
+    assert [v.clause for v in snapshot.assignments] == ["2.b", "1.k", "5.b", "1.a"]
+    assert by_clause["2.b"].depends_on == ("1.k",)
+    assert snapshot.tags == ["tracking", "directive:11677/UBND-HCC", "province:dong-nai"]
     assert snapshot.artifact_key("instances") == "dondoc-11677-ubnd-hcc-instances"
+    # the run's verdict: one task overdue, 1 of the 2 instances due by then done
+    assert [v.clause for v in snapshot.overdue] == ["1.k"]
+    assert (snapshot.run_state_type, snapshot.run_state_name) == ("FAILED", "1 quá hạn · 50,0 %")
+    assert snapshot.run_state_message == (
+        "1/4 nhiệm vụ có cơ quan quá hạn (1 lượt quá hạn chưa hoàn thành); "
+        "1/2 nhiệm vụ đã đến hạn đã hoàn thành (50,0 %) tính đến 06/12/2023"
+    )
+    assert snapshot.log_lines()[1] == ("WARNING", "Quá hạn: 1.k · Sở Tư pháp · hạn 04/12/2023: 1/2 cơ quan đã hoàn thành, 1 quá hạn")
 
 
-def test_dependency_order_keeps_document_order_and_ignores_unknown_or_cyclic() -> None:
-    views = [
-        AssignmentView("8", "8", Status.IN_PROGRESS, "", ("7", "x")),
-        AssignmentView("7", "7", Status.IN_PROGRESS, "", ()),
-        AssignmentView("a", "a", Status.IN_PROGRESS, "", ("b",)),
-        AssignmentView("b", "b", Status.IN_PROGRESS, "", ("a",)),
-    ]
-    assert [v.clause for v in dependency_order(views)] == ["7", "8", "b", "a"]
+def test_a_run_before_anything_falls_due_says_so() -> None:
+    snapshot = build_snapshot(INFO, [progress("2.a")], [row("2.a", due=date(2024, 1, 31))], AS_OF)
+    assert (snapshot.run_state_type, snapshot.run_state_name) == ("COMPLETED", "0 quá hạn · chưa có việc đến hạn")
+
+
+def test_a_run_without_overdue_tasks_is_green() -> None:
+    rows = [row("5.b", "c", Status.DONE_ON_TIME, date(2023, 12, 4), date(2023, 12, 4)), row("2.a")]
+    snapshot = build_snapshot(INFO, [progress("2.a"), progress("5.b")], rows, AS_OF)
+    assert (snapshot.run_state_type, snapshot.run_state_name) == ("COMPLETED", "0 quá hạn · 100,0 %")
+    assert snapshot.run_state_message.startswith("Không có nhiệm vụ quá hạn (2 nhiệm vụ); 1/1")
+    assert snapshot.log_lines() == [("INFO", f"11677/UBND-HCC · 06/12/2023: {snapshot.run_state_message}")]
+
+
+@pytest.mark.parametrize(
+    ("status", "state_type"),
+    [
+        (Status.DONE_ON_TIME, "COMPLETED"),
+        (Status.DONE_LATE, "COMPLETED"),
+        (Status.OVERDUE, "FAILED"),
+        (Status.IN_PROGRESS, "CANCELLED"),
+        (Status.ONGOING, "CANCELLED"),
+        (Status.NOT_YET_OPEN, "CANCELLED"),
+        (Status.UNDATED, "CANCELLED"),
+        (Status.CANCELLED, "CANCELLED"),
+    ],
+)
+def test_badge_colour_class_of_each_status(status: Status, state_type: str) -> None:
+    """Overdue red (Failed type), done green (Completed), anything open grey (Cancelled type)."""
+    view = AssignmentView("1", "1", status, "")
+    assert (view.state_type, view.state_name) == (state_type, STATUS_VI[status])
+
+
+def test_artifact_titles_are_vietnamese() -> None:
+    assert artifact_title("instances", INFO, AS_OF) == "Bảng theo dõi nhiệm vụ · 11677/UBND-HCC · 06/12/2023"
+    assert artifact_title("summary", INFO, AS_OF).startswith("Tóm tắt và danh sách quá hạn · ")
+
+
+def test_completion_run_is_named_after_what_it_records() -> None:
+    assert (
+        completion_run_name("11677/UBND-HCC", "5.b", "dn-so-thong-tin-truyen-thong", date(2023, 12, 7))
+        == "Hoàn thành 11677/UBND-HCC 5.b · dn-so-thong-tin-truyen-thong · 07/12/2023"
+    )
 
 
 def test_table_lists_urgent_first_and_leaves_out_future_and_ongoing() -> None:
@@ -204,8 +247,8 @@ def test_table_is_capped_and_says_how_many_rows_there_were() -> None:
     ("statuses", "expected_pct", "expected_text"),
     [
         ([], 0.0, "Đến 06/12/2023 chưa có nhiệm vụ nào đến hạn"),
-        ([Status.OVERDUE, Status.DONE_LATE], 50.0, "1/2 nhiệm vụ đã đến hạn đã hoàn thành (50%) tính đến 06/12/2023"),
-        ([Status.OVERDUE, Status.OVERDUE, Status.DONE_ON_TIME], 33.3, "1/3 nhiệm vụ đã đến hạn đã hoàn thành (33.3%) tính đến 06/12/2023"),
+        ([Status.OVERDUE, Status.DONE_LATE], 50.0, "1/2 nhiệm vụ đã đến hạn đã hoàn thành (50,0 %) tính đến 06/12/2023"),
+        ([Status.OVERDUE, Status.OVERDUE, Status.DONE_ON_TIME], 33.3, "1/3 nhiệm vụ đã đến hạn đã hoàn thành (33,3 %) tính đến 06/12/2023"),
     ],
 )
 def test_progress_counts_only_instances_already_due(statuses: list[Status], expected_pct: float, expected_text: str) -> None:
@@ -295,7 +338,7 @@ def test_completion_target(args: tuple[int | None, str | None, str | None, str |
 
 
 def test_completion_target_names_missing_fields() -> None:
-    with pytest.raises(InputError, match=r"missing: clause, agency"):
+    with pytest.raises(InputError, match=r"còn thiếu: Mục, Cơ quan chủ trì"):
         completion_target(None, "11677/UBND-HCC", None, "")
 
 

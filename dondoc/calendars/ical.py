@@ -169,6 +169,11 @@ def _status_line(item: EventInput) -> str:
     return line
 
 
+def unique_names(names: Sequence[str], *, exclude: str | None = None) -> list[str]:
+    """Each name once, in the given order, without ``exclude`` (a co-agency's own feed names it already)."""
+    return [name for name in dict.fromkeys(names) if name != exclude]
+
+
 def description(item: EventInput) -> str:
     """What a department needs without opening dondoc: wording, deadline, whom to report to, how."""
     lines = [f"Nhiệm vụ ({item.directive}, mục {item.clause}): {item.text.strip()}", ""]
@@ -183,8 +188,9 @@ def description(item: EventInput) -> str:
         lines.append(f"Cơ quan chủ trì: {item.lead}")
     if item.report_to:
         lines.append(f"Báo cáo về: {item.report_to}" + (f" (qua {item.report_via})" if item.report_via else ""))
-    if item.co_agencies:
-        lines.append(f"Cơ quan phối hợp: {', '.join(item.co_agencies)}")
+    others = unique_names(item.co_agencies, exclude=item.agency if item.role == "co" else None)
+    if others:
+        lines.append(f"{'Cơ quan phối hợp khác' if item.role == 'co' else 'Cơ quan phối hợp'}: {', '.join(others)}")
     if item.deliverable:
         lines.append(f"Kết quả/sản phẩm: {item.deliverable}")
     lines.append(_status_line(item))

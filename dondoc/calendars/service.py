@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +35,10 @@ class WrittenFeed:
     bytes: int
 
 
+#: Calendar files are for others to read (a web server, a shared folder): rw-r--r--.
+FEED_FILE_MODE = 0o644
+
+
 def file_name(spec: FeedSpec) -> str:
     """``agency-dn-so-noi-vu.ics``, ``directive-11677-ubnd-hcc.ics``: ASCII, no slashes."""
     return f"{spec.scope}-{slug(spec.key) or 'feed'}.ics"
@@ -46,6 +50,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, FEED_FILE_MODE)  # mkstemp makes 0600; a published calendar is read by others
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -67,15 +72,27 @@ def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None =
     return WrittenFeed(feed.spec.cache_key, out, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
 
 
-def write_all(out_dir: Path, *, as_of: date, province: str | None = None, now: datetime | None = None) -> list[WrittenFeed]:
-    """One file per agency and per directive (plus one per province) into ``out_dir``."""
+def write_all(
+    out_dir: Path,
+    *,
+    as_of: date,
+    province: str | None = None,
+    now: datetime | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[WrittenFeed]:
+    """One file per agency and per directive (plus one per province) into ``out_dir``;
+    ``progress(done, total, feed)`` after each feed is built."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
     with session_scope() as session:
         specs = all_specs(session, province=province)
         provinces = [province] if province else sorted(_provinces(session))
         specs += [FeedSpec("province", p) for p in provinces]
-        rendered = [render(session, spec, as_of=as_of, now=now) for spec in specs]
+        rendered = []
+        for done, spec in enumerate(specs, 1):
+            rendered.append(render(session, spec, as_of=as_of, now=now))
+            if progress:
+                progress(done, len(specs), spec.cache_key)
     written: list[WrittenFeed] = []
     for feed in rendered:
         path = out_dir / file_name(feed.spec)

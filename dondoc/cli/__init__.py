@@ -19,7 +19,7 @@ MODULES: tuple[ModuleType, ...] = (core, intake, registries, stack, remind, cale
 
 app = typer.Typer(
     name="dondoc",
-    help="dondoc — đôn đốc: directives → tracked tasks, reminders, calendars and reports.",
+    help="dondoc — đôn đốc thực hiện văn bản chỉ đạo: theo dõi nhiệm vụ, nhắc việc, lịch hạn và báo cáo.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

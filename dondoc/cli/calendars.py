@@ -14,9 +14,9 @@ from dondoc.domain.dates import vn_date
 from dondoc.errors import InputError
 
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Statuses as of this day, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")
+    str | None, typer.Option("--as-of", help="Trạng thái tính đến ngày này, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")
 ]
-Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
+Fmt = Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")]
 ScopeName = Literal["agency", "directive", "province"]
 
 
@@ -24,35 +24,38 @@ def _one_feed(agency: str | None, directive: str | None, province: str | None) -
     options: tuple[tuple[ScopeName, str | None], ...] = (("agency", agency), ("directive", directive), ("province", province))
     chosen = [(scope, key) for scope, key in options if key]
     if len(chosen) > 1:
-        raise InputError("give only one of --agency, --directive, --province (or --all --out FOLDER)")
+        raise InputError("chỉ chọn một trong --agency, --directive, --province (hoặc --all --out THƯ_MỤC)")
     return chosen[0] if chosen else None
 
 
 @handles_errors
 def ical(
-    out: Annotated[Path, typer.Option("--out", help="File to write (a folder with --all)")],
-    agency: Annotated[str | None, typer.Option(help="Agency code: its tasks as lead and as co-agency")] = None,
-    directive: Annotated[str | None, typer.Option(help="Directive code, e.g. 11677/UBND-HCC")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Tệp sẽ ghi (thư mục khi dùng --all)")],
+    agency: Annotated[str | None, typer.Option(help="Mã cơ quan: nhiệm vụ chủ trì và phối hợp của cơ quan")] = None,
+    directive: Annotated[str | None, typer.Option(help="Số hiệu văn bản, ví dụ 11677/UBND-HCC")] = None,
     province: Annotated[
-        str | None, typer.Option(help="Province code (alone: its whole feed; with --all: only its feeds)")
+        str | None, typer.Option(help="Mã tỉnh (riêng: lịch chung của tỉnh; với --all: chỉ các lịch của tỉnh)")
     ] = None,
-    all_feeds: Annotated[bool, typer.Option("--all", help="One file per agency and per directive (and per province)")] = False,
+    all_feeds: Annotated[bool, typer.Option("--all", help="Mỗi cơ quan, mỗi văn bản (và mỗi tỉnh) một tệp")] = False,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Write iCalendar (.ics) deadline feeds: one all-day event per task instance on its last on-time day."""
+    """Ghi lịch hạn iCalendar (.ics): mỗi nhiệm vụ một sự kiện cả ngày vào ngày cuối cùng đúng hạn."""
     from dondoc.calendars.service import write_all, write_feed
     from dondoc.calendars.store import FeedSpec
 
     day = day_or_today(as_of)
     if all_feeds:
         if agency or directive:
-            raise InputError("--all writes every feed; drop --agency/--directive (use --province to limit it)")
-        written = write_all(out, as_of=day, province=province)
+            raise InputError("--all ghi mọi lịch: bỏ --agency/--directive (dùng --province để giới hạn)")
+        from dondoc.cli.progress import progress_bar
+
+        with progress_bar("Dựng lịch .ics") as step:
+            written = write_all(out, as_of=day, province=province, progress=step)
     else:
         chosen = _one_feed(agency, directive, province)
         if chosen is None:
-            raise InputError("say which feed: --agency CODE, --directive CODE, --province CODE, or --all --out FOLDER")
+            raise InputError("chọn lịch: --agency MÃ, --directive SỐ_HIỆU, --province MÃ, hoặc --all --out THƯ_MỤC")
         scope, key = chosen
         written = [write_feed(FeedSpec(scope, key), out, as_of=day)]
     if fmt is Format.json:
@@ -70,34 +73,34 @@ def ical(
 
 @handles_errors
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port")] = 8765,
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng TCP")] = 8765,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Fix the day statuses are computed for (replays); default: today")
+        str | None, typer.Option("--as-of", help="Cố định ngày tính trạng thái (khi chạy lại); mặc định: hôm nay")
     ] = None,
 ) -> None:
-    """Serve subscribable feeds: /calendars/<agency>.ics?token=… (tokens: `dondoc calendar-token issue`)."""
+    """Phục vụ lịch để đăng ký: /calendars/<cơ quan>.ics?token=… (mã: `dondoc calendar-token issue`)."""
     from dondoc.calendars.server import serve as run
 
-    console.print(f"Serving calendars on http://{host}:{port}/calendars/<agency>.ics?token=… (Ctrl+C to stop)")
+    console.print(f"Đang phục vụ lịch tại http://{host}:{port}/calendars/<cơ quan>.ics?token=… (Ctrl+C để dừng)")
     run(host=host, port=port, as_of=parse_day(as_of, "--as-of") if as_of else None)
 
 
 @handles_errors
 def publish_caldav(
-    url: Annotated[str, typer.Argument(help="CalDAV server URL, e.g. https://cal.example.gov.vn/dav/")],
-    user: Annotated[str | None, typer.Option("--user", help="Login")] = None,
+    url: Annotated[str, typer.Argument(help="Địa chỉ máy chủ CalDAV, ví dụ https://cal.example.gov.vn/dav/")],
+    user: Annotated[str | None, typer.Option("--user", help="Tài khoản")] = None,
     password_env: Annotated[
-        str | None, typer.Option("--password-env", help="Name of the environment variable holding the password")
+        str | None, typer.Option("--password-env", help="Tên biến môi trường chứa mật khẩu")
     ] = None,
     agency: Annotated[
-        list[str] | None, typer.Option("--agency", help="Only these agencies (repeatable); default: every agency with events")
+        list[str] | None, typer.Option("--agency", help="Chỉ các cơ quan này (lặp lại được); mặc định: mọi cơ quan có sự kiện")
     ] = None,
-    province: Annotated[str | None, typer.Option(help="Only agencies of this province")] = None,
+    province: Annotated[str | None, typer.Option(help="Chỉ các cơ quan của tỉnh này")] = None,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Publish each agency's deadlines to its own CalDAV calendar; events are updated in place by UID."""
+    """Đẩy lịch hạn của từng cơ quan lên lịch CalDAV riêng; sự kiện được cập nhật theo UID."""
     from dondoc.calendars.service import publish_to_caldav
 
     day = day_or_today(as_of)
@@ -114,20 +117,20 @@ def publish_caldav(
 
 @handles_errors
 def issue_cmd(
-    agency: Annotated[str | None, typer.Argument(help="Agency code")] = None,
-    directive: Annotated[str | None, typer.Option(help="Instead: a token for a directive's feed")] = None,
-    province: Annotated[str | None, typer.Option(help="Instead: a token for a province's feed")] = None,
-    label: Annotated[str | None, typer.Option(help="Who it is for, e.g. 'Lịch chung Sở Nội vụ'")] = None,
-    base_url: Annotated[str, typer.Option(help="Public address of `dondoc serve`")] = "http://127.0.0.1:8765",
+    agency: Annotated[str | None, typer.Argument(help="Mã cơ quan")] = None,
+    directive: Annotated[str | None, typer.Option(help="Hoặc: mã cho lịch của một văn bản")] = None,
+    province: Annotated[str | None, typer.Option(help="Hoặc: mã cho lịch của một tỉnh")] = None,
+    label: Annotated[str | None, typer.Option(help="Dùng cho ai, ví dụ 'Lịch chung Sở Nội vụ'")] = None,
+    base_url: Annotated[str, typer.Option(help="Địa chỉ công khai của `dondoc serve`")] = "http://127.0.0.1:8765",
     fmt: Fmt = Format.table,
 ) -> None:
-    """Issue a token for one feed and print the subscription URL (the token is not shown again)."""
+    """Cấp mã đăng ký cho một lịch và in đường dẫn đăng ký (mã chỉ hiện một lần)."""
     from dondoc.calendars.service import issue
     from dondoc.calendars.store import FeedSpec
 
     chosen = _one_feed(agency, directive, province)
     if chosen is None:
-        raise InputError("give an agency code, or --directive CODE, or --province CODE")
+        raise InputError("nhập mã cơ quan, hoặc --directive SỐ_HIỆU, hoặc --province MÃ")
     scope, key = chosen
     issued = issue(FeedSpec(scope, key), label=label)
     url = base_url.rstrip("/") + issued.path()
@@ -139,8 +142,8 @@ def issue_cmd(
 
 
 @handles_errors
-def revoke_cmd(token_id: Annotated[int, typer.Argument(help="Token number from `dondoc calendar-token list`")]) -> None:
-    """Revoke a token: its URL answers 404 from now on."""
+def revoke_cmd(token_id: Annotated[int, typer.Argument(help="Số thứ tự mã trong `dondoc calendar-token list`")]) -> None:
+    """Thu hồi mã: từ nay đường dẫn trả lời 404."""
     from dondoc.calendars.service import revoke
 
     row = revoke(token_id)
@@ -149,10 +152,10 @@ def revoke_cmd(token_id: Annotated[int, typer.Argument(help="Token number from `
 
 @handles_errors
 def list_cmd(
-    agency: Annotated[str | None, typer.Option("--key", "--agency", help="Only tokens of this agency/directive/province")] = None,
+    agency: Annotated[str | None, typer.Option("--key", "--agency", help="Chỉ các mã của cơ quan/văn bản/tỉnh này")] = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """List tokens (never the secrets themselves)."""
+    """Danh sách mã đăng ký (không bao giờ hiện chính mã bí mật)."""
     from dondoc.calendars.service import tokens as list_tokens
 
     rows = list_tokens(key=agency)
@@ -177,7 +180,7 @@ COMMANDS = {
 }
 GROUPS = {
     "calendar-token": (
-        "Subscription tokens for `dondoc serve` (stored hashed; shown once).",
+        "Mã đăng ký lịch cho `dondoc serve` (lưu dạng băm; chỉ hiện một lần).",
         {"issue": issue_cmd, "revoke": revoke_cmd, "list": list_cmd},
     ),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +15,11 @@ from dondoc.cli.common import Format, console, day_or_today, handles_errors, par
 from dondoc.domain.dates import vn_date
 from dondoc.domain.deadlines import parse_deadline, reading_json
 from dondoc.domain.recurrence import occurrences
-from dondoc.domain.status import STATUS_VI, Status
+from dondoc.domain.status import OFFICIAL_ORDER, STATUS_VI, Status, in_official_order
 from dondoc.errors import InputError
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
-Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Ngày tính trạng thái, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")]
+Fmt = Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")]
 
 
 def _issued_vn(iso: str) -> str:
@@ -36,7 +36,7 @@ def parse_kpis(values: list[str]) -> dict[str, float]:
                 raise ValueError
             out[key.strip()] = float(raw.replace(",", ".").rstrip("%"))
         except ValueError as exc:
-            raise InputError(f"--kpi {item!r}: write key=value, e.g. digitized_rate=72.5") from exc
+            raise InputError(f"--kpi {item!r}: viết mã=giá trị, ví dụ digitized_rate=72.5") from exc
     return out
 
 
@@ -48,6 +48,19 @@ def _few(values: tuple[str, ...], shown: int = 3) -> str:
     return f"{len(values)}: {', '.join(values[:shown])}{more}"
 
 
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word and marked with "…" when anything was left out."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+#: ``tasks`` without filters: open work due within this many days after the day evaluated.
+TASKS_WINDOW_DAYS = 30
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -57,27 +70,29 @@ def _actor() -> str:
 
 @handles_errors
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="YAML files or folders (registries and directives)")],
+    paths: Annotated[list[Path], typer.Argument(help="Tệp YAML hoặc thư mục (sổ cơ quan và văn bản)")],
     as_of: AsOf = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Show what the import would change (registry diff, work moved or lost); write nothing")
+        bool, typer.Option("--check", help="Cho biết lần nhập sẽ thay đổi gì (danh mục cơ quan, việc chuyển giao hoặc mất); không ghi gì")
     ] = False,
     replace: Annotated[
         str | None,
-        typer.Option("--replace", help="Confirm a registry replacement that takes open work without a successor (code from --check)"),
+        typer.Option("--replace", help="Xác nhận thay danh mục làm mất việc đang mở không có cơ quan kế thừa (mã lấy từ --check)"),
     ] = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Import agency registries and directives: everything is validated first, then written all or nothing."""
+    """Nhập sổ cơ quan và văn bản chỉ đạo: kiểm tra tất cả trước, rồi ghi tất cả hoặc không ghi gì."""
+    from dondoc.cli.progress import progress_bar
     from dondoc.cli.registries import print_diff
     from dondoc.directives import service as services
 
     day = day_or_today(as_of)
-    summary = (
-        services.check_import(paths, as_of=day, actor=_actor())
-        if check
-        else services.import_paths(paths, as_of=day, actor=_actor(), replace=replace)
-    )
+    with progress_bar("Nhập văn bản") as step:
+        summary = (
+            services.check_import(paths, as_of=day, actor=_actor())
+            if check
+            else services.import_paths(paths, as_of=day, actor=_actor(), replace=replace, progress=step)
+        )
     if fmt is Format.json:
         print_json(
             {
@@ -97,19 +112,19 @@ def import_cmd(
         )
         return
     for warning in summary.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]lưu ý:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     print_diff(summary.diff)
     if summary.changed_nothing:
         console.print("Không có gì thay đổi: danh mục và văn bản đã được nhập đúng như các tệp này." + (" (--check)" if check else ""))
         return
-    verb = "Would import" if check else "Imported"
+    verb = "Sẽ nhập" if check else "Đã nhập"
     console.print(
-        f"{verb} the registries of {len(summary.provinces)} province(s) ({summary.agencies} agencies, {summary.groups} groups), "
-        f"{len(summary.directives)} directives ({summary.assignments} assignments); {len(summary.unchanged)} unchanged."
+        f"{verb} danh mục cơ quan của {len(summary.provinces)} tỉnh ({summary.agencies} cơ quan, {summary.groups} nhóm), "
+        f"{len(summary.directives)} văn bản ({summary.assignments} nhiệm vụ); {len(summary.unchanged)} văn bản không đổi."
     )
     table(
         None,
-        ["Directive", "Instances planned", "New", "Cancelled", "Handed over", "Kept (no successor)"],
+        ["Văn bản", "Lượt nhiệm vụ đã lập", "Mới", "Đã hủy", "Đã chuyển giao", "Giữ lại (không có kế thừa)"],
         [(code, p.planned, p.inserted, p.cancelled, p.handed_over, p.kept) for code, p in summary.plans.items()],
     )
     if check:
@@ -132,23 +147,23 @@ def import_cmd(
         )
         if summary.losses:
             console.print(
-                f"[red]Refused as it stands:[/] {sum(x.count for x in summary.losses)} open instance(s) would be taken from agencies "
-                "with no successor:",
+                f"[red]Sẽ bị từ chối:[/] {sum(x.count for x in summary.losses)} lượt nhiệm vụ đang mở sẽ bị lấy khỏi các cơ quan "
+                "không có cơ quan kế thừa:",
                 highlight=False,
             )
             for x in summary.losses[:40]:
                 console.print(f"  {x.directive} mục {x.clause}: {x.agency} — {x.count}", highlight=False)
             console.print(
-                "Record a succession in the registry file, or confirm this exact replacement with "
+                "Ghi cơ quan kế thừa trong tệp danh mục, hoặc xác nhận đúng thay đổi này bằng "
                 f"`--replace {summary.diff.fingerprint()}`.",
                 highlight=False,
             )
-        console.print("--check: nothing written.")
+        console.print("--check: chưa ghi gì.")
 
 
 @handles_errors
 def directives(fmt: Fmt = Format.table) -> None:
-    """List imported directives."""
+    """Danh sách văn bản chỉ đạo đã nhập."""
     from dondoc.directives import service
 
     data = service.list_directives()
@@ -185,16 +200,18 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
     def d(v: object) -> str:
         return vn_date(date.fromisoformat(v)) if isinstance(v, str) else "—"
 
+    # A co-agency row is the lead's instance: its id is shown as the lead's (#674 of Sở X), never as
+    # one to complete, since `dondoc complete` on it would close the lead's task.
     table(
         title,
         ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
         [
             (
-                r["instance_id"],
+                r["instance_id"] if r["role"] == "chủ trì" else "—",
                 r["directive_number"] or r["directive"],
                 r["clause"],
                 r["agency_name"],
-                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']}",
+                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']} (#{r['instance_id']} của cơ quan chủ trì)",
                 d(r["due"]),
                 r["status_vi"],
                 d(r["completed_on"]),
@@ -207,40 +224,59 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
 def _statuses(values: list[str] | None) -> set[Status] | None:
     if not values:
         return None
-    try:
-        return {Status(v) for v in values}
-    except ValueError as exc:
-        raise InputError(f"--status: {exc}; choose from {', '.join(s.value for s in Status)}") from exc
+    known = [s for s in OFFICIAL_ORDER if s is not Status.NOT_ISSUED]  # a clause's status, never an instance's
+    unknown = [v for v in values if v not in {str(s) for s in known}]
+    if unknown:
+        raise InputError(f"--status {unknown[0]!r}: không có trạng thái này; chọn một trong: {', '.join(str(s) for s in known)}")
+    return {Status(v) for v in values}
 
 
 @handles_errors
 def tasks(
-    directive: Annotated[str | None, typer.Option(help="Directive code, e.g. 11677/UBND-HCC")] = None,
-    agency: Annotated[str | None, typer.Option(help="Agency code (as lead; add --co for co-agency)")] = None,
-    status: Annotated[list[str] | None, typer.Option(help="Filter by status (repeatable): overdue, in_progress, …")] = None,
-    co: Annotated[bool, typer.Option("--co", help="With --agency: also tasks where it is a co-agency")] = False,
+    directive: Annotated[str | None, typer.Option(help="Số hiệu văn bản, ví dụ 11677/UBND-HCC")] = None,
+    agency: Annotated[str | None, typer.Option(help="Mã cơ quan (chủ trì; thêm --co để gồm cả phối hợp)")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Lọc theo trạng thái (lặp lại được): overdue, in_progress, done_on_time, done_late, ongoing, …")] = None,
+    co: Annotated[bool, typer.Option("--co", help="Cùng --agency: gồm cả nhiệm vụ cơ quan phối hợp")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Tất cả, kể cả các kỳ chưa đến")] = False,
+    within: Annotated[
+        int, typer.Option(help="Khi không lọc: việc đang mở có hạn đến chừng này ngày sau --as-of")
+    ] = TASKS_WINDOW_DAYS,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Task instances with their status as of a day."""
+    """Nhiệm vụ và trạng thái tính đến một ngày.
+
+    Không lọc: việc đang mở (quá hạn, đang thực hiện) có hạn đến --as-of + --within ngày. Có
+    --directive/--agency/--status: các nhiệm vụ đó, trừ các kỳ chưa đến. --all: tất cả.
+    """
     day = day_or_today(as_of)
-    rows = _rows(day, directive=directive, agency=agency, statuses=_statuses(status), include_co_agency=co)
-    _print_tasks(f"Nhiệm vụ tính đến {vn_date(day)} ({len(rows)})", rows, fmt)
+    chosen = _statuses(status)
+    due_to: date | None = None
+    scope = "tất cả"
+    if not show_all:
+        if chosen is None and not directive and not agency:
+            chosen, due_to = {Status.OVERDUE, Status.IN_PROGRESS}, day + timedelta(days=within)
+            scope = f"việc đang mở, hạn đến {vn_date(due_to)}; thêm --all để xem tất cả"
+        elif chosen is None:
+            chosen = set(Status) - {Status.NOT_YET_OPEN}
+            scope = "trừ các kỳ chưa đến; thêm --all để xem tất cả"
+    rows = _rows(day, directive=directive, agency=agency, statuses=chosen, include_co_agency=co, due_to=due_to)
+    _print_tasks(f"Nhiệm vụ tính đến {vn_date(day)} ({len(rows)}; {scope})", rows, fmt)
 
 
 @handles_errors
 def deadlines(
-    date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy")],
-    date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy")],
-    agency: Annotated[str | None, typer.Option(help="Agency code (lead and co-agency)")] = None,
-    directive: Annotated[str | None, typer.Option(help="Directive code")] = None,
+    date_from: Annotated[str, typer.Option("--from", help="Từ ngày, dd/mm/yyyy")],
+    date_to: Annotated[str, typer.Option("--to", help="Đến ngày, dd/mm/yyyy")],
+    agency: Annotated[str | None, typer.Option(help="Mã cơ quan (chủ trì và phối hợp)")] = None,
+    directive: Annotated[str | None, typer.Option(help="Số hiệu văn bản")] = None,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Deadlines falling between two days."""
+    """Các hạn rơi vào khoảng giữa hai ngày."""
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     if end < start:
-        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
+        raise InputError(f"--to {vn_date(end)} trước --from {vn_date(start)}: đổi lại hai ngày")
     rows = _rows(
         day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
     )
@@ -250,19 +286,19 @@ def deadlines(
 
 @handles_errors
 def complete(
-    instance: Annotated[int, typer.Argument(help="Instance id (see `dondoc tasks`)")],
-    on: Annotated[str, typer.Option("--on", help="Day it was fulfilled, dd/mm/yyyy")],
-    evidence: Annotated[str, typer.Option(help="What fulfilled it: the report's number and date")],
+    instance: Annotated[int, typer.Argument(help="Mã nhiệm vụ (cột ID của `dondoc tasks`)")],
+    on: Annotated[str, typer.Option("--on", help="Ngày hoàn thành, dd/mm/yyyy")],
+    evidence: Annotated[str, typer.Option(help="Căn cứ hoàn thành: số, ký hiệu và ngày của báo cáo")],
     kpi: Annotated[
-        list[str] | None, typer.Option("--kpi", help="Reported KPI actual, key=value (repeatable), e.g. digitized_rate=72.5")
+        list[str] | None, typer.Option("--kpi", help="Chỉ tiêu đã đạt, mã=giá trị (lặp lại được), ví dụ digitized_rate=72.5")
     ] = None,
-    today: Annotated[str | None, typer.Option("--as-of", help="Treat this day as today (replays)")] = None,
+    today: Annotated[str | None, typer.Option("--as-of", help="Coi ngày này là hôm nay (khi chạy lại)")] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an earlier completion (its date and evidence stay in the audit trail)")
+        bool, typer.Option("--force", help="Ghi đè lần ghi nhận hoàn thành trước (ngày và căn cứ cũ vẫn lưu trong nhật ký)")
     ] = False,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Record the completion of a task instance (an already completed one needs --force)."""
+    """Ghi nhận một nhiệm vụ đã hoàn thành (nhiệm vụ đã ghi nhận rồi cần --force)."""
     from dondoc.directives.service import record_completion
 
     done = record_completion(
@@ -284,12 +320,12 @@ def complete(
 
 @handles_errors
 def extend(
-    instance: Annotated[int, typer.Argument(help="Instance id")],
-    to: Annotated[str, typer.Option("--to", help="New due date, dd/mm/yyyy")],
-    reason: Annotated[str, typer.Option(help="Reason and approving document")],
+    instance: Annotated[int, typer.Argument(help="Mã nhiệm vụ")],
+    to: Annotated[str, typer.Option("--to", help="Hạn mới, dd/mm/yyyy")],
+    reason: Annotated[str, typer.Option(help="Lý do và văn bản cho phép gia hạn")],
     fmt: Fmt = Format.table,
 ) -> None:
-    """Approve an extension (gia hạn): the due date moves, the original is kept."""
+    """Gia hạn một nhiệm vụ: hạn mới thay hạn cũ, hạn ban đầu vẫn được lưu."""
     from dondoc.directives.service import record_extension
 
     done = record_extension(instance, to=parse_day(to, "--to"), reason=reason, actor=_actor())
@@ -301,11 +337,11 @@ def extend(
 
 @handles_errors
 def status(
-    directive: Annotated[str | None, typer.Argument(help="Directive code; all directives when omitted")] = None,
+    directive: Annotated[str | None, typer.Argument(help="Số hiệu văn bản; bỏ trống: mọi văn bản")] = None,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Progress of a directive (or all) as of a day: per clause, counts by status."""
+    """Tiến độ một văn bản (hoặc mọi văn bản) tính đến một ngày: từng mục, số lượng theo trạng thái."""
     from dondoc.directives import service
 
     day = day_or_today(as_of)
@@ -328,14 +364,14 @@ def status(
         totals: Counter[str] = Counter()
         for p in progress:
             totals.update(p.counts)
-        summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in sorted(totals.items()))
+        summary = ", ".join(f"{STATUS_VI[Status(k)]}: {v}" for k, v in in_official_order(dict(totals)).items())
         table(
-            f"{d.display_number} — {d.title[:80]}\nTính đến {vn_date(day)}. {summary}",
+            f"{d.display_number} — {clip(d.title, 80)}\nTính đến {vn_date(day)}. {summary or 'chưa có nhiệm vụ đến kỳ'}",
             ["Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn kế tiếp", "Xong/Tổng", "Đầu vào", "Trạng thái"],
             [
                 (
                     p.clause,
-                    p.summary[:60],
+                    clip(p.summary, 60),
                     p.lead,
                     p.deadline_text or "—",
                     vn_date(p.next_due),
@@ -350,22 +386,28 @@ def status(
 
 @handles_errors
 def explain_deadline(
-    text: Annotated[str, typer.Argument(help="The deadline phrase, e.g. 'trước ngày 15 hàng tháng'")],
-    issued: Annotated[str | None, typer.Option(help="Issue date of the directive, dd/mm/yyyy (supplies a missing year)")] = None,
-    count: Annotated[int, typer.Option(help="How many occurrences of a cycle to show")] = 6,
-    province: Annotated[str | None, typer.Option(help="Apply this province's policy")] = None,
+    text: Annotated[str, typer.Argument(help="Cụm từ thời hạn, ví dụ 'trước ngày 15 hàng tháng'")],
+    issued: Annotated[str | None, typer.Option(help="Ngày ban hành văn bản, dd/mm/yyyy (cho năm còn thiếu)")] = None,
+    count: Annotated[int, typer.Option(help="Số kỳ hạn hiển thị với thời hạn định kỳ")] = 6,
+    province: Annotated[str | None, typer.Option(help="Áp dụng quy định của tỉnh này")] = None,
     fmt: Fmt = Format.json,
 ) -> None:
-    """Show how a deadline phrase will be read."""
+    """Cho biết một cụm từ thời hạn sẽ được hiểu thế nào."""
     from dondoc.configuration.files import load_policy
 
     issued_day = parse_day(issued, "--issued") if issued else None
     parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))
+    early = parsed.due or parsed.stated_date
+    if issued_day and early and early < issued_day:
+        raise InputError(
+            f"{text!r}: hạn {vn_date(early)} trước ngày ban hành {vn_date(issued_day)} (--issued); "
+            "khi nhập văn bản đây là lỗi — kiểm tra lại năm của hạn hoặc ngày ban hành"
+        )
     dates: list[date] = []
     if parsed.rules:
         start = parsed.starts or issued_day
         if start is None:
-            raise InputError("--issued: a cycle needs the directive's issue date to list occurrences")
+            raise InputError("--issued: thời hạn định kỳ cần ngày ban hành văn bản để liệt kê các kỳ")
         dates = occurrences(parsed.rules, start=start, end=date(start.year + 10, 12, 31))[:count]
     elif parsed.due:
         dates = [parsed.due]
@@ -380,7 +422,7 @@ def explain_deadline(
 
 @handles_errors
 def migrate() -> None:
-    """Create or upgrade the database schema (run once after installing or upgrading dondoc)."""
+    """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy một lần sau khi cài đặt hoặc nâng cấp dondoc)."""
     from dondoc.configuration.settings import get_settings
     from dondoc.db.migrate import upgrade
 

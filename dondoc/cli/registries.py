@@ -9,6 +9,8 @@ import typer
 
 from dondoc.cli.common import Format, console, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date as vn
+from dondoc.domain.vocabulary import AGENCY_KIND_VI, AgencyKind
+from dondoc.errors import InputError
 from dondoc.registries.diff import RegistryDiff
 
 COMMUNE_TYPE_VI = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
@@ -16,17 +18,20 @@ COMMUNE_TYPE_VI = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
 
 @handles_errors
 def agencies(
-    province: Annotated[str | None, typer.Option(help="Province code, e.g. dong-nai")] = None,
+    province: Annotated[str | None, typer.Option(help="Mã tỉnh, ví dụ dong-nai")] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Only the agencies in force on this day, dd/mm/yyyy (default: every agency ever)")
+        str | None, typer.Option("--as-of", help="Chỉ các cơ quan có hiệu lực ngày này, dd/mm/yyyy (mặc định: mọi cơ quan từng có)")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")] = Format.table,
 ) -> None:
-    """List agencies, their kind (communes: xã, phường, đặc khu), groups, validity and successors."""
+    """Danh sách cơ quan: loại (xã, phường, đặc khu với cấp xã), nhóm, thời gian hiệu lực và cơ quan kế thừa."""
     from dondoc.registries import service
 
     day = parse_day(as_of, "--as-of") if as_of else None
     rows = service.agencies_in_force(province, day)
+    if province and not rows and not service.agencies_in_force(province, None):
+        known = sorted({r.province for r in service.agencies_in_force(None, None)})
+        raise InputError(f"--province {province!r}: không có sổ cơ quan của tỉnh này; các tỉnh đã nhập: {', '.join(known) or '(chưa có)'}")
     if fmt is Format.json:
         print_json([vars(r) for r in rows])
         return
@@ -38,7 +43,9 @@ def agencies(
             (
                 r.code,
                 r.name,
-                f"{r.kind} ({COMMUNE_TYPE_VI[r.commune_type]})" if r.commune_type else r.kind,
+                f"{AGENCY_KIND_VI[AgencyKind(r.kind)]} ({COMMUNE_TYPE_VI[r.commune_type]})"
+                if r.commune_type
+                else AGENCY_KIND_VI[AgencyKind(r.kind)],
                 ", ".join(r.groups),
                 f"{vn(r.valid_from) if r.valid_from else '…'} – {vn(r.valid_to) if r.valid_to else '…'}",
                 (", ".join(r.successors[:3]) + (f" (+{len(r.successors) - 3})" if len(r.successors) > 3 else ""))

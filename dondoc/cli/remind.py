@@ -15,9 +15,9 @@ from dondoc.errors import DondocError
 if TYPE_CHECKING:
     from dondoc.reminders.service import SweepResult
 
-Province = Annotated[str | None, typer.Option("--province", help="Only this province (e.g. dong-nai); default all")]
-Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent to whom; send and record nothing")]
+Province = Annotated[str | None, typer.Option("--province", help="Chỉ tỉnh này (ví dụ dong-nai); mặc định: mọi tỉnh")]
+Fmt = Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Chạy thử: cho biết sẽ gửi gì cho ai, không gửi, không ghi sổ")]
 
 
 def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
@@ -60,7 +60,7 @@ def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
 
 @handles_errors
 def remind(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Day of the sweep, dd/mm/yyyy (default: today)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Ngày quét, dd/mm/yyyy (mặc định: hôm nay)")] = None,
     dry_run: DryRun = False,
     province: Province = None,
     wait: Annotated[
@@ -68,9 +68,9 @@ def remind(
     ] = 0.0,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Run one reminder sweep: digests to each recipient, escalations, the ledger (nothing is sent twice).
+    """Chạy một lượt nhắc việc: thư tổng hợp cho từng người nhận, báo cáo vượt cấp, sổ gửi (không gửi trùng).
 
-    Exit code 1 when some deliveries failed (they are in the ledger and retried by the next sweep).
+    Mã thoát 1 khi có lượt gửi lỗi (đã ghi trong sổ gửi và được thử lại ở lượt sau).
     """
     from dondoc.reminders.service import failure_summary
     from dondoc.reminders.service import remind as run
@@ -88,16 +88,18 @@ def remind(
 
 @handles_errors
 def replay(
-    date_from: Annotated[str, typer.Option("--from", help="First day, dd/mm/yyyy (e.g. 02/11/2023)")],
-    date_to: Annotated[str, typer.Option("--to", help="Last day, dd/mm/yyyy (e.g. 31/12/2023)")],
+    date_from: Annotated[str, typer.Option("--from", help="Từ ngày, dd/mm/yyyy (ví dụ 02/11/2023)")],
+    date_to: Annotated[str, typer.Option("--to", help="Đến ngày, dd/mm/yyyy (ví dụ 31/12/2023)")],
     province: Province = None,
     dry_run: DryRun = False,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Run the sweep for every working day between two days, as the directives' real timeline."""
+    """Chạy lại lượt nhắc việc cho từng ngày làm việc giữa hai ngày, theo đúng tiến trình của văn bản."""
+    from dondoc.cli.progress import progress_bar
     from dondoc.reminders.service import replay as run
 
-    results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run)
+    with progress_bar("Chạy lại nhắc việc") as step:
+        results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run, progress=step)
     if fmt is Format.json:
         print_json([r.as_json() for r in results])
         return
@@ -110,22 +112,22 @@ def replay(
 
 @handles_errors
 def mailbox(
-    port: Annotated[int, typer.Option(help="SMTP port on 127.0.0.1 (the demo contacts use 2525)")] = 2525,
-    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-    seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: until Ctrl-C)")] = None,
+    port: Annotated[int, typer.Option(help="Cổng SMTP trên 127.0.0.1 (danh bạ mẫu dùng 2525)")] = 2525,
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
+    seconds: Annotated[float | None, typer.Option(help="Dừng sau chừng này giây (mặc định: đến khi Ctrl-C)")] = None,
 ) -> None:
-    """A local SMTP mailbox for the demo contacts: stores every message under <data folder>/mailbox."""
+    """Hộp thư SMTP cục bộ cho danh bạ mẫu: lưu mọi thư vào <thư mục dữ liệu>/mailbox."""
     from dondoc.configuration.settings import get_settings
 
     try:
         from dondoc.reminders.mailbox import start
     except ImportError as exc:  # aiosmtpd is a dev dependency
-        raise DondocError("dondoc mailbox needs aiosmtpd: run `uv sync --group dev` (or pip install aiosmtpd)") from exc
+        raise DondocError("dondoc mailbox cần aiosmtpd: chạy `uv sync --group dev` (hoặc pip install aiosmtpd)") from exc
     folder = get_settings().data_dir / "mailbox"
     try:
         controller = start(folder, host, port)
     except (OSError, RuntimeError) as exc:
-        raise DondocError(f"--port {port}: cannot listen on {host}:{port} ({exc}); choose another port") from exc
+        raise DondocError(f"--port {port}: không lắng nghe được trên {host}:{port} ({exc}); chọn cổng khác") from exc
     console.print(f"Hộp thư cục bộ: smtp://{host}:{port} → {folder} (Ctrl-C để dừng)", highlight=False)
     deadline = time.monotonic() + seconds if seconds else None
     try:

@@ -15,29 +15,29 @@ from dondoc.domain.status import STATUS_VI, Status
 
 @handles_errors
 def report(
-    province: Annotated[str, typer.Option("--province", help="Province code, e.g. dong-nai")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the files (created if missing)")],
+    province: Annotated[str, typer.Option("--province", help="Mã tỉnh, ví dụ dong-nai")],
+    out: Annotated[Path, typer.Option("--out", help="Thư mục lưu tệp (tạo nếu chưa có)")],
     period: Annotated[
         str | None,
         typer.Option(
             "--period",
-            help="2023-11 (month), 2023-Q4 (quarter), 2024-H1 (half-year), 2024 (year); default: the last closed quarter",
+            help="2023-11 (tháng), 2023-Q4 (quý), 2024-H1 (6 tháng), 2024 (năm); mặc định: quý gần nhất đã chốt",
         ),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Day of the report, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")
+        str | None, typer.Option("--as-of", help="Ngày báo cáo, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")
     ] = None,
     calendar_periods: Annotated[
-        bool, typer.Option("--calendar-periods", help="Use calendar periods instead of the NĐ 09/2019 cut-off (15th–14th)")
+        bool, typer.Option("--calendar-periods", help="Lấy số liệu theo kỳ dương lịch thay vì từ ngày 15 đến ngày 14 (NĐ 09/2019)")
     ] = False,
     formats: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help="md, docx, xlsx, csv, png or all (repeat or comma-separate)")
+        list[str] | None, typer.Option("--format", "-f", help="md, docx, xlsx, csv, png hoặc all (lặp lại hoặc ngăn bằng dấu phẩy)")
     ] = None,
     recompute: Annotated[
-        bool, typer.Option("--recompute", help="Replace the stored (frozen) report of a closed period with a fresh computation")
+        bool, typer.Option("--recompute", help="Tính lại và thay báo cáo đã chốt của một kỳ đã kết thúc")
     ] = False,
 ) -> None:
-    """Write the reform report of a province for a period; a closed period's report is frozen and reproducible."""
+    """Lập báo cáo CCHC của một tỉnh cho một kỳ; báo cáo kỳ đã kết thúc được chốt và lập lại y hệt."""
     from dondoc.cli.core import _actor
     from dondoc.domain.report_math import on_time_rate, percent
     from dondoc.reports.files import check_formats
@@ -47,10 +47,14 @@ def report(
     day = parse_day(as_of, "--as-of") if as_of else today
     chosen = check_formats(formats or ["all"])
     key = period or default_period(province, day, calendar_periods=calendar_periods)
-    data = build_report(
-        province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
-    )
-    paths = write_report(data, out, issued_on=day, formats=chosen)
+    from dondoc.cli.progress import progress_bar
+
+    with progress_bar("Lập báo cáo") as step:
+        step(0, 1, "tổng hợp số liệu")
+        data = build_report(
+            province, key, as_of=day, today=today, actor=_actor(), calendar_periods=calendar_periods, recompute=recompute
+        )
+        paths = write_report(data, out, issued_on=day, formats=chosen, progress=step)
     c = data.totals
     state = "đã chốt" if data.frozen else f"tạm tính đến {vn_date(data.as_of)}"
     table(

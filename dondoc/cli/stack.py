@@ -11,17 +11,17 @@ from dondoc.cli.common import console, handles_errors
 
 def print_stack_urls(url: str) -> None:
     console.print(f"Giao diện Prefect (UI): [bold]{url}[/]", highlight=False)
-    console.print(f"  Theo dõi văn bản:    {url}/runs?tags=tracking", highlight=False)
+    console.print(f"  Theo dõi văn bản:    {url}/runs?tag=tracking", highlight=False)
     console.print(f"  Ghi nhận hoàn thành: {url}/deployments  → record-completion → Run → Custom run", highlight=False)
     console.print("Dừng: dondoc stack down", highlight=False)
 
 
 @handles_errors
 def up(
-    port: Annotated[int | None, typer.Option(help="Port of the Prefect server (default 4200, or a free one)")] = None,
-    seeds: Annotated[bool, typer.Option(help="Import the seed directives first")] = True,
+    port: Annotated[int | None, typer.Option(help="Cổng của Prefect server (mặc định 4200, hoặc một cổng trống)")] = None,
+    seeds: Annotated[bool, typer.Option(help="Nhập các văn bản mẫu trước")] = True,
 ) -> None:
-    """Start (or reuse) a local Prefect server on SQLite, apply prefect.yaml, start a worker, import the seeds."""
+    """Khởi động (hoặc dùng lại) Prefect server cục bộ trên SQLite, triển khai prefect.yaml, chạy worker, nhập văn bản mẫu."""
     from dondoc.clock import today_vn
     from dondoc.configuration.settings import get_settings
     from dondoc.db.migrate import upgrade
@@ -43,7 +43,7 @@ def up(
 
 @handles_errors
 def down() -> None:
-    """Stop the worker and the Prefect server started by `dondoc stack up` or `dondoc demo`."""
+    """Dừng worker và Prefect server do `dondoc stack up` hoặc `dondoc demo` khởi động."""
     from dondoc.orchestration import stack as prefect_stack
 
     stopped = prefect_stack.down()
@@ -51,5 +51,5 @@ def down() -> None:
 
 
 GROUPS = {
-    "stack": ("The coordinator's stack: local Prefect server + UI, deployments, worker.", {"up": up, "down": down}),
+    "stack": ("Bộ công cụ của người điều phối: Prefect server + giao diện, các deployment, worker.", {"up": up, "down": down}),
 }

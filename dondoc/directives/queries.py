@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
 from dondoc.domain.planning import report_targets
-from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify
+from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify, in_official_order
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
@@ -81,7 +81,11 @@ def resolve_agency(session: Session, code: str) -> Agency:
             for label in [a.code, a.name, a.short_name or "", *a.aliases]:
                 labels.setdefault(label.lower(), a.code)
         close = difflib.get_close_matches(code.lower(), list(labels), n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(dict.fromkeys(labels[c] for c in close))}?" if close else "list codes with `dondoc agencies`"
+        hint = (
+            f"did you mean {', '.join(dict.fromkeys(labels[c] for c in close))}?"
+            if close
+            else "list codes with `dondoc agencies`"
+        )
         raise NotFoundError(f"agency {code!r}: unknown; {hint}")
     return agency
 
@@ -254,9 +258,18 @@ def lead_label(first: str, leads: int) -> str:
     return f"{first} và {leads - 1} cơ quan chủ trì khác" if leads > 1 else first
 
 
+def issued_on_or_after(directive: Directive) -> date:
+    """The earliest day the directive can have been issued (its day or month may be blank)."""
+    return date(directive.issued_year, directive.issued_month or 1, directive.issued_day or 1)
+
+
 def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
-    """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived."""
+    """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived.
+
+    Before the directive's issue date every clause is "Chưa ban hành"; a clause whose instances all
+    open later is "Chưa đến kỳ"; "Hạn kế tiếp" is the first open due date on or after ``as_of``."""
     directive = resolve_directive(session, code)
+    not_issued = as_of < issued_on_or_after(directive)
     rows = task_rows(session, as_of=as_of, directive=code)
     lead_alias = aliased(Agency)
     assignments = session.execute(
@@ -272,10 +285,13 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
     relevant = {Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE, Status.ONGOING, Status.UNDATED}
     out: list[AssignmentProgress] = []
     for assignment, lead_short in assignments:
-        mine = [r for r in by_clause.get(assignment.clause, []) if Status(r.status) in relevant]
+        every = by_clause.get(assignment.clause, [])
+        mine = [r for r in every if Status(r.status) in relevant]
         counts = Counter(Status(r.status) for r in mine)
-        upcoming = sorted(r.due for r in by_clause.get(assignment.clause, []) if r.due and not r.completed_on)
+        upcoming = sorted(r.due for r in every if r.due and not r.completed_on)
         horizon = upcoming[0] if upcoming else None
+        next_due = next((d for d in upcoming if d >= as_of), None)
+        status = Status.NOT_ISSUED if not_issued else assignment_status(Counter(Status(r.status) for r in every))
         inputs = [
             r
             for dep in assignment.depends_on
@@ -290,14 +306,14 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
                 lead_label(lead_short or assignment.lead_code, len(assignment.lead_codes or [])),
                 assignment.deadline_text,
                 assignment.deadline_reading,
-                upcoming[0] if upcoming else None,
-                {str(k): v for k, v in counts.items()},
+                next_due,
+                in_official_order({str(k): v for k, v in counts.items()}),
                 len(mine),
                 counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
                 done_inputs if assignment.depends_on else None,
                 len(inputs) if assignment.depends_on else None,
                 list(assignment.depends_on),
-                assignment_status(counts),
+                status,
             )
         )
     return directive, out
@@ -307,7 +323,9 @@ def directive_listing(session: Session) -> list[dict[str, Any]]:
     """Imported directives with their count of active assignments, by province and code."""
     counts = dict(
         session.execute(
-            select(col(Assignment.directive_id), func.count()).where(col(Assignment.active)).group_by(col(Assignment.directive_id))
+            select(col(Assignment.directive_id), func.count())
+            .where(col(Assignment.active))
+            .group_by(col(Assignment.directive_id))
         ).all()
     )
     return [

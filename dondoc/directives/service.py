@@ -5,7 +5,7 @@ Each opens one transaction: it either fully happens or leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,9 +37,16 @@ class _DryRun(Exception):
 
 
 def import_paths(
-    paths: Sequence[Path], *, as_of: date, actor: str, replace: str | None = None, wait: float | None = None
+    paths: Sequence[Path],
+    *,
+    as_of: date,
+    actor: str,
+    replace: str | None = None,
+    wait: float | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportSummary:
-    """Validate every file, then write registries, directives and planned instances in one transaction.
+    """Validate every file, then write registries, directives and planned instances in one transaction;
+    ``progress(done, total, what)`` as each directive is planned.
 
     Refused (nothing written) when a registry change would take open work from an agency without a
     successor, unless ``replace`` confirms the fingerprint that :func:`check_import` showed.
@@ -50,7 +57,7 @@ def import_paths(
     def work() -> ImportSummary:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
-            return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace)
+            return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace, progress=progress)
 
     budget = get_settings().busy_seconds if wait is None else wait
     with lease.hold(["import"], what="Một lượt nhập văn bản khác", wait=budget):

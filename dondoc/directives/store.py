@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -122,7 +123,14 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
 
 
 def apply_batch(
-    session: Session, batch: Batch, *, as_of: date, actor: str, replace: str | None = None, check: bool = False
+    session: Session,
+    batch: Batch,
+    *,
+    as_of: date,
+    actor: str,
+    replace: str | None = None,
+    check: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportSummary:
     """Write a validated batch in the caller's transaction and (re)plan the directives it affects.
 
@@ -171,7 +179,10 @@ def apply_batch(
     # the batch's directives in file order (instance ids follow it), then the stored ones a registry change touches
     in_batch = {d.code for d, _ in written}
     others = session.exec(select(Directive).where(col(Directive.province).in_(touched)).order_by(col(Directive.code))).all()
-    for directive, changed in [*written, *((d, False) for d in others if d.code not in in_batch)]:
+    to_plan = [*written, *((d, False) for d in others if d.code not in in_batch)]
+    for done, (directive, changed) in enumerate(to_plan, 1):
+        if progress:  # ``progress(done, total, what)`` as each directive is (re)planned
+            progress(done, len(to_plan), directive.number or directive.code)
         if changed or directive.province in touched:
             result, losses = plan_with_losses(session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed)
             summary.plans[directive.code] = result

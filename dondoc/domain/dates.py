@@ -13,3 +13,21 @@ VN_TZ = ZoneInfo(TIMEZONE_NAME)
 def vn_date(day: date | None, empty: str = "—") -> str:
     """``06/12/2023``; ``empty`` when there is no date (ongoing tasks)."""
     return day.strftime("%d/%m/%Y") if day else empty
+
+
+def parse_vn_date(text: str) -> date:
+    """``04/12/2023`` (dd/mm/yyyy, how people write dates here) or ISO ``2023-12-04``.
+
+    Raises ValueError with a Vietnamese message saying what to type; 31/02/2024 is refused, never
+    rolled over, and 04/12 is always the 4th of December.
+    """
+    value = text.strip()
+    try:
+        if "/" in value:
+            day, month, year = (int(part) for part in value.split("/"))
+            if year < 1000:
+                raise ValueError(value)
+            return date(year, month, day)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{text!r} không phải ngày hợp lệ: nhập ngày/tháng/năm dd/mm/yyyy, ví dụ 04/12/2023") from None

@@ -213,3 +213,23 @@ def local_day(instant: datetime) -> date:
     if instant.tzinfo is None:
         raise ValueError("naive datetime: store instants in UTC with tzinfo and convert at the edge")
     return instant.astimezone(VN_TZ).date()
+
+
+#: Instance periods that are not reporting periods (a one-off task, ongoing work): no label.
+_NO_PERIOD = frozenset({"once", "ongoing"})
+
+
+def period_vi(key: str) -> str:
+    """How an instance's period reads for people: ``2023-11`` → ``Tháng 11/2023``, ``2023-Q4`` →
+    ``Quý IV/2023``, an ISO date (several occurrences a year) → ``15/11/2023``, a one-off or
+    ongoing task → empty. Unknown keys are shown as stored."""
+    if key in _NO_PERIOD:
+        return ""
+    try:
+        return date.fromisoformat(key).strftime("%d/%m/%Y")
+    except ValueError:
+        pass
+    try:
+        return parse_period(key).short_vi
+    except PeriodError:
+        return key

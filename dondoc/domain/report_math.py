@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from dondoc.domain.numbers import percent_vi
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import Colour, rating_colour
 
@@ -130,8 +131,8 @@ def signed(value: float | int | None, unit: str = "") -> str:
 
 
 def percent(value: float | None) -> str:
-    """Vietnamese decimal comma: 97,5%."""
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+    """The one Vietnamese rate format: ``97,5 %`` (:func:`dondoc.domain.numbers.percent_vi`)."""
+    return percent_vi(value)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class Status(StrEnum):
     NOT_YET_OPEN = "not_yet_open"
     UNDATED = "undated"
     CANCELLED = "cancelled"
+    NOT_ISSUED = "not_issued"  # a directive's clause before the directive's issue date (never an instance's)
 
 
 STATUS_VI: dict[Status, str] = {
@@ -32,7 +33,32 @@ STATUS_VI: dict[Status, str] = {
     Status.NOT_YET_OPEN: "Chưa đến kỳ",
     Status.UNDATED: "Chưa xác định thời hạn",
     Status.CANCELLED: "Đã hủy",
+    Status.NOT_ISSUED: "Chưa ban hành",
 }
+
+#: The official order in which statuses are listed and counted everywhere (tables, summaries,
+#: JSON counts): the four categories of the Government Office's reports, then the uncounted ones.
+OFFICIAL_ORDER: tuple[Status, ...] = (
+    Status.DONE_ON_TIME,
+    Status.DONE_LATE,
+    Status.IN_PROGRESS,
+    Status.OVERDUE,
+    Status.ONGOING,
+    Status.UNDATED,
+    Status.NOT_YET_OPEN,
+    Status.NOT_ISSUED,
+    Status.CANCELLED,
+)
+
+
+def in_official_order(counts: dict[str, int]) -> dict[str, int]:
+    """``{"overdue": 3, "done_on_time": 5}`` → the same counts keyed in the official order (zeros dropped).
+    Raises ValueError on a key that is not a status."""
+    known = {str(s) for s in Status}
+    unknown = sorted(set(counts) - known)
+    if unknown:
+        raise ValueError(f"unknown status code(s): {', '.join(unknown)}")
+    return {str(s): counts[str(s)] for s in OFFICIAL_ORDER if counts.get(str(s))}
 
 #: The four categories of the Government Office's reports.
 COUNTED = (Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE)

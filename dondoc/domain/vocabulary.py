@@ -47,6 +47,24 @@ class AgencyKind(StrEnum):
     mass_organization = "mass_organization"
 
 
+#: How people call each kind of agency (DOMAIN.md §1); tables show these, JSON keeps the codes.
+AGENCY_KIND_VI: dict[AgencyKind, str] = {
+    AgencyKind.province_committee: "UBND tỉnh",
+    AgencyKind.office: "Văn phòng",
+    AgencyKind.office_unit: "Đơn vị thuộc Văn phòng",
+    AgencyKind.department: "Sở, ban, ngành",
+    AgencyKind.board: "Ban",
+    AgencyKind.inspectorate: "Thanh tra",
+    AgencyKind.police: "Công an",
+    AgencyKind.vertical_agency: "Cơ quan ngành dọc",
+    AgencyKind.district: "UBND cấp huyện",
+    AgencyKind.commune: "UBND cấp xã",
+    AgencyKind.public_service_unit: "Đơn vị sự nghiệp",
+    AgencyKind.press: "Cơ quan báo chí",
+    AgencyKind.mass_organization: "Tổ chức chính trị - xã hội",
+}
+
+
 class DirectiveKind(StrEnum):
     chi_thi = "chi_thi"
     cong_van = "cong_van"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -81,6 +81,36 @@ class Line:
     @property
     def days_vi(self) -> str:
         return days_vi(self.days)
+
+
+#: Recipients who oversee many agencies: their digest has one line per task, naming the agencies.
+OVERSEERS = frozenset({"coordinator", "leadership"})
+
+
+def merge_agencies(lines: Sequence[tuple[Line, str]]) -> list[Line]:
+    """One line per task for an overseer (the coordinating office, the leadership): the lines of the
+    same directive, clause, period, due date, stage and role, one per lead agency, become one line
+    that names every agency with its task id ("chủ trì: 30 cơ quan — Sở A (#661), …"). Order kept."""
+    merged: dict[tuple[str, str, str, date, str, bool, bool], list[tuple[Line, str]]] = {}
+    for line, agency in lines:
+        co = line.role_vi.startswith("phối hợp")
+        same_task = (line.directive_label, line.clause, line.period_vi, line.due, line.stage_vi, line.require_explanation, co)
+        merged.setdefault(same_task, []).append((line, agency))
+    out: list[Line] = []
+    for group in merged.values():
+        first = group[0][0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        who = ", ".join(f"{agency} (#{line.instance_id})" for line, agency in group)
+        out.append(
+            replace(
+                first,
+                role_vi=f"chủ trì: {len(group)} cơ quan — {who}",
+                how_to="Mỗi cơ quan chủ trì báo cáo hoàn thành bằng mã nhiệm vụ của mình (số # bên cạnh tên cơ quan).",
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -191,6 +221,7 @@ def build_digests(
         seen: dict[tuple[int, str], Line] = {}
         keys: dict[Key, None] = {}
         addressees: dict[str, None] = {}
+        overseer = all(reminder.role in OVERSEERS for reminder, _ in items)
         for reminder, _ in items:
             keys[Key(reminder.instance_id, contact.key, reminder.stage.key, reminder.due_date)] = None
             addressees[names.get(reminder.addressee, reminder.addressee)] = None
@@ -205,7 +236,9 @@ def build_digests(
             titles.setdefault(line.directive_label, few_words(facts[iid].directive_title, 20))
         groups = []
         for label, lines in by_directive.items():
-            lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, x.instance_id))
+            lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, facts[x.instance_id].lead_name, x.instance_id))
+            if overseer:
+                lines = merge_agencies([(line, facts[line.instance_id].lead_name) for line in lines])
             groups.append(Group(label, titles[label], lines))
         groups.sort(key=lambda g: (g.lines[0].days, g.label))
         digests.append(Digest(contact, day, list(addressees), groups, list(keys)))

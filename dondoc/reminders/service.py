@@ -406,10 +406,24 @@ def failure_summary(result: SweepResult) -> str | None:
     )
 
 
-def replay(start: date, end: date, *, province: str | None = None, dry_run: bool = False) -> list[SweepResult]:
-    """Run the sweep for every working day from ``start`` to ``end``, in order (a directive's real timeline)."""
+def replay(
+    start: date,
+    end: date,
+    *,
+    province: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[SweepResult]:
+    """Run the sweep for every working day from ``start`` to ``end``, in order (a directive's real
+    timeline); ``progress(done, total, day)`` after each day."""
     if end < start:
         raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     if (end - start).days > 3 * 366:
         raise InputError("--from/--to: replay at most three years at a time")
-    return [run_sweep(day, province=province, dry_run=dry_run) for day in load_calendar().working_days_in(start, end)]
+    days = load_calendar().working_days_in(start, end)
+    results = []
+    for done, day in enumerate(days, 1):
+        results.append(run_sweep(day, province=province, dry_run=dry_run))
+        if progress:
+            progress(done, len(days), f"{day:%d/%m/%Y}")
+    return results

@@ -28,6 +28,10 @@ FONT = "Times New Roman"
 BODY_PT = 14
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
+TEXT_HEIGHT_MM = 297 - MARGINS_MM["top"] - MARGINS_MM["bottom"]
+#: The chart's box: the text width less a little, the printable height less its paragraph's spacing
+#: (a chart of many agencies is taller than wide; scaled to the width alone it ran off the page).
+CHART_BOX_MM = (TEXT_WIDTH_MM - 5, TEXT_HEIGHT_MM - 12)
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SECTIONS = {
@@ -197,6 +201,22 @@ def _signature(doc: object, policy: ReportPolicy) -> None:
     _cell_text(right, "……………………………", 14, bold=True, first=False)
 
 
+def fit_picture(pixels: tuple[int, int], box_mm: tuple[float, float]) -> tuple[float, float]:
+    """The largest size (mm) with the picture's proportions that fits the box: as wide as the box
+    unless that makes it taller than the box."""
+    px_w, px_h = pixels
+    box_w, box_h = box_mm
+    scale = min(box_w / px_w, box_h / px_h)
+    return px_w * scale, px_h * scale
+
+
+def _pixel_size(png: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
 def report_docx(report: ReportData, policy: ReportPolicy, *, issued_on: date, chart_png: bytes | None) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -242,7 +262,8 @@ def report_docx(report: ReportData, policy: ReportPolicy, *, issued_on: date, ch
         else:
             _para(doc, "Không có.", 14, italic=True, indent=True)
         if table.key == "theo-co-quan" and chart_png:
-            doc.add_picture(io.BytesIO(chart_png), width=Mm(TEXT_WIDTH_MM - 5))
+            width, height = fit_picture(_pixel_size(chart_png), CHART_BOX_MM)
+            doc.add_picture(io.BytesIO(chart_png), width=Mm(width), height=Mm(height))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "", 14, after=6)
     _signature(doc, policy)

@@ -6,7 +6,7 @@ import base64
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,20 +46,42 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_files(report: ReportData, policy: ReportPolicy, *, issued_on: date, formats: Iterable[str]) -> dict[str, bytes]:
-    """File name → content, for the chosen formats."""
+def render_files(
+    report: ReportData,
+    policy: ReportPolicy,
+    *,
+    issued_on: date,
+    formats: Iterable[str],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, bytes]:
+    """File name → content, for the chosen formats; ``progress(done, total, form)`` after each form."""
     chosen = check_formats(formats)
     name = base_name(report)
+    steps = [f for f in ("md", "docx", "xlsx", "csv") if f in chosen]
+    total = len(steps) + 1
+    done = 0
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, label)
+
     chart = status_chart(report) if {"png", "docx", "md"} & set(chosen) else None
+    tick("biểu đồ")
     files: dict[str, bytes] = {}
     if "md" in chosen:
         files[f"{name}.md"] = report_markdown(report, chart=f"{name}.png" if "png" in chosen else None).encode()
+        tick("Markdown")
     if "docx" in chosen:
         files[f"{name}.docx"] = report_docx(report, policy, issued_on=issued_on, chart_png=chart)
+        tick("DOCX")
     if "xlsx" in chosen:
         files[f"{name}.xlsx"] = report_xlsx(report)
+        tick("XLSX")
     if "csv" in chosen:
         files.update({f"{name}_{key}.csv": content for key, content in report_csvs(report).items()})
+        tick("CSV")
     if "png" in chosen and chart is not None:
         files[f"{name}.png"] = chart
     return files

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -112,6 +112,13 @@ def build_report(
         )
 
 
-def write_report(report: ReportData, out_dir: Path, *, issued_on: date, formats: Iterable[str] = ("all",)) -> list[Path]:
-    files = render_files(report, load_policy(report.province).reports, issued_on=issued_on, formats=formats)
+def write_report(
+    report: ReportData,
+    out_dir: Path,
+    *,
+    issued_on: date,
+    formats: Iterable[str] = ("all",),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Path]:
+    files = render_files(report, load_policy(report.province).reports, issued_on=issued_on, formats=formats, progress=progress)
     return write_files(files, out_dir)

@@ -1,4 +1,10 @@
-"""The report's tables as XLSX (one sheet per table, openpyxl) and CSV (one file per table)."""
+"""The report's tables as XLSX (one sheet per table, openpyxl) and CSV (one file per table).
+
+Rates: in XLSX a number shown with the report's format (one decimal, a space, the percent sign:
+``4,0 %`` wherever the reader's decimal separator is a comma, as in Vietnamese Excel and
+LibreOffice); in CSV a plain decimal of percentage points (``4.0``) under a header naming the unit
+(``Tỷ lệ đúng hạn (%)``), so scripts read it without guessing.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ import io
 from datetime import date
 
 from dondoc.reports.model import ReportData
-from dondoc.reports.tables import Cell, Table, all_tables, colour_hex
+from dondoc.reports.tables import Cell, Column, Table, all_tables, colour_hex
+
+#: Excel number format of rates: the value is a fraction (0.04), shown "4.0 %" / "4,0 %" by locale.
+PERCENT_FORMAT = "0.0\\ %"
 
 
 def _excel_value(value: Cell, kind: str) -> Cell:
@@ -36,12 +45,14 @@ def report_xlsx(report: ReportData) -> bytes:
             excel_row = sheet[sheet.max_row]
             for cell, column, value in zip(excel_row, table.columns, row, strict=True):
                 if column.kind == "pct":
-                    cell.number_format = "0.0%"
+                    cell.number_format = PERCENT_FORMAT
                 elif column.kind == "date" and isinstance(value, date):
                     cell.number_format = "DD/MM/YYYY"
                 elif column.kind == "colour" and (fill := colour_hex(str(value or ""))):
                     cell.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
                     cell.font = Font(bold=True, color="FFFFFF")
+        last_row = sheet.max_row
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(table.columns))}{last_row}"
         if table.note:
             sheet.append([])
             sheet.append([table.note])
@@ -54,13 +65,29 @@ def report_xlsx(report: ReportData) -> bytes:
     return out.getvalue()
 
 
+def csv_header(column: Column) -> str:
+    """A rate column names its unit: ``Tỷ lệ đúng hạn (%)``."""
+    return f"{column.title} (%)" if column.kind == "pct" else column.title
+
+
+def csv_value(value: Cell, kind: str) -> Cell:
+    """Machine-readable: ISO dates, decimals with a point, rates in percentage points to one decimal."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if kind == "pct" and isinstance(value, (int, float)):
+        return f"{float(value):.1f}"
+    return value
+
+
 def table_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters; ISO dates, plain numbers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.title for c in table.columns])
+    writer.writerow([csv_header(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        writer.writerow([csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -191,7 +191,7 @@ def kpi_table(report: ReportData) -> Table:
                 k.clause,
                 k.label,
                 k.agency_name,
-                f"{COMPARATOR_VI.get(k.comparator, k.comparator)} {fmt(k.target, 'num')}{k.unit}",
+                f"{COMPARATOR_VI.get(k.comparator, k.comparator)} {fmt(k.target, 'num')} {k.unit}".rstrip(),
                 k.actual,
                 attainment(k.comparator, k.target, k.actual),
                 k.reported_on,

@@ -15,7 +15,9 @@ from typing import Any
 
 from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.domain.dates import vn_date
-from dondoc.domain.status import COUNTED, STATUS_VI, Status, assignment_status, days_overdue
+from dondoc.domain.numbers import percent_vi
+from dondoc.domain.periods import period_vi
+from dondoc.domain.status import COUNTED, OFFICIAL_ORDER, STATUS_VI, Status, assignment_status, days_overdue
 from dondoc.domain.text import slug
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
@@ -30,6 +32,30 @@ SUMMARY_OVERDUE_LIMIT = 40
 TABLE_LIMIT = 500
 
 _SHOWN = frozenset({*COUNTED, Status.ONGOING, Status.UNDATED})
+
+#: Tag of every tracking flow run (deployment runs, the daily sweep's subflows, the trigger's
+#: refreshes): ``dondoc stack up`` prints the UI link ``/runs?tag=tracking`` that filters on it.
+TRACKING_TAG = "tracking"
+
+#: The Prefect state *type* each official status ends in, so the UI's badge colour carries the
+#: official colour class: done → COMPLETED (green), overdue → FAILED (red), everything still open
+#: or not counted (in progress, ongoing, not yet open, undated, cancelled) → CANCELLED (grey,
+#: neither). The state *name* is always the official status. Only final types are used, so a
+#: tracking run never leaves a task run waiting. FAILED here is a verdict on the agencies, not a
+#: software failure: the assessment task has no retries, nothing waits on its result (the graph's
+#: edges are declared, see tasks/tracking.py), and the daily sweep reads its subflows' states
+#: instead of raising on them.
+STATE_TYPE: dict[Status, str] = {
+    Status.DONE_ON_TIME: "COMPLETED",
+    Status.DONE_LATE: "COMPLETED",
+    Status.OVERDUE: "FAILED",
+    Status.IN_PROGRESS: "CANCELLED",
+    Status.ONGOING: "CANCELLED",
+    Status.NOT_YET_OPEN: "CANCELLED",
+    Status.UNDATED: "CANCELLED",
+    Status.CANCELLED: "CANCELLED",
+    Status.NOT_ISSUED: "CANCELLED",
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,11 @@ class AssignmentView:
     def state_name(self) -> str:
         return STATUS_VI[self.status]
 
+    @property
+    def state_type(self) -> str:
+        """``COMPLETED`` / ``FAILED`` / ``CANCELLED``: see :data:`STATE_TYPE`."""
+        return STATE_TYPE[self.status]
+
 
 @dataclass(frozen=True)
 class DirectiveSnapshot:
@@ -70,10 +101,45 @@ class DirectiveSnapshot:
     progress_text: str
     summary_markdown: str
     counts: dict[str, int] = field(default_factory=dict)
+    anything_due: bool = True
 
     @property
     def tags(self) -> list[str]:
         return tracking_tags(self.directive.code, self.directive.province)
+
+    @property
+    def overdue(self) -> tuple[AssignmentView, ...]:
+        """The assignments with an overdue agency, in clause order."""
+        return tuple(v for v in self.assignments if v.status == Status.OVERDUE)
+
+    @property
+    def run_state_name(self) -> str:
+        """The tracking flow run's final state name: ``3 quá hạn · 12,0 %`` (overdue tasks, progress);
+        ``0 quá hạn · chưa có việc đến hạn`` before anything falls due (0 % would read as a failure)."""
+        done = percent_vi(self.progress) if self.anything_due else "chưa có việc đến hạn"
+        return f"{len(self.overdue)} quá hạn · {done}"
+
+    @property
+    def run_state_type(self) -> str:
+        """FAILED (red) when any task is overdue, else COMPLETED (green)."""
+        return "FAILED" if self.overdue else "COMPLETED"
+
+    @property
+    def run_state_message(self) -> str:
+        overdue_instances = self.counts.get(str(Status.OVERDUE), 0)
+        head = (
+            f"{len(self.overdue)}/{len(self.assignments)} nhiệm vụ có cơ quan quá hạn "
+            f"({overdue_instances} lượt quá hạn chưa hoàn thành)"
+            if self.overdue
+            else f"Không có nhiệm vụ quá hạn ({len(self.assignments)} nhiệm vụ)"
+        )
+        return f"{head}; {self.progress_text}"
+
+    def log_lines(self) -> list[tuple[str, str]]:
+        """(level, line) for the tracking run's log: the summary, then one warning per overdue task."""
+        lines = [("INFO", f"{self.directive.display} · {vn_date(self.as_of)}: {self.run_state_message}")]
+        lines += [("WARNING", f"Quá hạn: {v.task_run_name}: {v.message}") for v in self.overdue]
+        return lines
 
     def artifact_key(self, kind: str) -> str:
         return artifact_key(self.directive.code, kind)
@@ -93,7 +159,21 @@ def artifact_key(directive: str, kind: str) -> str:
 
 
 def tracking_tags(directive: str, province: str) -> list[str]:
-    return [f"directive:{directive}", f"province:{province}"]
+    return [TRACKING_TAG, f"directive:{directive}", f"province:{province}"]
+
+
+#: Artifact kinds and their Vietnamese titles (the UI shows an artifact's key, which Prefect
+#: restricts to lowercase ASCII, so the description starts with this title).
+ARTIFACT_TITLES: dict[str, str] = {
+    "instances": "Bảng theo dõi nhiệm vụ",
+    "progress": "Tiến độ thực hiện",
+    "summary": "Tóm tắt và danh sách quá hạn",
+}
+
+
+def artifact_title(kind: str, directive: TrackedDirective, as_of: date) -> str:
+    """``Bảng theo dõi nhiệm vụ · 11677/UBND-HCC · 06/12/2023``."""
+    return f"{ARTIFACT_TITLES[kind]} · {directive.display} · {vn_date(as_of)}"
 
 
 def directive_resource_id(directive: str) -> str:
@@ -148,7 +228,8 @@ def assignment_message(rows: Sequence[TaskRow], inputs_done: int | None = None, 
 
 
 def assignment_views(progress: Sequence[AssignmentProgress], rows: Sequence[TaskRow]) -> tuple[AssignmentView, ...]:
-    """One view per active assignment, in dependency order (a consolidation after what it consolidates)."""
+    """One view per active assignment, in the directive's clause order (the task-run list shows them
+    so); ``depends_on`` carries the consolidations' inputs for the run graph."""
     by_clause: dict[str, list[TaskRow]] = {}
     for row in rows:
         by_clause.setdefault(row.clause, []).append(row)
@@ -166,28 +247,7 @@ def assignment_views(progress: Sequence[AssignmentProgress], rows: Sequence[Task
                 depends_on=tuple(d for d in p.depends_on if d != p.clause),
             )
         )
-    return tuple(dependency_order(views))
-
-
-def dependency_order(views: Sequence[AssignmentView]) -> list[AssignmentView]:
-    """Document order, except that a task comes after the tasks it depends on (unknown clauses ignored)."""
-    known = {v.clause: v for v in views}
-    placed: dict[str, AssignmentView] = {}
-    visiting: set[str] = set()
-
-    def place(view: AssignmentView) -> None:
-        if view.clause in placed or view.clause in visiting:
-            return  # a cycle cannot come from the importer; if it did, document order wins
-        visiting.add(view.clause)
-        for dep in view.depends_on:
-            if dep in known:
-                place(known[dep])
-        visiting.discard(view.clause)
-        placed[view.clause] = view
-
-    for view in views:
-        place(view)
-    return list(placed.values())
+    return tuple(views)
 
 
 # --- artifacts ---------------------------------------------------------------------------------
@@ -217,7 +277,7 @@ def table_rows(rows: Iterable[TaskRow], limit: int = TABLE_LIMIT) -> tuple[list[
             {
                 "Mục": r.clause,
                 "Cơ quan chủ trì": r.agency_name,
-                "Kỳ": r.period,
+                "Kỳ": period_vi(r.period),
                 "Hạn": vn_date(r.due),
                 "Trạng thái": STATUS_VI[Status(r.status)],
                 "Hoàn thành ngày": vn_date(r.completed_on) if r.completed_on else "",
@@ -230,8 +290,9 @@ def table_rows(rows: Iterable[TaskRow], limit: int = TABLE_LIMIT) -> tuple[list[
 
 
 def table_description(snapshot: DirectiveSnapshot) -> str:
-    name, day = snapshot.directive.display, vn_date(snapshot.as_of)
-    text = f"{name}: nhiệm vụ quá hạn, đang thực hiện và đã hoàn thành tính đến {day}, khẩn nhất trước"
+    day = vn_date(snapshot.as_of)
+    title = artifact_title("instances", snapshot.directive, snapshot.as_of)
+    text = f"**{title}**\n\nNhiệm vụ quá hạn, đang thực hiện và đã hoàn thành tính đến {day}, khẩn nhất trước"
     if snapshot.table_total > len(snapshot.table):
         text += (
             f" ({len(snapshot.table)}/{snapshot.table_total} dòng đầu; đầy đủ: "
@@ -255,12 +316,12 @@ def progress_of(rows: Iterable[TaskRow], as_of: date) -> tuple[float, str]:
         return 0.0, f"Đến {vn_date(as_of)} chưa có nhiệm vụ nào đến hạn"
     done = sum(1 for r in due if r.completed_on)
     pct = round(100.0 * done / len(due), 1)
-    return pct, f"{done}/{len(due)} nhiệm vụ đã đến hạn đã hoàn thành ({pct:g}%) tính đến {vn_date(as_of)}"
+    return pct, f"{done}/{len(due)} nhiệm vụ đã đến hạn đã hoàn thành ({percent_vi(pct)}) tính đến {vn_date(as_of)}"
 
 
 def status_counts(rows: Iterable[TaskRow]) -> dict[str, int]:
     counts = Counter(Status(r.status) for r in rows)
-    return {str(s): counts[s] for s in Status if counts[s] and s in _SHOWN}
+    return {str(s): counts[s] for s in OFFICIAL_ORDER if counts[s] and s in _SHOWN}
 
 
 def _md(text: str) -> str:
@@ -314,6 +375,7 @@ def build_snapshot(
         table_total=table_total,
         progress=pct,
         progress_text=text,
+        anything_due=any(r.due and r.due <= as_of and Status(r.status) != Status.CANCELLED for r in rows),
         summary_markdown=summary_markdown(directive, rows, as_of),
         counts=status_counts(rows),
     )
@@ -336,6 +398,11 @@ def day_off_reason(day: date, calendar: WorkCalendar) -> str | None:
     return f"{vn_date(day)} là ngày nghỉ ({what}): không quét, không nhắc việc"
 
 
+def completion_run_name(directive: str, clause: str, agency: str, completed_on: date) -> str:
+    """``Hoàn thành 11677/UBND-HCC 5.b · dn-so-thong-tin-truyen-thong · 07/12/2023``: what the run recorded."""
+    return f"Hoàn thành {directive} {clause} · {agency} · {vn_date(completed_on)}"
+
+
 def completion_target(
     instance_id: int | None, directive: str | None, clause: str | None, agency: str | None
 ) -> int | tuple[str, str, str]:
@@ -344,10 +411,11 @@ def completion_target(
         return instance_id
     if directive and clause and agency:
         return directive, clause, agency
-    missing = [name for name, value in (("directive", directive), ("clause", clause), ("agency", agency)) if not value]
+    fields = (("Văn bản", directive), ("Mục", clause), ("Cơ quan chủ trì", agency))
+    missing = [title for title, value in fields if not value]
     raise InputError(
-        f"record-completion: give instance_id, or directive + clause + agency (missing: {', '.join(missing)}); "
-        "find them with `dondoc tasks --directive <code>`"
+        f"Ghi nhận hoàn thành: nhập Mã nhiệm vụ, hoặc đủ Văn bản, Mục và Cơ quan chủ trì (còn thiếu: {', '.join(missing)}); "
+        "tra cứu ở cột «Mã» của bảng theo dõi hoặc bằng `dondoc tasks --directive <số hiệu>`"
     )
 
 
