@@ -28,6 +28,8 @@ class TaskInstance(SQLModel, table=True):
         # Reports: one index covering the grouping and the conditional counts.
         Index("ix_instance_report", "agency_id", "due_date", "state", "completed_on"),
         Index("ix_instance_directive_due", "directive_id", "due_date"),
+        # Reports: per agency, the unsettled rows (completed_on NULL) and those settled since a window opened.
+        Index("ix_instance_agency_completed", "agency_id", "completed_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
