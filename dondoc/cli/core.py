@@ -19,6 +19,7 @@ from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Day to evaluate, dd/mm/yyyy (default: today, Asia/Ho_Chi_Minh)")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts")]
+TABLE_ROWS = 200  # a terminal table draws this many task rows at most (drawing thousands cost seconds)
 
 
 def _issued_vn(iso: str) -> str:
@@ -174,6 +175,7 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
             )
             for r in rows
         ],
+        limit=TABLE_ROWS,
     )
 
 
