@@ -75,15 +75,22 @@ def _conditions(window: Window, as_of: date, t: Any = T.c) -> dict[str, ColumnEl
     }
 
 
-def _relevant(window: Window, province: str, columns: list[Any], *extra: ColumnElement[bool]) -> Any:
-    """Rows of the province a report over ``window`` can count: unsettled, or settled since the window opened.
+def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) -> Any:
+    """Rows of the province a report over ``window`` as of ``as_of`` can count, as one UNION ALL of
+    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
 
-    Two index ranges per agency, as one UNION ALL (settled before the window is history, never read).
+    - unsettled and open by ``as_of``;
+    - unsettled, not open yet, but already past due (the due date is tested on the index entry);
+    - settled since the window opened.
+
+    Rows settled before the window are history, and unsettled rows that open after ``as_of`` and are
+    not due before it count nothing: neither is read.
     """
-    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED, *extra)
-    unsettled = select(*columns).where(*base, T.c.completed_on.is_(None))
+    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
+    opened = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on <= as_of)
+    early_overdue = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on > as_of, T.c.due_date < as_of)
     settled = select(*columns).where(*base, T.c.completed_on >= window.start)
-    return union_all(unsettled, settled)
+    return union_all(opened, early_overdue, settled)
 
 
 _COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date, T.c.opens_on, T.c.completed_on, T.c.kind]
@@ -91,7 +98,7 @@ _COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date
 
 def counts_statement(province: str, window: Window, as_of: date) -> Select[Any]:
     """One row per (agency, directive): the counts of :class:`Counts`, in its field order."""
-    rows = _relevant(window, province, _COUNTED).subquery("relevant")
+    rows = _relevant(window, as_of, province, _COUNTED).subquery("relevant")
     conditions = _conditions(window, as_of, rows.c)
     return select(
         rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in Counts.__dataclass_fields__)
@@ -156,8 +163,14 @@ def overdue_rows(session: Session, province: str, as_of: date) -> list[OverdueRo
 
 def extended_rows(session: Session, province: str, window: Window, as_of: date) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
-    # Find them on task_instance alone (the report index), then join the few found to their names.
-    found = _relevant(window, province, [T.c.id], T.c.due_date != T.c.original_due_date, _conditions(window, as_of)["extended"])
+    # Find them through the small partial index of extended rows, then join the few found to their names.
+    found = select(T.c.id).where(
+        T.c.agency_id.in_(_province_agencies(province)),
+        T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
+        T.c.state != CANCELLED,
+        or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
+        _conditions(window, as_of)["extended"],
+    )
     ids = sorted(i for (i,) in session.connection().execute(found))
     if not ids:
         return []
