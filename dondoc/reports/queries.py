@@ -75,6 +75,14 @@ def _conditions(window: Window, as_of: date, t: Any = T.c) -> dict[str, ColumnEl
     }
 
 
+def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
+    """``_conditions()["extended"]`` without its ``due_date IS NOT NULL`` (implied by ``due_date <> original_due_date``):
+    that term alone would lead SQLite to walk every dated row of the agency instead of the partial index."""
+    done_in = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
+    not_done = or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
+    return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
+
+
 def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) -> Any:
     """Rows of the province a report over ``window`` as of ``as_of`` can count, as one UNION ALL of
     ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
@@ -169,7 +177,7 @@ def extended_rows(session: Session, province: str, window: Window, as_of: date) 
         T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
         T.c.state != CANCELLED,
         or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
-        _conditions(window, as_of)["extended"],
+        _extended_when_dated(window, as_of),
     )
     ids = sorted(i for (i,) in session.connection().execute(found))
     if not ids:
