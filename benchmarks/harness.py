@@ -394,6 +394,40 @@ def ics_304_measure(requests: int = 300) -> Result:
     return Result("ICS 304 through `dondoc serve` (per request)", seconds, floor_s, seconds / floor_s, 1.5, None, f"{requests} conditional GETs, best of 3")
 
 
+# --------------------------------------------------------------------------------------- peak memory
+
+_PEAK = """
+import os, resource, sys, tempfile
+sys.path.insert(0, {root!r})
+os.environ["DONDOC_DATA_DIR"] = tempfile.mkdtemp()
+from benchmarks import harness, workload
+harness.use_database(__import__("pathlib").Path({path!r}))
+book = harness.contact_book(__import__("pathlib").Path({path!r})) if {what!r} == "sweep" else None
+from dondoc.reminders.service import run_sweep
+from dondoc.reports.store import compute
+from dondoc.domain.periods import parse_period
+from dondoc.domain.policy import Policy
+from dondoc.db import session_scope
+from dondoc.models import Province
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if {what!r} == "sweep":
+    run_sweep(workload.AS_OF, dry_run=True, today=workload.AS_OF, contacts=book)
+else:
+    with session_scope() as session:
+        compute(session, session.get(Province, {province!r}), parse_period("2025-Q4"), "nd09", workload.AS_OF, Policy())
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after)
+"""
+
+
+def peak_memory(what: str, path: Path, province: str = "") -> tuple[float, float]:
+    """(peak RSS of the process, growth of that peak during the operation) in MiB, in a fresh process."""
+    code = _PEAK.format(root=str(ROOT), path=str(path), what=what, province=province)
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    before, after = (int(v) / 1024 for v in done.stdout.split()[-2:])
+    return after, after - before
+
+
 # ----------------------------------------------------------------------------------------------- main
 
 
@@ -427,6 +461,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"» {key} …", file=sys.stderr, flush=True)
         results.append(fn())
     print_table(results)
+    if not args.only or "memory" in args.only:
+        for label, (what, path, province) in {
+            f"sweep dry run, nation ({size})": ("sweep", nation, ""),
+            "quarter report, 1M-instance province": ("report", stress, "p00"),
+        }.items():
+            peak, grown = peak_memory(what, path, province)
+            print(f"- peak memory, {label}: {peak:.0f} MiB for the process, of which {grown:.0f} MiB for the operation itself")
     if args.json:
         args.json.write_text(
             json.dumps(
