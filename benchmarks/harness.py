@@ -46,16 +46,38 @@ class Result:
     target_ratio: float
     target_seconds: float | None = None
     note: str = ""
+    cpu_seconds: float | None = None  # CPU time of this process (and its children), steadier than wall on a busy machine
+    floor_cpu_seconds: float | None = None
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if self.cpu_seconds is None or not self.floor_cpu_seconds:
+            return None
+        return self.cpu_seconds / self.floor_cpu_seconds
+
+
+_CPU: list[float] = []  # CPU seconds of the last best_time call (best of N)
+
+
+def _cpu_now() -> float:
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs after a warm-up (the machine is shared; the floor is measured
+    the same way); the best CPU time (this process and its children) is left in ``_CPU``."""
     out = fn()  # warm-up: a live database has its pages cached
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, c0 = time.perf_counter(), _cpu_now()
         out = fn()
         samples.append(time.perf_counter() - start)
-    return min(samples), out  # best of N: the machine is shared; the floor is measured the same way
+        cpu.append(_cpu_now() - c0)
+    _CPU[:] = [min(cpu)]
+    return min(samples), out
 
 
 def use_database(path: Path) -> None:
@@ -110,6 +132,7 @@ def sweep_measure(label: str, path: Path, province: str | None, repeat: int, tar
         return len(con.execute(sql).fetchall())
 
     floor_s, selected = median_time(floor, repeat)
+    floor_cpu = _CPU[0]
     con.close()
 
     def dondoc() -> Any:
@@ -117,7 +140,7 @@ def sweep_measure(label: str, path: Path, province: str | None, repeat: int, tar
 
     seconds, result = median_time(dondoc, repeat)
     note = f"{result.candidates:,} candidates (floor {selected:,}), {result.planned:,} reminders, {len(result.digests):,} digests"
-    return Result(label, seconds, floor_s, seconds / floor_s, 3.0, target_seconds, note)
+    return Result(label, seconds, floor_s, seconds / floor_s, 3.0, target_seconds, note, _CPU[0], floor_cpu)
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -149,6 +172,7 @@ def report_measure(label: str, path: Path, province: str, repeat: int, target_se
         return len(con.execute(floor_sql, params).fetchall())
 
     floor_s, _groups = median_time(floor, repeat)
+    floor_cpu = _CPU[0]
     quarter_rows = con.execute(
         "SELECT count(*) FROM task_instance WHERE agency_id IN (SELECT id FROM agency WHERE province = ?) AND due_date BETWEEN ? AND ?",
         (province, win.start.isoformat(), win.end.isoformat()),
@@ -160,7 +184,7 @@ def report_measure(label: str, path: Path, province: str, repeat: int, target_se
         assert prov is not None
         seconds, report = median_time(lambda: compute(session, prov, period, "nd09", as_of, Policy()), repeat)
     note = f"Q4/2025 as of {as_of:%d/%m/%Y}: {quarter_rows:,} rows due in the quarter; overdue list {len(report.overdue):,}"
-    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note)
+    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note, _CPU[0], floor_cpu)
 
 
 # ------------------------------------------------------------------------------------------- planning
@@ -237,8 +261,11 @@ def cli_measure(path: Path, repeat: int) -> Result:
         return go
 
     floor_s, _ = median_time(run([PYTHON, "-c", "import sqlmodel"]), repeat)
+    floor_cpu = _CPU[0]
     seconds, _ = median_time(run(dondoc), repeat)
-    return Result("CLI `dondoc tasks --directive X` (process wall)", seconds, floor_s, seconds / floor_s, 1.3, 1.0, f"{code}: {rows:,} instances")
+    return Result(
+        "CLI `dondoc tasks --directive X` (process wall)", seconds, floor_s, seconds / floor_s, 1.3, 1.0, f"{code}: {rows:,} instances", _CPU[0], floor_cpu
+    )
 
 
 # -------------------------------------------------------------------------------------------- calendars
@@ -473,7 +500,10 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(
                 [
                     {"measure": r.measure, "seconds": round(r.seconds, 4), "floor_seconds": round(r.floor_seconds, 4),
-                     "ratio": round(r.ratio, 2), "target_ratio": r.target_ratio, **{k: v for k, v in asdict(r).items() if k in ("target_seconds", "note")}}
+                     "ratio": round(r.ratio, 2), "target_ratio": r.target_ratio,
+                     "cpu_seconds": None if r.cpu_seconds is None else round(r.cpu_seconds, 4),
+                     "floor_cpu_seconds": None if r.floor_cpu_seconds is None else round(r.floor_cpu_seconds, 4),
+                     **{k: v for k, v in asdict(r).items() if k in ("target_seconds", "note")}}
                     for r in results
                 ],
                 ensure_ascii=False,
@@ -486,12 +516,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_table(results: list[Result]) -> None:
-    print("| measure | dondoc | floor | ratio | target | met |")
-    print("|---|---:|---:|---:|---:|:---:|")
+    print("| measure | dondoc | floor | ratio | CPU ratio | target | met |")
+    print("|---|---:|---:|---:|---:|---:|:---:|")
     for r in results:
         met = r.ratio <= r.target_ratio and (r.target_seconds is None or r.seconds <= r.target_seconds)
         target = f"≤ {r.target_ratio:g}×" + (f" (≤ {r.target_seconds:g} s)" if r.target_seconds else "")
-        print(f"| {r.measure} | {fmt(r.seconds)} | {fmt(r.floor_seconds)} | {r.ratio:.1f}× | {target} | {'yes' if met else 'no'} |")
+        cpu = f"{r.cpu_ratio:.1f}×" if r.cpu_ratio is not None else "—"
+        print(f"| {r.measure} | {fmt(r.seconds)} | {fmt(r.floor_seconds)} | {r.ratio:.1f}× | {cpu} | {target} | {'yes' if met else 'no'} |")
     for r in results:
         if r.note:
             print(f"- {r.measure}: {r.note}")
