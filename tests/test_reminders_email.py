@@ -258,7 +258,7 @@ def test_rerun_of_the_same_day_sends_nothing_twice(
 
 def test_dry_run_sends_and_records_nothing(seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
     port, inbox, _ = smtp
-    result = sweep(date(2023, 12, 7), contacts_file(tmp_path, port), dry_run=True)
+    result = sweep(date(2023, 12, 7), contacts_file(tmp_path, port), dry_run=True, render=True)
     assert result.digests
     assert all(d.delivered is None for d in result.digests)
     assert any("Kính gửi" in d.text for d in result.digests)
@@ -570,7 +570,7 @@ def test_group_co_agency_is_reminded_through_its_members(
     path.write_text(f"version: 1\nurls:\n{entries}", encoding="utf-8")
 
     jan22 = datetime(2024, 1, 22, 0, 30, tzinfo=UTC)
-    dry = sweep(date(2024, 1, 22), path, now=jan22, dry_run=True)
+    dry = sweep(date(2024, 1, 22), path, now=jan22, dry_run=True, render=True)
     assert not [u for u in dry.unrouted if u["addressee"] == "dn-g-vp-phong"]
     assert not [u for u in dry.unrouted if u["instance_id"] == iid]
     told = {d.recipient for d in dry.digests if f"#{iid})" in d.text}  # the co-agency line names the lead's instance

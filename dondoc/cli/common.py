@@ -53,13 +53,20 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None) -> None:
+    """A rich table; with ``limit``, only the first rows are drawn and a line says how many were left out."""
     t = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         t.add_column(column, overflow="fold")
-    for row in rows:
+    shown = rows if limit is None else rows[:limit]
+    for row in shown:
         t.add_row(*[escape(str(c)) if c is not None else "" for c in row])  # cells are data, not markup
     console.print(t)
+    if len(shown) < len(rows):
+        console.print(
+            f"Hiển thị {len(shown)}/{len(rows)} dòng đầu; dùng --format json để xem đủ, hoặc lọc thêm (--agency, --status).",
+            highlight=False,
+        )
 
 
 #: ``dondoc --debug …`` (or DONDOC_DEBUG=1): let unexpected errors show their traceback.

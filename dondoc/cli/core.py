@@ -20,6 +20,7 @@ from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ngày tính trạng thái, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")]
+TABLE_ROWS = 200  # a terminal table draws this many task rows at most (drawing thousands cost seconds)
 
 
 def _issued_vn(iso: str) -> str:
@@ -218,6 +219,7 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
             )
             for r in rows
         ],
+        limit=TABLE_ROWS,
     )
 
 

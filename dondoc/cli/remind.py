@@ -75,7 +75,7 @@ def remind(
     from dondoc.reminders.service import failure_summary
     from dondoc.reminders.service import remind as run
 
-    result = run(day_or_today(as_of), province=province, dry_run=dry_run, wait=wait)
+    result = run(day_or_today(as_of), province=province, dry_run=dry_run, wait=wait, render=dry_run)  # a dry run shows the messages
     if fmt is Format.json:
         print_json(result.as_json())
     else:

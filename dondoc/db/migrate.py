@@ -8,17 +8,18 @@ branch from the core revision; ``upgrade("heads")`` applies them all.
 
 from __future__ import annotations
 
+import re
 import weakref
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
 from dondoc.errors import DondocError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -30,6 +31,8 @@ class SchemaNotCurrent(DondocError):
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -37,13 +40,34 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(.+)$", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def _heads() -> frozenset[str]:
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """The revisions nothing revises, read from the revision files' ``revision``/``down_revision`` lines.
+
+    What Alembic's ``ScriptDirectory.get_heads()`` returns (a test checks they agree), without
+    importing Alembic: every command's first session asks, and Alembic costs ~1 s to import.
+    """
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        down = _DOWN.search(source)
+        if found is None or down is None:
+            raise DondocError(f"{path}: no revision/down_revision line; is this a migration file?")
+        revisions.add(found.group(1))
+        revised.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return frozenset(revisions - revised)
 
 
 def upgrade(engine: Engine | None = None) -> None:
     """Bring the database to the latest schema (idempotent; a no-op when it is current)."""
+    from alembic import command
+
     from dondoc.db.engine import get_engine
 
     engine = engine or get_engine()
@@ -58,9 +82,16 @@ def require_current(engine: Engine, connection: Connection) -> None:
     """Raise a one-line error unless the schema is current (checked once per engine)."""
     if engine in _current:
         return
-    revisions = frozenset(MigrationContext.configure(connection).get_current_heads())
+    revisions = _stamped(connection)
     if revisions != _heads():
         where = engine.url.render_as_string(hide_password=True)
         state = "has no dondoc schema" if not revisions else "has an older dondoc schema"
         raise SchemaNotCurrent(f"database {where} {state}: run `dondoc migrate` first")
     _current.add(engine)
+
+
+def _stamped(connection: Connection) -> frozenset[str]:
+    """The revisions recorded in ``alembic_version`` (empty without the table), as Alembic reads them."""
+    if not inspect(connection).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(v for (v,) in connection.execute(text("SELECT version_num FROM alembic_version")))

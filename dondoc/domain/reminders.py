@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.vocabulary import DeliveryState, InstanceState
@@ -165,6 +165,29 @@ def current_stage(
     return stages[-1]
 
 
+@dataclass
+class StageMemo:
+    """Current stages of one sweep, per (due date, audience, monthly, day, policy).
+
+    Thousands of instances share a few hundred due dates: with a memo shared by
+    ``candidate_due_dates`` and ``plan_reminders``, each ladder is evaluated once per
+    (due date, policy), not per instance. Keyed by the policy object (equal policies should be one
+    object); the policy is kept in the value so its ``id`` cannot be reused while the memo lives.
+    """
+
+    _stages: dict[tuple[date, str, bool, date, int], tuple[ReminderPolicy, Stage | None]] = field(default_factory=dict)
+
+    def current(
+        self, due: date, *, audience: Audience, monthly: bool, day: date, policy: ReminderPolicy, calendar: WorkCalendar
+    ) -> Stage | None:
+        key = (due, audience, monthly, day, id(policy))
+        hit = self._stages.get(key)
+        if hit is None:
+            stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=calendar)
+            hit = self._stages[key] = (policy, stage)
+        return hit[1]
+
+
 def plan_reminders(
     day: date,
     instances: Iterable[DueInstance],
@@ -172,6 +195,7 @@ def plan_reminders(
     policy_of: Callable[[DueInstance], ReminderPolicy],
     calendar: WorkCalendar,
     since: date | None = None,
+    memo: StageMemo | None = None,
 ) -> list[Reminder]:
     """What to deliver on ``day``: each instance's current stage(s), expanded to (addressee, role).
 
@@ -182,6 +206,7 @@ def plan_reminders(
     """
     if not calendar.is_working_day(day):
         return []
+    stages = memo if memo is not None else StageMemo()
     out: list[Reminder] = []
     for inst in instances:
         if day < inst.opens_on or inst.state != "open" or (inst.completed_on is not None and inst.completed_on <= day):
@@ -192,7 +217,7 @@ def plan_reminders(
         if co:
             audiences.append(("co", co))
         for audience, agencies in audiences:
-            stage = current_stage(
+            stage = stages.current(
                 inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=calendar
             )
             if stage is None:
@@ -213,6 +238,7 @@ def candidate_due_dates(
     since: date | None,
     policies: Iterable[ReminderPolicy],
     calendar: WorkCalendar,
+    memo: StageMemo | None = None,
 ) -> set[date]:
     """Due dates whose current stage (any audience, monthly or not) became current in ``(since, day]``.
 
@@ -221,6 +247,7 @@ def candidate_due_dates(
     """
     if not calendar.is_working_day(day):
         return set()
+    stages = memo if memo is not None else StageMemo()
     found: set[date] = set()
     start = day - timedelta(days=OVERDUE_HORIZON_DAYS)
     for policy in {p.model_dump_json(): p for p in policies}.values():
@@ -230,7 +257,7 @@ def candidate_due_dates(
                 for monthly in (False, True):
                     if audience == "co" and monthly:
                         continue
-                    stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=calendar)
+                    stage = stages.current(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=calendar)
                     if stage is not None and (since is None or stage.send_on > since):
                         found.add(due)
     return found
@@ -248,9 +275,11 @@ def retry_delay_minutes(attempts: int, policy: ReminderPolicy) -> int:
     return int(min(policy.retry_max_minutes, policy.retry_after_minutes * 2 ** (attempts - 1)))
 
 
-@dataclass(frozen=True)
-class DeliveryKey:
-    """One row of the reminder ledger: an instance's stage (for a due date) to one recipient."""
+class DeliveryKey(NamedTuple):
+    """One row of the reminder ledger: an instance's stage (for a due date) to one recipient.
+
+    A tuple: a national sweep hashes tens of thousands of them.
+    """
 
     instance_id: int
     recipient: str

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import holidays as holidays_lib
+if TYPE_CHECKING:
+    import holidays as holidays_lib
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ _cache: dict[int, holidays_lib.HolidayBase] = {}
 def _vn_holidays(year: int) -> holidays_lib.HolidayBase:
     lib = _cache.get(year)
     if lib is None:
+        import holidays as holidays_lib  # ~0.3 s: only when a working day is first asked about
+
         lib = holidays_lib.country_holidays("VN", years=year, language="vi")
         _cache[year] = lib
     return lib

@@ -28,6 +28,16 @@ class TaskInstance(SQLModel, table=True):
         # Reports: one index covering the grouping and the conditional counts.
         Index("ix_instance_report", "agency_id", "due_date", "state", "completed_on"),
         Index("ix_instance_directive_due", "directive_id", "due_date"),
+        # Reports: per agency, the unsettled rows (completed_on NULL) by opening day, and those settled
+        # since a window opened; the due date is tested on the entry.
+        Index("ix_instance_agency_completed", "agency_id", "completed_on", "opens_on", "due_date"),
+        # Reports: the few extended rows (written only when a deadline is extended).
+        Index(
+            "ix_instance_extended",
+            "agency_id",
+            sqlite_where=text("due_date <> original_due_date"),
+            postgresql_where=text("due_date <> original_due_date"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

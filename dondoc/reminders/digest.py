@@ -169,6 +169,9 @@ def _period_vi(period: str) -> str:
     return period
 
 
+_OWN_ROLES = frozenset({"focal", "head"})  # the agency's own people; coordinator and leadership see the lead named
+
+
 def report_vi(facts: LineFacts, names: dict[str, str]) -> str:
     """Whom the lead reports to, and through whom, by name; empty when the item says nothing."""
     if not facts.report_to and not facts.report_via:
@@ -183,7 +186,7 @@ def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str]
         role = f"phối hợp với {facts.lead_name}"
         how_to = f"Gửi ý kiến/đầu vào cho {facts.lead_name} trước hạn (đơn vị chủ trì báo cáo hoàn thành nhiệm vụ #{facts.instance_id})."
     else:
-        role = "chủ trì" if reminder.role in {"focal", "head"} else f"chủ trì: {facts.lead_name}"
+        role = "chủ trì" if reminder.role in _OWN_ROLES else f"chủ trì: {facts.lead_name}"
         how_to = (
             f"Báo cáo hoàn thành: dondoc complete {facts.instance_id} --on <dd/mm/yyyy> --evidence \"<số, ngày văn bản>\" "
             f"(hoặc biểu mẫu record-completion, instance_id={facts.instance_id})"
@@ -216,7 +219,8 @@ def build_digests(
     for reminder, contact in routed:
         by_contact[contact.key].append((reminder, contact))
     digests: list[Digest] = []
-    for _key, items in sorted(by_contact.items()):
+    made: dict[tuple[int, str, bool, str, date], Line] = {}  # an instance's line is the same in every digest it is in
+    for _key, items in sorted(by_contact.items(), key=lambda kv: kv[0]):
         contact = items[0][1]
         seen: dict[tuple[int, str], Line] = {}
         keys: dict[Key, None] = {}
@@ -227,13 +231,18 @@ def build_digests(
             addressees[names.get(reminder.addressee, reminder.addressee)] = None
             dedupe = (reminder.instance_id, reminder.audience)
             if dedupe not in seen:
-                seen[dedupe] = _line(reminder, facts[reminder.instance_id], day, names)
+                once = (reminder.instance_id, reminder.audience, reminder.role in _OWN_ROLES, reminder.stage.key, reminder.due_date)
+                line = made.get(once)
+                if line is None:
+                    line = made[once] = _line(reminder, facts[reminder.instance_id], day, names)
+                seen[dedupe] = line
         by_directive: dict[str, list[Line]] = defaultdict(list)
         titles: dict[str, str] = {}
         for line in seen.values():
             by_directive[line.directive_label].append(line)
         for (iid, _aud), line in seen.items():
-            titles.setdefault(line.directive_label, few_words(facts[iid].directive_title, 20))
+            if line.directive_label not in titles:
+                titles[line.directive_label] = few_words(facts[iid].directive_title, 20)
         groups = []
         for label, lines in by_directive.items():
             lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, facts[x.instance_id].lead_name, x.instance_id))

@@ -26,7 +26,15 @@ from dondoc.db import lease, session_scope
 from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import ReminderPolicy
-from dondoc.domain.reminders import DeliveryKey, DueInstance, candidate_due_dates, due_deliveries, plan_reminders, route
+from dondoc.domain.reminders import (
+    DeliveryKey,
+    DueInstance,
+    StageMemo,
+    candidate_due_dates,
+    due_deliveries,
+    plan_reminders,
+    route,
+)
 from dondoc.errors import BusyError, InputError
 from dondoc.models import Province
 from dondoc.reminders import notify
@@ -47,7 +55,7 @@ class DigestReport:
     subject: str
     lines: int
     instances: list[int]
-    parts: int
+    parts: int | None  # None: a chat message on a dry run that was not rendered
     delivered: bool | None  # None: dry run
     error: str | None = None
     text: str = ""
@@ -111,13 +119,18 @@ def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
 
     overridden = set(_policy_layers()[1].get("directives") or {})
     per_province: dict[str, ReminderPolicy] = {}
+    equal: dict[str, ReminderPolicy] = {}  # equal policies share one object: the stage memo is per policy object
+
+    def interned(policy: ReminderPolicy) -> ReminderPolicy:
+        return equal.setdefault(policy.model_dump_json(), policy)
+
     out: dict[str, ReminderPolicy] = {}
     for code, prov in scoped:
         if code in overridden:
-            out[code] = load_policy(prov, code).reminders
+            out[code] = interned(load_policy(prov, code).reminders)
         else:
             if prov not in per_province:
-                per_province[prov] = load_policy(prov).reminders
+                per_province[prov] = interned(load_policy(prov).reminders)
             out[code] = per_province[prov]
     return out
 
@@ -129,19 +142,22 @@ def _window_start(last: date | None, day: date, policies: Sequence[ReminderPolic
     return max(since, day - timedelta(days=cap))
 
 
-def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bool) -> DigestReport:
+def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bool, render: bool = True) -> DigestReport:
+    """Send one digest (or, on a dry run, describe it; its messages are rendered only when ``render``)."""
     contact = digest.contact
     email = contact.channel.kind == "email"
-    parts = [render_html(digest)] if email else render_chat(digest, policy.chat_max_chars or contact.channel.max_chars or 4000)
+    parts: list[str] = []
+    if render or not dry_run:
+        parts = [render_html(digest)] if email else render_chat(digest, policy.chat_max_chars or contact.channel.max_chars or 4000)
     report = DigestReport(
         contact.display,
         contact.channel.kind,
         digest.subject,
         len(digest.lines),
         sorted({k.instance_id for k in digest.keys}),
-        len(parts),
+        len(parts) if parts else (1 if email else None),
         None,
-        text=render_text(digest) if dry_run else "",
+        text=render_text(digest) if dry_run and render else "",
     )
     if dry_run:
         report.error = contact.problem
@@ -181,8 +197,11 @@ def run_sweep(
     workers: int = 4,
     wait: float = 0.0,
     retry_failed_now: bool = False,
+    render: bool = False,
 ) -> SweepResult:
     """Deliver the reminders due on ``as_of`` (see module docstring). ``now``/``today`` default to the clock.
+
+    A dry run renders no message unless ``render`` (then each digest's text is in its report).
 
     One sweep per scope at a time: a real sweep holds the scope's lease (see :mod:`dondoc.db.lease`);
     a second one waits up to ``wait`` seconds, then raises :class:`~dondoc.errors.BusyError`. A dry
@@ -190,7 +209,9 @@ def run_sweep(
     without waiting for their backoff (a Prefect retry of the reminder task is an explicit retry).
     """
     if dry_run:
-        return _sweep(as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False)
+        return _sweep(
+            as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False, render=render
+        )
     with session_scope() as session:
         provinces = [] if province is not None else list(session.execute(select(col(Province.code))).scalars())
     scope = province or "tất cả các tỉnh"
@@ -215,6 +236,7 @@ def _sweep(
     *,
     keep: Callable[[], None],
     retry_failed_now: bool,
+    render: bool = True,
 ) -> SweepResult:
     now = now or _now()
     due_by = datetime.max.replace(tzinfo=UTC) if retry_failed_now else now  # failed rows whose backoff ends by then are due
@@ -232,7 +254,8 @@ def _sweep(
         if not result.working_day or not policies:
             return result
         historical = as_of if as_of < today else None
-        dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar)
+        stages = StageMemo()  # shared: each ladder is evaluated once per (due date, policy), not per instance
+        dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar, memo=stages)
         members = co_agency_registry(session)  # once per sweep: group co-agencies stand for their members on the due date
         facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
         retry_ids = [i for i in ledger.retry_instance_ids(session, now=due_by) if i not in lines]
@@ -248,8 +271,8 @@ def _sweep(
         def policy_of(inst: DueInstance) -> ReminderPolicy:
             return policies.get(inst.directive, default_policy)
 
-        fresh = plan_reminders(as_of, facts, policy_of=policy_of, calendar=calendar, since=since)
-        current = plan_reminders(as_of, [*facts, *retry_facts], policy_of=policy_of, calendar=calendar, since=None)
+        fresh = plan_reminders(as_of, facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
+        current = plan_reminders(as_of, [*facts, *retry_facts], policy_of=policy_of, calendar=calendar, since=None, memo=stages)
         routing = route(fresh, current, book.lookup)
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
@@ -277,7 +300,7 @@ def _sweep(
         digests = build_digests(as_of, todo, lines, names)
         result.digest_ms = (time.perf_counter() - t_plan) * 1000
 
-    _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers, keep)
+    _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers, keep, render)
     if not dry_run:
         result.failures_reported = _report_unreachable_once(as_of, book, sender, now, default_policy)
         with session_scope() as session:
@@ -298,6 +321,7 @@ def _send_all(
     now: datetime,
     workers: int,
     keep: Callable[[], None],
+    render: bool = True,
 ) -> None:
     def policy_for(digest: Digest) -> ReminderPolicy:
         first = digest.keys[0].instance_id if digest.keys else None
@@ -305,8 +329,11 @@ def _send_all(
 
     def one(digest: Digest) -> tuple[Digest, DigestReport]:
         keep()  # still the lease holder? (raises LeaseLost rather than risk a duplicate)
-        return digest, _deliver(digest, policy_for(digest), sender, dry_run)
+        return digest, _deliver(digest, policy_for(digest), sender, dry_run, render)
 
+    if dry_run and not render:  # nothing to send or render: no threads
+        result.digests.extend(one(d)[1] for d in digests)
+        return
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for digest, report in pool.map(one, digests):
             result.digests.append(report)
@@ -387,10 +414,17 @@ def _coordinators(session: Any, directive_codes: set[str]) -> dict[str, str]:
 
 
 def remind(
-    as_of: date, *, province: str | None = None, dry_run: bool = False, wait: float = 0.0, retry_failed_now: bool = False
+    as_of: date,
+    *,
+    province: str | None = None,
+    dry_run: bool = False,
+    wait: float = 0.0,
+    retry_failed_now: bool = False,
+    render: bool = False,
 ) -> SweepResult:
-    """One sweep; ``wait`` seconds for a sweep of the same scope that is still running (else BusyError)."""
-    return run_sweep(as_of, province=province, dry_run=dry_run, wait=wait, retry_failed_now=retry_failed_now)
+    """One sweep; ``wait`` seconds for a sweep of the same scope that is still running (else BusyError).
+    A dry run renders the messages only when ``render`` (e.g. to show them)."""
+    return run_sweep(as_of, province=province, dry_run=dry_run, wait=wait, retry_failed_now=retry_failed_now, render=render)
 
 
 def failure_summary(result: SweepResult) -> str | None:

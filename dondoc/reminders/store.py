@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.schema import CreateTable
 from sqlmodel import Session, col
 
 from dondoc.db import upsert_insert
@@ -26,6 +27,7 @@ from dondoc.domain.reminders import DeliveryKey, LedgerState, retry_delay_minute
 from dondoc.models import DeliveryState, ReminderDelivery, ReminderSweep
 
 _BATCH = 5_000
+_INLINE = 200  # up to this many keys (a digest's): an inline IN list; more: a temporary table
 
 
 Key = DeliveryKey
@@ -43,24 +45,65 @@ def _key_filter(keys: Sequence[Key]) -> Any:
     return cols.in_([(k.instance_id, k.recipient, k.stage, k.due_date) for k in keys])
 
 
+_KEYS = Table(
+    "tmp_ledger_keys",
+    MetaData(),
+    Column("instance_id", Integer, nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("stage", String(60), nullable=False),
+    Column("due_date", Date, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
 def states(session: Session, keys: Sequence[Key]) -> dict[Key, LedgerState]:
-    """Current state, attempts and next attempt of the keys that have a ledger row."""
+    """Current state, attempts and next attempt of the keys that have a ledger row.
+
+    A sweep asks about tens of thousands of keys: beyond a digest's few, they go into a temporary
+    table (the driver's own ``executemany``) joined to the ledger's unique key, not into an inline
+    ``IN`` list of tuples (issue 13).
+    """
     out: dict[Key, LedgerState] = {}
-    for start in range(0, len(keys), _BATCH):
-        chunk = keys[start : start + _BATCH]
-        stmt = select(
-            col(ReminderDelivery.instance_id),
-            col(ReminderDelivery.recipient),
-            col(ReminderDelivery.stage),
-            col(ReminderDelivery.due_date),
-            col(ReminderDelivery.state),
-            col(ReminderDelivery.attempts),
-            col(ReminderDelivery.next_attempt_at),
-        ).where(_key_filter(chunk))
-        for iid, rec, stage, due, state, attempts, next_at in session.execute(stmt).all():
-            out[Key(iid, rec, stage, due)] = LedgerState(DeliveryState(state), attempts, next_at)
+    if not keys:
+        return out
+    if len(keys) <= _INLINE:
+        rows = session.execute(_states_select().where(_key_filter(keys))).all()
+    else:
+        conn = session.connection()
+        conn.execute(CreateTable(_KEYS, if_not_exists=True))
+        conn.execute(delete(_KEYS))
+        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        as_text = conn.dialect.name == "sqlite"  # SQLAlchemy stores SQLite dates as ISO text
+        conn.exec_driver_sql(
+            f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES ({marker}, {marker}, {marker}, {marker})",
+            [(k.instance_id, k.recipient, k.stage, k.due_date.isoformat() if as_text else k.due_date) for k in keys],
+        )
+        joined = _states_select().join(
+            _KEYS,
+            and_(
+                _KEYS.c.instance_id == col(ReminderDelivery.instance_id),
+                _KEYS.c.recipient == col(ReminderDelivery.recipient),
+                _KEYS.c.stage == col(ReminderDelivery.stage),
+                _KEYS.c.due_date == col(ReminderDelivery.due_date),
+            ),
+        )
+        rows = conn.execute(joined).all()
+        conn.execute(delete(_KEYS))
+    for iid, rec, stage, due, state, attempts, next_at in rows:
+        out[Key(iid, rec, stage, due)] = LedgerState(DeliveryState(state), attempts, next_at)
     return out
 
+
+def _states_select() -> Any:
+    return select(
+        col(ReminderDelivery.instance_id),
+        col(ReminderDelivery.recipient),
+        col(ReminderDelivery.stage),
+        col(ReminderDelivery.due_date),
+        col(ReminderDelivery.state),
+        col(ReminderDelivery.attempts),
+        col(ReminderDelivery.next_attempt_at),
+    )
 
 
 def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime) -> int:

@@ -1,9 +1,10 @@
 """Set-based SQL for a report: one row per (agency, directive) with conditional counts, plus the lists.
 
-The counting rules are those of :mod:`dondoc.domain.report_math`. The main statement walks
-``ix_instance_report (agency_id, due_date, state, completed_on)`` for the province's agencies and
-tests the completion columns on the index entry before it reads a table row (PERFORMANCE.md: a
-quarter over a million instances without loading an ORM object).
+The counting rules are those of :mod:`dondoc.domain.report_math`. A report only ever looks at rows
+that are unsettled (``completed_on`` empty) or settled since the window opened; both are ranges of
+``ix_instance_agency_completed (agency_id, completed_on)`` per agency of the province, so a quarter
+costs in proportion to the quarter's rows and the open backlog, not to the province's whole history
+(issue 13). The overdue and extended lists use the same two ranges.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -56,38 +57,60 @@ def _province_agencies(province: str) -> Any:
     return select(A.c.id).where(A.c.province == province).scalar_subquery()
 
 
-def _conditions(window: Window, as_of: date) -> dict[str, ColumnElement[bool]]:
-    dated = T.c.due_date.is_not(None)
-    done_in = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
-    not_done = or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
-    open_in_time = and_(dated, not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of)
-    overdue = and_(dated, not_done, T.c.due_date < as_of)
+def _conditions(window: Window, as_of: date, t: Any = T.c) -> dict[str, ColumnElement[bool]]:
+    """The counting conditions over the columns ``t`` (the table's, or a subquery's of the same names)."""
+    dated = t.due_date.is_not(None)
+    done_in = and_(t.completed_on >= window.start, t.completed_on <= as_of)
+    not_done = or_(t.completed_on.is_(None), t.completed_on > as_of)
+    open_in_time = and_(dated, not_done, t.due_date >= as_of, t.opens_on <= as_of)
+    overdue = and_(dated, not_done, t.due_date < as_of)
     return {
-        "on_time": and_(dated, done_in, T.c.completed_on <= T.c.due_date),
-        "late": and_(dated, done_in, T.c.completed_on > T.c.due_date),
+        "on_time": and_(dated, done_in, t.completed_on <= t.due_date),
+        "late": and_(dated, done_in, t.completed_on > t.due_date),
         "in_progress": open_in_time,
         "overdue": overdue,
-        "ongoing": and_(T.c.due_date.is_(None), T.c.kind == ONGOING, T.c.opens_on <= as_of),
-        "undated": and_(T.c.due_date.is_(None), T.c.kind != ONGOING, T.c.opens_on <= as_of),
-        "extended": and_(dated, T.c.due_date != T.c.original_due_date, or_(done_in, open_in_time, overdue)),
+        "ongoing": and_(t.due_date.is_(None), t.kind == ONGOING, t.opens_on <= as_of),
+        "undated": and_(t.due_date.is_(None), t.kind != ONGOING, t.opens_on <= as_of),
+        "extended": and_(dated, t.due_date != t.original_due_date, or_(done_in, open_in_time, overdue)),
     }
 
 
-def _not_history(window: Window) -> ColumnElement[bool]:
-    """Rows settled before the window are history: skipped on the index entry alone."""
-    return or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start)
+def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
+    """``_conditions()["extended"]`` without its ``due_date IS NOT NULL`` (implied by ``due_date <> original_due_date``):
+    that term alone would lead SQLite to walk every dated row of the agency instead of the partial index."""
+    done_in = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
+    not_done = or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
+    return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
+
+
+def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) -> Any:
+    """Rows of the province a report over ``window`` as of ``as_of`` can count, as one UNION ALL of
+    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
+
+    - unsettled and open by ``as_of``;
+    - unsettled, not open yet, but already past due (the due date is tested on the index entry);
+    - settled since the window opened.
+
+    Rows settled before the window are history, and unsettled rows that open after ``as_of`` and are
+    not due before it count nothing: neither is read.
+    """
+    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
+    opened = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on <= as_of)
+    early_overdue = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on > as_of, T.c.due_date < as_of)
+    settled = select(*columns).where(*base, T.c.completed_on >= window.start)
+    return union_all(opened, early_overdue, settled)
+
+
+_COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date, T.c.opens_on, T.c.completed_on, T.c.kind]
 
 
 def counts_statement(province: str, window: Window, as_of: date) -> Select[Any]:
     """One row per (agency, directive): the counts of :class:`Counts`, in its field order."""
-    conditions = _conditions(window, as_of)
-    return (
-        select(T.c.agency_id, T.c.directive_id, *(_n(conditions[name]).label(name) for name in Counts.__dataclass_fields__))
-        .where(T.c.agency_id.in_(_province_agencies(province)))
-        .where(T.c.state != CANCELLED)
-        .where(_not_history(window))
-        .group_by(T.c.agency_id, T.c.directive_id)
-    )
+    rows = _relevant(window, as_of, province, _COUNTED).subquery("relevant")
+    conditions = _conditions(window, as_of, rows.c)
+    return select(
+        rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in Counts.__dataclass_fields__)
+    ).group_by(rows.c.agency_id, rows.c.directive_id)
 
 
 def count_rows(session: Session, province: str, window: Window, as_of: date) -> list[tuple[int, int, Counts]]:
@@ -132,12 +155,15 @@ def _listing(province: str) -> Select[Any]:
 
 
 def overdue_rows(session: Session, province: str, as_of: date) -> list[OverdueRow]:
-    """Tasks not completed by ``as_of`` whose due date has passed: worst first."""
-    stmt = _listing(province).where(
-        T.c.due_date < as_of, or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
-    )
+    """Tasks not completed by ``as_of`` whose due date has passed: worst first.
+
+    Two index ranges: the unsettled rows due before ``as_of``, and those settled after it.
+    """
+    unsettled = _listing(province).where(T.c.completed_on.is_(None), T.c.due_date < as_of)
+    settled_later = _listing(province).where(T.c.completed_on > as_of, T.c.due_date < as_of)
     rows = [
         OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], (as_of - r[6]).days, r[6] != r[7])
+        for stmt in (unsettled, settled_later)
         for r in session.connection().execute(stmt)
     ]
     return sorted(rows, key=lambda o: (-o.days_overdue, o.directive, o.clause, o.agency_name))
@@ -145,13 +171,15 @@ def overdue_rows(session: Session, province: str, as_of: date) -> list[OverdueRo
 
 def extended_rows(session: Session, province: str, window: Window, as_of: date) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
-    # Find them on task_instance alone (the report index), then join the few found to their names.
-    found = (
-        select(T.c.id)
-        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
-        .where(_not_history(window), _conditions(window, as_of)["extended"])
+    # Find them through the small partial index of extended rows, then join the few found to their names.
+    found = select(T.c.id).where(
+        T.c.agency_id.in_(_province_agencies(province)),
+        T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
+        T.c.state != CANCELLED,
+        or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
+        _extended_when_dated(window, as_of),
     )
-    ids = [i for (i,) in session.connection().execute(found)]
+    ids = sorted(i for (i,) in session.connection().execute(found))
     if not ids:
         return []
     rows = [
@@ -216,6 +244,8 @@ def kpi_rows(session: Session, province: str, window: Window, as_of: date, infos
         .join(S, S.c.id == T.c.assignment_id)
         .join(D, D.c.id == T.c.directive_id)
         .where(T.c.assignment_id.in_(sorted(targets)), T.c.state != CANCELLED)
+        # Only the province's agencies are reported (``infos``): their settled range of the index.
+        .where(T.c.agency_id.in_(_province_agencies(province)))
         .where(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
         .order_by(T.c.completed_on, T.c.id)
     )

@@ -1,0 +1,536 @@
+"""``./run bench``: every measure of issue 13 against a floor computed in the same run, on the same data.
+
+    ./run bench [--quick] [--json FILE] [--only NAME ...] [--repeat N]
+
+Each measure times dondoc doing the operator's job and, right beside it, the cheapest thing that
+could do the same job on this machine (raw SQL over the same rows, icalendar alone, a bare
+FastAPI app, ``import sqlmodel``...). The machine is shared, so the *ratio* is what counts; the
+target is a ratio too. Figures are medians of ``--repeat`` runs after one warm-up run.
+
+``--quick`` uses a 1M-instance nation instead of 5M and fewer repeats (well under 5 minutes once
+the workload is cached; the first build adds about a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import workload
+
+ROOT = workload.ROOT
+PYTHON = sys.executable
+
+
+@dataclass
+class Result:
+    measure: str
+    seconds: float
+    floor_seconds: float
+    ratio: float
+    target_ratio: float
+    target_seconds: float | None = None
+    note: str = ""
+    cpu_seconds: float | None = None  # CPU time of this process (and its children), steadier than wall on a busy machine
+    floor_cpu_seconds: float | None = None
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if self.cpu_seconds is None or not self.floor_cpu_seconds:
+            return None
+        return self.cpu_seconds / self.floor_cpu_seconds
+
+
+_CPU: list[float] = []  # CPU seconds of the last best_time call (best of N)
+
+
+def _cpu_now() -> float:
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs after a warm-up (the machine is shared; the floor is measured
+    the same way); the best CPU time (this process and its children) is left in ``_CPU``."""
+    out = fn()  # warm-up: a live database has its pages cached
+    samples, cpu = [], []
+    for _ in range(repeat):
+        start, c0 = time.perf_counter(), _cpu_now()
+        out = fn()
+        samples.append(time.perf_counter() - start)
+        cpu.append(_cpu_now() - c0)
+    _CPU[:] = [min(cpu)]
+    return min(samples), out
+
+
+def use_database(path: Path) -> None:
+    from dondoc import db
+    from dondoc.configuration.settings import get_settings
+
+    os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{path}"
+    get_settings.cache_clear()
+    db.reset_engine()
+
+
+def contact_book(path: Path) -> Any:
+    """Focal and head addresses for every agency, the coordinator office and each province's leadership."""
+    from dondoc.reminders import notify
+    from dondoc.reminders.contacts import Contact, ContactBook
+
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT code, province FROM agency").fetchall()
+    provinces = [p for (p,) in con.execute("SELECT code FROM province")]
+    con.close()
+    specs = [(code, role) for code, _p in rows for role in ("focal", "head")]
+    specs += [(f"{p}-so00", "coordinator") for p in provinces] + [(p, "leadership") for p in provinces]
+    contacts = []
+    for tag, role in specs:
+        address = f"{role}.{tag}@bench.gov.vn"
+        channel = notify.Channel(f"email:{address}", f"mailto://localhost/{address}", "email", 32768)
+        contacts.append(Contact("bench", frozenset({tag, role}), f"mailto://127.0.0.1:9?from=b@bench.gov.vn&to={address}", channel))
+    return ContactBook(contacts)
+
+
+# ---------------------------------------------------------------------------------------------- sweep
+
+
+def sweep_measure(label: str, path: Path, province: str | None, repeat: int, target_seconds: float) -> Result:
+    from dondoc.configuration.files import load_calendar, load_policy
+    from dondoc.domain.reminders import candidate_due_dates
+    from dondoc.reminders.queries import candidates_statement
+    from dondoc.reminders.service import run_sweep
+
+    use_database(path)
+    book = contact_book(path)
+    day = workload.AS_OF
+    # The floor: the same selection (open instances due on the candidate dates, with their facts) in raw SQL.
+    calendar = load_calendar()
+    dates = candidate_due_dates(day, since=day - timedelta(days=1), policies=[load_policy(province).reminders], calendar=calendar)
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    sql = str(candidates_statement(dates, province=province).compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    con = sqlite3.connect(path)
+
+    def floor() -> int:
+        return len(con.execute(sql).fetchall())
+
+    floor_s, selected = median_time(floor, repeat)
+    floor_cpu = _CPU[0]
+    con.close()
+
+    def dondoc() -> Any:
+        return run_sweep(day, province=province, dry_run=True, today=day, contacts=book)
+
+    seconds, result = median_time(dondoc, repeat)
+    note = f"{result.candidates:,} candidates (floor {selected:,}), {result.planned:,} reminders, {len(result.digests):,} digests"
+    return Result(label, seconds, floor_s, seconds / floor_s, 3.0, target_seconds, note, _CPU[0], floor_cpu)
+
+
+# --------------------------------------------------------------------------------------------- report
+
+
+def report_measure(label: str, path: Path, province: str, repeat: int, target_seconds: float) -> Result:
+    from sqlmodel import Session
+
+    from dondoc.db import get_engine
+    from dondoc.domain.periods import parse_period, window
+    from dondoc.domain.policy import Policy
+    from dondoc.models import Province
+    from dondoc.reports.store import compute
+
+    use_database(path)
+    period = parse_period("2025-Q4")
+    win = window(period)
+    as_of = workload.AS_OF
+    con = sqlite3.connect(path)
+    floor_sql = (
+        "SELECT agency_id, directive_id, count(*), sum(completed_on <= due_date), sum(completed_on > due_date), "
+        "sum(completed_on IS NULL AND due_date < :as_of), sum(completed_on IS NULL AND due_date >= :as_of) "
+        "FROM task_instance WHERE agency_id IN (SELECT id FROM agency WHERE province = :p) "
+        "AND due_date BETWEEN :start AND :end GROUP BY agency_id, directive_id"
+    )
+    params = {"p": province, "start": win.start.isoformat(), "end": win.end.isoformat(), "as_of": as_of.isoformat()}
+
+    def floor() -> int:
+        return len(con.execute(floor_sql, params).fetchall())
+
+    floor_s, _groups = median_time(floor, repeat)
+    floor_cpu = _CPU[0]
+    quarter_rows = con.execute(
+        "SELECT count(*) FROM task_instance WHERE agency_id IN (SELECT id FROM agency WHERE province = ?) AND due_date BETWEEN ? AND ?",
+        (province, win.start.isoformat(), win.end.isoformat()),
+    ).fetchone()[0]
+    con.close()
+    engine = get_engine()
+    with Session(engine) as session:
+        prov = session.get(Province, province)
+        assert prov is not None
+        seconds, report = median_time(lambda: compute(session, prov, period, "nd09", as_of, Policy()), repeat)
+    note = f"Q4/2025 as of {as_of:%d/%m/%Y}: {quarter_rows:,} rows due in the quarter; overdue list {len(report.overdue):,}"
+    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note, _CPU[0], floor_cpu)
+
+
+# ------------------------------------------------------------------------------------------- planning
+
+
+def planning_measure(repeat: int) -> Result:
+    """Import + plan 100k instances (1,000 agencies x 10 monthly assignments x 10 months) vs a Core insert of the same rows."""
+    from benchmarks.bench_planning import build
+    from dondoc.db.migrate import upgrade
+    from dondoc.directives import service as services
+
+    samples: list[float] = []
+    floors: list[float] = []
+    planned = 0
+    for _ in range(max(1, repeat)):
+        folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-plan-"))
+        try:
+            use_database(folder / "plan.db")
+            os.environ["DONDOC_DATA_DIR"] = str(folder)
+            upgrade()
+            reg, directive = build(folder, 1000, 10)
+            start = time.perf_counter()
+            summary = services.import_paths([reg, directive], as_of=date(2024, 1, 2), actor="bench")
+            samples.append(time.perf_counter() - start)
+            planned = summary.plans["1/BENCH"].inserted
+            floors.append(_core_floor(folder / "plan.db"))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    seconds, floor_s = statistics.median(samples), statistics.median(floors)
+    return Result("plan 100k instances (import + plan)", seconds, floor_s, seconds / floor_s, 1.5, None, f"{planned:,} instances; floor: Core executemany of the same rows")
+
+
+def _core_floor(path: Path) -> float:
+    """The planned rows read back, deleted, and inserted again with one SQLAlchemy Core executemany."""
+    from sqlalchemy import create_engine, delete, insert, select
+
+    from dondoc.models import TaskInstance
+
+    table = TaskInstance.__table__  # type: ignore[attr-defined]
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(table))]
+        for row in rows:
+            row.pop("id")
+        conn.execute(delete(table))
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(insert(table), rows)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed
+
+
+# -------------------------------------------------------------------------------------------- the CLI
+
+
+def cli_measure(path: Path, repeat: int) -> Result:
+    """``dondoc tasks --directive <one directive>`` as a process, against ``python -c 'import sqlmodel'``."""
+    con = sqlite3.connect(path)
+    code, rows = con.execute(
+        "SELECT d.code, count(*) FROM directive d JOIN task_instance t ON t.directive_id = d.id WHERE d.province = 'p07' "
+        "GROUP BY d.id ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    con.close()
+    env = {**os.environ, "DONDOC_DATABASE_URL": f"sqlite:///{path}", "DONDOC_TODAY": workload.AS_OF.isoformat(), "PYTHONPATH": str(ROOT)}
+    dondoc = [PYTHON, "-m", "dondoc", "tasks", "--directive", code]
+
+    def run(argv: list[str]) -> Callable[[], None]:
+        def go() -> None:
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, cwd=ROOT)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr[-800:]}")
+
+        return go
+
+    floor_s, _ = median_time(run([PYTHON, "-c", "import sqlmodel"]), repeat)
+    floor_cpu = _CPU[0]
+    seconds, _ = median_time(run(dondoc), repeat)
+    return Result(
+        "CLI `dondoc tasks --directive X` (process wall)", seconds, floor_s, seconds / floor_s, 1.3, 1.0, f"{code}: {rows:,} instances", _CPU[0], floor_cpu
+    )
+
+
+# -------------------------------------------------------------------------------------------- calendars
+
+ICS_AGENCY = "dn-so-thong-tin-truyen-thong"
+ICS_AS_OF = date(2023, 12, 6)
+
+
+def _calendar_database(events: int) -> Path:
+    """The five seeds plus synthetic open instances of one agency until its feed holds ``events`` events."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+    from sqlmodel import col
+
+    from dondoc.calendars.store import FeedSpec, render
+    from dondoc.db import session_scope
+    from dondoc.db.migrate import upgrade
+    from dondoc.directives import service as services
+    from dondoc.models import Agency, Assignment, Directive, TaskInstance
+
+    folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-ics-"))
+    use_database(folder / "ics.db")
+    upgrade()
+    services.import_paths([ROOT / "directives_seed"], as_of=ICS_AS_OF, actor="bench")
+    spec = FeedSpec("agency", ICS_AGENCY)
+    with session_scope() as session:
+        have = render(session, spec, as_of=ICS_AS_OF).events
+        agency_id = session.execute(select(col(Agency.id)).where(col(Agency.code) == ICS_AGENCY)).scalar_one()
+        assignments = session.execute(
+            select(col(Assignment.id), col(Assignment.directive_id))
+            .join(Directive, col(Directive.id) == col(Assignment.directive_id))
+            .where(col(Directive.province) == "dong-nai")
+        ).all()
+        now = datetime.now(UTC)
+        rows = []
+        for n in range(max(0, events - have)):
+            assignment_id, directive_id = assignments[n % len(assignments)]
+            due = date(2024, 1, 2) + timedelta(days=n % 700)
+            rows.append(
+                {"assignment_id": assignment_id, "directive_id": directive_id, "agency_id": agency_id, "period": f"bench-{n}",
+                 "kind": "once", "opens_on": date(2023, 11, 1), "due_date": due, "original_due_date": due, "state": "open",
+                 "kpi_values": {}, "due_on_day_off": False, "updated_at": now}
+            )
+        if rows:
+            session.execute(insert(TaskInstance), rows)
+    return folder / "ics.db"
+
+
+def ics_cold_measure(repeat: int, events: int = 2000) -> Result:
+    """One agency's feed built cold (no cached event, no cached feed) vs icalendar alone building the same events."""
+    from sqlalchemy import delete
+
+    from dondoc.calendars.store import FeedSpec, render
+    from dondoc.db import session_scope
+    from dondoc.models import CalendarEventState, CalendarFeedCache
+
+    path = _calendar_database(events)
+    use_database(path)
+    spec = FeedSpec("agency", ICS_AGENCY)
+
+    def cold() -> Any:
+        with session_scope() as session:
+            session.execute(delete(CalendarEventState))
+            session.execute(delete(CalendarFeedCache))
+        start = time.perf_counter()
+        with session_scope() as session:
+            feed = render(session, spec, as_of=ICS_AS_OF)
+        return time.perf_counter() - start, feed
+
+    samples = [cold() for _ in range(repeat + 1)][1:]
+    seconds = min(s for s, _ in samples)
+    feed = samples[-1][1]
+    floor_s, _ = median_time(lambda: _icalendar_alone(feed.events), repeat)
+    return Result(f"one agency's ICS, {feed.events:,} events, cold", seconds, floor_s, seconds / floor_s, 1.3, None,
+                  "floor: icalendar building and serialising the same number of VEVENTs (one alarm each)")
+
+
+def _icalendar_alone(events: int) -> int:
+    from datetime import UTC, datetime
+
+    from icalendar import Alarm, Calendar, Event
+
+    cal = Calendar()
+    cal.add("PRODID", "-//bench//")
+    cal.add("VERSION", "2.0")
+    stamp = datetime(2023, 12, 1, tzinfo=UTC)
+    for n in range(events):
+        due = date(2024, 1, 2) + timedelta(days=n % 700)
+        ev = Event.new(uid=f"bench-{n}@dondoc", stamp=stamp, last_modified=stamp, sequence=0, start=due, end=due + timedelta(days=1),
+                       summary=f"[Chủ trì] 11677/UBND-HCC 1.{n} — Nhiệm vụ thử nghiệm số {n}",
+                       description="Nhiệm vụ (11677/UBND-HCC, mục 1): triển khai nhiệm vụ thử nghiệm theo chỉ thị.\nHạn: 02/01/2024.",
+                       categories=["11677/UBND-HCC", "Chủ trì"])
+        alarm = Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", "Nhắc việc")
+        alarm.add("TRIGGER", timedelta(days=-3))
+        ev.add_component(alarm)
+        cal.add_component(ev)
+    return len(cal.to_ical())
+
+
+def ics_304_measure(requests: int = 300) -> Result:
+    """A conditional GET answered 304 through ``dondoc serve`` vs a bare FastAPI app answering 304."""
+    import threading
+
+    import httpx
+    import uvicorn
+    from fastapi import FastAPI, Response
+
+    from dondoc.calendars.server import create_app
+    from dondoc.calendars.service import issue
+    from dondoc.calendars.store import FeedSpec
+    from dondoc.orchestration.stack import free_port
+
+    path = _calendar_database(200)
+    use_database(path)
+    token = issue(FeedSpec("agency", ICS_AGENCY), label="bench").token
+    bare = FastAPI()
+
+    @bare.get("/calendars/{code}")
+    def bare_feed(code: str) -> Response:
+        return Response(status_code=304, headers={"ETag": '"x"'})
+
+    def per_request(app: Any, url: str, etag_from_first: bool) -> float:
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                deadline = time.monotonic() + 30
+                while not server.started:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("uvicorn did not start")
+                    time.sleep(0.02)
+                etag = client.get(url).headers.get("etag", '"x"') if etag_from_first else '"x"'
+                best = float("inf")
+                for _ in range(3):
+                    start = time.perf_counter()
+                    for _ in range(requests):
+                        response = client.get(url, headers={"If-None-Match": etag})
+                        if response.status_code != 304:
+                            raise RuntimeError(f"{url}: {response.status_code}, expected 304")
+                    best = min(best, (time.perf_counter() - start) / requests)
+                return best
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+    seconds = per_request(create_app(as_of=lambda: ICS_AS_OF), f"/calendars/{ICS_AGENCY}.ics?token={token}", True)
+    floor_s = per_request(bare, f"/calendars/{ICS_AGENCY}.ics", False)
+    return Result("ICS 304 through `dondoc serve` (per request)", seconds, floor_s, seconds / floor_s, 1.5, None, f"{requests} conditional GETs, best of 3")
+
+
+# --------------------------------------------------------------------------------------- peak memory
+
+_PEAK = """
+import os, resource, sys, tempfile
+sys.path.insert(0, {root!r})
+os.environ["DONDOC_DATA_DIR"] = tempfile.mkdtemp()
+from benchmarks import harness, workload
+harness.use_database(__import__("pathlib").Path({path!r}))
+book = harness.contact_book(__import__("pathlib").Path({path!r})) if {what!r} == "sweep" else None
+from dondoc.reminders.service import run_sweep
+from dondoc.reports.store import compute
+from dondoc.domain.periods import parse_period
+from dondoc.domain.policy import Policy
+from dondoc.db import session_scope
+from dondoc.models import Province
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if {what!r} == "sweep":
+    run_sweep(workload.AS_OF, dry_run=True, today=workload.AS_OF, contacts=book)
+else:
+    with session_scope() as session:
+        compute(session, session.get(Province, {province!r}), parse_period("2025-Q4"), "nd09", workload.AS_OF, Policy())
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after)
+"""
+
+
+def peak_memory(what: str, path: Path, province: str = "") -> tuple[float, float]:
+    """(peak RSS of the process, growth of that peak during the operation) in MiB, in a fresh process."""
+    code = _PEAK.format(root=str(ROOT), path=str(path), what=what, province=province)
+    done = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    before, after = (int(v) / 1024 for v in done.stdout.split()[-2:])
+    return after, after - before
+
+
+# ----------------------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1M-instance nation, fewer repeats (< 5 minutes)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--only", nargs="*", default=None, help="run only measures whose key starts with one of these")
+    parser.add_argument("--repeat", type=int, default=None)
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (3 if args.quick else 5)
+    data_dir = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
+    os.environ["DONDOC_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DONDOC_CONTACTS", str(data_dir / "no-contacts"))
+    nation = workload.ensure(workload.nation(1_000_000 if args.quick else 5_000_000))
+    stress = workload.ensure(workload.stress())
+    size = "1M" if args.quick else "5M"
+    measures: dict[str, Callable[[], Result]] = {
+        "sweep-nation": lambda: sweep_measure(f"sweep dry run, nation ({size})", nation, None, repeat, 3.0),
+        "sweep-province": lambda: sweep_measure(f"sweep dry run, one province of the nation ({size})", nation, "p07", repeat, 0.3),
+        "report-province": lambda: report_measure(f"quarter report, one province of the nation ({size})", nation, "p07", repeat, 0.3),
+        "report-stress": lambda: report_measure("quarter report, 1M-instance province", stress, "p00", repeat, 1.0),
+        "plan": lambda: planning_measure(1 if args.quick else 3),
+        "cli": lambda: cli_measure(nation, repeat),
+        "ics-cold": lambda: ics_cold_measure(repeat),
+        "ics-304": lambda: ics_304_measure(),
+    }
+    chosen = {k: v for k, v in measures.items() if not args.only or any(k.startswith(o) for o in args.only)}
+    results: list[Result] = []
+    for key, fn in chosen.items():
+        print(f"» {key} …", file=sys.stderr, flush=True)
+        results.append(fn())
+    print_table(results)
+    if not args.only or "memory" in args.only:
+        for label, (what, path, province) in {
+            f"sweep dry run, nation ({size})": ("sweep", nation, ""),
+            "quarter report, 1M-instance province": ("report", stress, "p00"),
+        }.items():
+            peak, grown = peak_memory(what, path, province)
+            print(f"- peak memory, {label}: {peak:.0f} MiB for the process, of which {grown:.0f} MiB for the operation itself")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                [
+                    {"measure": r.measure, "seconds": round(r.seconds, 4), "floor_seconds": round(r.floor_seconds, 4),
+                     "ratio": round(r.ratio, 2), "target_ratio": r.target_ratio,
+                     "cpu_seconds": None if r.cpu_seconds is None else round(r.cpu_seconds, 4),
+                     "floor_cpu_seconds": None if r.floor_cpu_seconds is None else round(r.floor_cpu_seconds, 4),
+                     **{k: v for k, v in asdict(r).items() if k in ("target_seconds", "note")}}
+                    for r in results
+                ],
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+def print_table(results: list[Result]) -> None:
+    print("| measure | dondoc | floor | ratio | CPU ratio | target | met |")
+    print("|---|---:|---:|---:|---:|---:|:---:|")
+    for r in results:
+        met = r.ratio <= r.target_ratio and (r.target_seconds is None or r.seconds <= r.target_seconds)
+        target = f"≤ {r.target_ratio:g}×" + (f" (≤ {r.target_seconds:g} s)" if r.target_seconds else "")
+        cpu = f"{r.cpu_ratio:.1f}×" if r.cpu_ratio is not None else "—"
+        print(f"| {r.measure} | {fmt(r.seconds)} | {fmt(r.floor_seconds)} | {r.ratio:.1f}× | {cpu} | {target} | {'yes' if met else 'no'} |")
+    for r in results:
+        if r.note:
+            print(f"- {r.measure}: {r.note}")
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
