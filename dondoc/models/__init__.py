@@ -7,6 +7,8 @@ from dondoc.models.calendar import CalendarToken as CalendarToken
 from dondoc.models.directive import Assignment, Directive
 from dondoc.models.instance import AuditEvent, InstanceState, TaskInstance
 from dondoc.models.lease import Lease as Lease
+from dondoc.models.portal import PortalLink as PortalLink
+from dondoc.models.portal import PortalSubmission as PortalSubmission
 from dondoc.models.reminder import DeliveryState as DeliveryState
 from dondoc.models.reminder import ReminderDelivery as ReminderDelivery
 from dondoc.models.reminder import ReminderSweep as ReminderSweep
