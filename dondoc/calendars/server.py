@@ -8,11 +8,16 @@ that accept gzip get the feed compressed (a 2,000-event feed shrinks about 15×)
 
 Each request costs one aggregate query (the feed's fingerprint); the feed itself is
 rebuilt only when that changes, and kept in memory already compressed.
+
+The department portal (``dondoc.portal.web``) is mounted at ``/portal``. No token reaches a log:
+the access log's request lines go through :class:`RedactTokens` (``?token=…`` and
+``/portal/open/<token>`` become ``***``).
 """
 
 from __future__ import annotations
 
 import gzip
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +30,7 @@ from dondoc.calendars.store import FeedSpec, Scope, fingerprint, render, token_o
 from dondoc.clock import today_vn
 from dondoc.db import session_scope
 from dondoc.errors import DondocError
+from dondoc.portal.tokens import redact
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 Token = Annotated[str | None, Query(description="The feed's subscription token")]
@@ -93,9 +99,36 @@ def _accepts_gzip(accept_encoding: str | None) -> bool:
     return False
 
 
-def create_app(*, as_of: Callable[[], date] = today_vn) -> FastAPI:
+class RedactTokens(logging.Filter):
+    """Rewrites uvicorn's access-log request line so subscription and portal tokens never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            line = args[2]
+            if isinstance(line, str):
+                args[2] = redact(line)
+                record.args = tuple(args)
+        elif isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def install_log_redaction() -> None:
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+
+def create_app(*, as_of: Callable[[], date] = today_vn, portal: bool = True) -> FastAPI:
     """The app; ``as_of`` is the day statuses are computed for (tests and replays pass a fixed day)."""
+    install_log_redaction()
     app = FastAPI(title="dondoc calendars", docs_url=None, redoc_url=None, openapi_url=None)
+    if portal:
+        from dondoc.portal.web import create_portal_app
+
+        app.mount("/portal", create_portal_app(as_of=as_of))
     feeds = _Feeds(as_of)
 
     def not_found() -> Response:

@@ -13,9 +13,9 @@ from typing import Any
 
 import typer
 
-from dondoc.cli import calendars, common, core, intake, registries, remind, report, stack
+from dondoc.cli import calendars, common, core, intake, portal, registries, remind, report, stack
 
-MODULES: tuple[ModuleType, ...] = (core, intake, registries, stack, remind, calendars, report)
+MODULES: tuple[ModuleType, ...] = (core, intake, registries, stack, remind, calendars, report, portal)
 
 app = typer.Typer(
     name="dondoc",

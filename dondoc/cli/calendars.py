@@ -79,10 +79,10 @@ def serve(
         str | None, typer.Option("--as-of", help="Cố định ngày tính trạng thái (khi chạy lại); mặc định: hôm nay")
     ] = None,
 ) -> None:
-    """Phục vụ lịch để đăng ký: /calendars/<cơ quan>.ics?token=… (mã: `dondoc calendar-token issue`)."""
+    """Phục vụ lịch để đăng ký (/calendars/<cơ quan>.ics?token=…) và cổng của các đơn vị (/portal/; đường dẫn: `dondoc portal-link issue`)."""
     from dondoc.calendars.server import serve as run
 
-    console.print(f"Đang phục vụ lịch tại http://{host}:{port}/calendars/<cơ quan>.ics?token=… (Ctrl+C để dừng)")
+    console.print(f"Đang phục vụ lịch tại http://{host}:{port}/calendars/<cơ quan>.ics?token=… và cổng đơn vị tại /portal/ (Ctrl+C để dừng)")
     run(host=host, port=port, as_of=parse_day(as_of, "--as-of") if as_of else None)
 
 

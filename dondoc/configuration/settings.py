@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(
         default=300.0, gt=0, description="Lease of a running sweep or import; renewed while it works, taken over after this if its holder died"
     )
+    portal_url: str = Field(default="http://127.0.0.1:8765", description="Public address of `dondoc serve` (links in emails)")
+    portal_secret: str | None = Field(default=None, description="Signs portal links and cookies; default: data_dir/portal.secret")
+    portal_store: Path | None = Field(default=None, description="Where uploaded reports are kept; default: data_dir/portal-files")
     today: date | None = Field(default=None, description="Fix 'today' (replays, tests); default: the real day in Asia/Ho_Chi_Minh")
 
     @property

@@ -1,0 +1,446 @@
+"""Use cases of the portal, shared by the web pages, the CLI and the Prefect flow.
+
+Each opens its own transaction. An approval records the completion or extension through the
+directives' own use cases (:func:`dondoc.directives.service.record_completion` /
+``record_extension``), so the rules (dates, KPIs, states) stay in one place; the submission is
+marked decided only after that succeeded, so a failure leaves it pending and visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import filetype  # type: ignore[import-untyped]
+from sqlalchemy import select
+from sqlmodel import col
+
+from dondoc.clock import utc_now
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.configuration.settings import get_settings
+from dondoc.db import audit, session_scope
+from dondoc.directives import service as directives
+from dondoc.directives.queries import resolve_agency
+from dondoc.domain.dates import vn_date
+from dondoc.errors import DondocError, InputError, NotFoundError
+from dondoc.models import Directive, TaskInstance
+from dondoc.models.portal import LinkRole, PortalLink, PortalSubmission, SubmissionKind, SubmissionState
+from dondoc.portal import queries, rules, store, view
+from dondoc.portal.tokens import OPEN_PATH
+
+log = logging.getLogger(__name__)
+
+
+class Forbidden(DondocError):
+    """This link may not see or act on that record (answered as 404: nothing tells what exists)."""
+
+
+def policy(province: str | None = None) -> rules.PortalPolicy:
+    return rules.portal_policy(load_policy(province).extra)
+
+
+def link_url(token: str, *, task: int | None = None, base: str | None = None) -> str:
+    root = (base or get_settings().portal_url).rstrip("/")
+    return f"{root}{OPEN_PATH}{token}" + (f"?task={task}" if task is not None else "")
+
+
+# ---------------------------------------------------------------- links (CLI)
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    id: int
+    agency: str
+    role: str
+    expires_at: datetime
+    url: str
+
+
+def issue_link(agency: str, *, office: bool, recipient: str | None, label: str | None, actor: str, base: str | None = None) -> IssuedLink:
+    with session_scope() as session:
+        found = resolve_agency(session, agency)
+        role = LinkRole.OFFICE if office else LinkRole.DEPARTMENT
+        if office:
+            coordinates = session.execute(select(col(Directive.code)).where(col(Directive.coordinator_code) == found.code)).first()
+            if coordinates is None:
+                raise InputError(f"{found.code}: coordinates no imported directive; an Office link is for the coordinating office")
+        p = policy(found.province)
+        days = p.office_link_days if office else p.link_days
+        row, token = store.issue_link(
+            session, agency_code=found.code, role=role, days=days, now=utc_now(), actor=actor, recipient=recipient, label=label
+        )
+        assert row.id is not None
+        return IssuedLink(row.id, found.code, role, row.expires_at, link_url(token, base=base))
+
+
+def list_links(agency: str | None) -> list[PortalLink]:
+    with session_scope() as session:
+        stmt = select(PortalLink).order_by(col(PortalLink.agency_code), col(PortalLink.id))
+        if agency:
+            stmt = stmt.where(col(PortalLink.agency_code) == resolve_agency(session, agency).code)
+        return list(session.execute(stmt).scalars())
+
+
+def revoke_links(agency: str, *, link_id: int | None, actor: str) -> list[int]:
+    with session_scope() as session:
+        return store.revoke_links(session, resolve_agency(session, agency).code, now=utc_now(), actor=actor, link_id=link_id)
+
+
+# ---------------------------------------------------------------- opening a link
+
+
+def open_link(token: str) -> PortalLink | None:
+    with session_scope() as session:
+        return store.open_token(session, token, now=utc_now())
+
+
+def current_link(link_id: int | None) -> PortalLink | None:
+    """The session's link, if still live (checked on every request: revocation takes effect at once)."""
+    if link_id is None:
+        return None
+    with session_scope() as session:
+        row = session.get(PortalLink, link_id)
+        return row if store.live(row, utc_now()) else None
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass
+class DepartmentPage:
+    agency_code: str
+    agency_name: str
+    lead: list[view.Card]
+    co: list[view.Card]
+    done: list[view.Card]
+    extended: list[view.Card]
+    decided: list[queries.SubmissionFacts]
+    truncated: bool
+    as_of: date
+
+
+def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
+    with session_scope() as session:
+        agency = resolve_agency(session, link.agency_code)
+        page = queries.agency_page(session, agency, as_of=as_of)
+    pol, cal = load_policy(page.province), load_calendar()
+
+    def make(task: queries.TaskFacts) -> view.Card:
+        return view.card(
+            task, as_of=as_of, calendar=cal, policy=pol, submissions=page.submissions.get(task.instance_id, ()),
+            waits=page.waits.get(task.instance_id),
+        )  # fmt: skip
+
+    return DepartmentPage(
+        page.agency_code,
+        page.agency_name,
+        view.most_urgent_first([make(t) for t in page.lead_open]),
+        view.most_urgent_first([make(t) for t in page.co_open]),
+        [make(t) for t in page.done],
+        [make(t) for t in page.extended],
+        page.decided,
+        page.truncated,
+        as_of,
+    )
+
+
+@dataclass
+class TaskPage:
+    card: view.Card
+    submissions: list[queries.SubmissionFacts]
+    policy: rules.PortalPolicy
+
+
+def _task(session: Any, link: PortalLink, instance_id: int) -> queries.TaskFacts:
+    task = queries.task_for(session, instance_id, agency_code=link.agency_code, office=link.role == LinkRole.OFFICE)
+    if task is None:
+        raise Forbidden(f"instance {instance_id}: not a task of {link.agency_code}")
+    return task
+
+
+def task_page(link: PortalLink, instance_id: int, *, as_of: date) -> TaskPage:
+    with session_scope() as session:
+        task = _task(session, link, instance_id)
+        subs = queries.submissions_of(session, instance_id)
+        waits = queries.consolidation_waits(session, [task]).get(instance_id)
+    shown = subs if link.role == LinkRole.OFFICE or task.role == "lead" else [s for s in subs if s.agency_code == link.agency_code]
+    c = view.card(task, as_of=as_of, calendar=load_calendar(), policy=load_policy(task.province), submissions=shown, waits=waits)
+    return TaskPage(c, shown, policy(task.province))
+
+
+@dataclass
+class OfficePage:
+    office_code: str
+    office_name: str
+    pending: list[queries.QueueItem]
+    decided: list[queries.QueueItem]
+
+
+def office_page(link: PortalLink) -> OfficePage:
+    with session_scope() as session:
+        return OfficePage(
+            link.agency_code,
+            queries.agency_name(session, link.agency_code),
+            queries.office_queue(session, link.agency_code),
+            queries.office_queue(session, link.agency_code, decided=True, limit=30),
+        )
+
+
+# ---------------------------------------------------------------- submissions
+
+
+@dataclass(frozen=True)
+class Upload:
+    stream: IO[bytes]
+    filename: str
+
+
+def _store_upload(upload: Upload | None, p: rules.PortalPolicy) -> tuple[store.StoredFile, rules.UploadCheck, str] | None:
+    if upload is None or not upload.filename:
+        return None
+    try:
+        saved = store.save_upload(upload.stream, "bin", p.max_upload_bytes)
+    except InputError as exc:
+        raise rules.FormError({"file": f"Tệp vượt giới hạn {p.max_upload_mb:g} MB."}) from exc
+    path = store.stored_path(saved.relative)
+    kind = filetype.guess(str(path))
+    try:
+        check = rules.check_upload(kind.mime if kind else None, kind.extension if kind else None, saved.size, p)
+    except rules.FormError:
+        path.unlink(missing_ok=True)
+        raise
+    final = saved.relative.removesuffix(".bin") + f".{check.extension}"
+    path.replace(store.stored_path(final))
+    return store.StoredFile(final, saved.size, saved.sha256), check, rules.safe_file_name(upload.filename)
+
+
+def _add(link: PortalLink, instance_id: int, kind: str, make: Any, upload: Upload | None, *, as_of: date) -> int:
+    with session_scope() as session:
+        task = _task(session, link, instance_id)
+        if link.role == LinkRole.OFFICE:
+            raise Forbidden("the Office approves; it does not submit for a department")
+        if kind != SubmissionKind.INPUT and task.role != "lead":
+            raise Forbidden(f"instance {instance_id}: {link.agency_code} contributes; only the lead reports completion or asks for more time")
+        if kind == SubmissionKind.INPUT and task.role != "co":
+            raise Forbidden(f"instance {instance_id}: input is what co-agencies send to the lead")
+        if task.state != "open":
+            raise rules.FormError({"form": "Nhiệm vụ này đã hoàn thành hoặc đã hủy; không cần gửi thêm."})
+        pending = [s for s in queries.submissions_of(session, instance_id) if s.state == SubmissionState.PENDING and s.kind == kind]
+        if pending:
+            raise rules.FormError({"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."})
+        fields: dict[str, Any] = make(task)
+        p = policy(task.province)
+        stored = _store_upload(upload, p)
+        if kind == SubmissionKind.COMPLETION and stored is None:
+            raise rules.FormError({"file": "Đính kèm tệp báo cáo (PDF, DOCX hoặc ảnh)."})
+        submission = PortalSubmission(
+            instance_id=instance_id,
+            agency_code=link.agency_code,
+            kind=kind,
+            state=SubmissionState.RECEIVED if kind == SubmissionKind.INPUT else SubmissionState.PENDING,
+            link_id=link.id or 0,
+            submitted_at=utc_now(),
+            **fields,
+        )
+        if stored is not None:
+            saved, check, name = stored
+            submission.file_path, submission.file_name, submission.file_type, submission.file_size = saved.relative, name, check.mime, saved.size
+            submission.detail = {"sha256": saved.sha256}
+        store.add_submission(session, submission, actor=_actor(link), directive_id=task.directive_id)
+        assert submission.id is not None
+        return submission.id
+
+
+def _actor(link: PortalLink) -> str:
+    who = f" ({link.recipient})" if link.recipient else ""
+    return f"portal:{link.agency_code}{who} #link{link.id}"[:120]
+
+
+def submit_completion(link: PortalLink, instance_id: int, form: Mapping[str, str], upload: Upload | None, *, today: date) -> int:
+    def make(task: queries.TaskFacts) -> dict[str, Any]:
+        parsed = rules.parse_completion(form, rules.kpi_fields(task.kpis), today=today)
+        return {"report_number": parsed.report_number, "report_date": parsed.report_date, "note": parsed.note or None, "kpis": parsed.kpis}
+
+    return _add(link, instance_id, SubmissionKind.COMPLETION, make, upload, as_of=today)
+
+
+def submit_extension(link: PortalLink, instance_id: int, form: Mapping[str, str], *, today: date) -> int:
+    def make(task: queries.TaskFacts) -> dict[str, Any]:
+        parsed = rules.parse_extension(form, current_due=task.due)
+        return {"new_due_date": parsed.new_due, "note": parsed.reason}
+
+    return _add(link, instance_id, SubmissionKind.EXTENSION, make, None, as_of=today)
+
+
+def submit_input(link: PortalLink, instance_id: int, form: Mapping[str, str], upload: Upload | None, *, today: date) -> int:
+    def make(_task: queries.TaskFacts) -> dict[str, Any]:
+        return {"note": rules.parse_input(form, has_file=bool(upload and upload.filename)).note or None}
+
+    return _add(link, instance_id, SubmissionKind.INPUT, make, upload, as_of=today)
+
+
+# ---------------------------------------------------------------- the Office decides
+
+
+@dataclass
+class Decision:
+    submission_id: int
+    approved: bool
+    recorded: directives.Recorded | None
+    notified: list[str] = field(default_factory=list)
+    notify_errors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        recorded = self.recorded
+        return {
+            "submission_id": self.submission_id,
+            "approved": self.approved,
+            "instance_id": recorded.instance_id if recorded else None,
+            "directive": recorded.directive if recorded else None,
+            "clause": recorded.clause if recorded else None,
+            "agency": recorded.agency if recorded else None,
+            "completed_on": recorded.completed_on.isoformat() if recorded and recorded.completed_on else None,
+            "due": recorded.due.isoformat() if recorded and recorded.due else None,
+            "notified": self.notified,
+            "notify_errors": self.notify_errors,
+        }
+
+
+def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today: date, office: str | None = None) -> Decision:
+    """Approve (record through the directives' use cases) or reject (email the department the reason).
+
+    ``office``: the deciding office's code (portal); None for the Prefect form (Office staff).
+    """
+    reason = rules.parse_decision_reason(reason, approve=approve)
+    with session_scope() as session:
+        sub = session.get(PortalSubmission, submission_id)
+        if sub is None:
+            raise NotFoundError(f"submission #{submission_id}: unknown")
+        task = queries.task_for(session, sub.instance_id, agency_code=office or "", office=True) if office else None
+        if office and task is None:
+            raise Forbidden(f"submission #{submission_id}: not on a directive coordinated by {office}")
+        if sub.state != SubmissionState.PENDING:
+            raise InputError(f"submission #{submission_id}: already {view.STATE_VI.get(sub.state, sub.state).lower()}")
+        facts = queries.task_for(session, sub.instance_id, agency_code=sub.agency_code, office=False)
+        kind, instance_id, snapshot = sub.kind, sub.instance_id, queries._submission(sub)
+    recorded: directives.Recorded | None = None
+    if approve:
+        by = f"{actor} (duyệt đề nghị #{submission_id} của {snapshot.agency_code})"[:120]
+        if kind == SubmissionKind.COMPLETION:
+            assert snapshot.report_date is not None
+            evidence = f"{snapshot.report_number} ngày {vn_date(snapshot.report_date)}"
+            if snapshot.file_name:
+                evidence += f" (tệp {snapshot.file_name}, cổng dondoc, đề nghị #{submission_id})"
+            recorded = directives.record_completion(
+                instance_id, on=snapshot.report_date, evidence=evidence, actor=by, today=today, kpis=snapshot.kpis or None
+            )
+        elif kind == SubmissionKind.EXTENSION:
+            assert snapshot.new_due is not None
+            recorded = directives.record_extension(
+                instance_id, to=snapshot.new_due, reason=f"{snapshot.note} (duyệt qua cổng dondoc, đề nghị #{submission_id})", actor=by
+            )
+        else:
+            raise InputError(f"submission #{submission_id}: an input goes to the lead agency; there is nothing to approve")
+    with session_scope() as session:
+        directive_id_value = session.execute(
+            select(col(Directive.id))
+            .join(TaskInstance, col(TaskInstance.directive_id) == col(Directive.id))
+            .where(col(TaskInstance.id) == instance_id)
+        ).scalar_one()
+        state = SubmissionState.APPROVED if approve else SubmissionState.REJECTED
+        changed = store.decide(
+            session, submission_id, state=state, actor=actor[:120], reason=reason, now=utc_now(), directive_id=directive_id_value,
+            detail={"kind": kind, "instance_id": instance_id},
+        )  # fmt: skip
+        if not changed:
+            raise InputError(f"submission #{submission_id}: decided by someone else meanwhile")
+    decision = Decision(submission_id, approve, recorded)
+    if not approve and facts is not None:
+        _email_rejection(decision, snapshot, facts, reason)
+    return decision
+
+
+def _email_rejection(decision: Decision, sub: queries.SubmissionFacts, task: queries.TaskFacts, reason: str) -> None:
+    """Tell the department why (its focal contacts), Reply-To the office; a failed send is logged, not hidden."""
+    from dondoc.portal.mail import rejection_message, send_to_agency
+
+    with session_scope() as session:
+        office_name = queries.agency_name(session, task.coordinator)
+        agency_name = queries.agency_name(session, sub.agency_code)
+    title, body = rejection_message(sub, task, reason, office_name=office_name, agency_name=agency_name)
+    sent, errors = send_to_agency(sub.agency_code, task.coordinator, title=title, body=body)
+    decision.notified, decision.notify_errors = sent, errors
+    for error in errors:
+        log.warning("rejection email for submission #%d: %s", decision.submission_id, error)
+
+
+def announce(decision: Decision, as_of: date) -> bool:
+    """Emit ``dondoc.task.completed`` for an approved completion when a Prefect API is configured.
+
+    prefect.yaml's trigger refreshes the directive's tracking run, as for `dondoc complete`. Without
+    a Prefect server (a portal on its own) there is nobody to tell; reminders stop at the next sweep
+    either way, since they read the instance's state.
+    """
+    recorded = decision.recorded
+    if recorded is None or recorded.completed_on is None:
+        return False
+    try:
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            return False
+        from prefect.events import emit_event
+
+        from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
+
+        emit_event(
+            event=COMPLETED_EVENT,
+            resource={"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive},
+            payload=completion_payload(
+                directive=recorded.directive,
+                clause=recorded.clause,
+                agency=recorded.agency,
+                instance_id=recorded.instance_id,
+                completed_on=recorded.completed_on,
+                as_of=as_of,
+            ),
+        )
+    except Exception as exc:  # the approval is recorded; a lost event only delays the tracking view
+        log.warning("completion event for instance %d not emitted: %s", recorded.instance_id, exc)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- files and calendar
+
+
+def file_of(link: PortalLink, submission_id: int) -> tuple[Path, str, str]:
+    with session_scope() as session:
+        sub = session.get(PortalSubmission, submission_id)
+        if sub is None or not sub.file_path:
+            raise Forbidden(f"submission #{submission_id}: no file")
+        task = _task(session, link, sub.instance_id)
+        if link.role != LinkRole.OFFICE and task.role != "lead" and sub.agency_code != link.agency_code:
+            raise Forbidden(f"submission #{submission_id}: not this agency's")
+        return store.stored_path(sub.file_path), sub.file_name or "tep", sub.file_type or "application/octet-stream"
+
+
+def calendar_subscription(link: PortalLink, *, base: str | None = None) -> str:
+    """A fresh calendar token for the agency's feed (the previous one from this link is revoked), as a webcal URL."""
+    from dondoc.calendars.store import FeedSpec, issue_token, list_tokens, revoke_token
+
+    label = f"cổng dondoc, đường dẫn #{link.id}"
+    now = utc_now()
+    with session_scope() as session:
+        for row in list_tokens(session, key=link.agency_code):
+            if row.label == label and row.revoked_at is None and row.id is not None:
+                revoke_token(session, row.id, now=now)
+        _id, token = issue_token(session, FeedSpec("agency", link.agency_code), label=label, now=now)
+        audit.record(session, "portal.calendar.subscribed", actor=_actor(link), detail={"calendar_token_id": _id})
+    root = (base or get_settings().portal_url).rstrip("/")
+    scheme, _, rest = root.partition("://")
+    return f"webcal://{rest}/calendars/{link.agency_code}.ics?token={token}" if scheme else f"{root}/calendars/{link.agency_code}.ics?token={token}"

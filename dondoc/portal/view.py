@@ -1,0 +1,143 @@
+"""What the portal pages show, computed from plain facts (pure: status and colour as of a day)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dondoc.domain.dates import vn_date
+from dondoc.domain.policy import Policy
+from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
+from dondoc.domain.workdays import WorkCalendar
+from dondoc.portal.queries import SubmissionFacts, TaskFacts
+from dondoc.portal.rules import TYPE_NAMES, KpiField, kpi_fields
+
+KIND_VI = {"completion": "Báo cáo hoàn thành", "extension": "Xin gia hạn", "input": "Đầu vào phối hợp"}
+STATE_VI = {"pending": "Chờ Văn phòng duyệt", "approved": "Đã duyệt", "rejected": "Bị từ chối", "received": "Đã gửi đơn vị chủ trì"}
+_URGENCY = {Status.OVERDUE: 0, Status.IN_PROGRESS: 1, Status.UNDATED: 2, Status.ONGOING: 3, Status.NOT_YET_OPEN: 4}
+
+
+@dataclass(frozen=True)
+class Card:
+    instance_id: int
+    role: str
+    directive: str
+    directive_label: str
+    directive_title: str
+    clause: str
+    summary: str
+    text: str
+    deadline_text: str
+    lead_name: str
+    period_vi: str
+    status: Status
+    status_vi: str
+    colour: Colour
+    colour_hex: str
+    due_vi: str
+    original_due_vi: str
+    days_vi: str
+    completed_vi: str
+    evidence: str
+    extended_reason: str
+    kpis: list[KpiField]
+    waits_vi: str
+    pending: list[SubmissionFacts]
+    inputs: list[SubmissionFacts]
+    due: date | None
+
+    @property
+    def can_complete(self) -> bool:
+        return self.role == "lead" and self.status in (Status.OVERDUE, Status.IN_PROGRESS, Status.UNDATED, Status.ONGOING)
+
+    @property
+    def can_extend(self) -> bool:
+        return self.role == "lead" and self.due is not None and self.status in (Status.OVERDUE, Status.IN_PROGRESS)
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self.pending)
+
+
+def period_vi(period: str) -> str:
+    if period in {"once", "ongoing"}:
+        return ""
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"tháng {int(period[5:])}/{period[:4]}"
+    if "-Q" in period:
+        return f"quý {period.split('-Q')[1]}/{period[:4]}"
+    return period
+
+
+def days_vi(due: date | None, as_of: date, status: Status) -> str:
+    if due is None or status not in (Status.OVERDUE, Status.IN_PROGRESS):
+        return ""
+    left = (due - as_of).days
+    if left > 0:
+        return f"còn {left} ngày"
+    if left == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-left} ngày"
+
+
+def card(
+    task: TaskFacts,
+    *,
+    as_of: date,
+    calendar: WorkCalendar,
+    policy: Policy,
+    submissions: Sequence[SubmissionFacts] = (),
+    waits: tuple[int, int] | None = None,
+) -> Card:
+    status = status_of(InstanceFacts(task.kind, task.state, task.opens_on, task.due, task.completed_on), as_of)
+    colour = colour_of(status, task.due, as_of, calendar, policy)
+    waits_vi = ""
+    if waits is not None:
+        done, total = waits
+        waits_vi = f"Đầu vào đã nhận {done}/{total}" + (f"; còn chờ {total - done} đơn vị" if total > done else "")
+    return Card(
+        task.instance_id,
+        task.role,
+        task.directive,
+        task.directive_number or f"{task.directive} (chưa có số)",
+        task.directive_title,
+        task.clause,
+        task.summary,
+        task.text,
+        task.deadline_text or "",
+        task.lead_name,
+        period_vi(task.period),
+        status,
+        STATUS_VI[status],
+        colour,
+        COLOUR_HEX[colour],
+        vn_date(task.due, "không có hạn"),
+        vn_date(task.original_due, "") if task.original_due and task.original_due != task.due else "",
+        days_vi(task.due, as_of, status),
+        vn_date(task.completed_on, ""),
+        task.evidence or "",
+        task.extended_reason or "",
+        kpi_fields(task.kpis),
+        waits_vi,
+        [s for s in submissions if s.state == "pending"],
+        [s for s in submissions if s.kind == "input"],
+        task.due,
+    )
+
+
+def most_urgent_first(cards: Sequence[Card]) -> list[Card]:
+    """Overdue (longest overdue first), then in time by due date, then undated and ongoing."""
+    return sorted(cards, key=lambda c: (_URGENCY.get(c.status, 5), c.due or date.max, c.directive, c.clause, c.instance_id))
+
+
+def size_vi(size: int | None) -> str:
+    if not size:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def type_vi(mime: str | None) -> str:
+    return TYPE_NAMES.get(mime or "", mime or "")

@@ -1,0 +1,227 @@
+"""The portal's pages (FastAPI, server-rendered Jinja2, mounted at ``/portal`` by ``dondoc serve``).
+
+A personal link ``/portal/open/<token>`` is checked once, then replaced by a signed session cookie
+(Starlette's SessionMiddleware, itsdangerous) holding only the link's id; every request re-reads
+that link so a revocation or an expiry takes effect at once. The token leaves the address bar at
+the first redirect and never reaches a log (``dondoc.calendars.server`` redacts request lines).
+Every form is CSRF-protected (starlette-csrf: double-submit cookie, sent as a header by
+``static/portal.js``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import BackgroundTasks, FastAPI, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.middleware.sessions import SessionMiddleware
+from starlette_csrf.middleware import CSRFMiddleware
+
+from dondoc.configuration.settings import get_settings
+from dondoc.domain.dates import vn_date
+from dondoc.errors import DondocError
+from dondoc.models.portal import LinkRole, PortalLink
+from dondoc.portal import rules, service, store, view
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "dondoc_portal"
+CSRF_COOKIE = "dondoc_csrf"
+FORM_MARGIN = 256 * 1024  # the form's text fields and multipart framing around the file
+NOT_FOUND = "Không tìm thấy trang: đường dẫn không đúng, đã hết hạn hoặc đã bị thu hồi. Đề nghị liên hệ Văn phòng UBND tỉnh để được cấp đường dẫn mới."
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.filters["vn"] = lambda d, empty="—": vn_date(d, empty)
+    env.filters["size_vi"] = view.size_vi
+    env.filters["type_vi"] = view.type_vi
+    env.globals["KIND_VI"] = view.KIND_VI
+    env.globals["STATE_VI"] = view.STATE_VI
+    return templates
+
+
+def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
+    settings = get_settings()
+    secure = settings.portal_url.startswith("https://")
+    policy = service.policy()
+    app = FastAPI(title="dondoc portal", docs_url=None, redoc_url=None, openapi_url=None)
+    secret = store.secret()
+    app.add_middleware(CSRFMiddleware, secret=secret, cookie_name=CSRF_COOKIE, cookie_path="/portal", cookie_secure=secure)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=policy.session_hours * 3600,
+        path="/portal",
+        same_site="lax",
+        https_only=secure,
+    )
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    templates = _templates()
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"as_of": as_of(), **context}, status_code=status)
+
+    def not_found(request: Request) -> HTMLResponse:
+        return page(request, "message.html.j2", 404, title="Không tìm thấy", message=NOT_FOUND)
+
+    def link_of(request: Request) -> PortalLink | None:
+        link = service.current_link(request.session.get("link"))
+        if link is None:
+            request.session.clear()
+        return link
+
+    def home(request: Request) -> str:
+        return str(request.url_for("index"))
+
+    @app.get("/open/{token}", name="open")
+    def open_link(request: Request, token: str, task: int | None = None) -> Response:
+        link = service.open_link(token)
+        if link is None:
+            return not_found(request)
+        request.session.clear()
+        request.session["link"] = link.id
+        target = request.url_for("task", instance_id=task) if task is not None else request.url_for("index")
+        return RedirectResponse(str(target), status_code=303, headers={"Referrer-Policy": "no-referrer"})
+
+    @app.get("/", name="index")
+    def index(request: Request, decided: int | None = None) -> Response:
+        link = link_of(request)
+        if link is None:
+            return not_found(request)
+        if link.role == LinkRole.OFFICE:
+            return page(request, "office.html.j2", office=service.office_page(link), link=link, decided=decided)
+        return page(request, "department.html.j2", dept=service.department_page(link, as_of=as_of()), link=link)
+
+    @app.get("/task/{instance_id}", name="task")
+    def task(request: Request, instance_id: int, sent: int | None = None) -> Response:
+        link = link_of(request)
+        if link is None:
+            return not_found(request)
+        try:
+            data = service.task_page(link, instance_id, as_of=as_of())
+        except service.Forbidden:
+            return not_found(request)
+        return page(request, "task.html.j2", t=data, link=link, sent=sent, errors={}, form={})
+
+    def submitted(request: Request, instance_id: int, run: Callable[[PortalLink], int], form: dict[str, str]) -> Response:
+        link = link_of(request)
+        if link is None:
+            return not_found(request)
+        try:
+            sid = run(link)
+        except service.Forbidden:
+            return not_found(request)
+        except rules.FormError as exc:
+            try:
+                data = service.task_page(link, instance_id, as_of=as_of())
+            except service.Forbidden:
+                return not_found(request)
+            return page(request, "task.html.j2", 400, t=data, link=link, sent=None, errors=exc.fields, form=form)
+        return RedirectResponse(str(request.url_for("task", instance_id=instance_id)) + f"?sent={sid}", status_code=303)
+
+    def upload_of(value: object) -> service.Upload | None:
+        if isinstance(value, StarletteUpload) and value.filename:
+            return service.Upload(value.file, value.filename)
+        return None
+
+    async def posted(request: Request) -> tuple[dict[str, str], service.Upload | None] | Response:
+        length = int(request.headers.get("content-length") or 0)
+        if length > policy.max_upload_bytes + FORM_MARGIN:
+            message = f"Tệp vượt giới hạn {policy.max_upload_mb:g} MB; chọn tệp nhỏ hơn hoặc nén lại rồi gửi lại."
+            return page(request, "message.html.j2", 413, title="Tệp quá lớn", message=message, back=home(request))
+        raw = await request.form(max_files=1, max_fields=100)
+        fields = {k: v for k, v in raw.items() if isinstance(v, str)}
+        return fields, upload_of(raw.get("file"))
+
+    @app.post("/task/{instance_id}/complete", name="complete")
+    async def complete(request: Request, instance_id: int) -> Response:
+        got = await posted(request)
+        if isinstance(got, Response):
+            return got
+        form, upload = got
+        return await run_in_threadpool(
+            submitted, request, instance_id, lambda link: service.submit_completion(link, instance_id, form, upload, today=as_of()), form
+        )
+
+    @app.post("/task/{instance_id}/extend", name="extend")
+    async def extend(request: Request, instance_id: int) -> Response:
+        got = await posted(request)
+        if isinstance(got, Response):
+            return got
+        form, _ = got
+        return await run_in_threadpool(
+            submitted, request, instance_id, lambda link: service.submit_extension(link, instance_id, form, today=as_of()), form
+        )
+
+    @app.post("/task/{instance_id}/input", name="input")
+    async def contribute(request: Request, instance_id: int) -> Response:
+        got = await posted(request)
+        if isinstance(got, Response):
+            return got
+        form, upload = got
+        return await run_in_threadpool(
+            submitted, request, instance_id, lambda link: service.submit_input(link, instance_id, form, upload, today=as_of()), form
+        )
+
+    @app.post("/submission/{submission_id}/decide", name="decide")
+    def decide(
+        request: Request,
+        submission_id: int,
+        background: BackgroundTasks,
+        decision: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        link = link_of(request)
+        if link is None or link.role != LinkRole.OFFICE:
+            return not_found(request)
+        if decision not in {"approve", "reject"}:
+            return page(request, "message.html.j2", 400, title="Thiếu quyết định", message="Chọn «Duyệt» hoặc «Từ chối».")
+        try:
+            result = service.decide(
+                submission_id, approve=decision == "approve", reason=reason, actor=f"portal:{link.agency_code} #link{link.id}",
+                today=as_of(), office=link.agency_code,
+            )  # fmt: skip
+        except service.Forbidden:
+            return not_found(request)
+        except DondocError as exc:
+            return page(request, "message.html.j2", 400, title="Chưa thực hiện được", message=str(exc), back=home(request))
+        if result.approved and result.recorded is not None:
+            background.add_task(service.announce, result, as_of())
+        return RedirectResponse(home(request) + f"?decided={submission_id}", status_code=303, background=background)
+
+    @app.get("/submission/{submission_id}/file", name="file")
+    def download(request: Request, submission_id: int) -> Response:
+        link = link_of(request)
+        if link is None:
+            return not_found(request)
+        try:
+            path, name, mime = service.file_of(link, submission_id)
+        except service.Forbidden:
+            return not_found(request)
+        return FileResponse(path, media_type=mime, filename=name, content_disposition_type="attachment")
+
+    @app.post("/calendar", name="calendar")
+    def calendar(request: Request) -> Response:
+        link = link_of(request)
+        if link is None or link.role == LinkRole.OFFICE:
+            return not_found(request)
+        url = service.calendar_subscription(link, base=str(request.base_url).removesuffix("/portal/").rstrip("/"))
+        return page(request, "calendar.html.j2", url=url, https_url=url.replace("webcal://", "https://" if request.url.scheme == "https" else "http://", 1))
+
+    @app.post("/signout", name="signout")
+    def signout(request: Request) -> Response:
+        request.session.clear()
+        return page(request, "message.html.j2", title="Đã thoát", message="Đã thoát. Mở lại đường dẫn trong thư nhắc việc để vào lại.")
+
+    return app
