@@ -146,8 +146,9 @@ def html_of(msg: EmailMessage) -> str:
 
 
 def mentions(msgs: list[EmailMessage], iid: int) -> bool:
-    """The agency's own digest gives the completion command; an overseer's names the agency with its id."""
-    return any(f"dondoc complete {iid} " in plain(m) or f"(#{iid})" in plain(m) for m in msgs)
+    """The agency's own digest links the task on its portal page (issue 12); the Office's gives the completion
+    command; an overseer's names the agency with its id."""
+    return any(f"dondoc complete {iid} " in plain(m) or f"?task={iid}" in plain(m) or f"(#{iid})" in plain(m) for m in msgs)
 
 
 def test_escalation_recipients_at_plus_1_3_7(seeded_db: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path) -> None:
@@ -165,7 +166,7 @@ def test_escalation_recipients_at_plus_1_3_7(seeded_db: str, smtp: tuple[int, In
         assert result.failed == 0
         told = {addr for addr in (FOCAL, HEAD, COORD, LEADERS) if mentions(inbox.to(addr), iid)}
         assert told == who, day
-        (block,) = [row for m in inbox.to(FOCAL) for row in html_of(m).split("<tr") if f"dondoc complete {iid} " in row]
+        (block,) = [row for m in inbox.to(FOCAL) for row in html_of(m).split("<tr") if f"?task={iid}" in row]
         assert ("YÊU CẦU BÁO CÁO GIẢI TRÌNH" in block) == (day == date(2023, 12, 13))
         assert "GIẢI TRÌNH" in str(inbox.to(LEADERS)[0]["Subject"]) if day == date(2023, 12, 13) else True
     stages = {stage for _r, stage, state, _a in ledger_rows(iid) if state == "sent"}
@@ -188,7 +189,10 @@ def test_digest_subject_lines_and_html(seeded_sqlite: str, smtp: tuple[int, Inbo
     assert "1.k" in text_part
     assert "04/12/2023" in text_part
     assert "quá hạn 1 ngày" in text_part
-    assert f"dondoc complete {iid} --on" in text_part
+    # Issue 12: a department reports through its portal link; the CLI text stays in the Office's emails only.
+    assert "/portal/open/" in text_part
+    assert f"?task={iid}" in text_part
+    assert "dondoc complete" not in text_part
     html = msg.get_body(("html",))
     assert html is not None
     content = str(html.get_content())
@@ -573,7 +577,8 @@ def test_group_co_agency_is_reminded_through_its_members(
     dry = sweep(date(2024, 1, 22), path, now=jan22, dry_run=True, render=True)
     assert not [u for u in dry.unrouted if u["addressee"] == "dn-g-vp-phong"]
     assert not [u for u in dry.unrouted if u["instance_id"] == iid]
-    told = {d.recipient for d in dry.digests if f"#{iid})" in d.text}  # the co-agency line names the lead's instance
+    co_line = re.compile(rf"Gửi đầu vào cho [^\n]*\?task={iid}\b")  # the co-agency line links the lead's instance
+    told = {d.recipient for d in dry.digests if co_line.search(d.text)}
     assert len(told) == len(members)
 
     for day, stage in ((date(2024, 1, 22), "co-before-7"), (date(2024, 1, 25), "co-before-3")):
@@ -589,7 +594,7 @@ def test_group_co_agency_is_reminded_through_its_members(
             assert "30/01/2024" in body
             assert "phối hợp với Phòng HCTC" in body
         (lead_msg,) = inbox.to(f"dau-moi.{lead}@demo.gov.vn")
-        assert f"dondoc complete {iid} " in plain(lead_msg)  # the lead is not reminded as its own co-agency
+        assert f"?task={iid}" in plain(lead_msg)  # the lead is not reminded as its own co-agency
         assert "phối hợp với Phòng HCTC" not in plain(lead_msg)
         sent = {(r, s) for r, s, st, _a in ledger_rows(iid) if st == "sent"}
         assert {(f"email:dau-moi.{code}@demo.gov.vn", stage) for code in members} <= sent

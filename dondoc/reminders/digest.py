@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from dondoc.domain.dates import vn_date
 from dondoc.domain.reminders import Reminder, days_left
 from dondoc.reminders.contacts import Contact
+from dondoc.reminders.links import PortalContext
 from dondoc.reminders.queries import LineFacts
 from dondoc.reminders.store import Key
 
@@ -69,6 +70,7 @@ class Line:
     how_to: str
     period_vi: str
     report_vi: str = ""  # "Báo cáo: UBND tỉnh, Sở Nội vụ (qua Công an tỉnh)" for the lead
+    link: str | None = None  # the task on the recipient's portal page (issue 12)
 
     @property
     def overdue(self) -> bool:
@@ -77,6 +79,11 @@ class Line:
     @property
     def due_vi(self) -> str:
         return vn_date(self.due)
+
+    @property
+    def how_to_before_link(self) -> str:
+        """The how-to text without its trailing link (the HTML shows the link as an anchor)."""
+        return self.how_to.removesuffix(self.link) if self.link and self.how_to.endswith(self.link) else self.how_to
 
     @property
     def days_vi(self) -> str:
@@ -127,6 +134,8 @@ class Digest:
     addressees: list[str]
     groups: list[Group]
     keys: list[Key] = field(default_factory=list)
+    offices: list[str] = field(default_factory=list)  # coordinating offices of the lines (footer)
+    reply_to: str | None = None  # the office's address: a department's reply reaches the Office
 
     @property
     def lines(self) -> list[Line]:
@@ -181,16 +190,23 @@ def report_vi(facts: LineFacts, names: dict[str, str]) -> str:
     return f"Báo cáo: {bodies}{via}"
 
 
-def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str] | None = None) -> Line:
+def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str] | None = None, link: str | None = None) -> Line:
     if reminder.audience == "co":
         role = f"phối hợp với {facts.lead_name}"
         how_to = f"Gửi ý kiến/đầu vào cho {facts.lead_name} trước hạn (đơn vị chủ trì báo cáo hoàn thành nhiệm vụ #{facts.instance_id})."
+        if link:
+            how_to = f"Gửi đầu vào cho {facts.lead_name} tại: {link}"
+    elif link and reminder.role in {"focal", "head"}:
+        role = "chủ trì"
+        how_to = f"Báo cáo hoàn thành hoặc xin gia hạn tại: {link}"
     else:
         role = "chủ trì" if reminder.role in _OWN_ROLES else f"chủ trì: {facts.lead_name}"
         how_to = (
             f"Báo cáo hoàn thành: dondoc complete {facts.instance_id} --on <dd/mm/yyyy> --evidence \"<số, ngày văn bản>\" "
             f"(hoặc biểu mẫu record-completion, instance_id={facts.instance_id})"
         )
+        if link:
+            how_to += f"; đề nghị của các đơn vị chờ duyệt tại: {link}"
     label = facts.directive_number or f"{facts.directive} (chưa có số)"
     return Line(
         facts.instance_id,
@@ -205,6 +221,7 @@ def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str]
         how_to,
         _period_vi(facts.period),
         report_vi(facts, names or {}) if reminder.audience != "co" else "",
+        link,
     )
 
 
@@ -213,8 +230,12 @@ def build_digests(
     routed: Iterable[tuple[Reminder, Contact]],
     facts: dict[int, LineFacts],
     names: dict[str, str],
+    portal: PortalContext | None = None,
 ) -> list[Digest]:
-    """Group routed reminders by contact; inside, by directive; lines and directives most urgent first."""
+    """Group routed reminders by contact; inside, by directive; lines and directives most urgent first.
+
+    ``portal``: the recipients' portal links, and the offices named in the footer and Reply-To.
+    """
     by_contact: dict[str, list[tuple[Reminder, Contact]]] = defaultdict(list)
     for reminder, contact in routed:
         by_contact[contact.key].append((reminder, contact))
@@ -231,10 +252,11 @@ def build_digests(
             addressees[names.get(reminder.addressee, reminder.addressee)] = None
             dedupe = (reminder.instance_id, reminder.audience)
             if dedupe not in seen:
-                once = (reminder.instance_id, reminder.audience, reminder.role in _OWN_ROLES, reminder.stage.key, reminder.due_date)
+                link = portal.url(reminder, contact, reminder.instance_id) if portal else None  # per recipient (issue 12)
+                once = (reminder.instance_id, reminder.audience, reminder.role in _OWN_ROLES, reminder.stage.key, reminder.due_date, link)
                 line = made.get(once)
                 if line is None:
-                    line = made[once] = _line(reminder, facts[reminder.instance_id], day, names)
+                    line = made[once] = _line(reminder, facts[reminder.instance_id], day, names, link)
                 seen[dedupe] = line
         by_directive: dict[str, list[Line]] = defaultdict(list)
         titles: dict[str, str] = {}
@@ -250,7 +272,10 @@ def build_digests(
                 lines = merge_agencies([(line, facts[line.instance_id].lead_name) for line in lines])
             groups.append(Group(label, titles[label], lines))
         groups.sort(key=lambda g: (g.lines[0].days, g.label))
-        digests.append(Digest(contact, day, list(addressees), groups, list(keys)))
+        directives = list(dict.fromkeys(facts[iid].directive for iid, _aud in seen))
+        offices = list(dict.fromkeys(portal.offices[d] for d in directives if d in portal.offices)) if portal else []
+        reply_to = next((portal.reply_to[d] for d in directives if d in portal.reply_to), None) if portal else None
+        digests.append(Digest(contact, day, list(addressees), groups, list(keys), offices, reply_to))
     return digests
 
 
@@ -270,15 +295,21 @@ def _context(digest: Digest, groups: Sequence[Group]) -> dict[str, object]:
     overdue = sum(1 for line in digest.lines if line.overdue)
     intro = f"Tính đến ngày {vn_date(digest.day)}, có {len(digest.lines)} nhiệm vụ cần chú ý"
     intro += f" ({overdue} nhiệm vụ đã quá hạn)." if overdue else "."
+    footer = (
+        "Thư nhắc việc tự động của dondoc (đôn đốc thực hiện văn bản chỉ đạo). "
+        "Nhiệm vụ đã hoàn thành, được gia hạn hoặc hủy sẽ không được nhắc nữa."
+    )
+    if digest.offices:
+        offices = ", ".join(digest.offices)
+        footer = f"Thư nhắc việc tự động của dondoc, gửi thay mặt {offices} (đơn vị theo dõi, đôn đốc). " + footer.split(". ", 1)[1]
+        if digest.reply_to:
+            footer += f" Trả lời thư này để liên hệ {offices}."
     return {
         "subject": digest.subject,
         "greeting": f"Kính gửi: {names}",
         "intro": intro,
         "groups": groups,
-        "footer": (
-            "Thư nhắc việc tự động của dondoc (đôn đốc thực hiện văn bản chỉ đạo). "
-            "Nhiệm vụ đã hoàn thành, được gia hạn hoặc hủy sẽ không được nhắc nữa."
-        ),
+        "footer": footer,
     }
 
 

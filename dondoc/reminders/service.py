@@ -41,6 +41,7 @@ from dondoc.reminders import notify
 from dondoc.reminders import store as ledger
 from dondoc.reminders.contacts import ContactBook, load_contacts
 from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
+from dondoc.reminders.links import portal_context
 from dondoc.reminders.queries import LineFacts, agency_names, directives_in_scope, select_candidates, select_instances
 
 log = logging.getLogger(__name__)
@@ -165,9 +166,15 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
     if contact.url is None:
         report.delivered, report.error = False, contact.problem or "URL không dùng được"
         return report
+    url = contact.url
+    if email:  # display names, and Reply-To the coordinating office (issue 12)
+        from dondoc.portal.mail import personalise
+
+        office = ", ".join(digest.offices)
+        url = personalise(url, to_name=contact.name, from_name=f"dondoc — {office}" if office else None, reply_to=digest.reply_to)
     for part in parts:
         headers = {notify.DIGEST_HEADER: digest.identity} if email else None
-        outcome = sender(contact.url, title=digest.subject, body=part, html=email, headers=headers)
+        outcome = sender(url, title=digest.subject, body=part, html=email, headers=headers)
         if not outcome.ok:
             report.delivered, report.error = False, outcome.error
             return report
@@ -297,7 +304,12 @@ def _sweep(
         names = agency_names(session, addressees | bodies)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
-        digests = build_digests(as_of, todo, lines, names)
+        coordinators = _coordinators(session, {lines[r.instance_id].directive for r, _ in todo})
+        portal = portal_context(
+            session, todo, coordinators=coordinators, office_names=agency_names(session, set(coordinators.values())),
+            book=book, dry_run=dry_run,
+        )  # fmt: skip
+        digests = build_digests(as_of, todo, lines, names, portal)
         result.digest_ms = (time.perf_counter() - t_plan) * 1000
 
     _send_all(result, digests, lines, policies, default_policy, sender, dry_run, now, workers, keep, render)
