@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
-from dondoc.domain.dates import vn_date
+from dondoc.domain.dates import VN_TZ, vn_date
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
 from dondoc.domain.workdays import WorkCalendar
@@ -46,6 +46,11 @@ class Card:
     pending: list[SubmissionFacts]
     inputs: list[SubmissionFacts]
     due: date | None
+
+    @property
+    def badge_text(self) -> str:
+        """Dark text on the yellow badge (white on yellow is unreadable in sunlight)."""
+        return "#1f2328" if self.colour == Colour.VANG else "#ffffff"
 
     @property
     def can_complete(self) -> bool:
@@ -129,6 +134,14 @@ def card(
 def most_urgent_first(cards: Sequence[Card]) -> list[Card]:
     """Overdue (longest overdue first), then in time by due date, then undated and ongoing."""
     return sorted(cards, key=lambda c: (_URGENCY.get(c.status, 5), c.due or date.max, c.directive, c.clause, c.instance_id))
+
+
+def vn_time(instant: datetime | None) -> str:
+    """An instant (stored UTC; SQLite drops the zone) as people here read it: dd/mm/yyyy HH:MM, Asia/Ho_Chi_Minh."""
+    if instant is None:
+        return ""
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def size_vi(size: int | None) -> str:

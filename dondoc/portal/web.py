@@ -43,6 +43,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.filters["vn"] = lambda d, empty="—": vn_date(d, empty)
+    env.filters["vn_time"] = view.vn_time
     env.filters["size_vi"] = view.size_vi
     env.filters["type_vi"] = view.type_vi
     env.globals["KIND_VI"] = view.KIND_VI

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlmodel import Session
 
+from dondoc.clock import utc_now
 from dondoc.domain.reminders import Reminder
 from dondoc.models.portal import LinkRole
 from dondoc.reminders.contacts import Contact, ContactBook
@@ -53,10 +53,12 @@ def portal_context(
     coordinators: dict[str, str],
     office_names: dict[str, str],
     book: ContactBook,
-    now: datetime,
     dry_run: bool,
 ) -> PortalContext:
-    """Issue (or reuse) the links the digests will carry; ``coordinators``: directive code → office code."""
+    """Issue (or reuse) the links the digests will carry; ``coordinators``: directive code → office code.
+
+    Links live in real time: a replay of a past day issues links valid from now, not from that day.
+    """
     from dondoc.portal import service, store
     from dondoc.portal.mail import email_address
 
@@ -69,7 +71,7 @@ def portal_context(
     if dry_run:
         tokens = {key: DRY_RUN_TOKEN for key in wanted}
     else:
-        tokens = store.ensure_links(session, wanted, now=now, actor=ACTOR)
+        tokens = store.ensure_links(session, wanted, now=utc_now(), actor=ACTOR)
     context = PortalContext({key: service.link_url(token) for key, token in tokens.items()})
     for directive, office in coordinators.items():
         context.offices[directive] = office_names.get(office, office)
