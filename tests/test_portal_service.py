@@ -1,0 +1,190 @@
+"""The portal's use cases and pages through the ASGI app (no browser): both database backends, the CLI,
+uploads refused by content and size, a co-agency's input, KPI actuals recorded on approval."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlmodel import col
+from typer.testing import CliRunner
+
+from dondoc import db as dondoc_db
+from dondoc.calendars.server import create_app
+from dondoc.cli import app as cli
+from dondoc.db import session_scope
+from dondoc.models import AuditEvent, TaskInstance
+from dondoc.models.portal import PortalLink, PortalSubmission
+from dondoc.portal import service as portal
+
+AS_OF = date(2023, 12, 6)
+NOI_VU = "dn-so-noi-vu"
+TTTT = "dn-so-thong-tin-truyen-thong"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def instance(clause: str, agency: str) -> int:
+    with session_scope() as session:
+        return int(
+            session.execute(
+                text(
+                    "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
+                    "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
+                    "where d.code = '11677/UBND-HCC' and a.clause = :clause and ag.code = :agency order by ti.due_date limit 1"
+                ),
+                {"clause": clause, "agency": agency},
+            ).scalar_one()
+        )
+
+
+def client_for(agency: str, *, office: bool = False) -> TestClient:
+    link = portal.issue_link(agency, office=office, recipient=None, label=None, actor="test", base="http://testserver")
+    client = TestClient(create_app(as_of=lambda: AS_OF))
+    opened = client.get(link.url.removeprefix("http://testserver"), follow_redirects=False)
+    assert opened.status_code == 303
+    return client
+
+
+def post(client: TestClient, path: str, data: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None) -> int:
+    response = client.post(path, data=data, files=files, headers={"x-csrftoken": client.cookies.get("dondoc_csrf") or ""}, follow_redirects=False)
+    return response.status_code
+
+
+def test_completion_with_kpis_waits_for_the_office_and_is_recorded_by_its_decision(seeded_db: str) -> None:
+    iid = instance("1.b", NOI_VU)  # asks for processed_on_system_rate
+    dept = client_for(NOI_VU)
+    page = dept.get(f"/portal/task/{iid}").text
+    assert 'name="kpi_processed_on_system_rate"' in page
+    data = {"report_number": "88/BC-SNV", "report_date": "04/12/2023", "kpi_processed_on_system_rate": "96,5"}
+    assert post(dept, f"/portal/task/{iid}/complete", data, {"file": ("bc.pdf", PDF, "application/pdf")}) == 303
+    assert post(dept, f"/portal/task/{iid}/complete", data, {"file": ("bc.pdf", PDF, "application/pdf")}) == 400  # one pending at a time
+    with session_scope() as session:
+        (sub,) = session.execute(select(PortalSubmission)).scalars()
+    assert sub.kpis == {"processed_on_system_rate": 96.5}
+
+    office = client_for("dn-vp-ubnd", office=True)
+    queue = office.get("/portal/").text
+    assert "88/BC-SNV" in queue
+    other_office = client_for("dn-vp-hctc", office=True)  # coordinates 170/KH-VP only
+    assert "88/BC-SNV" not in other_office.get("/portal/").text
+    assert post(other_office, f"/portal/submission/{sub.id}/decide", {"decision": "approve"}) == 404
+    assert post(office, f"/portal/submission/{sub.id}/decide", {"decision": "approve"}) == 303
+    assert post(office, f"/portal/submission/{sub.id}/decide", {"decision": "approve"}) == 400  # already decided
+
+    with session_scope() as session:
+        row = session.get(TaskInstance, iid)
+        assert row is not None
+        assert (row.state, row.completed_on, row.kpi_values) == ("done", date(2023, 12, 4), {"processed_on_system_rate": 96.5})
+        actions = [a for (a,) in session.execute(select(col(AuditEvent.action)).where(col(AuditEvent.instance_id) == iid))]
+    assert actions.count("portal.submission.completion") == 1
+    assert "portal.submission.approved" in actions
+    assert "88/BC-SNV" in dept.get("/portal/").text  # listed under "Đã hoàn thành"
+
+
+def test_uploads_are_checked_by_content_and_size(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("default:\n  portal:\n    max_upload_mb: 0.05\n", encoding="utf-8")
+    monkeypatch.setenv("DONDOC_POLICY_FILE", str(policy))
+    dondoc_db.reset_engine()
+    from dondoc.configuration.files import clear_caches
+
+    clear_caches()
+    iid = instance("1.k", TTTT)
+    dept = client_for(TTTT)
+    data = {"report_number": "1/BC", "report_date": "05/12/2023"}
+    fake = dept.post(
+        f"/portal/task/{iid}/complete", data=data, files={"file": ("bao-cao.pdf", b"not a pdf at all", "application/pdf")},
+        headers={"x-csrftoken": dept.cookies.get("dondoc_csrf") or ""},
+    )  # fmt: skip
+    assert fake.status_code == 400
+    assert "Loại tệp không được chấp nhận" in fake.text
+    big = PDF + b"0" * 200_000
+    too_big = dept.post(
+        f"/portal/task/{iid}/complete", data=data, files={"file": ("big.pdf", big, "application/pdf")},
+        headers={"x-csrftoken": dept.cookies.get("dondoc_csrf") or ""},
+    )  # fmt: skip
+    assert too_big.status_code == 400
+    assert "vượt giới hạn 0.05 MB" in too_big.text
+    huge = dept.post(
+        f"/portal/task/{iid}/complete", data=data, files={"file": ("huge.pdf", PDF + b"0" * 400_000, "application/pdf")},
+        headers={"x-csrftoken": dept.cookies.get("dondoc_csrf") or ""},
+    )  # fmt: skip
+    assert huge.status_code == 413  # refused from its Content-Length, before the body is read
+    missing = post(dept, f"/portal/task/{iid}/complete", data)
+    assert missing == 400
+    with session_scope() as session:
+        assert session.execute(select(PortalSubmission)).first() is None
+    store = tmp_path / "data" / "portal-files"
+    assert not [p for p in store.rglob("*") if p.is_file()] if store.exists() else True  # nothing half-written
+
+
+def test_co_agency_sends_input_the_lead_sees_it(seeded_sqlite: str) -> None:
+    lead_iid = instance("1.k", NOI_VU)  # Sở TT&TT is co-agency of 1.k
+    co = client_for(TTTT)
+    assert "Gửi đầu vào" in co.get(f"/portal/task/{lead_iid}").text
+    assert post(co, f"/portal/task/{lead_iid}/complete", {"report_number": "1", "report_date": "05/12/2023"}) == 404  # not its task to close
+    assert post(co, f"/portal/task/{lead_iid}/input", {"note": "Đã rà soát 12 hệ thống; danh sách kèm theo."}) == 303
+    lead = client_for(NOI_VU)
+    assert "Đã rà soát 12 hệ thống" in lead.get(f"/portal/task/{lead_iid}").text
+    office = client_for("dn-vp-ubnd", office=True)
+    assert "Đã rà soát 12 hệ thống" not in office.get("/portal/").text  # inputs are not approvals
+
+
+def test_cli_issue_list_revoke(seeded_sqlite: str) -> None:
+    runner = CliRunner()
+    issued = runner.invoke(cli, ["portal-link", "issue", TTTT, "--recipient", "email:a@b.gov.vn", "--base-url", "https://dondoc.tinh.gov.vn"])
+    assert issued.exit_code == 0, issued.output
+    url = re.search(r"https://dondoc\.tinh\.gov\.vn/portal/open/\S+", issued.output)
+    assert url is not None
+    office = runner.invoke(cli, ["portal-link", "issue", "dn-vp-ubnd", "--office"])
+    assert office.exit_code == 0, office.output
+    not_office = runner.invoke(cli, ["portal-link", "issue", TTTT, "--office"])
+    assert not_office.exit_code == 2
+    assert "coordinates no imported directive" in not_office.output
+    listed = runner.invoke(cli, ["portal-link", "list", "--format", "json"])
+    assert url.group(0).rsplit("/", 1)[1] not in listed.output  # never the token
+    assert '"live": true' in listed.output
+    revoked = runner.invoke(cli, ["portal-link", "revoke", TTTT])
+    assert revoked.exit_code == 0
+    assert portal.open_link(url.group(0).rsplit("/", 1)[1]) is None
+    with session_scope() as session:
+        rows = session.execute(select(PortalLink).order_by(col(PortalLink.id))).scalars().all()
+        assert [(r.agency_code, r.role, r.revoked_at is not None) for r in rows] == [(TTTT, "department", True), ("dn-vp-ubnd", "office", False)]
+        audited = {a for (a,) in session.execute(select(col(AuditEvent.action)).where(col(AuditEvent.action).like("portal.%")))}
+    assert audited == {"portal.link.issued", "portal.link.revoked"}
+    unknown = runner.invoke(cli, ["portal-link", "issue", "so-khong-co"])
+    assert unknown.exit_code == 2
+
+
+def test_calendar_button_gives_a_working_webcal_link(seeded_sqlite: str) -> None:
+    dept = client_for(TTTT)
+    page = dept.post("/portal/calendar", headers={"x-csrftoken": dept.cookies.get("dondoc_csrf") or ""})
+    assert page.status_code == 200
+    found = re.search(r'href="(webcal://testserver/calendars/dn-so-thong-tin-truyen-thong\.ics\?token=[^"]+)"', page.text)
+    assert found is not None
+    feed = dept.get(found.group(1).replace("webcal://testserver", ""))
+    assert feed.status_code == 200
+    assert feed.text.startswith("BEGIN:VCALENDAR")
+    again = dept.post("/portal/calendar", headers={"x-csrftoken": dept.cookies.get("dondoc_csrf") or ""})
+    assert again.status_code == 200
+    assert dept.get(found.group(1).replace("webcal://testserver", "")).status_code == 404  # the earlier one was replaced
+
+
+def test_a_file_is_served_only_to_its_agency_and_the_office(seeded_sqlite: str) -> None:
+    iid = instance("1.k", TTTT)
+    dept = client_for(TTTT)
+    files = {"file": ("bao cao.pdf", PDF, "application/pdf")}
+    assert post(dept, f"/portal/task/{iid}/complete", {"report_number": "1/BC", "report_date": "05/12/2023"}, files) == 303
+    with session_scope() as session:
+        (sub,) = session.execute(select(PortalSubmission)).scalars()
+    assert dept.get(f"/portal/submission/{sub.id}/file").content == PDF
+    assert client_for("dn-vp-ubnd", office=True).get(f"/portal/submission/{sub.id}/file").content == PDF
+    other = client_for(NOI_VU)
+    assert other.get(f"/portal/submission/{sub.id}/file").status_code == 404
+    assert TestClient(create_app(as_of=lambda: AS_OF)).get(f"/portal/submission/{sub.id}/file").status_code == 404  # no session
+    assert io.BytesIO(PDF).read(4) == b"%PDF"
