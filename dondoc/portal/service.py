@@ -303,8 +303,8 @@ class Decision:
             "directive": recorded.directive if recorded else None,
             "clause": recorded.clause if recorded else None,
             "agency": recorded.agency if recorded else None,
-            "completed_on": recorded.completed_on.isoformat() if recorded and recorded.completed_on else None,
-            "due": recorded.due.isoformat() if recorded and recorded.due else None,
+            "completed_on": recorded.completed_on if recorded else None,
+            "due": recorded.due if recorded else None,
             "notified": self.notified,
             "notify_errors": self.notify_errors,
         }
@@ -378,16 +378,15 @@ def _email_rejection(decision: Decision, sub: queries.SubmissionFacts, task: que
         log.warning("rejection email for submission #%d: %s", decision.submission_id, error)
 
 
-def announce(decision: Decision, as_of: date) -> bool:
-    """Emit ``dondoc.task.completed`` for an approved completion when a Prefect API is configured.
+SUBMITTED_EVENT = "dondoc.portal.submitted"
 
-    prefect.yaml's trigger refreshes the directive's tracking run, as for `dondoc complete`. Without
-    a Prefect server (a portal on its own) there is nobody to tell; reminders stop at the next sweep
-    either way, since they read the instance's state.
+
+def _emit(event: str, resource: dict[str, str], payload: dict[str, Any]) -> bool:
+    """Emit a Prefect event when a Prefect API is configured; a portal on its own has nobody to tell.
+
+    Prefect is imported only here (it is slow to import), and a failure is logged, never raised:
+    what the event announces is already recorded.
     """
-    recorded = decision.recorded
-    if recorded is None or recorded.completed_on is None:
-        return False
     try:
         from prefect.settings import PREFECT_API_URL
 
@@ -395,24 +394,42 @@ def announce(decision: Decision, as_of: date) -> bool:
             return False
         from prefect.events import emit_event
 
-        from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
-
-        emit_event(
-            event=COMPLETED_EVENT,
-            resource={"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive},
-            payload=completion_payload(
-                directive=recorded.directive,
-                clause=recorded.clause,
-                agency=recorded.agency,
-                instance_id=recorded.instance_id,
-                completed_on=recorded.completed_on,
-                as_of=as_of,
-            ),
-        )
-    except Exception as exc:  # the approval is recorded; a lost event only delays the tracking view
-        log.warning("completion event for instance %d not emitted: %s", recorded.instance_id, exc)
+        return emit_event(event=event, resource=resource, payload=payload) is not None
+    except Exception as exc:
+        log.warning("event %s not emitted: %s", event, exc)
         return False
-    return True
+
+
+def announce(decision: Decision, as_of: date) -> bool:
+    """``dondoc.task.completed`` for an approved completion: prefect.yaml's trigger refreshes the
+    directive's tracking run, as for `dondoc complete`. Reminders stop at the next sweep either way."""
+    from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
+
+    recorded = decision.recorded
+    if recorded is None or recorded.completed_on is None:
+        return False
+    payload = completion_payload(
+        directive=recorded.directive,
+        clause=recorded.clause,
+        agency=recorded.agency,
+        instance_id=recorded.instance_id,
+        completed_on=recorded.completed_on,
+        as_of=as_of,
+    )
+    resource = {"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive}
+    return _emit(COMPLETED_EVENT, resource, payload)
+
+
+def announce_submission(submission_id: int) -> bool:
+    """``dondoc.portal.submitted``: the review-submission deployment refreshes the queue's table."""
+    resource = {"prefect.resource.id": f"dondoc.portal.submission.{submission_id}", "prefect.resource.name": f"#{submission_id}"}
+    return _emit(SUBMITTED_EVENT, resource, {"submission_id": submission_id})
+
+
+def pending_queue() -> list[dict[str, str]]:
+    """Every pending submission as table rows (the Prefect artifact of the queue)."""
+    with session_scope() as session:
+        return view.queue_rows(queries.all_pending(session))
 
 
 # ---------------------------------------------------------------- files and calendar

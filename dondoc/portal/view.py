@@ -10,7 +10,7 @@ from dondoc.domain.dates import VN_TZ, vn_date
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
 from dondoc.domain.workdays import WorkCalendar
-from dondoc.portal.queries import SubmissionFacts, TaskFacts
+from dondoc.portal.queries import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.rules import TYPE_NAMES, KpiField, kpi_fields
 
 KIND_VI = {"completion": "Báo cáo hoàn thành", "extension": "Xin gia hạn", "input": "Đầu vào phối hợp"}
@@ -134,6 +134,32 @@ def card(
 def most_urgent_first(cards: Sequence[Card]) -> list[Card]:
     """Overdue (longest overdue first), then in time by due date, then undated and ongoing."""
     return sorted(cards, key=lambda c: (_URGENCY.get(c.status, 5), c.due or date.max, c.directive, c.clause, c.instance_id))
+
+
+QUEUE_COLUMNS = ("Số đề nghị", "Loại", "Đơn vị", "Văn bản · mục", "Hạn hiện tại", "Nội dung", "Gửi lúc", "Văn phòng duyệt")
+
+
+def queue_rows(items: Sequence[QueueItem]) -> list[dict[str, str]]:
+    """The approval queue as table rows (the Prefect artifact); oldest first, as the portal shows it."""
+    rows: list[dict[str, str]] = []
+    for item in items:
+        s, t = item.submission, item.task
+        if s.kind == "completion":
+            what = f"Báo cáo {s.report_number} ngày {vn_date(s.report_date)}" + (f" (tệp {s.file_name})" if s.file_name else "")
+        else:
+            what = f"Gia hạn đến {vn_date(s.new_due)}: {s.note or ''}".strip()
+        values = (
+            str(s.id),
+            KIND_VI.get(s.kind, s.kind),
+            item.agency_name,
+            f"{t.directive_number or t.directive} · {t.clause}",
+            vn_date(t.due, "không có hạn"),
+            what,
+            vn_time(s.submitted_at),
+            t.coordinator,
+        )
+        rows.append(dict(zip(QUEUE_COLUMNS, values, strict=True)))
+    return rows
 
 
 def vn_time(instant: datetime | None) -> str:

@@ -20,6 +20,7 @@ from fastapi import BackgroundTasks, FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.middleware.sessions import SessionMiddleware
@@ -116,6 +117,7 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
         return page(request, "task.html.j2", t=data, link=link, sent=sent, errors={}, form={})
 
     def submitted(request: Request, instance_id: int, run: Callable[[PortalLink], int], form: dict[str, str]) -> Response:
+        """Run a submission; on success redirect (and tell Prefect the queue changed), on a form error show the fields."""
         link = link_of(request)
         if link is None:
             return not_found(request)
@@ -129,7 +131,11 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
             except service.Forbidden:
                 return not_found(request)
             return page(request, "task.html.j2", 400, t=data, link=link, sent=None, errors=exc.fields, form=form)
-        return RedirectResponse(str(request.url_for("task", instance_id=instance_id)) + f"?sent={sid}", status_code=303)
+        return RedirectResponse(
+            str(request.url_for("task", instance_id=instance_id)) + f"?sent={sid}",
+            status_code=303,
+            background=BackgroundTask(service.announce_submission, sid),
+        )
 
     def upload_of(value: object) -> service.Upload | None:
         if isinstance(value, StarletteUpload) and value.filename:
