@@ -67,6 +67,9 @@ def test_completion_with_kpis_waits_for_the_office_and_is_recorded_by_its_decisi
         (sub,) = session.execute(select(PortalSubmission)).scalars()
     assert sub.kpis == {"processed_on_system_rate": 96.5}
 
+    before = dept.get("/portal/").text  # rendered and cached: the approval below must invalidate it
+    assert "88/BC-SNV" not in before
+    assert "chờ Văn phòng duyệt" in before
     office = client_for("dn-vp-ubnd", office=True)
     queue = office.get("/portal/").text
     assert "88/BC-SNV" in queue

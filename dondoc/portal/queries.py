@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, literal_column, or_, select
@@ -17,13 +18,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from dondoc.directives.queries import answers_to
-from dondoc.models import Agency, AgencyGroup, Assignment, Directive, TaskInstance
+from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, TaskInstance
 from dondoc.models.portal import PortalSubmission, SubmissionKind, SubmissionState
 
 OPEN: Any = literal_column("task_instance.state = 'open'")
-DATED_LIMIT = 150
-UNDATED_LIMIT = 50
-CO_LIMIT = 100
+DATED_LIMIT = 100
+UNDATED_LIMIT = 30
+CO_LIMIT = 60
 HISTORY_LIMIT = 20
 
 
@@ -93,7 +94,9 @@ class AgencyPage:
     truncated: bool
 
 
+@lru_cache(maxsize=1)
 def _columns() -> Select[*tuple[Any, ...]]:
+    """The columns every portal task row needs (built once: constructing it costs more than running it)."""
     lead = aliased(Agency)
     stmt: Select[*tuple[Any, ...]] = (
         select(
@@ -366,6 +369,12 @@ def all_pending(session: Session) -> list[QueueItem]:
         task = session.execute(_columns().where(col(TaskInstance.id) == s.instance_id)).one()
         items.append(QueueItem(_submission(s), _facts(task, "office"), name or s.agency_code))
     return items
+
+
+def change_stamp(session: Session) -> int:
+    """The newest audit row's id: every write of dondoc's use cases (completion, extension, planning,
+    import, portal submission and decision) adds one, so an unchanged stamp means an unchanged page."""
+    return int(session.execute(select(func.max(col(AuditEvent.id)))).scalar_one() or 0)
 
 
 def agency_name(session: Session, code: str) -> str:

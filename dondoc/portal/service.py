@@ -100,11 +100,18 @@ def open_link(token: str) -> PortalLink | None:
 
 def current_link(link_id: int | None) -> PortalLink | None:
     """The session's link, if still live (checked on every request: revocation takes effect at once)."""
+    return current_link_and_stamp(link_id)[0]
+
+
+def current_link_and_stamp(link_id: int | None) -> tuple[PortalLink | None, int]:
+    """The live link and the database's change stamp, in one short read (the page cache's key)."""
     if link_id is None:
-        return None
+        return None, 0
     with session_scope() as session:
         row = session.get(PortalLink, link_id)
-        return row if store.live(row, utc_now()) else None
+        if not store.live(row, utc_now()):
+            return None, 0
+        return row, queries.change_stamp(session)
 
 
 # ---------------------------------------------------------------- pages

@@ -10,7 +10,10 @@ Every form is CSRF-protected (starlette-csrf: double-submit cookie, sent as a he
 
 from __future__ import annotations
 
+import gzip
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -50,6 +53,33 @@ def _templates() -> Jinja2Templates:
     env.globals["KIND_VI"] = view.KIND_VI
     env.globals["STATE_VI"] = view.STATE_VI
     return templates
+
+
+class PageCache:
+    """Rendered department pages per (agency, day, change stamp, base URL): identical for every
+    recipient of an agency (the page holds no per-session secret), rebuilt when anything was written.
+    200 phones opening the same morning's digest cost one render, not 200."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._pages: OrderedDict[tuple[object, ...], tuple[bytes, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple[object, ...]) -> tuple[bytes, bytes] | None:
+        with self._lock:
+            body = self._pages.get(key)
+            if body is not None:
+                self._pages.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[object, ...], body: bytes) -> tuple[bytes, bytes]:
+        """Keep the page and its gzip form (a phone on 3G downloads ~10× less)."""
+        entry = (body, gzip.compress(body, compresslevel=6, mtime=0))
+        with self._lock:
+            self._pages[key] = entry
+            while len(self._pages) > self._size:
+                self._pages.popitem(last=False)
+        return entry
 
 
 def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
@@ -96,14 +126,26 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
         target = request.url_for("task", instance_id=task) if task is not None else request.url_for("index")
         return RedirectResponse(str(target), status_code=303, headers={"Referrer-Policy": "no-referrer"})
 
+    pages = PageCache()
+
     @app.get("/", name="index")
     def index(request: Request, decided: int | None = None) -> Response:
-        link = link_of(request)
+        link, stamp = service.current_link_and_stamp(request.session.get("link"))
         if link is None:
+            request.session.clear()
             return not_found(request)
         if link.role == LinkRole.OFFICE:
             return page(request, "office.html.j2", office=service.office_page(link), link=link, decided=decided)
-        return page(request, "department.html.j2", dept=service.department_page(link, as_of=as_of()), link=link)
+        day = as_of()
+        key = (link.agency_code, day, stamp, str(request.base_url))
+        entry = pages.get(key)
+        if entry is None:
+            rendered = page(request, "department.html.j2", dept=service.department_page(link, as_of=day), link=link)
+            entry = pages.put(key, bytes(rendered.body))
+        headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
+        if "gzip" in (request.headers.get("accept-encoding") or ""):
+            return HTMLResponse(entry[1], headers={**headers, "Content-Encoding": "gzip"})
+        return HTMLResponse(entry[0], headers=headers)
 
     @app.get("/task/{instance_id}", name="task")
     def task(request: Request, instance_id: int, sent: int | None = None) -> Response:

@@ -1,0 +1,184 @@
+"""Load on the department portal: 200 concurrent clients against one agency's page, 1M instances.
+
+    .venv/bin/python benchmarks/bench_portal.py [--instances 1000000] [--clients 200] [--requests 20]
+
+A private SQLite database (WAL) in a temp folder: the five seeds, then synthetic agencies and
+instances until the table holds ``--instances`` rows (13 % open, as in PERFORMANCE.md), with the
+measured agency (Sở TT&TT, Đồng Nai) holding a few hundred of them. `dondoc serve` runs in its own
+process; the clients (asyncio + httpx, one connection each) open the agency's personal link once,
+then ask for its page repeatedly. Prints p50/p90/p99 latency and requests per second, plus the
+plans of the page's queries. A benchmark, not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from dondoc.orchestration.stack import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENCY = "dn-so-thong-tin-truyen-thong"
+AS_OF = date(2023, 12, 6)
+BATCH = 10_000
+
+
+def fill(db: Path, total: int, agencies: int, mine: int) -> int:
+    """Synthetic agencies and instances with executemany in 10k-row batches (fastest path measured)."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")
+    have = con.execute("select count(*) from task_instance").fetchone()[0]
+    assignments = con.execute(
+        "select a.id, a.directive_id from assignment a join directive d on d.id = a.directive_id where d.province = 'dong-nai'"
+    ).fetchall()
+    target = con.execute("select id from agency where code = ?", (AGENCY,)).fetchone()[0]
+    con.executemany(
+        "insert into agency (code, province, name, short_name, aliases, kind, contacts) values (?, 'dong-nai', ?, ?, '[]', 'department', '[]')",
+        [(f"bench-{n:05d}", f"Cơ quan thử {n}", f"CQ {n}") for n in range(agencies)],
+    )
+    ids = [r[0] for r in con.execute("select id from agency where code like 'bench-%'")]
+    rng = random.Random(12)
+    now = datetime.now(UTC).isoformat(sep=" ")
+    todo = max(0, total - have)
+    rows: list[tuple[object, ...]] = []
+    for n in range(todo):
+        assignment_id, directive_id = assignments[n % len(assignments)]
+        agency_id = target if n < mine else ids[n % len(ids)]
+        due = date(2022, 1, 3) + timedelta(days=rng.randrange(0, 1100))
+        is_open = (due >= AS_OF - timedelta(days=40) and rng.random() < 0.25) or rng.random() < 0.03
+        done_on = None if is_open else due - timedelta(days=rng.randrange(-5, 10))
+        rows.append(
+            (assignment_id, directive_id, agency_id, f"bench-{n}", "once", (due - timedelta(days=60)).isoformat(), due.isoformat(),
+             due.isoformat(), "open" if is_open else "done", done_on.isoformat() if done_on else None, "{}", 0, now)
+        )  # fmt: skip
+        if len(rows) == BATCH:
+            _insert(con, rows)
+    _insert(con, rows)
+    con.commit()
+    open_rows = con.execute("select count(*) from task_instance where state = 'open'").fetchone()[0]
+    con.execute("ANALYZE")
+    con.close()
+    return int(open_rows)
+
+
+def _insert(con: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    con.executemany(
+        "insert into task_instance (assignment_id, directive_id, agency_id, period, kind, opens_on, due_date, original_due_date, "
+        "state, completed_on, kpi_values, due_on_day_off, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    rows.clear()
+
+
+async def load(base: str, token: str, clients: int, requests: int) -> tuple[list[float], float, int]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+
+    async def client_run() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            opened = await client.get(f"/portal/open/{token}", follow_redirects=False)
+            assert opened.status_code == 303, opened.status_code
+            for _ in range(requests):
+                start = time.perf_counter()
+                response = await client.get("/portal/")
+                latencies.append(time.perf_counter() - start)
+                if response.status_code != 200 or "Nhiệm vụ của" not in response.text:
+                    errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_run() for _ in range(clients)))
+    return latencies, time.perf_counter() - started, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instances", type=int, default=1_000_000)
+    parser.add_argument("--agencies", type=int, default=4_500)
+    parser.add_argument("--mine", type=int, default=600, help="synthetic instances of the measured agency")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=20, help="per client, after a warm-up round")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-portal-"))
+    db = folder / "bench.db"
+    env = {**os.environ, "DONDOC_DATA_DIR": str(folder), "DONDOC_DATABASE_URL": f"sqlite:///{db}"}
+    os.environ.update(env)
+
+    from dondoc.db.migrate import upgrade
+    from dondoc.directives import service as services
+
+    upgrade()
+    services.import_paths([ROOT / "directives_seed"], as_of=AS_OF, actor="bench")
+    started = time.perf_counter()
+    open_rows = fill(db, args.instances, args.agencies, args.mine)
+    print(f"database: {args.instances:,} instances ({open_rows:,} open) in {time.perf_counter() - started:.1f} s — {db}")
+
+    from dondoc.db import session_scope
+    from dondoc.portal import service
+    from dondoc.portal.queries import OPEN, _columns
+    from dondoc.reminders.selection import explain
+
+    issued = service.issue_link(AGENCY, office=False, recipient=None, label="bench", actor="bench")
+    token = issued.url.rsplit("/", 1)[1]
+    with session_scope() as session:
+        from sqlmodel import col
+
+        from dondoc.models import TaskInstance
+
+        stmt = _columns().where(col(TaskInstance.agency_id) == 1, OPEN, col(TaskInstance.due_date).is_not(None)).order_by(
+            col(TaskInstance.due_date)
+        )
+        print("plan of the page's main query:", " | ".join(explain(session, stmt.limit(151))))
+        page = service.department_page(service.current_link(issued.id) or sys.exit("link"), as_of=AS_OF)
+        print(f"page: {len(page.lead)} lead tasks, {len(page.co)} co-agency tasks, truncated={page.truncated}")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from dondoc.cli import app; app()", "serve", "--port", str(port), "--as-of", AS_OF.strftime("%d/%m/%Y")],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import httpx
+
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("dondoc serve did not start")
+            time.sleep(0.2)
+        asyncio.run(load(base, token, min(args.clients, 20), 2))  # warm-up: imports, caches, connections
+        latencies, elapsed, errors = asyncio.run(load(base, token, args.clients, args.requests))
+        latencies.sort()
+        q = statistics.quantiles(latencies, n=100)
+        print(
+            f"{args.clients} concurrent clients, {len(latencies):,} requests in {elapsed:.1f} s: "
+            f"{len(latencies) / elapsed:.0f} req/s; p50 {q[49] * 1000:.0f} ms, p90 {q[89] * 1000:.0f} ms, "
+            f"p99 {q[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; errors {errors}"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
