@@ -191,3 +191,19 @@ def test_a_file_is_served_only_to_its_agency_and_the_office(seeded_sqlite: str) 
     assert other.get(f"/portal/submission/{sub.id}/file").status_code == 404
     assert TestClient(create_app(as_of=lambda: AS_OF)).get(f"/portal/submission/{sub.id}/file").status_code == 404  # no session
     assert io.BytesIO(PDF).read(4) == b"%PDF"
+
+
+def test_the_agency_page_reads_open_rows_through_the_partial_index(seeded_sqlite: str) -> None:
+    from dondoc.portal.queries import OPEN, _columns
+    from dondoc.reminders.selection import explain
+
+    stmt = (
+        _columns()
+        .where(col(TaskInstance.agency_id) == 1, OPEN, col(TaskInstance.due_date).is_not(None))
+        .order_by(col(TaskInstance.due_date))
+        .limit(101)
+    )
+    with session_scope() as session:
+        plan = " | ".join(explain(session, stmt))
+    assert "USING INDEX ix_instance_open_agency_due (agency_id=?" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # rows come in due-date order: the limit stops the walk
