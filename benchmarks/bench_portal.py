@@ -94,7 +94,11 @@ async def load(base: str, token: str, clients: int, requests: int) -> tuple[list
             assert opened.status_code == 303, opened.status_code
             for _ in range(requests):
                 start = time.perf_counter()
-                response = await client.get("/portal/")
+                try:
+                    response = await client.get("/portal/")
+                except httpx.TransportError:
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - start)
                 if response.status_code != 200 or "Nhiệm vụ của" not in response.text:
                     errors += 1
@@ -104,6 +108,12 @@ async def load(base: str, token: str, clients: int, requests: int) -> tuple[list
     return latencies, time.perf_counter() - started, errors
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc): the server's own cost, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--instances", type=int, default=1_000_000)
@@ -111,8 +121,9 @@ def main() -> None:
     parser.add_argument("--mine", type=int, default=600, help="synthetic instances of the measured agency")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--requests", type=int, default=20, help="per client, after a warm-up round")
+    parser.add_argument("--reuse", type=Path, help="the folder of an earlier run: measure again without refilling")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-portal-"))
+    folder = args.reuse or Path(tempfile.mkdtemp(prefix="dondoc-bench-portal-"))
     db = folder / "bench.db"
     env = {**os.environ, "DONDOC_DATA_DIR": str(folder), "DONDOC_DATABASE_URL": f"sqlite:///{db}"}
     os.environ.update(env)
@@ -121,10 +132,16 @@ def main() -> None:
     from dondoc.directives import service as services
 
     upgrade()
-    services.import_paths([ROOT / "directives_seed"], as_of=AS_OF, actor="bench")
-    started = time.perf_counter()
-    open_rows = fill(db, args.instances, args.agencies, args.mine)
-    print(f"database: {args.instances:,} instances ({open_rows:,} open) in {time.perf_counter() - started:.1f} s — {db}")
+    if args.reuse is None:
+        services.import_paths([ROOT / "directives_seed"], as_of=AS_OF, actor="bench")
+        started = time.perf_counter()
+        open_rows = fill(db, args.instances, args.agencies, args.mine)
+        print(f"database: {args.instances:,} instances ({open_rows:,} open) in {time.perf_counter() - started:.1f} s — {db}")
+    else:
+        con = sqlite3.connect(db)
+        total, open_rows = con.execute("select count(*), sum(state = 'open') from task_instance").fetchone()
+        con.close()
+        print(f"database: {total:,} instances ({open_rows:,} open), reused — {db}")
 
     from dondoc.db import session_scope
     from dondoc.portal import service
@@ -150,7 +167,7 @@ def main() -> None:
         [sys.executable, "-c", "from dondoc.cli import app; app()", "serve", "--port", str(port), "--as-of", AS_OF.strftime("%d/%m/%Y")],
         env={**env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(folder / "serve.log").open("w"),
     )
     try:
         import httpx
@@ -167,13 +184,20 @@ def main() -> None:
                 raise SystemExit("dondoc serve did not start")
             time.sleep(0.2)
         asyncio.run(load(base, token, min(args.clients, 20), 2))  # warm-up: imports, caches, connections
+        cpu_before = cpu_seconds(server.pid)
         latencies, elapsed, errors = asyncio.run(load(base, token, args.clients, args.requests))
+        cpu = cpu_seconds(server.pid) - cpu_before
         latencies.sort()
         q = statistics.quantiles(latencies, n=100)
         print(
             f"{args.clients} concurrent clients, {len(latencies):,} requests in {elapsed:.1f} s: "
             f"{len(latencies) / elapsed:.0f} req/s; p50 {q[49] * 1000:.0f} ms, p90 {q[89] * 1000:.0f} ms, "
             f"p99 {q[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; errors {errors}"
+        )
+        per_request = cpu / max(1, len(latencies)) * 1000
+        print(
+            f"server CPU {cpu:.1f} s = {per_request:.2f} ms per request (≈ {1000 / per_request:.0f} req/s per free core); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring"
         )
     finally:
         server.terminate()

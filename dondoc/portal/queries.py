@@ -13,13 +13,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, or_, select
+from sqlalchemy import Select, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from dondoc.directives.queries import answers_to
 from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, TaskInstance
-from dondoc.models.portal import PortalSubmission, SubmissionKind, SubmissionState
+from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionKind, SubmissionState
 
 OPEN: Any = literal_column("task_instance.state = 'open'")
 DATED_LIMIT = 100
@@ -369,6 +369,13 @@ def all_pending(session: Session) -> list[QueueItem]:
         task = session.execute(_columns().where(col(TaskInstance.id) == s.instance_id)).one()
         items.append(QueueItem(_submission(s), _facts(task, "office"), name or s.agency_code))
     return items
+
+
+@lru_cache(maxsize=1)
+def link_and_stamp_statement() -> Select[*tuple[Any, ...]]:
+    """A link's row and the change stamp (below) in one statement, for a bare connection."""
+    stamp = select(func.max(col(AuditEvent.id))).scalar_subquery().label("stamp")
+    return select(*PortalLink.__table__.columns, stamp).where(col(PortalLink.id) == bindparam("link_id"))  # type: ignore[attr-defined]
 
 
 def change_stamp(session: Session) -> int:

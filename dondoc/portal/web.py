@@ -129,18 +129,21 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
     pages = PageCache()
 
     @app.get("/", name="index")
-    def index(request: Request, decided: int | None = None) -> Response:
+    async def index(request: Request, decided: int | None = None) -> Response:
+        """Async: a cache hit costs one indexed statement (~0.1 ms), cheaper than a hop to the threadpool."""
         link, stamp = service.current_link_and_stamp(request.session.get("link"))
         if link is None:
             request.session.clear()
             return not_found(request)
         if link.role == LinkRole.OFFICE:
-            return page(request, "office.html.j2", office=service.office_page(link), link=link, decided=decided)
+            office = await run_in_threadpool(service.office_page, link)
+            return page(request, "office.html.j2", office=office, link=link, decided=decided)
         day = as_of()
         key = (link.agency_code, day, stamp, str(request.base_url))
         entry = pages.get(key)
         if entry is None:
-            rendered = page(request, "department.html.j2", dept=service.department_page(link, as_of=day), link=link)
+            dept = await run_in_threadpool(lambda: service.department_page(link, as_of=day))
+            rendered = await run_in_threadpool(lambda: page(request, "department.html.j2", dept=dept, link=link))
             entry = pages.put(key, bytes(rendered.body))
         headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
         if "gzip" in (request.headers.get("accept-encoding") or ""):
