@@ -146,7 +146,7 @@ def main() -> None:
     from dondoc.db import session_scope
     from dondoc.portal import service
     from dondoc.portal.queries import OPEN, _columns
-    from dondoc.reminders.selection import explain
+    from dondoc.reminders.queries import explain
 
     issued = service.issue_link(AGENCY, office=False, recipient=None, label="bench", actor="bench")
     token = issued.url.rsplit("/", 1)[1]

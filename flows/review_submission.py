@@ -47,7 +47,8 @@ def review_submission(
     today = as_of_or_today(as_of)
     decided: dict[str, Any] | None = None
     if submission_id is not None:
-        decided = decide_submission(submission_id, decision, reason, today)
-        if decided["approved"] and decided["completed_on"]:
-            decided["event_id"] = announce_completion(decided, today)
+        result = decide_submission(submission_id, decision, reason, today)
+        recorded = result.recorded
+        event_id = announce_completion(recorded, today) if recorded is not None and recorded.completed_on else ""
+        decided = {**result.as_json(), "event_id": event_id}
     return {"decided": decided, "pending": publish_queue()}

@@ -4,11 +4,11 @@ Each calls the portal's use cases (:mod:`dondoc.portal.service`), the same as it
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from dondoc.portal.service import Decision
 from tasks.directives import _logged
 from tasks.policy import side_effect_task
 
@@ -18,7 +18,7 @@ DECISIONS = {"duyệt": True, "từ chối": False}
 
 
 @side_effect_task("decide-submission", retries=0)
-def decide_submission(submission_id: int, decision: str | None, reason: str, today: date) -> dict[str, Any]:
+def decide_submission(submission_id: int, decision: str | None, reason: str, today: date) -> Decision:
     """Not retried: deciding twice is refused, and a user error must fail once with its message."""
     from dondoc.errors import InputError
     from dondoc.portal import service
@@ -31,7 +31,7 @@ def decide_submission(submission_id: int, decision: str | None, reason: str, tod
     get_run_logger().info("Đề nghị #%d: %s", submission_id, "đã duyệt" if approve else "đã từ chối")
     for error in result.notify_errors:
         get_run_logger().warning("Thư báo từ chối: %s", error)
-    return result.as_json()
+    return result
 
 
 @side_effect_task("publish-queue")

@@ -195,7 +195,7 @@ def test_a_file_is_served_only_to_its_agency_and_the_office(seeded_sqlite: str) 
 
 def test_the_agency_page_reads_open_rows_through_the_partial_index(seeded_sqlite: str) -> None:
     from dondoc.portal.queries import OPEN, _columns
-    from dondoc.reminders.selection import explain
+    from dondoc.reminders.queries import explain
 
     stmt = (
         _columns()
