@@ -159,3 +159,16 @@ def test_email_urls_get_display_names_and_reply_to(url: str, expected: str | Non
     if url.startswith("mailto"):
         assert plugin.targets == [("Đầu mối", "a@x.gov.vn")]
         assert plugin.reply_to == ({"keep@x.gov.vn"} if "keep@" in url else {"vp@x.gov.vn"})
+
+
+@pytest.mark.parametrize("module", ["dondoc.portal.rules", "dondoc.portal.tokens", "dondoc.portal.facts", "dondoc.portal.view"])
+def test_the_portal_pure_modules_import_no_database_prefect_or_apprise(module: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    heavy = ("sqlalchemy", "sqlmodel", "prefect", "apprise")
+    code = f"import sys, {module}; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    root = Path(__file__).resolve().parent.parent
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout.strip()
+    assert loaded == "", f"{module} pulls in {loaded}"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
-from dondoc.portal.queries import SubmissionFacts, TaskFacts
+from dondoc.portal.facts import SubmissionFacts, TaskFacts
 from dondoc.reminders import notify
 from dondoc.reminders.contacts import ContactBook, load_contacts
 

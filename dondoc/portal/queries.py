@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -20,63 +20,13 @@ from sqlmodel import Session, col
 from dondoc.directives.queries import answers_to
 from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionKind, SubmissionState
+from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 
 OPEN: Any = literal_column("task_instance.state = 'open'")
 DATED_LIMIT = 100
 UNDATED_LIMIT = 30
 CO_LIMIT = 60
 HISTORY_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class TaskFacts:
-    instance_id: int
-    role: str  # "lead" | "co" | "office"
-    directive_id: int
-    directive: str
-    directive_number: str | None
-    directive_title: str
-    coordinator: str
-    province: str
-    assignment_id: int
-    clause: str
-    summary: str
-    text: str
-    deadline_text: str | None
-    kpis: list[dict[str, Any]]
-    depends_on: list[str]
-    lead_code: str
-    lead_name: str
-    kind: str
-    state: str
-    opens_on: date
-    due: date | None
-    original_due: date | None
-    completed_on: date | None
-    evidence: str | None
-    extended_reason: str | None
-    period: str
-
-
-@dataclass(frozen=True)
-class SubmissionFacts:
-    id: int
-    instance_id: int
-    agency_code: str
-    kind: str
-    state: str
-    report_number: str | None
-    report_date: date | None
-    note: str | None
-    kpis: dict[str, float]
-    new_due: date | None
-    file_name: str | None
-    file_type: str | None
-    file_size: int | None
-    submitted_at: datetime
-    decided_at: datetime | None
-    decided_by: str | None
-    decision_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -327,13 +277,6 @@ def submissions_of(session: Session, instance_id: int) -> list[SubmissionFacts]:
 
 def submission(session: Session, submission_id: int) -> PortalSubmission | None:
     return session.get(PortalSubmission, submission_id)
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    submission: SubmissionFacts
-    task: TaskFacts
-    agency_name: str
 
 
 def office_queue(session: Session, office_code: str, *, decided: bool = False, limit: int = 200) -> list[QueueItem]:

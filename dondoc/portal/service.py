@@ -31,6 +31,7 @@ from dondoc.errors import DondocError, InputError, NotFoundError
 from dondoc.models import Directive, TaskInstance
 from dondoc.models.portal import LinkRole, PortalLink, PortalSubmission, SubmissionKind, SubmissionState
 from dondoc.portal import queries, rules, store, view
+from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.tokens import OPEN_PATH
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class DepartmentPage:
     co: list[view.Card]
     done: list[view.Card]
     extended: list[view.Card]
-    decided: list[queries.SubmissionFacts]
+    decided: list[SubmissionFacts]
     truncated: bool
     as_of: date
 
@@ -146,7 +147,7 @@ def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
         page = queries.agency_page(session, agency, as_of=as_of)
     pol, cal = load_policy(page.province), load_calendar()
 
-    def make(task: queries.TaskFacts) -> view.Card:
+    def make(task: TaskFacts) -> view.Card:
         return view.card(
             task, as_of=as_of, calendar=cal, policy=pol, submissions=page.submissions.get(task.instance_id, ()),
             waits=page.waits.get(task.instance_id),
@@ -168,11 +169,11 @@ def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
 @dataclass
 class TaskPage:
     card: view.Card
-    submissions: list[queries.SubmissionFacts]
+    submissions: list[SubmissionFacts]
     policy: rules.PortalPolicy
 
 
-def _task(session: Any, link: PortalLink, instance_id: int) -> queries.TaskFacts:
+def _task(session: Any, link: PortalLink, instance_id: int) -> TaskFacts:
     task = queries.task_for(session, instance_id, agency_code=link.agency_code, office=link.role == LinkRole.OFFICE)
     if task is None:
         raise Forbidden(f"instance {instance_id}: not a task of {link.agency_code}")
@@ -193,8 +194,8 @@ def task_page(link: PortalLink, instance_id: int, *, as_of: date) -> TaskPage:
 class OfficePage:
     office_code: str
     office_name: str
-    pending: list[queries.QueueItem]
-    decided: list[queries.QueueItem]
+    pending: list[QueueItem]
+    decided: list[QueueItem]
 
 
 def office_page(link: PortalLink) -> OfficePage:
@@ -278,7 +279,7 @@ def _actor(link: PortalLink) -> str:
 
 
 def submit_completion(link: PortalLink, instance_id: int, form: Mapping[str, str], upload: Upload | None, *, today: date) -> int:
-    def make(task: queries.TaskFacts) -> dict[str, Any]:
+    def make(task: TaskFacts) -> dict[str, Any]:
         parsed = rules.parse_completion(form, rules.kpi_fields(task.kpis), today=today)
         return {"report_number": parsed.report_number, "report_date": parsed.report_date, "note": parsed.note or None, "kpis": parsed.kpis}
 
@@ -286,7 +287,7 @@ def submit_completion(link: PortalLink, instance_id: int, form: Mapping[str, str
 
 
 def submit_extension(link: PortalLink, instance_id: int, form: Mapping[str, str], *, today: date) -> int:
-    def make(task: queries.TaskFacts) -> dict[str, Any]:
+    def make(task: TaskFacts) -> dict[str, Any]:
         parsed = rules.parse_extension(form, current_due=task.due)
         return {"new_due_date": parsed.new_due, "note": parsed.reason}
 
@@ -294,7 +295,7 @@ def submit_extension(link: PortalLink, instance_id: int, form: Mapping[str, str]
 
 
 def submit_input(link: PortalLink, instance_id: int, form: Mapping[str, str], upload: Upload | None, *, today: date) -> int:
-    def make(_task: queries.TaskFacts) -> dict[str, Any]:
+    def make(_task: TaskFacts) -> dict[str, Any]:
         return {"note": rules.parse_input(form, has_file=bool(upload and upload.filename)).note or None}
 
     return _add(link, instance_id, SubmissionKind.INPUT, make, upload, as_of=today)
@@ -381,7 +382,7 @@ def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today:
     return decision
 
 
-def _email_rejection(decision: Decision, sub: queries.SubmissionFacts, task: queries.TaskFacts, reason: str) -> None:
+def _email_rejection(decision: Decision, sub: SubmissionFacts, task: TaskFacts, reason: str) -> None:
     """Tell the department why (its focal contacts), Reply-To the office; a failed send is logged, not hidden."""
     from dondoc.portal.mail import rejection_message, send_to_agency
 

@@ -10,7 +10,7 @@ from dondoc.domain.dates import VN_TZ, vn_date
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
 from dondoc.domain.workdays import WorkCalendar
-from dondoc.portal.queries import QueueItem, SubmissionFacts, TaskFacts
+from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.rules import TYPE_NAMES, KpiField, kpi_fields
 
 KIND_VI = {"completion": "Báo cáo hoàn thành", "extension": "Xin gia hạn", "input": "Đầu vào phối hợp"}
