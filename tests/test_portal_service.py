@@ -207,3 +207,18 @@ def test_the_agency_page_reads_open_rows_through_the_partial_index(seeded_sqlite
         plan = " | ".join(explain(session, stmt))
     assert "USING INDEX ix_instance_open_agency_due (agency_id=?" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # rows come in due-date order: the limit stops the walk
+
+
+def test_a_consolidation_shows_what_it_still_waits_for(seeded_sqlite: str) -> None:
+    from dondoc.directives.service import record_completion
+
+    police = client_for("dn-cong-an-tinh")  # 2.b consolidates 2.a (one-off): the inputs due by 19/12/2023
+    found = re.search(r"Đầu vào đã nhận (\d+)/(\d+)", police.get("/portal/").text)
+    assert found is not None
+    done, total = int(found.group(1)), int(found.group(2))
+    assert (done, total) == (0, 38)
+    record_completion(instance("2.a", TTTT), on=date(2023, 12, 5), evidence="1/BC", actor="test", today=AS_OF)
+    assert "Đầu vào đã nhận 1/38; còn chờ 37 đơn vị" in police.get("/portal/").text  # the cached page was replaced
+
+    office_as_department = client_for("dn-vp-ubnd")  # 8 (quarterly) consolidates 7: this quarter's 30 inputs, not every quarter's
+    assert "Đầu vào đã nhận 0/30" in office_as_department.get("/portal/").text

@@ -225,7 +225,11 @@ def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
 
 
 def consolidation_waits(session: Session, tasks: list[TaskFacts]) -> dict[int, tuple[int, int]]:
-    """For a consolidating task: how many of the inputs due by its own date have arrived."""
+    """For a consolidating task: how many of its inputs have arrived.
+
+    A recurring consolidation counts the inputs of its own period (this month's reports for this
+    month's summary); a one-off counts the inputs due by its date, as the tracking view does.
+    """
     out: dict[int, tuple[int, int]] = {}
     for task in tasks:
         if not task.depends_on:
@@ -240,13 +244,18 @@ def consolidation_waits(session: Session, tasks: list[TaskFacts]) -> dict[int, t
         ]
         if not ids:
             continue
-        stmt = select(
+        base = select(
             func.count(col(TaskInstance.id)),
             func.count(col(TaskInstance.completed_on)),
         ).where(col(TaskInstance.assignment_id).in_(ids), col(TaskInstance.state) != "cancelled")
-        if task.due is not None:
-            stmt = stmt.where(or_(col(TaskInstance.due_date).is_(None), col(TaskInstance.due_date) <= task.due))
-        total, done = session.execute(stmt).one()
+        total, done = 0, 0
+        if task.period not in ("once", "ongoing"):
+            total, done = session.execute(base.where(col(TaskInstance.period) == task.period)).one()
+        if not total:  # a one-off, or recurring inputs keyed differently: those due by this task's date
+            stmt = base
+            if task.due is not None:
+                stmt = stmt.where(or_(col(TaskInstance.due_date).is_(None), col(TaskInstance.due_date) <= task.due))
+            total, done = session.execute(stmt).one()
         out[task.instance_id] = (int(done), int(total))
     return out
 
