@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from dondoc.db.types import AwareDateTime
 
-class LinkRole:
+
+class LinkRole(StrEnum):
     DEPARTMENT = "department"
     OFFICE = "office"
 
 
-class SubmissionKind:
+class SubmissionKind(StrEnum):
     COMPLETION = "completion"
     EXTENSION = "extension"
     INPUT = "input"
 
 
-class SubmissionState:
+class SubmissionState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -41,10 +44,10 @@ class PortalLink(SQLModel, table=True):
     role: str = Field(max_length=16, description="department | office")
     recipient: str | None = Field(default=None, max_length=200, description="Contact key, e.g. email:a@b.gov.vn")
     label: str | None = Field(default=None, max_length=200)
-    created_at: datetime
+    created_at: datetime = Field(sa_type=AwareDateTime)
     created_by: str = Field(max_length=120)
-    expires_at: datetime
-    revoked_at: datetime | None = None
+    expires_at: datetime = Field(sa_type=AwareDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class PortalSubmission(SQLModel, table=True):
@@ -68,8 +71,8 @@ class PortalSubmission(SQLModel, table=True):
     file_name: str | None = Field(default=None, max_length=200)
     file_type: str | None = Field(default=None, max_length=120)
     file_size: int | None = None
-    submitted_at: datetime
-    decided_at: datetime | None = None
+    submitted_at: datetime = Field(sa_type=AwareDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     decided_by: str | None = Field(default=None, max_length=120)
     decision_reason: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
