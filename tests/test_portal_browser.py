@@ -35,7 +35,9 @@ from dondoc.portal import service as portal
 from dondoc.portal.store import stored_path
 from dondoc.reports.service import build_report
 from tests.helpers import free_port, poll
-from tests.test_reminders_email import FOCAL, TTTT, contacts_file, html_of, instance_id, plain, start_smtp, sweep
+from tests.test_reminders_email import FOCAL, LEAD, contacts_file, html_of, instance_id, plain, start_smtp, sweep
+
+TTTT = LEAD  # the lead agency of the reminder tests' contacts (its focal contact is FOCAL)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -240,7 +240,7 @@ def build_digests(
     for reminder, contact in routed:
         by_contact[contact.key].append((reminder, contact))
     digests: list[Digest] = []
-    made: dict[tuple[int, str, bool, str, date], Line] = {}  # an instance's line is the same in every digest it is in
+    made: dict[tuple[int, str, bool, str, date, str | None], Line] = {}  # the same line in every digest, bar its portal link
     for _key, items in sorted(by_contact.items(), key=lambda kv: kv[0]):
         contact = items[0][1]
         seen: dict[tuple[int, str], Line] = {}
