@@ -11,7 +11,7 @@ import pytest
 from dondoc.db import session_scope
 from dondoc.models import TaskInstance
 from dondoc.portal import service as portal
-from tests.test_portal_service import AS_OF, PDF, TTTT, instance
+from tests.test_portal_service import AS_OF, PDF, TU_PHAP, instance
 
 pytestmark = pytest.mark.slow
 
@@ -22,11 +22,11 @@ def _prefect(prefect_api: None) -> None:
 
 
 def submit(clause: str) -> int:
-    issued = portal.issue_link(TTTT, office=False, recipient=None, label=None, actor="test", base="http://x")
+    issued = portal.issue_link(TU_PHAP, office=False, recipient=None, label=None, actor="test", base="http://x")
     link = portal.open_link(issued.url.rsplit("/", 1)[1])
     assert link is not None
-    form = {"report_number": "9/BC-STTTT", "report_date": "05/12/2023"}
-    return portal.submit_completion(link, instance(clause, TTTT), form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
+    form = {"report_number": "9/BC-STU_PHAP", "report_date": "05/12/2023"}
+    return portal.submit_completion(link, instance(clause, TU_PHAP), form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
 
 
 def test_queue_artifact_then_approve_and_a_refused_rejection(seeded_sqlite: str) -> None:
@@ -43,14 +43,14 @@ def test_queue_artifact_then_approve_and_a_refused_rejection(seeded_sqlite: str)
         artifact = client.read_latest_artifacts()
         queue = [a for a in artifact if a.key == QUEUE_KEY]
     assert queue
-    assert "9/BC-STTTT" in str(queue[0].data)
+    assert "9/BC-STU_PHAP" in str(queue[0].data)
 
     approved = review_submission(submission_id=first, decision="duyệt", as_of=AS_OF)
     assert approved["decided"]["approved"] is True
     assert approved["decided"]["event_id"]  # dondoc.task.completed: the trigger refreshes tracking
     assert approved["pending"] == 1
     with session_scope() as session:
-        row = session.get(TaskInstance, instance("1.k", TTTT))
+        row = session.get(TaskInstance, instance("1.k", TU_PHAP))
         assert row is not None
         assert (row.state, row.completed_on) == ("done", date(2023, 12, 5))
 

@@ -25,6 +25,7 @@ from dondoc.portal import service as portal
 AS_OF = date(2023, 12, 6)
 NOI_VU = "dn-so-noi-vu"
 TTTT = "dn-so-thong-tin-truyen-thong"
+TU_PHAP = "dn-so-tu-phap"  # leads 1.k (Sở TT&TT contributes to it)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -97,8 +98,8 @@ def test_uploads_are_checked_by_content_and_size(seeded_sqlite: str, tmp_path: P
     from dondoc.configuration.files import clear_caches
 
     clear_caches()
-    iid = instance("1.k", TTTT)
-    dept = client_for(TTTT)
+    iid = instance("1.k", TU_PHAP)
+    dept = client_for(TU_PHAP)
     data = {"report_number": "1/BC", "report_date": "05/12/2023"}
     fake = dept.post(
         f"/portal/task/{iid}/complete", data=data, files={"file": ("bao-cao.pdf", b"not a pdf at all", "application/pdf")},
@@ -179,8 +180,8 @@ def test_calendar_button_gives_a_working_webcal_link(seeded_sqlite: str) -> None
 
 
 def test_a_file_is_served_only_to_its_agency_and_the_office(seeded_sqlite: str) -> None:
-    iid = instance("1.k", TTTT)
-    dept = client_for(TTTT)
+    iid = instance("1.k", TU_PHAP)
+    dept = client_for(TU_PHAP)
     files = {"file": ("bao cao.pdf", PDF, "application/pdf")}
     assert post(dept, f"/portal/task/{iid}/complete", {"report_number": "1/BC", "report_date": "05/12/2023"}, files) == 303
     with session_scope() as session:
