@@ -306,7 +306,8 @@ def test_import_check_shows_what_would_be_planned_and_writes_nothing(sqlite_db: 
     assert clauses["1"]["instances"] == 2 * len(clauses["1"]["periods"])
     assert (clauses["PL 1"]["instances"], clauses["PL 1"]["repeats"]) == (0, "1")
     table = CliRunner().invoke(app, ["import", "--check", "--as-of", "20/09/2025", str(REGISTRY), str(path)])
-    assert "nothing written" in table.output
+    assert "Dự kiến lập kế hoạch theo từng mục" in table.output
+    assert "--check: chưa ghi gì." in table.output
     with session_scope() as s:
         assert s.exec(select(Assignment)).all() == []
         assert s.exec(select(Agency)).all() == []

@@ -44,7 +44,7 @@ def test_track_directive_names_runs_states_and_publishes_artifacts(seeded_sqlite
     assert state.is_failed()
     assert state.name == "2 quá hạn · 0,0 %"
     assert state.message is not None
-    assert state.message.startswith("2/26 nhiệm vụ có cơ quan quá hạn (60 lượt quá hạn chưa hoàn thành); 0/60")
+    assert state.message.startswith("2/26 nhiệm vụ có cơ quan quá hạn (59 lượt quá hạn chưa hoàn thành); 0/59")
     result = tracking_result(state)
     assert result["tasks"] == 26
     assert result["overdue_tasks"] == ["1.e (hàng tháng)", "1.k"]

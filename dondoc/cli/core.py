@@ -130,8 +130,8 @@ def import_cmd(
     )
     if check:
         table(
-            "What the import would plan, per clause",
-            ["Directive", "Clause", "Leads", "Periods", "Instances", "First due", "Last due", "Note"],
+            "Dự kiến lập kế hoạch theo từng mục",
+            ["Văn bản", "Mục", "Chủ trì", "Kỳ", "Số lượt", "Hạn đầu", "Hạn cuối", "Ghi chú"],
             [
                 (
                     c.directive,
@@ -141,7 +141,7 @@ def import_cmd(
                     c.instances,
                     vn_date(c.first_due) if c.first_due else "—",
                     vn_date(c.last_due) if c.last_due else "—",
-                    f"same task as {c.repeats}: planned there" if c.repeats else (f"ad hoc part kept: {c.ad_hoc}" if c.ad_hoc else ""),
+                    f"trùng nhiệm vụ mục {c.repeats}: lập kế hoạch ở đó" if c.repeats else (f"phần đột xuất ghi nhận: {c.ad_hoc}" if c.ad_hoc else ""),
                 )
                 for c in summary.clauses
             ],
