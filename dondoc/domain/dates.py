@@ -31,3 +31,15 @@ def parse_vn_date(text: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{text!r} không phải ngày hợp lệ: nhập ngày/tháng/năm dd/mm/yyyy, ví dụ 04/12/2023") from None
+
+
+def period_phrase(period: str) -> str:
+    """A stored period key inside a sentence: ``2023-11`` → "tháng 11/2023", ``2024-Q1`` → "quý 1/2024"; "" for
+    once/ongoing (the capitalised label of tables is :func:`dondoc.domain.periods.period_vi`)."""
+    if period in {"once", "ongoing"}:
+        return ""
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"tháng {int(period[5:])}/{period[:4]}"
+    if "-Q" in period:
+        return f"quý {period.split('-Q')[1]}/{period[:4]}"
+    return period

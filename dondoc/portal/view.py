@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from dondoc.domain.dates import VN_TZ, vn_date
+from dondoc.domain.dates import VN_TZ, period_phrase, vn_date
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
 from dondoc.domain.workdays import WorkCalendar
@@ -65,14 +65,6 @@ class Card:
         return bool(self.pending)
 
 
-def period_vi(period: str) -> str:
-    if period in {"once", "ongoing"}:
-        return ""
-    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
-        return f"tháng {int(period[5:])}/{period[:4]}"
-    if "-Q" in period:
-        return f"quý {period.split('-Q')[1]}/{period[:4]}"
-    return period
 
 
 def days_vi(due: date | None, as_of: date, status: Status) -> str:
@@ -112,7 +104,7 @@ def card(
         task.text,
         task.deadline_text or "",
         task.lead_name,
-        period_vi(task.period),
+        period_phrase(task.period),
         status,
         STATUS_VI[status],
         colour,

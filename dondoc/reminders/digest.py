@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from dondoc.domain.dates import vn_date
+from dondoc.domain.dates import period_phrase, vn_date
 from dondoc.domain.reminders import Reminder, days_left
 from dondoc.reminders.contacts import Contact
 from dondoc.reminders.links import PortalContext
@@ -168,14 +168,6 @@ class Digest:
         return text
 
 
-def _period_vi(period: str) -> str:
-    if period in {"once", "ongoing"}:
-        return ""
-    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
-        return f"tháng {int(period[5:])}/{period[:4]}"
-    if "-Q" in period:
-        return f"quý {period.split('-Q')[1]}/{period[:4]}"
-    return period
 
 
 _OWN_ROLES = frozenset({"focal", "head"})  # the agency's own people; coordinator and leadership see the lead named
@@ -219,7 +211,7 @@ def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str]
         stage_vi(reminder),
         reminder.stage.require_explanation,
         how_to,
-        _period_vi(facts.period),
+        period_phrase(facts.period),
         report_vi(facts, names or {}) if reminder.audience != "co" else "",
         link,
     )
