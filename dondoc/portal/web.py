@@ -196,34 +196,28 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
         fields = {k: v for k, v in raw.items() if isinstance(v, str)}
         return fields, upload_of(raw.get("file"))
 
-    @app.post("/task/{instance_id}/complete", name="complete")
-    async def complete(request: Request, instance_id: int) -> Response:
+    async def submit(request: Request, instance_id: int, action: Callable[[Any, dict[str, str], Any], Any]) -> Response:
+        """One posted form (size checked first), handed to ``action(link, form, upload)`` off the event loop."""
         got = await posted(request)
         if isinstance(got, Response):
             return got
         form, upload = got
-        return await run_in_threadpool(
-            submitted, request, instance_id, lambda link: service.submit_completion(link, instance_id, form, upload, today=as_of()), form
+        return await run_in_threadpool(submitted, request, instance_id, lambda link: action(link, form, upload), form)
+
+    @app.post("/task/{instance_id}/complete", name="complete")
+    async def complete(request: Request, instance_id: int) -> Response:
+        return await submit(
+            request, instance_id, lambda link, form, upload: service.submit_completion(link, instance_id, form, upload, today=as_of())
         )
 
     @app.post("/task/{instance_id}/extend", name="extend")
     async def extend(request: Request, instance_id: int) -> Response:
-        got = await posted(request)
-        if isinstance(got, Response):
-            return got
-        form, _ = got
-        return await run_in_threadpool(
-            submitted, request, instance_id, lambda link: service.submit_extension(link, instance_id, form, today=as_of()), form
-        )
+        return await submit(request, instance_id, lambda link, form, _: service.submit_extension(link, instance_id, form, today=as_of()))
 
     @app.post("/task/{instance_id}/input", name="input")
     async def contribute(request: Request, instance_id: int) -> Response:
-        got = await posted(request)
-        if isinstance(got, Response):
-            return got
-        form, upload = got
-        return await run_in_threadpool(
-            submitted, request, instance_id, lambda link: service.submit_input(link, instance_id, form, upload, today=as_of()), form
+        return await submit(
+            request, instance_id, lambda link, form, upload: service.submit_input(link, instance_id, form, upload, today=as_of())
         )
 
     @app.post("/submission/{submission_id}/decide", name="decide")
