@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from dondoc.orchestration.stack import free_port
 
@@ -30,56 +28,24 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-cal-"))
-    os.environ["DONDOC_DATA_DIR"] = str(folder)
-    os.environ["DONDOC_DATABASE_URL"] = f"sqlite:///{folder / 'bench.db'}"
+    from benchmarks.harness import _calendar_database
+
+    database = _calendar_database(args.events)  # the seeds plus synthetic events: the same data as `./run bench`
+    os.environ["DONDOC_DATA_DIR"] = str(database.parent)
 
     import httpx
     import uvicorn
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import func, select, update
     from sqlmodel import col
 
     from dondoc.calendars.server import create_app
     from dondoc.calendars.store import FeedSpec, render
     from dondoc.db import session_scope
-    from dondoc.db.migrate import upgrade
-    from dondoc.directives import service as services
-    from dondoc.models import Agency, Assignment, Directive, TaskInstance
+    from dondoc.models import Agency, TaskInstance
 
-    upgrade()
-    services.import_paths([Path(__file__).resolve().parent.parent / "directives_seed"], as_of=AS_OF, actor="bench")
     spec = FeedSpec("agency", AGENCY)
     with session_scope() as session:
-        have = render(session, spec, as_of=AS_OF).events
         agency_id = session.execute(select(col(Agency.id)).where(col(Agency.code) == AGENCY)).scalar_one()
-        assignments = session.execute(
-            select(col(Assignment.id), col(Assignment.directive_id))
-            .join(Directive, col(Directive.id) == col(Assignment.directive_id))
-            .where(col(Directive.province) == "dong-nai")
-        ).all()
-        now = datetime.now(UTC)
-        rows = []
-        for n in range(max(0, args.events - have)):
-            assignment_id, directive_id = assignments[n % len(assignments)]
-            due = date(2024, 1, 2) + timedelta(days=n % 700)
-            rows.append(
-                {
-                    "assignment_id": assignment_id,
-                    "directive_id": directive_id,
-                    "agency_id": agency_id,
-                    "period": f"bench-{n}",
-                    "kind": "once",
-                    "opens_on": date(2023, 11, 1),
-                    "due_date": due,
-                    "original_due_date": due,
-                    "state": "open",
-                    "kpi_values": {},
-                    "due_on_day_off": False,
-                    "updated_at": now,
-                }
-            )
-        if rows:
-            session.execute(insert(TaskInstance), rows)
 
     def timed(label: str, day: date = AS_OF) -> float:
         start = time.perf_counter()
