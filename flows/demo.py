@@ -44,7 +44,7 @@ class ScriptedCompletion:
 #: 7 and 8 15/12, 2.b 19/12). Everything not listed stays open and turns overdue.
 STORY: tuple[ScriptedCompletion, ...] = (
     ScriptedCompletion(
-        date(2023, 12, 1), "11677/UBND-HCC", "1.k", "dn-so-thong-tin-truyen-thong", "Báo cáo số 412/BC-STTTT ngày 01/12/2023"
+        date(2023, 12, 1), "11677/UBND-HCC", "1.k", "dn-so-tu-phap", "Báo cáo số 412/BC-STP ngày 01/12/2023"
     ),
     ScriptedCompletion(
         date(2023, 12, 7), "11677/UBND-HCC", "5.b", "dn-so-thong-tin-truyen-thong", "Công văn số 3301/STTTT-CNTT ngày 07/12/2023"
