@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from prefect import get_run_logger
 from prefect.events import emit_event
 
-from dondoc.directives.instances import PlanResult
 from dondoc.directives.service import Recorded
+from dondoc.directives.store import PlanResult
 from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError, InputError
 from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
@@ -73,7 +73,9 @@ def record_completion_task(
     from dondoc.directives import service as services
 
     done = _logged(
-        lambda: services.record_completion(instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force)
+        lambda: services.record_completion(
+            instance_id, on=completed_on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force
+        )
     )
     get_run_logger().info(
         "Đã ghi nhận hoàn thành #%d (%s %s, %s) ngày %s; hạn %s",

@@ -359,7 +359,9 @@ def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[
     for code in directive_codes:
         directive = resolve_directive(session, code)
         assignments = session.scalars(
-            select(Assignment).where(col(Assignment.directive_id) == directive.id, col(Assignment.active)).order_by(col(Assignment.position))
+            select(Assignment)
+            .where(col(Assignment.directive_id) == directive.id, col(Assignment.active))
+            .order_by(col(Assignment.position))
         ).all()
         planned: dict[int, list[tuple[str, str, date | None]]] = {}
         for assignment_id, agency, period, due in session.execute(
@@ -386,3 +388,21 @@ def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[
                 )
             )
     return out
+
+
+def instance_by_id(session: Session, instance_id: int) -> TaskInstance:
+    instance = session.get(TaskInstance, instance_id)
+    if instance is None:
+        raise NotFoundError(f"instance {instance_id}: no such task instance; list them with `dondoc tasks`")
+    return instance
+
+
+def instance_parents(session: Session, instance: TaskInstance) -> tuple[Assignment, Directive, Agency]:
+    """The assignment, directive and agency an instance belongs to."""
+    assignment = session.get(Assignment, instance.assignment_id)
+    directive = session.get(Directive, instance.directive_id)
+    agency = session.get(Agency, instance.agency_id)
+    assert assignment is not None
+    assert directive is not None
+    assert agency is not None
+    return assignment, directive, agency

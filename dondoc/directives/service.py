@@ -17,13 +17,12 @@ from dondoc.configuration.settings import get_settings
 from dondoc.db import lease, session_scope
 from dondoc.db.retry import retry_busy
 from dondoc.directives import queries
-from dondoc.directives.instances import PlanResult, complete_instance, extend_instance, plan_directive
 from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.rows import AssignmentProgress, TaskRow
-from dondoc.directives.store import ImportSummary, apply_batch
+from dondoc.directives.store import ImportSummary, PlanResult, apply_batch, complete_instance, extend_instance, plan_directive
 from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
-from dondoc.models import Agency, Assignment, Directive, TaskInstance
+from dondoc.models import Assignment, Directive, TaskInstance
 
 
 def validate(paths: Sequence[Path]) -> Batch:
@@ -81,7 +80,7 @@ def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
 
     def work() -> PlanResult:
         with session_scope() as session:
-            return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)
+            return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)[0]
 
     return retry_busy(work, what=f"lập kế hoạch {directive}")
 
@@ -118,12 +117,7 @@ def find_instance_id(directive: str, clause: str, agency: str, period: str | Non
 
 
 def _recorded(session: Session, instance: TaskInstance) -> Recorded:
-    assignment = session.get(Assignment, instance.assignment_id)
-    directive = session.get(Directive, instance.directive_id)
-    agency = session.get(Agency, instance.agency_id)
-    assert assignment is not None
-    assert directive is not None
-    assert agency is not None
+    assignment, directive, agency = queries.instance_parents(session, instance)
     assert instance.id is not None
     return Recorded(
         instance.id,
@@ -150,7 +144,9 @@ def record_completion(
 
     def work() -> Recorded:
         with session_scope() as session:
-            instance = complete_instance(session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force)
+            instance = complete_instance(
+                session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force
+            )
             return _recorded(session, instance)
 
     return retry_busy(work, what=f"ghi nhận hoàn thành #{instance_id}")

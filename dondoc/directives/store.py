@@ -1,23 +1,377 @@
-"""Writing a validated import batch: the registry state, directives, assignments, then planning what changed."""
+"""Writes of the directives concern: an import batch (registry state, directives, assignments),
+set-based (re)planning of task instances, and recording completions and extensions.
+
+Planning is idempotent: instances are keyed by (assignment, agency, period) and upserted
+with one executemany per batch; an instance someone acted on (completed or extended) is
+never re-planned or removed, and a planned period that disappears is cancelled, not deleted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
-from dondoc.db import audit
-from dondoc.directives.instances import Loss, PlanResult, plan_with_losses
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.db import audit, upsert_insert
+from dondoc.directives.queries import instance_by_id, instance_parents
 from dondoc.directives.rows import ClausePlan
 from dondoc.directives.validation import Batch, DirectiveFile, assignment_kpis, content_hash
-from dondoc.domain.planning import ad_hoc_part
-from dondoc.errors import InputError
-from dondoc.models import AgencyGroup, Assignment, Directive
+from dondoc.domain.dates import VN_TZ, vn_date
+from dondoc.domain.deadlines import parse_deadline
+from dondoc.domain.planning import ad_hoc_part, plan_assignment, plan_occurrences
+from dondoc.domain.recurrence import horizon_end
+from dondoc.domain.succession import GroupSpan, Lifespan, owners_on
+from dondoc.errors import ConflictError, InputError
+from dondoc.models import Agency, AgencyGroup, Assignment, Directive, InstanceState, TaskInstance
 from dondoc.registries.diff import RegistryDiff
+from dondoc.registries.state import RegistryState
 from dondoc.registries.store import write_state
+
+_now = utc_now
+
+BATCH = 10_000
+REPLANNED_AWAY = "Lập lại kế hoạch: văn bản thay đổi (nhiệm vụ hoặc kỳ không còn)"
+REPLACED = "Danh mục cơ quan được thay thế (điều phối viên đã xác nhận sau --check)"
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    planned: int
+    inserted: int
+    cancelled: int
+    handed_over: int = 0  # of the cancelled: passed to a successor (the registry says how)
+    kept: int = 0  # would have been cancelled by a registry change that says nothing about them: kept open
+
+
+@dataclass(frozen=True)
+class Loss:
+    """Open instances a registry change would take from an agency without naming who takes them over."""
+
+    directive: str
+    clause: str
+    agency: str
+    count: int
+
+
+def registry_view(state: RegistryState, *, session: Session) -> tuple[dict[str, Lifespan], dict[str, GroupSpan], dict[str, int]]:
+    """Lifespans, group spans and code → id of every stored agency (the state must already be written)."""
+    ids = {code: i for code, i in session.exec(select(Agency.code, Agency.id)) if i is not None}
+    return state.lifespans(), state.group_spans(), ids
+
+
+def plan_directive(
+    session: Session,
+    directive: Directive,
+    *,
+    as_of: date,
+    actor: str,
+    state: RegistryState | None = None,
+    cancel_lost: bool = False,
+) -> tuple[PlanResult, list[Loss]]:
+    """Plan, and list the open work a registry change would take away without a successor.
+
+    Each occurrence is led by the agencies the lead resolves to on its day (a group's members
+    then; an ended agency's successors). An open, untouched instance that is no longer planned is
+    cancelled when its clause or period went away (the directive changed) or when its agency ended
+    and handed the work over; otherwise it is *lost* work: kept open and returned, unless
+    ``cancel_lost`` (the coordinator confirmed the replacement).
+    """
+    from dondoc.registries.queries import stored_state
+
+    assert directive.id is not None
+    policy = load_policy(directive.province, directive.number)
+    calendar = load_calendar()
+    horizon = horizon_end(max(as_of, directive.start_date), policy.horizon_months)
+    issued = directive.start_date
+    now = _now()
+    lifespans, spans, ids = registry_view(state if state is not None else stored_state(session=session), session=session)
+    rows: list[dict[str, Any]] = []
+    periods: dict[int, set[str]] = {}
+    assignments = list(session.exec(select(Assignment).where(Assignment.directive_id == directive.id, col(Assignment.active))))
+    for assignment in assignments:
+        assert assignment.id is not None
+        if assignment.repeats:
+            continue  # the same task stated again (body ↔ appendix): planned once, under the clause it repeats
+        parsed = parse_deadline(assignment.deadline_text, issued=issued, policy=policy)
+        first, end = assignment.start_date or directive.start_date, directive.end_date
+        stated = assignment.start_date is not None
+        occurrences = plan_occurrences(
+            parsed, start=first, end=end, horizon_end=horizon, calendar=calendar, policy=policy, start_stated=stated
+        )
+        periods[assignment.id] = {occ.period for occ in occurrences}  # those that exist, led by someone or not
+        planned = plan_assignment(
+            parsed,
+            assignment.lead_codes or [assignment.lead_code],
+            start=first,
+            end=end,
+            horizon_end=horizon,
+            calendar=calendar,
+            policy=policy,
+            lifespans=lifespans,
+            groups=spans,
+            as_of=as_of,
+            co_agencies=assignment.co_agencies or [],
+            start_stated=stated,
+        )
+        rows.extend(
+            {
+                "assignment_id": assignment.id,
+                "directive_id": directive.id,
+                "agency_id": ids[p.agency_code],
+                "period": p.occurrence.period,
+                "kind": p.occurrence.kind,
+                "opens_on": p.occurrence.opens_on,
+                "due_date": p.occurrence.due_date,
+                "original_due_date": p.occurrence.due_date,
+                "due_on_day_off": p.occurrence.due_on_day_off,
+                "state": InstanceState.OPEN,
+                "updated_at": now,
+                "kpi_values": {},
+            }
+            for p in planned
+        )
+    table = TaskInstance.__table__  # type: ignore[attr-defined]
+    before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    insert = upsert_insert(session)
+    for start in range(0, len(rows), BATCH):
+        stmt = insert(table)
+        untouched = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None), table.c.state == InstanceState.OPEN)
+        differs = or_(
+            table.c.due_date.is_distinct_from(stmt.excluded.due_date),
+            table.c.opens_on.is_distinct_from(stmt.excluded.opens_on),
+            table.c.kind.is_distinct_from(stmt.excluded.kind),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["assignment_id", "agency_id", "period"],
+            set_={
+                "due_date": stmt.excluded.due_date,
+                "original_due_date": stmt.excluded.original_due_date,
+                "opens_on": stmt.excluded.opens_on,
+                "kind": stmt.excluded.kind,
+                "due_on_day_off": stmt.excluded.due_on_day_off,
+                "updated_at": stmt.excluded.updated_at,
+            },
+            where=and_(untouched, differs),
+        )
+        session.connection().execute(stmt, rows[start : start + BATCH])
+    after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    codes = {i: c for c, i in ids.items()}
+    gone = _unplanned(session, directive.id, rows, horizon)
+    clauses = {a.id: a.clause for a in assignments}
+    replanned_away: list[int] = []
+    handed: dict[str, list[int]] = {}
+    lost: dict[tuple[str, str], list[int]] = {}
+    for instance_id, assignment_id, agency_id, period, due in gone:
+        if period not in periods.get(assignment_id, set()):
+            replanned_away.append(instance_id)  # the directive no longer has this clause or period
+            continue
+        code = codes[agency_id]
+        day = due or as_of
+        life = lifespans.get(code)
+        owners = owners_on(code, day, lifespans)
+        if life is not None and life.valid_to is not None and life.valid_to < day and owners != (code,):
+            handed.setdefault(_handover_reason(owners, life.valid_to, session=session), []).append(instance_id)
+        else:
+            lost.setdefault((clauses.get(assignment_id, "?"), code), []).append(instance_id)
+    _cancel(session, replanned_away, REPLANNED_AWAY, now)
+    for reason, instance_ids in handed.items():
+        _cancel(session, instance_ids, reason, now)
+    lost_ids = [i for ids_ in lost.values() for i in ids_]
+    if cancel_lost:
+        _cancel(session, lost_ids, REPLACED, now)
+    cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
+    if after != before or cancelled:
+        audit.record(
+            session,
+            "directive.planned",
+            actor=actor,
+            directive_id=directive.id,
+            detail={
+                "as_of": as_of.isoformat(),
+                "horizon": horizon.isoformat(),
+                "inserted": after - before,
+                "cancelled": cancelled,
+                "handed_over": sum(map(len, handed.values())),
+                "replaced": len(lost_ids) if cancel_lost else 0,
+            },
+        )
+    losses = [Loss(directive.code, clause, agency, len(v)) for (clause, agency), v in sorted(lost.items())]
+    result = PlanResult(
+        planned=len(rows),
+        inserted=after - before,
+        cancelled=cancelled,
+        handed_over=sum(map(len, handed.values())),
+        kept=0 if cancel_lost else len(lost_ids),
+    )
+    return result, losses
+
+
+def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session) -> str:
+    names = dict(session.exec(select(Agency.code, Agency.short_name).where(col(Agency.code).in_(list(owners)))).all())
+    shown = [names.get(o) or o for o in owners]
+    listed = ", ".join(shown[:5]) + (f" và {len(shown) - 5} cơ quan khác" if len(shown) > 5 else "")
+    return f"Chuyển giao cho cơ quan kế thừa từ {vn_date(last_day + timedelta(days=1))}: {listed}"
+
+
+def _unplanned(
+    session: Session, directive_id: int, rows: Sequence[dict[str, Any]], horizon: date
+) -> list[tuple[int, int, int, str, date | None]]:
+    """Open, untouched instances whose (assignment, agency, period) is no longer planned."""
+    planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
+    t = TaskInstance.__table__.c  # type: ignore[attr-defined]
+    candidates = session.execute(
+        sa_select(t.id, t.assignment_id, t.agency_id, t.period, t.due_date)
+        .where(t.directive_id == directive_id, t.state == InstanceState.OPEN)
+        .where(t.completed_on.is_(None), t.extended_at.is_(None))
+        .where(or_(t.due_date.is_(None), t.due_date <= horizon))
+    ).all()
+    return [(i or 0, a, g, p, d) for i, a, g, p, d in candidates if (a, g, p) not in planned]
+
+
+def _cancel(session: Session, ids: Sequence[int], reason: str, now: datetime) -> None:
+    for start in range(0, len(ids), BATCH):
+        session.exec(
+            update(TaskInstance)
+            .where(col(TaskInstance.id).in_(ids[start : start + BATCH]))
+            .values(state=InstanceState.CANCELLED, cancelled_reason=reason, updated_at=now)
+        )
+
+
+def _check_kpis(session: Session, instance: TaskInstance, kpis: dict[str, float]) -> None:
+    if not kpis:
+        return
+    assignment, directive, _agency = instance_parents(session, instance)
+    known = {k["key"] for k in [*assignment.kpis, *directive.kpis]}
+    unknown = sorted(set(kpis) - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none declared for this task or directive"
+        raise InputError(f"--kpi {', '.join(unknown)}: not a KPI of {directive.code} {assignment.clause}; known keys: {listed}")
+
+
+def already_completed_message(instance: TaskInstance) -> str:
+    """Who recorded the existing completion, and when, in one line with what to do."""
+    recorded = instance.completion_recorded_at
+    when = _aware(recorded).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if recorded else "không rõ lúc nào"
+    on = instance.completed_on.strftime("%d/%m/%Y") if instance.completed_on else "?"
+    return (
+        f"nhiệm vụ #{instance.id} đã được ghi nhận hoàn thành ngày {on} (căn cứ: {instance.completion_evidence or '—'}) "
+        f"bởi {instance.completed_by or 'không rõ'} lúc {when}; thêm --force nếu muốn ghi đè (bản cũ vẫn lưu trong nhật ký)"
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def complete_instance(
+    session: Session,
+    instance_id: int,
+    *,
+    on: date,
+    evidence: str,
+    actor: str,
+    today: date,
+    kpis: dict[str, float] | None = None,
+    force: bool = False,
+) -> TaskInstance:
+    """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date).
+
+    ``kpis`` are the actuals the agency reports with it (e.g. digitized_rate=72.5). An instance
+    already completed is overwritten only with ``force``. The write is guarded by the completion
+    that was read, so of two concurrent completions exactly one wins and the other gets a
+    :class:`ConflictError` saying who completed it and when.
+    """
+    instance = instance_by_id(session, instance_id)
+    _check_kpis(session, instance, kpis or {})
+    if on > today:
+        raise InputError(
+            f"--on {vn_date(on)}: completion date is in the future (today is {vn_date(today)}); record it on or after the day it happens"
+        )
+    if instance.state == InstanceState.CANCELLED:
+        raise InputError(f"instance {instance_id}: cancelled ({instance.cancelled_reason}); nothing to complete")
+    if not evidence.strip():
+        raise InputError("--evidence: say what fulfilled the task (e.g. 'Báo cáo số 123/BC-STTTT ngày 04/12/2023')")
+    if instance.completed_on is not None and not force:
+        raise ConflictError(already_completed_message(instance))
+    previous = {
+        "on": instance.completed_on.isoformat() if instance.completed_on else None,
+        "evidence": instance.completion_evidence,
+        "by": instance.completed_by,
+        "recorded_at": instance.completion_recorded_at.isoformat() if instance.completion_recorded_at else None,
+    }
+    seen = instance.completion_recorded_at
+    now = _now()
+    values: dict[str, Any] = {
+        "state": InstanceState.DONE,
+        "completed_on": on,
+        "completion_evidence": evidence.strip(),
+        "completed_by": actor,
+        "completion_recorded_at": now,
+        "updated_at": now,
+    }
+    if kpis:
+        values["kpi_values"] = {**(instance.kpi_values or {}), **kpis}
+    unchanged = (
+        col(TaskInstance.completion_recorded_at).is_(None) if seen is None else col(TaskInstance.completion_recorded_at) == seen
+    )
+    result: Any = session.execute(
+        update(TaskInstance)
+        .where(col(TaskInstance.id) == instance_id, unchanged)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(instance)
+    if result.rowcount != 1:  # another completion was recorded after we read the instance
+        raise ConflictError(already_completed_message(instance))
+    audit.record(
+        session,
+        "instance.completed",
+        actor=actor,
+        directive_id=instance.directive_id,
+        instance_id=instance.id,
+        detail={
+            "on": on.isoformat(),
+            "evidence": evidence,
+            "kpis": kpis or {},
+            "previous": previous["on"],
+            "overwritten": previous if seen is not None else None,
+        },
+    )
+    session.flush()
+    return instance
+
+
+def extend_instance(session: Session, instance_id: int, *, to: date, reason: str, actor: str) -> TaskInstance:
+    """Approve an extension: the due date moves, the original is kept, lateness counts from the new date."""
+    instance = instance_by_id(session, instance_id)
+    if instance.state != InstanceState.OPEN:
+        raise InputError(f"instance {instance_id}: already {instance.state}; only open tasks can be extended")
+    if instance.due_date is None:
+        raise InputError(f"instance {instance_id}: has no due date (ongoing); nothing to extend")
+    if to <= instance.due_date:
+        raise InputError(f"--to {vn_date(to)}: must be after the current due date {vn_date(instance.due_date)}")
+    if not reason.strip():
+        raise InputError("--reason: give the reason and the approving document")
+    previous = instance.due_date
+    instance.due_date, instance.extended_reason, instance.extended_at, instance.updated_at = to, reason.strip(), _now(), _now()
+    session.add(instance)
+    audit.record(
+        session,
+        "instance.extended",
+        actor=actor,
+        directive_id=instance.directive_id,
+        instance_id=instance.id,
+        detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason},
+    )
+    session.flush()
+    return instance
 
 
 @dataclass
@@ -184,7 +538,9 @@ def apply_batch(
         if progress:  # ``progress(done, total, what)`` as each directive is (re)planned
             progress(done, len(to_plan), directive.number or directive.code)
         if changed or directive.province in touched:
-            result, losses = plan_with_losses(session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed)
+            result, losses = plan_directive(
+                session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed
+            )
             summary.plans[directive.code] = result
             summary.losses.extend(losses)
         else:
@@ -195,10 +551,7 @@ def apply_batch(
             "without a successor; nothing was imported",
             problems=[
                 "refused: this import would take open work from agencies without naming who takes it over; nothing was imported",
-                *(
-                    f"  {x.directive} mục {x.clause}: {x.agency} — {x.count} nhiệm vụ đang mở"
-                    for x in summary.losses
-                ),
+                *(f"  {x.directive} mục {x.clause}: {x.agency} — {x.count} nhiệm vụ đang mở" for x in summary.losses),
                 "Say how in the registry file (end the agency with a succession: effective date and successors), or run "
                 f"`dondoc import --check` and confirm this exact replacement with `--replace {diff.fingerprint()}`.",
             ],
