@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dondoc.clock import utc_now
-from dondoc.models import AuditEvent
+from dondoc.models import AuditEvent, TaskInstance
 
 
 def record(
@@ -30,3 +30,8 @@ def record(
             detail=detail or {},
         )
     )
+
+
+def record_on(session: Session, action: str, instance: TaskInstance, *, actor: str, detail: dict[str, Any]) -> None:
+    """An audit row for an action on one task instance (and so on its directive)."""
+    record(session, action, actor=actor, directive_id=instance.directive_id, instance_id=instance.id, detail=detail)

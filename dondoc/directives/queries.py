@@ -26,36 +26,29 @@ from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
 
+#: The columns of a task row, labelled with the :class:`TaskRow` field they fill (or the name :func:`task_rows` reads).
+_COLUMNS: dict[str, Any] = {
+    "instance_id": TaskInstance.id, "directive": Directive.code, "directive_number": Directive.number,
+    "province": Directive.province, "clause": Assignment.clause, "summary": Assignment.summary, "acode": Agency.code,
+    "ashort": Agency.short_name, "aname": Agency.name, "period": TaskInstance.period, "kind": TaskInstance.kind,
+    "due": TaskInstance.due_date, "original_due": TaskInstance.original_due_date, "deadline_text": Assignment.deadline_text,
+    "report_to": Assignment.report_to_codes, "state": TaskInstance.state, "opens": TaskInstance.opens_on,
+    "done_on": TaskInstance.completed_on, "evidence": TaskInstance.completion_evidence,
+    "extended_at": TaskInstance.extended_at, "due_on_day_off": TaskInstance.due_on_day_off,
+    "co_agencies": Assignment.co_agencies, "position": Assignment.position, "report_via": Assignment.report_via,
+    "ad_hoc": Assignment.ad_hoc,
+}  # fmt: skip
 
-def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read positionally
+#: Columns that reach :class:`TaskRow` unchanged.
+_PASSED_THROUGH = (
+    "instance_id", "directive", "directive_number", "province", "clause", "summary", "period", "kind", "due", "original_due",
+    "deadline_text", "due_on_day_off", "ad_hoc",
+)  # fmt: skip
+
+
+def _base() -> Select[*tuple[Any, ...]]:
     stmt: Select[*tuple[Any, ...]] = (
-        select(
-            col(TaskInstance.id),
-            col(Directive.code),
-            col(Directive.number),
-            col(Directive.province),
-            col(Assignment.clause),
-            col(Assignment.summary),
-            col(Agency.code),
-            col(Agency.short_name),
-            col(Agency.name),
-            col(TaskInstance.period),
-            col(TaskInstance.kind),
-            col(TaskInstance.due_date),
-            col(TaskInstance.original_due_date),
-            col(Assignment.deadline_text),
-            col(Assignment.report_to_codes),
-            col(TaskInstance.state),
-            col(TaskInstance.opens_on),
-            col(TaskInstance.completed_on),
-            col(TaskInstance.completion_evidence),
-            col(TaskInstance.extended_at),
-            col(TaskInstance.due_on_day_off),
-            col(Assignment.co_agencies),
-            col(Assignment.position),
-            col(Assignment.report_via),
-            col(Assignment.ad_hoc),
-        )
+        select(*(col(column).label(name) for name, column in _COLUMNS.items()))
         .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
@@ -179,75 +172,36 @@ def task_rows(
     if include_co_agency and agency_row is not None:
         co_rows = session.execute(stmt.order_by(*order)).all()
         names = answers_to(session, agency_row)
-        results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r[6] != agency_row.code)
+        results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r.acode != agency_row.code)
     calendar = load_calendar()
     policies: dict[str, Any] = {}
     rows: list[TaskRow] = []
     for role, r in results:
-        (
-            iid,
-            dcode,
-            dnum,
-            prov,
-            clause,
-            summary,
-            acode,
-            ashort,
-            aname,
-            period,
-            kind,
-            due,
-            odue,
-            dtext,
-            report_to,
-            state,
-            opens,
-            done_on,
-            evidence,
-            extended_at,
-            day_off,
-            _co,
-            _pos,
-            report_via,
-            ad_hoc,
-        ) = r
-        if state == InstanceState.CANCELLED and not include_cancelled:
+        if r.state == InstanceState.CANCELLED and not include_cancelled:
             continue
-        policy = policies.setdefault(prov, load_policy(prov))
-        status, colour = classify(InstanceFacts(kind, state, opens, due, done_on), as_of, calendar, policy)
+        policy = policies.setdefault(r.province, load_policy(r.province))
+        done_on = r.done_on if r.done_on and r.done_on <= as_of else None  # a completion recorded ahead is not seen yet
+        status, colour = classify(InstanceFacts(r.kind, r.state, r.opens, r.due, r.done_on), as_of, calendar, policy)
         if statuses and status not in statuses:
             continue
-        lead_code, lead_name = acode, ashort or aname
-        if role == ROLE_CO and agency_row is not None:
-            acode, ashort, aname = agency_row.code, agency_row.short_name, agency_row.name
+        lead_code, lead_name = r.acode, r.ashort or r.aname
+        shown = agency_row if role == ROLE_CO and agency_row is not None else None
         rows.append(
             TaskRow(
-                iid,
-                dcode,
-                dnum,
-                prov,
-                clause,
-                summary,
-                acode,
-                ashort or aname,
-                role,
-                lead_code,
-                lead_name,
-                period,
-                kind,
-                due,
-                odue,
-                dtext,
-                tuple(report_targets(lead_code, report_to or [])),
-                str(status),
-                STATUS_VI[status],
-                str(colour),
-                done_on if done_on and done_on <= as_of else None,
-                evidence if done_on and done_on <= as_of else None,
-                extended_at is not None,
-                day_off,
-                report_via if report_via != lead_code else None,
-                ad_hoc,
+                **{name: r._mapping[name] for name in _PASSED_THROUGH},
+                agency=shown.code if shown else r.acode,
+                agency_name=(shown.short_name or shown.name) if shown else lead_name,
+                role=role,
+                lead_agency=lead_code,
+                lead_name=lead_name,
+                report_to=tuple(report_targets(lead_code, r.report_to or [])),
+                status=str(status),
+                status_vi=STATUS_VI[status],
+                colour=str(colour),
+                completed_on=done_on,
+                evidence=r.evidence if done_on else None,
+                extended=r.extended_at is not None,
+                report_via=r.report_via if r.report_via != lead_code else None,
             )
         )
     return rows

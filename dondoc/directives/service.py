@@ -19,7 +19,15 @@ from dondoc.db.retry import retry_busy
 from dondoc.directives import queries
 from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.rows import AssignmentProgress, TaskRow
-from dondoc.directives.store import ImportSummary, PlanResult, apply_batch, complete_instance, extend_instance, plan_directive
+from dondoc.directives.store import (
+    CompletionReport,
+    ImportSummary,
+    PlanResult,
+    apply_batch,
+    complete_instance,
+    extend_instance,
+    plan_directive,
+)
 from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
 from dondoc.models import Assignment, Directive, TaskInstance
@@ -144,9 +152,8 @@ def record_completion(
 
     def work() -> Recorded:
         with session_scope() as session:
-            instance = complete_instance(
-                session, instance_id, on=on, evidence=evidence, actor=actor, today=today, kpis=kpis, force=force
-            )
+            report = CompletionReport(on, evidence, dict(kpis or {}))
+            instance = complete_instance(session, instance_id, report, actor=actor, today=today, force=force)
             return _recorded(session, instance)
 
     return retry_busy(work, what=f"ghi nhận hoàn thành #{instance_id}")

@@ -67,13 +67,7 @@ def registry_view(state: RegistryState, *, session: Session) -> tuple[dict[str, 
 
 
 def plan_directive(
-    session: Session,
-    directive: Directive,
-    *,
-    as_of: date,
-    actor: str,
-    state: RegistryState | None = None,
-    cancel_lost: bool = False,
+    session: Session, directive: Directive, *, as_of: date, actor: str, state: RegistryState | None = None, cancel_lost: bool = False
 ) -> tuple[PlanResult, list[Loss]]:
     """Plan, and list the open work a registry change would take away without a successor.
 
@@ -270,26 +264,28 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def complete_instance(
-    session: Session,
-    instance_id: int,
-    *,
-    on: date,
-    evidence: str,
-    actor: str,
-    today: date,
-    kpis: dict[str, float] | None = None,
-    force: bool = False,
-) -> TaskInstance:
-    """Record that an instance was fulfilled on ``on`` (evidence: the report's number and date).
+@dataclass(frozen=True)
+class CompletionReport:
+    """What an agency reports: the day it fulfilled the task, the evidence (the report's number and
+    date) and the KPI actuals it reports with it (e.g. digitized_rate=72.5)."""
 
-    ``kpis`` are the actuals the agency reports with it (e.g. digitized_rate=72.5). An instance
-    already completed is overwritten only with ``force``. The write is guarded by the completion
+    on: date
+    evidence: str
+    kpis: dict[str, float] = field(default_factory=dict)
+
+
+def complete_instance(
+    session: Session, instance_id: int, report: CompletionReport, *, actor: str, today: date, force: bool = False
+) -> TaskInstance:
+    """Record that an instance was fulfilled as ``report`` says.
+
+    An instance already completed is overwritten only with ``force``. The write is guarded by the completion
     that was read, so of two concurrent completions exactly one wins and the other gets a
     :class:`ConflictError` saying who completed it and when.
     """
     instance = instance_by_id(session, instance_id)
-    _check_kpis(session, instance, kpis or {})
+    on, evidence, kpis = report.on, report.evidence, report.kpis
+    _check_kpis(session, instance, kpis)
     if on > today:
         raise InputError(
             f"--on {vn_date(on)}: completion date is in the future (today is {vn_date(today)}); record it on or after the day it happens"
@@ -330,16 +326,15 @@ def complete_instance(
     session.refresh(instance)
     if result.rowcount != 1:  # another completion was recorded after we read the instance
         raise ConflictError(already_completed_message(instance))
-    audit.record(
+    audit.record_on(
         session,
         "instance.completed",
+        instance,
         actor=actor,
-        directive_id=instance.directive_id,
-        instance_id=instance.id,
         detail={
             "on": on.isoformat(),
             "evidence": evidence,
-            "kpis": kpis or {},
+            "kpis": kpis,
             "previous": previous["on"],
             "overwritten": previous if seen is not None else None,
         },
@@ -362,14 +357,8 @@ def extend_instance(session: Session, instance_id: int, *, to: date, reason: str
     previous = instance.due_date
     instance.due_date, instance.extended_reason, instance.extended_at, instance.updated_at = to, reason.strip(), _now(), _now()
     session.add(instance)
-    audit.record(
-        session,
-        "instance.extended",
-        actor=actor,
-        directive_id=instance.directive_id,
-        instance_id=instance.id,
-        detail={"from": previous.isoformat(), "to": to.isoformat(), "reason": reason},
-    )
+    detail = {"from": previous.isoformat(), "to": to.isoformat(), "reason": reason}
+    audit.record_on(session, "instance.extended", instance, actor=actor, detail=detail)
     session.flush()
     return instance
 
@@ -477,15 +466,9 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
 
 
 def apply_batch(
-    session: Session,
-    batch: Batch,
-    *,
-    as_of: date,
-    actor: str,
-    replace: str | None = None,
-    check: bool = False,
+    session: Session, batch: Batch, *, as_of: date, actor: str, replace: str | None = None, check: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
-) -> ImportSummary:
+) -> ImportSummary:  # fmt: skip
     """Write a validated batch in the caller's transaction and (re)plan the directives it affects.
 
     A directive is replanned when its file changed or its province's registry did (a province that

@@ -74,15 +74,8 @@ class Colour(StrEnum):
     NONE = ""
 
 
-COLOUR_HEX: dict[Colour, str] = {
-    Colour.XANH: "#2e7d32",
-    Colour.CAM: "#ef6c00",
-    Colour.XANH_DUONG: "#1565c0",
-    Colour.VANG: "#f9a825",
-    Colour.DO: "#c62828",
-    Colour.XAM: "#757575",
-    Colour.NONE: "#bdbdbd",
-}
+#: Print colours, in the order of :class:`Colour` (xanh, cam, xanh dương, vàng, đỏ, xám, none).
+COLOUR_HEX: dict[Colour, str] = dict(zip(Colour, ("#2e7d32", "#ef6c00", "#1565c0", "#f9a825", "#c62828", "#757575", "#bdbdbd"), strict=True))
 
 
 @dataclass(frozen=True)

@@ -46,15 +46,11 @@ TRACKING_TAG = "tracking"
 #: edges are declared, see tasks/tracking.py), and the daily sweep reads its subflows' states
 #: instead of raising on them.
 STATE_TYPE: dict[Status, str] = {
-    Status.DONE_ON_TIME: "COMPLETED",
-    Status.DONE_LATE: "COMPLETED",
+    **dict.fromkeys((Status.DONE_ON_TIME, Status.DONE_LATE), "COMPLETED"),
     Status.OVERDUE: "FAILED",
-    Status.IN_PROGRESS: "CANCELLED",
-    Status.ONGOING: "CANCELLED",
-    Status.NOT_YET_OPEN: "CANCELLED",
-    Status.UNDATED: "CANCELLED",
-    Status.CANCELLED: "CANCELLED",
-    Status.NOT_ISSUED: "CANCELLED",
+    **dict.fromkeys(
+        (Status.IN_PROGRESS, Status.ONGOING, Status.NOT_YET_OPEN, Status.UNDATED, Status.CANCELLED, Status.NOT_ISSUED), "CANCELLED"
+    ),
 }
 
 
