@@ -1,14 +1,17 @@
-"""Helpers shared by the tests: a free loopback port and one poll that raises on timeout."""
+"""Helpers shared by the tests: a free loopback port, one poll that raises on timeout, a policy override."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
+
+import pytest
 
 from dondoc.orchestration.stack import free_port
 
-__all__ = ["free_port", "poll"]
+__all__ = ["free_port", "override_policy", "poll"]
 
 T = TypeVar("T")
 
@@ -32,3 +35,16 @@ def poll(read: Callable[[], T], ok: Callable[[T], bool], *, timeout: float = 30.
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not seen within {timeout:.0f} s (last: {last!r})")
         time.sleep(every)
+
+
+def override_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, yaml_text: str) -> Path:
+    """Write a province policy override file, point ``DONDOC_POLICY_FILE`` at it and drop the cached settings and policy."""
+    from dondoc.configuration.files import clear_caches
+    from dondoc.configuration.settings import get_settings
+
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    monkeypatch.setenv("DONDOC_POLICY_FILE", str(path))
+    get_settings.cache_clear()
+    clear_caches()
+    return path

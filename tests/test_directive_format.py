@@ -47,6 +47,10 @@ def directive(tmp_path: Path, items: str, header: str = HEADER) -> Path:
     return path
 
 
+def import_directive(tmp_path: Path, items: str) -> None:
+    service.import_paths([REGISTRY, directive(tmp_path, items)], as_of=AS_OF, actor="test")
+
+
 def item(clause: str, lead: str, extra: str = "") -> str:
     return f"""\
   - clause: "{clause}"
@@ -171,12 +175,11 @@ def _instances(clause: str) -> list[tuple[str, str, date | None, date]]:
 
 
 def test_several_leads_and_a_group_minus_its_co_agencies_are_planned(sqlite_db: str, tmp_path: Path) -> None:
-    path = directive(
+    import_directive(
         tmp_path,
         item("1", '["Sở Tư pháp", "Sở Nội vụ"]', "    deadline: trước ngày 31/10/2025\n")
         + item("2", "Các sở, ban ngành tỉnh", "    co_agencies: [Sở KH&CN]\n    deadline: trước ngày 31/10/2025\n"),
     )
-    service.import_paths([REGISTRY, path], as_of=AS_OF, actor="test")
     assert [(a, d) for a, _, d, _ in _instances("1")] == [("dn-so-noi-vu", date(2025, 10, 30)), ("dn-so-tu-phap", date(2025, 10, 30))]
     second = {a for a, _, _, _ in _instances("2")}
     assert "dn-so-noi-vu" in second
@@ -274,12 +277,11 @@ def test_the_ad_hoc_part_is_recorded_and_shown(sqlite_db: str, tmp_path: Path) -
 
 
 def test_an_item_repeated_in_the_appendix_is_linked_not_planned_twice(sqlite_db: str, tmp_path: Path) -> None:
-    path = directive(
+    import_directive(
         tmp_path,
         item("2.a", "dn-so-noi-vu", "    deadline: trước ngày 31/10/2025\n")
         + item("PL 4", "Sở Nội vụ", '    deadline: trước ngày 31/10/2025\n    repeats: "2.a"\n'),
     )
-    service.import_paths([REGISTRY, path], as_of=AS_OF, actor="test")
     assert len(_instances("2.a")) == 1
     assert _instances("PL 4") == []
     with session_scope() as s:

@@ -118,26 +118,15 @@ def test_record_completion_writes_kpis_and_refreshed_tracking_shows_it(seeded_sq
     from flows.record_completion import record_completion
     from flows.track_directive import track_directive
 
-    done = record_completion(
-        completed_on=date(2023, 12, 7),
-        evidence="Báo cáo số 3301/BC-STTTT ngày 07/12/2023",
-        directive="11677/UBND-HCC",
-        clause="5.b",
-        agency="dn-so-thong-tin-truyen-thong",
-        kpis={},
-        as_of=date(2023, 12, 7),
+    done, kpi = (  # recorded in this order: 5.b on 07/12, then 1.b with its KPI on 08/12
+        record_completion(completed_on=on, evidence=evidence, directive="11677/UBND-HCC", clause=clause, agency=agency, kpis=kpis, as_of=on)
+        for on, evidence, clause, agency, kpis in (
+            (date(2023, 12, 7), "Báo cáo số 3301/BC-STTTT ngày 07/12/2023", "5.b", "dn-so-thong-tin-truyen-thong", {}),
+            (date(2023, 12, 8), "Báo cáo số 9/BC-STP ngày 08/12/2023", "1.b", "dn-so-tu-phap", {"processed_on_system_rate": 98.5}),
+        )
     )
     assert done["clause"] == "5.b"
     assert done["event_id"]
-    kpi = record_completion(
-        completed_on=date(2023, 12, 8),
-        evidence="Báo cáo số 9/BC-STP ngày 08/12/2023",
-        directive="11677/UBND-HCC",
-        clause="1.b",
-        agency="dn-so-tu-phap",
-        kpis={"processed_on_system_rate": 98.5},
-        as_of=date(2023, 12, 8),
-    )
     with session_scope() as session:
         rows = {r.instance_id: r for r in task_rows(session, as_of=date(2023, 12, 8), directive="11677/UBND-HCC")}
     assert rows[done["instance_id"]].status == "done_on_time"

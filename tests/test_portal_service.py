@@ -21,6 +21,7 @@ from dondoc.db import session_scope
 from dondoc.models import AuditEvent, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission
 from dondoc.portal import service as portal
+from tests.helpers import override_policy
 
 AS_OF = date(2023, 12, 6)
 NOI_VU = "dn-so-noi-vu"
@@ -91,13 +92,8 @@ def test_completion_with_kpis_waits_for_the_office_and_is_recorded_by_its_decisi
 
 
 def test_uploads_are_checked_by_content_and_size(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = tmp_path / "policy.yaml"
-    policy.write_text("default:\n  portal:\n    max_upload_mb: 0.05\n", encoding="utf-8")
-    monkeypatch.setenv("DONDOC_POLICY_FILE", str(policy))
+    override_policy(tmp_path, monkeypatch, "default:\n  portal:\n    max_upload_mb: 0.05\n")
     dondoc_db.reset_engine()
-    from dondoc.configuration.files import clear_caches
-
-    clear_caches()
     iid = instance("1.k", TU_PHAP)
     dept = client_for(TU_PHAP)
     data = {"report_number": "1/BC", "report_date": "05/12/2023"}

@@ -25,7 +25,6 @@ from sqlalchemy import select, text
 from sqlmodel import col
 from typer.testing import CliRunner
 
-from dondoc.configuration.files import clear_caches
 from dondoc.db import session_scope
 from dondoc.directives.service import record_completion
 from dondoc.errors import InputError
@@ -35,7 +34,7 @@ from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
 from dondoc.reminders.queries import candidates_statement, explain
 from dondoc.reminders.service import run_sweep
-from tests.helpers import free_port
+from tests.helpers import free_port, override_policy
 
 LEAD = "dn-so-tu-phap"  # a department leading 1.k itself (Sở TT&TT is its co-agency, not a lead)
 FOCAL = f"dau-moi.{LEAD}@demo.gov.vn"
@@ -321,13 +320,7 @@ def test_broken_recipient_does_not_block_others_and_is_reported(
     seeded_sqlite: str, smtp: tuple[int, Inbox, Controller], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port, inbox, _ = smtp
-    overrides = tmp_path / "policy.yaml"
-    overrides.write_text("default:\n  reminders:\n    report_failures_after_attempts: 1\n", encoding="utf-8")
-    monkeypatch.setenv("DONDOC_POLICY_FILE", str(overrides))
-    clear_caches()
-    from dondoc.configuration.settings import get_settings
-
-    get_settings.cache_clear()
+    override_policy(tmp_path, monkeypatch, "default:\n  reminders:\n    report_failures_after_attempts: 1\n")
     path = contacts_file(tmp_path, port, head_url="json://127.0.0.1:1/nobody-listens")
     result = sweep(date(2023, 12, 7), path)
     by_channel = {d.channel: d for d in result.digests if not d.delivered}
@@ -387,13 +380,7 @@ class Hooks(BaseHTTPRequestHandler):
 
 
 def test_chat_webhook_split_under_the_limit(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    overrides = tmp_path / "policy.yaml"
-    overrides.write_text("default:\n  reminders:\n    chat_max_chars: 700\n", encoding="utf-8")
-    monkeypatch.setenv("DONDOC_POLICY_FILE", str(overrides))
-    from dondoc.configuration.settings import get_settings
-
-    get_settings.cache_clear()
-    clear_caches()
+    override_policy(tmp_path, monkeypatch, "default:\n  reminders:\n    chat_max_chars: 700\n")
     Hooks.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
