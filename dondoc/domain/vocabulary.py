@@ -72,3 +72,27 @@ class DirectiveKind(StrEnum):
     quyet_dinh = "quyet_dinh"
     thong_bao = "thong_bao"
     cong_dien = "cong_dien"
+
+
+class LinkRole(StrEnum):
+    """Whose portal link it is: a department's (its own tasks) or the coordinating Office's (the approval queue)."""
+
+    DEPARTMENT = "department"
+    OFFICE = "office"
+
+
+class SubmissionKind(StrEnum):
+    """What a department sends from the portal."""
+
+    COMPLETION = "completion"
+    EXTENSION = "extension"
+    INPUT = "input"
+
+
+class SubmissionState(StrEnum):
+    """Where a submission stands with the Office."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RECEIVED = "received"  # a co-agency's input: delivered to the lead, nothing to approve

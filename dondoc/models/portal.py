@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from dondoc.db.types import AwareDateTime
-
-
-class LinkRole(StrEnum):
-    DEPARTMENT = "department"
-    OFFICE = "office"
-
-
-class SubmissionKind(StrEnum):
-    COMPLETION = "completion"
-    EXTENSION = "extension"
-    INPUT = "input"
-
-
-class SubmissionState(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    RECEIVED = "received"  # a co-agency's input: delivered to the lead, nothing to approve
+from dondoc.domain.vocabulary import LinkRole as LinkRole
+from dondoc.domain.vocabulary import SubmissionKind as SubmissionKind
+from dondoc.domain.vocabulary import SubmissionState as SubmissionState
 
 
 class PortalLink(SQLModel, table=True):
