@@ -85,6 +85,7 @@ class Draft:
     coordinator: str | None
     assignments: tuple[DraftAssignment, ...]
     flags: tuple[Flag, ...] = field(default_factory=tuple)  # header-level flags
+    registry_on: str | None = None  # the day whose registry the names were resolved against (ISO), if known
 
     @property
     def review(self) -> list[Flag]:
@@ -113,6 +114,7 @@ class Draft:
             "source_file": self.source_file,
             "coordinator": self.coordinator,
             "line_unit": self.line_unit,
+            "registry_on": self.registry_on,
             "header_lines": h.lines,
             "assignments": [a.as_json() for a in self.assignments],
             "flags": [f.as_dict() for f in self.flags],
@@ -140,6 +142,7 @@ class Draft:
         out = [
             f"# Bản nháp do `dondoc draft` tạo từ {self.source_file}: cần người điều phối duyệt trước khi import.",
             f"# Số dòng ({self.line_unit}) trong `lines` là vị trí trong tệp nguồn.",
+            *([f"# Tên cơ quan đối chiếu với danh mục cơ quan tại ngày {_vn(self.registry_on)}."] if self.registry_on else []),
             _dump(top).rstrip(),
             "assignments:",
         ]

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 
+from dondoc.domain.dates import vn_date
 from dondoc.domain.names import AgencyRecord, NameResolver, Resolution, clean_name, fold
+from dondoc.errors import InputError
 from dondoc.registries.schema import RegistryIn
+from dondoc.registries.state import RegistryState, apply_file
 
-__all__ = ["AgencyRecord", "NameResolver", "Resolution", "clean_name", "fold", "records_from_registry", "resolver_for"]
+__all__ = [
+    "AgencyRecord",
+    "NameResolver",
+    "Resolution",
+    "clean_name",
+    "fold",
+    "records_from_registry",
+    "records_in_force",
+    "resolver_for",
+]
 
 
 def records_from_registry(registry: RegistryIn) -> list[AgencyRecord]:
@@ -49,6 +62,56 @@ def records_from_registry(registry: RegistryIn) -> list[AgencyRecord]:
         for a in registry.agencies
     )
     return records
+
+
+def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[AgencyRecord], dict[str, str]]:
+    """The agencies and groups in force on ``on`` (and the provinces' names then), from every registry file.
+
+    The files are folded oldest ``as_of`` first, as the importer does (a dated change file ends, merges
+    and renames what the earlier ones set up); then only what is alive on ``on`` is kept, so a 2023
+    document resolves against the departments of 2023 and a document of August 2025 against the
+    merged ones. A group's members are its members alive that day.
+    """
+    state = RegistryState()
+    for model in sorted(registries, key=lambda r: (r.as_of, r.province)):
+        state, conflicts = apply_file(state, model, f"{model.province} ({vn_date(model.as_of)})")
+        if conflicts:
+            raise InputError(f"danh mục cơ quan {model.province} ngày {vn_date(model.as_of)}: {conflicts[0]}")
+
+    def alive(valid_from: date | None, valid_to: date | None) -> bool:
+        return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+    agencies = [a for a in state.agencies.values() if alive(a.valid_from, a.valid_to)]
+    groups = {g.code: g for g in state.groups.values() if alive(g.valid_from, g.valid_to)}
+    direct: dict[str, list[str]] = {}
+    for agency in agencies:
+        for code in agency.groups:
+            direct.setdefault(code, []).append(agency.code)
+
+    def members(code: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        out = list(direct.get(code, []))
+        for inner in groups[code].includes:
+            if inner in groups and inner not in seen:
+                out.extend(members(inner, seen | {code}))
+        return list(dict.fromkeys(out))
+
+    records = [
+        AgencyRecord(
+            code=g.code,
+            name=g.name,
+            province=g.province,
+            kind="group",
+            aliases=g.aliases,
+            members=tuple(members(g.code)),
+            includes=tuple(i for i in g.includes if i in groups),
+        )
+        for g in groups.values()
+    ]
+    records.extend(
+        AgencyRecord(code=a.code, name=a.name, province=a.province, kind=a.kind, short_name=a.short_name, aliases=a.aliases)
+        for a in agencies
+    )
+    return records, {code: p.name for code, p in state.provinces.items()}
 
 
 def resolver_for(records: Iterable[AgencyRecord], province_names: dict[str, str], province: str | None) -> NameResolver:
