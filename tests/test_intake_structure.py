@@ -15,7 +15,7 @@ from dondoc.intake.blocks import split_text, to_blocks
 from dondoc.intake.draft import Draft, build_draft
 from dondoc.intake.names import NameResolver, records_from_registry
 from dondoc.intake.service import load_registries
-from dondoc.intake.structure import deadline_phrases, parse_header
+from dondoc.intake.structure import deadline_phrases, names_before_work, parse_header
 
 REGISTRIES = {r.province: r for r in load_registries()}
 
@@ -422,3 +422,106 @@ def test_an_appendix_row_that_repeats_a_body_item_is_linked_to_it() -> None:
     assert repeats == {"1.a": None, "PL 1": "1.a", "PL 2": None}
     assert "repeats: 1.a" in d.to_yaml()
     assert any(f.field == "PL 1: repeats" for f in d.review)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead_text", "lead", "co_agencies_text", "co_agencies"),
+    [
+        # Lai Châu KH 2268/KH-UBND (2023), IV: "giúp" after the co-agency is work, not part of its name.
+        (
+            "Công an tỉnh chủ trì, phối hợp Văn phòng UBND tỉnh giúp Chủ tịch UBND tỉnh chỉ đạo, hướng dẫn, đôn đốc, "
+            "kiểm tra việc triển khai thực hiện Kế hoạch này.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        # Ninh Thuận QĐ 335/QĐ-UBND (2023): "Giao X chủ trì, phối hợp với Y thường xuyên theo dõi …".
+        (
+            "Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Văn phòng UBND tỉnh thường xuyên theo dõi, đôn đốc, "
+            "kiểm tra các sở, ban, ngành, UBND các huyện, thành phố trong quá trình tổ chức thực hiện.",
+            "Sở Kế hoạch và Đầu tư",
+            ["dn-so-ke-hoach-dau-tu"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        # Bình Thuận KH 2198/KH-UBND (2023): the verb right after "chủ trì," is not a co-agency.
+        (
+            "Giao Sở Thông tin và Truyền thông chủ trì, thông tin tuyên truyền Kế hoạch này.",
+            "Sở Thông tin và Truyền thông",
+            ["dn-so-thong-tin-truyen-thong"],
+            None,
+            [],
+        ),
+        # Bắc Giang KH 109/KH-UBND (2023): "Giao X là cơ quan Thường trực giúp …".
+        (
+            "Giao Công an tỉnh là cơ quan Thường trực giúp UBND tỉnh theo dõi, hướng dẫn, kiểm tra, đôn đốc thực hiện Kế hoạch này.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            None,
+            [],
+        ),
+        # Nam Định KH 98/KH-UBND (2023), 4: "X phối hợp với Y và các cơ quan liên quan tham mưu …".
+        (
+            "Sở Tài chính phối hợp với Sở Giao thông vận tải và các cơ quan liên quan tham mưu UBND tỉnh bố trí kinh phí thường xuyên.",
+            "Sở Tài chính",
+            ["dn-so-tai-chinh"],
+            "Sở Giao thông vận tải",
+            ["dn-so-giao-thong-van-tai"],
+        ),
+        # Đồng Nai CV 11677/UBND-HCC (2023), 2.b: "Giao X theo dõi, đôn đốc …".
+        (
+            "Giao Công an tỉnh theo dõi, đôn đốc và tổng hợp kết quả báo cáo của các đơn vị.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            None,
+            [],
+        ),
+        # Hải Dương (huyện Tứ Kỳ), on payments for administrative procedures: "Yêu cầu X phối hợp và tổ chức …".
+        ("Yêu cầu UBND các xã, phường, thị trấn phối hợp và tổ chức thực hiện.", "UBND các xã, phường, thị trấn", ["dn-g-xa"], None, []),
+        # The same real sentences with the wordings "Giao cho …" and "Yêu cầu Giám đốc …" (a lead after a
+        # verb of assignment, and an item that opens with "Yêu cầu" but is not the requirements section).
+        (
+            "Giao cho Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Văn phòng UBND tỉnh thường xuyên theo dõi, đôn đốc.",
+            "Sở Kế hoạch và Đầu tư",
+            ["dn-so-ke-hoach-dau-tu"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        (
+            "Yêu cầu Giám đốc Sở Tài chính phối hợp với Sở Giao thông vận tải tham mưu UBND tỉnh bố trí kinh phí.",
+            "Giám đốc Sở Tài chính",
+            ["dn-so-tai-chinh"],
+            "Sở Giao thông vận tải",
+            ["dn-so-giao-thong-van-tai"],
+        ),
+    ],
+)
+def test_a_lead_with_its_verb_resolves_to_the_agency(
+    sentence: str, lead_text: str, lead: list[str], co_agencies_text: str | None, co_agencies: list[str]
+) -> None:
+    a = one(f"3. {sentence}\n")
+    assert (a["clause"], a["lead_text"], a["lead"]) == ("3", lead_text, lead)
+    assert (a["co_agencies_text"], a["co_agencies"]) == (co_agencies_text, co_agencies)
+    assert not [f for f in a["flags"] if f.startswith(("Cơ quan chủ trì", "Cơ quan phối hợp"))]
+
+
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("Sở Tư pháp, Sở Thông tin và Truyền thông tuyên truyền pháp luật", "Sở Tư pháp, Sở Thông tin và Truyền thông"),
+        ("Văn phòng UBND tỉnh giúp Chủ tịch UBND tỉnh chỉ đạo", "Văn phòng UBND tỉnh"),
+        ("Sở Nội vụ thanh tra công vụ", "Sở Nội vụ"),
+        # A list that goes on with a collective is kept whole: the reviewer sees all of it.
+        ("Sở Tư pháp và các cơ quan liên quan", "Sở Tư pháp và các cơ quan liên quan"),
+        ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("các cơ quan, đơn vị có liên quan", "các cơ quan, đơn vị có liên quan"),
+    ],
+)
+def test_co_agencies_stop_where_the_work_begins(written: str, names: str) -> None:
+    resolver = NameResolver(records_from_registry(REGISTRIES["dong-nai"]), {"dong-nai": "Đồng Nai"})
+
+    def is_agency(text: str) -> bool:
+        return bool(resolver.lookup(text)) or all(p.resolved for p in resolver.split(text))
+
+    assert names_before_work(written, is_agency) == names

@@ -58,7 +58,7 @@ _ABBREVIATIONS = (
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:lanh dao|giam doc|thu truong|chu tich|truong|nguoi dung dau|dong chi|ong|ba)\s+)+(?=\S)"
 )
-_LEADING_NOISE = re.compile(r"^(?:giao|yeu cau|de nghi|cac dong chi)\s+")
+_LEADING_NOISE = re.compile(r"^(?:(?:giao|yeu cau|de nghi)(?: (?:nhiem vu )?cho)?|cac dong chi)\s+")
 
 
 def fold(text: str) -> str:

@@ -333,8 +333,11 @@ class Found:
 
 IsAgency = Callable[[str], bool]
 
+# The words that hand work to someone: "Giao", "Giao cho", "Giao nhiệm vụ cho", "Yêu cầu", "Đề nghị".
+_ASK = r"(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?:\s+(?:nhiệm vụ\s+)?cho)?"
+_ASK_PREFIX = re.compile(rf"^{_ASK}\s+")
 _AGENCY_START = re.compile(
-    r"^(?:(?:Giao|Yêu cầu|Đề nghị)\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
+    rf"^(?:{_ASK}\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
     r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Toà án|Viện|Mặt trận|"
     r"Trường(?!\s+hợp)|Công ty|"
@@ -350,7 +353,7 @@ _VERBS = (
     r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
-_GIAO = re.compile(rf"(?:^|\b)(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
+_GIAO = re.compile(rf"(?:^|\b){_ASK}\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _NEXT_FIELD = r"(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)"
 _INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
 _INLINE_CO = re.compile(
@@ -360,7 +363,7 @@ _INLINE_CO = re.compile(
 _INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến|đầu ra)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
 _INLINE_DEADLINE = re.compile(r"(?:Thời gian|Thời hạn)(?:\s+(?:thực hiện|hoàn thành|báo cáo))*\s*:\s*(.+?)(?=\s*(?:[;\n]|\.(?:\s|$)|$|(?:-\s*)?(?:Cơ quan|Đơn vị|Sản phẩm|Kết quả)))")
 _CO = re.compile(
-    r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
+    r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau|và\s)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
     r"xây dựng|rà soát|kiểm tra|hướng dẫn|theo dõi|nghiên cứu|đề xuất|trình|báo cáo|hoàn thành|tổng hợp|lập|đánh giá|khảo sát|"
     r"giải quyết|xử lý|thẩm định|cập nhật|ban hành|triển khai|tiến hành|có liên quan|liên quan|và các cơ quan)\b))"
 )
@@ -477,7 +480,7 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Bl
             item.non_task = bool(
                 (parent and parent.non_task)
                 or (level == 0 and _NON_TASK_SECTION.match(head))
-                or _NON_TASK_ITEM.match(head)
+                or (_NON_TASK_ITEM.match(head) and not _AGENCY_START.match(head))
             )
             (parent.children if parent else roots).append(item)
             stack.append(item)
@@ -578,7 +581,7 @@ def _explicit_lead(text: str) -> str | None:
     m = _INLINE_LEAD.search(text)
     if m:
         return clean_name(m.group(1))
-    m = re.match(rf"^[-–+•]?\s*Giao\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
+    m = re.match(rf"^[-–+•]?\s*Giao(?:\s+(?:nhiệm vụ\s+)?cho)?\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
     return clean_name(m.group(1)) if m else None
 
 
@@ -607,10 +610,10 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     if _AGENCY_START.match(first_sentence):
         m = _CHU_TRI.match(first_sentence)
         if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
-            return clean_name(re.sub(r"^(?:Giao|Yêu cầu|Đề nghị)\s+", "", m.group(1)))
+            return clean_name(_ASK_PREFIX.sub("", m.group(1)))
         m = _LEAD_BEFORE_VERB.match(first_sentence)
         if m and len(m.group(1)) >= 3:
-            lead = clean_name(re.sub(r"^(?:Giao|Yêu cầu|Đề nghị)\s+", "", m.group(1)))
+            lead = clean_name(_ASK_PREFIX.sub("", m.group(1)))
             if is_agency(lead) or _AGENCY_START.match(lead):
                 return lead
     return None
@@ -664,7 +667,40 @@ def deadline_phrases(text: str) -> list[str]:
     return [p for _, _, p in merged]
 
 
-def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int], source: str = "item") -> Found:
+# Words that may follow a name inside a list of names ("Sở Tư pháp và các cơ quan liên quan").
+_LIST_WORDS = frozenset({"và", "cùng", "với", "các", "những", "có", "liên", "quan", "cơ", "đơn", "địa", "tổ", "ngành", "ban", "sở", "thuộc", "trên", "tỉnh"})
+
+
+def names_before_work(text: str, is_agency: IsAgency) -> str:
+    """The names a "phối hợp với …" list opens with, without the work that follows them.
+
+    "Sở Tư pháp, Sở Thông tin và Truyền thông tuyên truyền pháp luật" → "Sở Tư pháp, Sở Thông tin
+    và Truyền thông": the longest run of leading words that the registry knows as names, when the next
+    word is lower case and not part of a list. Text that is a name already, or that opens with no known
+    name, is kept as written.
+    """
+    if is_agency(text):
+        return text
+    words = text.split()
+    for end in range(min(len(words) - 1, 40), 0, -1):
+        following = words[end]
+        if not following[:1].islower() or following.strip(",;") in _LIST_WORDS:
+            continue
+        head = clean_name(" ".join(words[:end]))
+        if head and is_agency(head):
+            return head
+    return text
+
+
+def _fields(
+    text: str,
+    lead: str | None,
+    *,
+    clause: str,
+    lines: tuple[int, int],
+    source: str = "item",
+    is_agency: IsAgency | None = None,
+) -> Found:
     co = None
     m = _INLINE_CO.search(text)
     if m:
@@ -673,8 +709,8 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
         m = _CO.search(text)
         if m:
             co = clean_name(re.sub(r"^(?:với|cùng)\s+", "", m.group(1)))
-            if co.lower().startswith(("các cơ quan", "các đơn vị", "cơ quan", "đơn vị")) and "liên quan" in co.lower():
-                co = co  # kept as written: a reviewer decides whether "các cơ quan liên quan" means anyone
+            if is_agency is not None:
+                co = names_before_work(co, is_agency)
     product = None
     m = _INLINE_PRODUCT.search(text)
     if m:
@@ -770,7 +806,11 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
                 seg_text = " ".join(b.text for b in segment)
                 seg_lead = _lead_in_text(seg_text, is_agency, inherited=True) or lead
                 if seg_lead:
-                    out.append(_fields(seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last)))
+                    out.append(
+                        _fields(
+                            seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last), is_agency=is_agency
+                        )
+                    )
             return
         named = _explicit_lead(text) if heading_lead else _lead_in_text(text, is_agency, inherited=lead is not None)
         if named is None and lead is None and len(item.blocks) > 1:
@@ -780,7 +820,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         first = item.blocks[0].first
         last = item.blocks[-1].last
-        out.append(_fields(text, lead_text, clause=clause, lines=(first, last)))
+        out.append(_fields(text, lead_text, clause=clause, lines=(first, last), is_agency=is_agency))
 
     for root in roots:
         if root.non_task:
@@ -792,7 +832,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
         if _PERIODIC_REPORT.search(block.text):
             lead = _lead_in_text(re.sub(r"^(?:Yêu cầu|Đề nghị)\s+", "", block.text), is_agency)
             if lead:
-                out.append(_fields(block.text, lead, clause="đoạn cuối", lines=block.lines))
+                out.append(_fields(block.text, lead, clause="đoạn cuối", lines=block.lines, is_agency=is_agency))
                 break
     return _dedupe(out)
 
