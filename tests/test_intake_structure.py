@@ -478,7 +478,13 @@ def test_an_appendix_row_that_repeats_a_body_item_is_linked_to_it() -> None:
             [],
         ),
         # Hải Dương (huyện Tứ Kỳ), on payments for administrative procedures: "Yêu cầu X phối hợp và tổ chức …".
-        ("Yêu cầu UBND các xã, phường, thị trấn phối hợp và tổ chức thực hiện.", "UBND các xã, phường, thị trấn", ["dn-g-xa"], None, []),
+        (
+            "Yêu cầu UBND các xã, phường, thị trấn phối hợp và tổ chức thực hiện.",
+            "UBND các xã, phường, thị trấn",
+            ["dn-g-xa"],
+            None,
+            [],
+        ),
         # The same real sentences with the wordings "Giao cho …" and "Yêu cầu Giám đốc …" (a lead after a
         # verb of assignment, and an item that opens with "Yêu cầu" but is not the requirements section).
         (

@@ -668,7 +668,9 @@ def deadline_phrases(text: str) -> list[str]:
 
 
 # Words that may follow a name inside a list of names ("Sở Tư pháp và các cơ quan liên quan").
-_LIST_WORDS = frozenset({"và", "cùng", "với", "các", "những", "có", "liên", "quan", "cơ", "đơn", "địa", "tổ", "ngành", "ban", "sở", "thuộc", "trên", "tỉnh"})
+_LIST_WORDS = frozenset(
+    "và cùng với các những có liên quan cơ đơn địa tổ ngành ban sở thuộc trên tỉnh".split()
+)
 
 
 def names_before_work(text: str, is_agency: IsAgency) -> str:
