@@ -668,9 +668,7 @@ def deadline_phrases(text: str) -> list[str]:
 
 
 # Words that may follow a name inside a list of names ("Sở Tư pháp và các cơ quan liên quan").
-_LIST_WORDS = frozenset(
-    "và cùng với các những có liên quan cơ đơn địa tổ ngành ban sở thuộc trên tỉnh".split()
-)
+_LIST_WORDS = frozenset("và cùng với các những có liên quan cơ đơn địa tổ ngành ban sở thuộc trên tỉnh".split())
 
 
 def names_before_work(text: str, is_agency: IsAgency) -> str:
@@ -810,7 +808,11 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
                 if seg_lead:
                     out.append(
                         _fields(
-                            seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last), is_agency=is_agency
+                            seg_text,
+                            seg_lead,
+                            clause=f"{clause} ({n})",
+                            lines=(segment[0].first, segment[-1].last),
+                            is_agency=is_agency,
                         )
                     )
             return
