@@ -282,7 +282,7 @@ def test_lettered_fields_make_one_task() -> None:
     assert (a.clause, a.lead_text) == ("II.1.3", "Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện")
     assert a.co_agencies_text == "Sở Tư pháp; các tổ chức đại diện doanh nghiệp"
     assert a.deliverable == "Báo cáo kết quả trao đổi"
-    assert (a.deadline_text, a.reading["dates"]) == ("đến năm 2025", ["2025-12-31"])
+    assert (a.deadline_text, a.reading["dates"]) == ("Từ năm 2023 đến năm 2025", ["2025-12-31"])  # verbatim; read by its end
 
 
 def test_bulleted_tasks_with_their_own_lead_blocks_are_numbered() -> None:
@@ -335,17 +335,23 @@ def test_a_closing_paragraph_that_sets_a_periodic_report_is_a_task() -> None:
 @pytest.mark.parametrize(
     ("phrase", "end"),
     [
-        ("Từ năm 2023 đến năm 2025", "đến năm 2025"),
-        ("Từ cuối tháng 6/2023 đến tháng 9/2023", "đến tháng 9/2023"),
-        ("Tháng 01/2024 đến tháng 02/2024", "đến tháng 02/2024"),
-        ("Hằng năm (từ năm 2023 đến năm 2030)", "Hằng năm (từ năm 2023 đến năm 2030)"),
-        ("Trước ngày 31/01/2024", "Trước ngày 31/01/2024"),
+        ("Từ năm 2023 đến năm 2025", ["2025-12-31"]),
+        ("Từ cuối tháng 6/2023 đến tháng 9/2023", ["2023-09-30"]),
+        ("Tháng 01/2024 đến tháng 02/2024", ["2024-02-29"]),
+        ("Trước ngày 31/01/2024", ["2024-01-30"]),
     ],
 )
-def test_a_span_is_read_by_its_end(phrase: str, end: str) -> None:
-    from dondoc.intake.structure import range_end
+def test_a_span_is_read_by_its_end(phrase: str, end: list[str]) -> None:
+    """The deadline keeps its words; the parser reads a span by its end (one reading of spans, the parser's)."""
+    a = one(f"1. Rà soát thủ tục hành chính. Đơn vị chủ trì: Sở Tư pháp. Thời gian thực hiện: {phrase}.\n")
+    assert a["deadline_text"] == phrase
+    assert (a["reading"]["kind"], a["reading"]["dates"]) == ("once", end)  # type: ignore[index]
 
-    assert range_end(phrase) == end
+
+def test_a_yearly_cycle_over_a_span_stays_a_cycle() -> None:
+    a = one("1. Tổng kết thực hiện. Đơn vị chủ trì: Sở Tư pháp. Thời gian thực hiện: Hằng năm (từ năm 2023 đến năm 2030).\n")
+    assert a["deadline_text"] == "Hằng năm (từ năm 2023 đến năm 2030)"
+    assert a["reading"]["kind"] == "recurring"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(

@@ -207,10 +207,12 @@ _RELATIVE = re.compile(
     r"\b(?:trong (?:vong |thoi han |thoi gian )?(?:cham nhat |toi da |khong qua )?|khong qua |sau |truoc |it nhat |cham nhat (?:la )?)"
     r"(?P<n>\d{1,3})(?: \w+)? (?P<unit>ngay lam viec|ngay|thang|gio|tuan)\b"
 )
-_EVENT = re.compile(
-    r"\b(?:khi co yeu cau|theo yeu cau|dot xuat|theo lo trinh|khi co van ban|khi co huong dan|sau khi|khi phat sinh"
-    r"|kip thoi|ke tu ngay|ke tu khi|ngay sau khi|truoc ngay bau cu|truoc khi)\b"
-)
+# Words that tie the work to an event rather than a date ("khi có yêu cầu", "đột xuất", "sau khi …").
+_EVENT_WORDS = (
+    "khi co yeu cau, theo yeu cau, dot xuat, theo lo trinh, khi co van ban, khi co huong dan, sau khi, khi phat sinh, "
+    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi"
+).split(", ")
+_EVENT = re.compile(r"\b(?:" + "|".join(_EVENT_WORDS) + r")\b")
 _AD_HOC = re.compile(r"(?:(?:hoặc|hoac|và|va) )?(?:báo cáo |bao cao )?(?:đột xuất|dot xuat)[^;.,)]*")
 _RANGE_LINK = re.compile(
     r" ?(?:-|–|den(?: het)?(?: ngay)?|toi(?: ngay)?|den truoc ngay|cho den(?: het)?(?: ngay)?)"

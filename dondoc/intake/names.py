@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from dondoc.domain.dates import vn_date
@@ -23,45 +23,26 @@ __all__ = [
 ]
 
 
+def _members(
+    code: str, direct: Mapping[str, Sequence[str]], includes: Mapping[str, Sequence[str]], seen: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """A group's members: the agencies that list it, then the members of the groups it includes (no loops)."""
+    out = list(direct.get(code, ()))
+    for inner in includes.get(code, ()):
+        if inner not in seen:
+            out.extend(_members(inner, direct, includes, seen | {code}))
+    return tuple(dict.fromkeys(out))
+
+
 def records_from_registry(registry: RegistryIn) -> list[AgencyRecord]:
-    """Registry YAML (validated) → plain records, groups with their members (through ``includes``)."""
-    direct: dict[str, list[str]] = {}
-    for agency in registry.agencies:
-        for group in agency.groups:
-            direct.setdefault(group, []).append(agency.code)
-    includes = {g.code: g.includes for g in registry.groups}
+    """One registry file → plain records, whatever their dates, groups with their members (through ``includes``).
 
-    def members(code: str, seen: frozenset[str] = frozenset()) -> list[str]:
-        out = list(direct.get(code, []))
-        for inner in includes.get(code, []):
-            if inner not in seen:
-                out.extend(members(inner, seen | {code}))
-        return list(dict.fromkeys(out))
-
-    records = [
-        AgencyRecord(
-            code=g.code,
-            name=g.name,
-            province=registry.province,
-            kind="group",
-            aliases=tuple(g.aliases),
-            members=tuple(members(g.code)),
-            includes=tuple(g.includes),
-        )
-        for g in registry.groups
-    ]
-    records.extend(
-        AgencyRecord(
-            code=a.code,
-            name=a.name,
-            province=registry.province,
-            kind=str(a.kind),
-            short_name=a.short_name,
-            aliases=tuple(a.aliases),
-        )
-        for a in registry.agencies
-    )
-    return records
+    The file is read on its own: what it ends or closes in other files (a change file's
+    ``ended_groups``) does not concern its own records, so those references are not checked here
+    (``dondoc import`` checks them).
+    """
+    state, _ = apply_file(RegistryState(), registry, registry.province)
+    return _records(state, None)
 
 
 def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[AgencyRecord], dict[str, str]]:
@@ -77,9 +58,14 @@ def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[A
         state, conflicts = apply_file(state, model, f"{model.province} ({vn_date(model.as_of)})")
         if conflicts:
             raise InputError(f"danh mục cơ quan {model.province} ngày {vn_date(model.as_of)}: {conflicts[0]}")
+    return _records(state, on), {code: p.name for code, p in state.provinces.items()}
+
+
+def _records(state: RegistryState, on: date | None) -> list[AgencyRecord]:
+    """The state's groups then agencies as resolver records: those alive on ``on`` (all when None)."""
 
     def alive(valid_from: date | None, valid_to: date | None) -> bool:
-        return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+        return on is None or ((valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to))
 
     agencies = [a for a in state.agencies.values() if alive(a.valid_from, a.valid_to)]
     groups = {g.code: g for g in state.groups.values() if alive(g.valid_from, g.valid_to)}
@@ -87,14 +73,7 @@ def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[A
     for agency in agencies:
         for code in agency.groups:
             direct.setdefault(code, []).append(agency.code)
-
-    def members(code: str, seen: frozenset[str] = frozenset()) -> list[str]:
-        out = list(direct.get(code, []))
-        for inner in groups[code].includes:
-            if inner in groups and inner not in seen:
-                out.extend(members(inner, seen | {code}))
-        return list(dict.fromkeys(out))
-
+    includes = {code: tuple(i for i in g.includes if on is None or i in groups) for code, g in groups.items()}
     records = [
         AgencyRecord(
             code=g.code,
@@ -102,8 +81,8 @@ def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[A
             province=g.province,
             kind="group",
             aliases=g.aliases,
-            members=tuple(members(g.code)),
-            includes=tuple(i for i in g.includes if i in groups),
+            members=_members(g.code, direct, includes),
+            includes=includes[g.code],
         )
         for g in groups.values()
     ]
@@ -111,7 +90,7 @@ def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[A
         AgencyRecord(code=a.code, name=a.name, province=a.province, kind=a.kind, short_name=a.short_name, aliases=a.aliases)
         for a in agencies
     )
-    return records, {code: p.name for code, p in state.provinces.items()}
+    return records
 
 
 def resolver_for(records: Iterable[AgencyRecord], province_names: dict[str, str], province: str | None) -> NameResolver:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from dondoc.domain.deadlines import parse_deadline
 from dondoc.intake.blocks import MARKER, Block
 from dondoc.intake.names import clean_name, fold
 
@@ -93,6 +94,15 @@ def _title_case_org(text: str) -> str:
         if word in {"tỉnh", "phố", "huyện", "xã", "phường", "thị"} or (capital_next and i + 1 < len(words)):
             capital_next = word in {"tỉnh", "phố", "huyện", "xã", "phường"} or capital_next
     return " ".join(out)
+
+
+def _first_name(blocks: Sequence[Block]) -> tuple[str, int] | None:
+    """The first block that is a person's name ("Võ Tấn Đức", "(Đã ký)" removed), with its line."""
+    for block in blocks:
+        candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", block.text).strip(" *|")
+        if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
+            return candidate, block.first
+    return None
 
 
 def parse_header(blocks: Sequence[Block]) -> Header:
@@ -244,22 +254,17 @@ def parse_header(blocks: Sequence[Block]) -> Header:
                 if tail_name and _NAME.match(tail_name.group(1)):
                     signer, signer_line = tail_name.group(1), block.first
                     break
-                for nxt in blocks[i + 1 : i + 8]:
-                    candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", nxt.text).strip(" *|")
-                    if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
-                        signer, signer_line = candidate, nxt.first
-                        break
-                if signer:
+                found = _first_name(blocks[i + 1 : i + 8])
+                if found:
+                    signer, signer_line = found
                     break
         if signer:
             break
     if signer is None and "recipients" in lines:
         start = next(i for i, b in enumerate(blocks) if b.first == lines["recipients"])
-        for nxt in blocks[start + 1 : start + 20]:
-            candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", nxt.text).strip(" *|")
-            if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
-                signer, signer_line = candidate, nxt.first
-                break
+        found = _first_name(blocks[start + 1 : start + 20])
+        if found:
+            signer, signer_line = found
     if signer_line:
         lines["signer"] = signer_line
     if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
@@ -343,14 +348,20 @@ _AGENCY_START = re.compile(
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
-_VERBS = (
-    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|(?<!các )(?<!Các )(?<!, )tổ chức|rà soát|kiểm tra|nghiên cứu|"
-    r"căn cứ|khẩn trương|tiếp tục|có trách nhiệm|là cơ quan|chỉ đạo|tăng cường|đẩy mạnh|quán triệt|chịu trách nhiệm|"
-    r"nâng cao|tập trung|bố trí|đảm bảo|bảo đảm|cập nhật|công khai|đôn đốc|tổng hợp|báo cáo|ban hành|hoàn thành|"
-    r"thường xuyên|duy trì|nắm chắc|theo chức năng|theo nhiệm vụ|trong phạm vi|chủ động|giám sát|tiến hành|vận hành|cung cấp|lập|"
-    r"trình|đề xuất|phát huy|nghiêm túc|kịp thời|khẩn cấp|sẵn sàng|huy động|cử|gửi|thông tin|tuyên truyền|"
-    r"phổ biến|rà|bổ sung|hoàn thiện|sớm|chuẩn bị|kiện toàn|phân công|giao|làm|xử lý|phát động|trực tiếp|nghiêm|"
-    r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
+# The words that start the work after a name ("Sở Tư pháp chủ trì …", "Giao Công an tỉnh theo dõi …"); "tổ chức"
+# is a verb except in "các tổ chức" and lists ("cơ quan, tổ chức").
+_VERBS = "|".join(
+    r"(?<!các )(?<!Các )(?<!, )tổ chức" if word == "tổ chức" else word
+    for word in (
+        "chủ trì, phối hợp, tham mưu, thực hiện, triển khai, xây dựng, hướng dẫn, theo dõi, tổ chức, rà soát, "
+        "kiểm tra, nghiên cứu, căn cứ, khẩn trương, tiếp tục, có trách nhiệm, là cơ quan, chỉ đạo, tăng cường, "
+        "đẩy mạnh, quán triệt, chịu trách nhiệm, nâng cao, tập trung, bố trí, đảm bảo, bảo đảm, cập nhật, công khai, "
+        "đôn đốc, tổng hợp, báo cáo, ban hành, hoàn thành, thường xuyên, duy trì, nắm chắc, theo chức năng, "
+        "theo nhiệm vụ, trong phạm vi, chủ động, giám sát, tiến hành, vận hành, cung cấp, lập, trình, đề xuất, "
+        "phát huy, nghiêm túc, kịp thời, khẩn cấp, sẵn sàng, huy động, cử, gửi, thông tin, tuyên truyền, phổ biến, "
+        "rà, bổ sung, hoàn thiện, sớm, chuẩn bị, kiện toàn, phân công, giao, làm, xử lý, phát động, trực tiếp, "
+        "nghiêm, thống nhất, khẩn, rà soát, đẩy nhanh, quyết liệt, phải"
+    ).split(", ")
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _GIAO = re.compile(rf"(?:^|\b){_ASK}\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
@@ -405,12 +416,19 @@ _REPORT = re.compile(
     r"[^(;.,]*?)(?=\s*(?:\(|;|\.|,|$|\s+(?:trước|định kỳ|để|theo|chậm nhất|trong|vào|hàng|hằng|về|kết quả|tình hình|qua|thông qua|"
     r"và|tổng hợp|xem xét|chỉ đạo|trước ngày|kiến nghị|đề xuất|kết quả)\b))(?:\s*\(\s*(?:qua|thông qua)\s+(?P<via>[^)]+)\)|\s*,?\s+(?:qua|thông qua)\s+(?P<via2>[^,;.()]+))?"
 )
-_NON_TASK_SECTION = re.compile(
-    r"^(?:MỤC\s+ĐÍCH|MỤC\s+TIÊU|YÊU\s+CẦU|QUAN\s+ĐIỂM|CĂN\s+CỨ|SỰ\s+CẦN\s+THIẾT|KINH\s+PHÍ|NGUỒN\s+KINH\s+PHÍ|"
-    r"ĐÁNH\s+GIÁ|TÌNH\s+HÌNH|KẾT\s+QUẢ\s+THỰC\s+HIỆN|PHẠM\s+VI|ĐỐI\s+TƯỢNG|CHẾ\s+ĐỘ\s+BÁO\s+CÁO|DỰ\s+TOÁN)",
-    re.IGNORECASE,
-)
-_NON_TASK_ITEM = re.compile(r"^(?:Mục\s+đích|Mục\s+tiêu|Yêu\s+cầu|Kinh\s+phí|Nguồn\s+kinh\s+phí|Quan\s+điểm|Phạm\s+vi|Đối\s+tượng)\b")
+# Headings of what is not work: purpose, objectives, requirements, budget, scope; a top-level section
+# may also be the background a plan opens with (grounds, assessment, the situation, results so far).
+_NOT_WORK = ("mục đích", "mục tiêu", "yêu cầu", "quan điểm", "kinh phí", "nguồn kinh phí", "phạm vi", "đối tượng")
+_NOT_WORK_SECTION = (*_NOT_WORK, "căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện")
+_NOT_WORK_SECTION += ("chế độ báo cáo", "dự toán")
+
+
+def _opening_words(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(w.replace(" ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+
+
+_NON_TASK_SECTION = _opening_words(_NOT_WORK_SECTION)
+_NON_TASK_ITEM = _opening_words(_NOT_WORK)
 _ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<group>[A-H])\.(?=\s+[A-ZĐ])|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\s?[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
 
 
@@ -619,25 +637,6 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     return None
 
 
-_RANGE = re.compile(
-    r"^(?:từ\s+)?(?:cuối\s+|đầu\s+)?(?:ngày|tháng|quý|năm)\s+[\w/.-]+(?:\s*(?:/|năm)\s*\d{4})?\s*(?:đến|-|–)\s*((?:hết\s+)?(?:ngày|tháng|quý|năm)\s+.+)$",
-    re.IGNORECASE,
-)
-
-
-def range_end(phrase: str) -> str:
-    """ "Từ năm 2023 đến năm 2025" → "đến năm 2025": a span's deadline is its end (cycles are left whole)."""
-    if _REPORT_CYCLE.search(phrase):
-        return phrase
-    m = _RANGE.match(phrase)
-    if not m:
-        return phrase
-    start = phrase.lower().rfind(m.group(1).lower())
-    joiner = phrase[:start].rstrip()
-    word = "đến" if joiner.lower().endswith("đến") else ""
-    return f"{word} {phrase[start:]}".strip() if word else phrase[start:]
-
-
 def deadline_phrases(text: str) -> list[str]:
     """Every deadline phrase in ``text``, in order of appearance, as printed."""
     found: list[tuple[int, int, str]] = []
@@ -719,7 +718,7 @@ def _fields(
     others: tuple[str, ...] = ()
     m = _INLINE_DEADLINE.search(text)
     if m:
-        deadline = range_end(clean_name(m.group(1)))
+        deadline = clean_name(m.group(1))  # a span keeps its words: the parser reads it by its end
     else:
         phrases = deadline_phrases(text)
         if phrases:
@@ -884,14 +883,9 @@ def _header_map(cells: Sequence[str]) -> dict[str, int] | None:
     return None
 
 
-_DEADLINE_CELL = re.compile(
-    r"thường xuyên|hàng năm|hằng năm|hàng tháng|hằng tháng|hàng quý|hằng quý|định kỳ|quý|quí|tháng\s*\d|năm\s*\d{4}|\d{1,2}/\d{1,2}|\d{4}",
-    re.IGNORECASE,
-)
-
-
 def _looks_like_deadline(text: str) -> bool:
-    return bool(text) and len(text) <= 120 and bool(_DEADLINE_CELL.search(text))
+    """A cell the deadline parser understands ("Thường xuyên", "Quý IV/2024", "Trước 30/6/2024")."""
+    return bool(text) and len(text) <= 120 and parse_deadline(text).understood
 
 
 def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
