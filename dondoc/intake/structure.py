@@ -291,6 +291,23 @@ def parse_header(blocks: Sequence[Block]) -> Header:
     )
 
 
+# A document issued with a decision and printed after its signature: "(Ban hành kèm theo Quyết định số …)".
+_ISSUED_WITH = re.compile(r"\(\s*Ban hành kèm theo\s+(?:Quyết định|Kế hoạch|Chỉ thị|Công văn)\b[^)]{0,200}\)", re.IGNORECASE)
+
+
+def attached_text(blocks: Sequence[Block], header: Header) -> Sequence[Block]:
+    """The text of a programme, plan or rules issued with the document and printed after its signature.
+
+    A decision's own articles only adopt it ("Ban hành kèm theo Quyết định này Chương trình …"); the
+    work is in the attached text, which starts after its "(Ban hành kèm theo Quyết định số …)" line.
+    Appendix tables ("Phụ lục … (Kèm theo …)") are read as tables, not here.
+    """
+    for i in range(header.body_end, len(blocks)):
+        if not blocks[i].is_row and _ISSUED_WITH.search(blocks[i].text):
+            return blocks[i + 1 :]
+    return ()
+
+
 def _issued_from_annex(blocks: Sequence[Block], number: str) -> tuple[str, int] | None:
     """The issue date an appendix title gives ("Kèm theo Kế hoạch số 145/KH-UBND ngày 19/6/2023")."""
     wanted = re.escape(number).replace("/", r"\s*/\s*")
@@ -366,7 +383,7 @@ _VERBS = "|".join(
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _GIAO = re.compile(rf"(?:^|\b){_ASK}\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _NEXT_FIELD = r"(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)"
-_INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
+_INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì(?:\s+thực hiện)?|thực hiện)\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
 _INLINE_CO = re.compile(
     r"(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp(?:\s+thực hiện)?\s*:\s*(.+?)"
     r"(?=\s*(?:\.(?:\s|$)|\n|$|(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)))"
@@ -419,8 +436,8 @@ _REPORT = re.compile(
 # Headings of what is not work: purpose, objectives, requirements, budget, scope; a top-level section
 # may also be the background a plan opens with (grounds, assessment, the situation, results so far).
 _NOT_WORK = ("mục đích", "mục tiêu", "yêu cầu", "quan điểm", "kinh phí", "nguồn kinh phí", "phạm vi", "đối tượng")
-_NOT_WORK_SECTION = (*_NOT_WORK, "căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện")
-_NOT_WORK_SECTION += ("chế độ báo cáo", "dự toán")
+_BACKGROUND = ("căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện", "chế độ báo cáo", "dự toán")
+_NOT_WORK_SECTION = (*_NOT_WORK, *_BACKGROUND)
 
 
 def _opening_words(words: Sequence[str]) -> re.Pattern[str]:
@@ -436,6 +453,10 @@ _CLOSING = re.compile(
     r"^(?:Trên đây là|Yêu cầu (?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|các|Người đứng đầu)|Đề nghị (?:Lãnh đạo|Thủ trưởng|các)|"
     r"(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện|Chủ tịch UBND tỉnh yêu cầu (?:Thủ trưởng|Giám đốc|Lãnh đạo|Chủ tịch) .*nghiêm)"
 )
+
+
+# "Trong quá trình thực hiện, nếu có vướng mắc …": whom to ask, not work (also as a numbered item).
+_ASK_FOR_HELP = re.compile(r"^(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện\b[^.]{0,120}\b(?:vướng mắc|khó khăn|phát sinh)")
 
 
 # After the last item, a paragraph addressed to everyone about "this plan" closes the text.
@@ -499,6 +520,7 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Bl
                 (parent and parent.non_task)
                 or (level == 0 and _NON_TASK_SECTION.match(head))
                 or (_NON_TASK_ITEM.match(head) and not _AGENCY_START.match(head))
+                or (_ASK_FOR_HELP.match(head) and not _PERIODIC_REPORT.search(head))
             )
             (parent.children if parent else roots).append(item)
             stack.append(item)
@@ -580,6 +602,8 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
         return None
     if head.endswith(".") and not is_agency(text.rstrip(".")):
         return None
+    if head.endswith(";") and not is_agency(text.rstrip(";")):
+        return None  # "1. Các sở, …, UBND các huyện … căn cứ chức năng … xây dựng Kế hoạch;": a sentence, not a heading
     text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
     m = _CHU_TRI.match(text)
     if m and head.endswith(":") and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
@@ -594,11 +618,22 @@ _SENTENCE_BEFORE_COLON = re.compile(r"chủ trì|phối hợp|có trách nhiệm
 _SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
 
 
+def _field_lead(value: str) -> str:
+    """The lead a "Cơ quan chủ trì/thực hiện:" field names: "X chủ trì, phối hợp với Y …" → X, "X đôn đốc …" → X."""
+    m = _CHU_TRI.match(value)
+    if m and _AGENCY_START.match(m.group(1)):
+        return clean_name(m.group(1))
+    m = _LEAD_BEFORE_VERB.match(value)
+    if m and _AGENCY_START.match(m.group(1)):
+        return clean_name(m.group(1))
+    return clean_name(value)
+
+
 def _explicit_lead(text: str) -> str | None:
     """Only "Cơ quan chủ trì: X" or an opening "Giao X …" overrides the lead a heading names."""
     m = _INLINE_LEAD.search(text)
     if m:
-        return clean_name(m.group(1))
+        return _field_lead(m.group(1))
     m = re.match(rf"^[-–+•]?\s*Giao(?:\s+(?:nhiệm vụ\s+)?cho)?\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
     return clean_name(m.group(1)) if m else None
 
@@ -608,7 +643,7 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     text = re.sub(r"^[-–+•]\s*", "", text)
     m = _INLINE_LEAD.search(text)
     if m:
-        return clean_name(m.group(1))
+        return _field_lead(m.group(1))
     m = re.match(r"^([^:]{3,150}):\s+\S", text)
     if m and (
         is_agency(m.group(1))
