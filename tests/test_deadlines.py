@@ -101,6 +101,10 @@ def test_cycle_with_a_start_month_and_first_week() -> None:
         ("bắt đầu từ tháng 6 năm 2022", DeadlineKind.MILESTONE, date(2022, 6, 1)),
         ("Thường xuyên", DeadlineKind.ONGOING, None),
         ("thường xuyên, liên tục", DeadlineKind.ONGOING, None),
+        # Kon Tum QĐ 435/QĐ-UBND (2020): regular work every year, no report due.
+        ("Thực hiện thường xuyên hằng năm.", DeadlineKind.ONGOING, None),
+        ("Thường xuyên hằng năm.", DeadlineKind.ONGOING, None),
+        ("Thực hiện thường xuyên trong năm.", DeadlineKind.ONGOING, None),
         (None, DeadlineKind.ONGOING, None),
         ("theo lộ trình của Bộ", DeadlineKind.EVENT, None),
         ("khi có yêu cầu", DeadlineKind.EVENT, None),
@@ -331,6 +335,7 @@ def test_every_rule_of_the_table_is_exercised() -> None:
         "trước ngày 15 tháng 12 hằng năm",
         "định kỳ hằng quý",
         "định kỳ theo quy định",
+        "Thực hiện thường xuyên hằng năm",
         "Thường xuyên",
         "Quý IV/2025 - Quý II/2026",
         "từ ngày 01/6/2022",
