@@ -537,3 +537,71 @@ def test_co_agencies_stop_where_the_work_begins(written: str, names: str) -> Non
         return bool(resolver.lookup(text)) or all(p.resolved for p in resolver.split(text))
 
     assert names_before_work(written, is_agency) == names
+
+
+# Kon Tum QĐ 435/QĐ-UBND (04/5/2020) as its text export prints it: the decision adopts a programme that
+# follows the signature; markers stand alone ("1.4.") or are glued to their heading ("2. … 2.1.").
+DECISION = """ỦY BAN NHÂN DÂN TỈNH KON TUM
+Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH V/V BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG
+Điều 1.
+Ban hành kèm theo Quyết định này Chương trình hành động của Ủy ban nhân dân tỉnh.
+Điều 2.
+Giám đốc Sở Lao động - Thương binh và Xã hội; Thủ trưởng các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như điều 2;
+- Lưu VT, KGVX2.
+TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp CHƯƠNG TRÌNH HÀNH ĐỘNG (Ban hành kèm theo Quyết định số 435/QĐ-UBND, ngày 04 tháng 5 năm 2020 của Ủy ban nhân dân tỉnh Kon Tum)
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao nhận thức của cấp ủy, chính quyền về xây dựng quan hệ lao động hài hoà, ổn định và tiến bộ trong tình hình mới.
+II. NỘI DUNG HOẠT ĐỘNG
+2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động 2.1.
+Rà soát, kiến nghị cấp có thẩm quyền sửa đổi, bổ sung, hoàn thiện các cơ chế, các thiết chế, quy trình, thủ tục giải quyết tranh chấp lao động và đình công.
+- Cơ quan thực hiện: Sở Lao động - Thương binh và xã hội chủ trì, phối hợp với Liên đoàn Lao động tỉnh; các sở, ngành có liên quan.
+- Thời gian thực hiện: Hoàn thành trong quý III/2020.
+2.2.
+Tăng cường kiểm tra, thanh tra chấp hành pháp luật về lao động, công đoàn trong các doanh nghiệp trên địa bàn.
+- Cơ quan thực hiện: Sở Thông tin và Truyền thông đôn đốc, hướng dẫn các đơn vị, địa phương triển khai thực hiện.
+- Thời gian thực hiện: Thực hiện thường xuyên hằng năm.
+III. TỔ CHỨC THỰC HIỆN 1.
+Đề nghị Liên đoàn Lao động tỉnh: Chỉ đạo các cấp công đoàn chủ động phối hợp với cơ quan, tổ chức liên quan tiếp tục triển khai có hiệu quả các chính sách chăm lo đời sống vật chất, tinh thần cho người lao động.
+2.
+Trong quá trình tổ chức thực hiện, nếu có vướng mắc cần sửa đổi, bổ sung đề nghị các đơn vị, địa phương có báo cáo về Sở Lao động - Thương binh và Xã hội để tổng hợp đề xuất Ủy ban nhân dân tỉnh xem xét, điều chỉnh phù hợp./.
+"""
+
+
+def test_a_programme_issued_with_a_decision_is_read_after_the_signature() -> None:
+    d = draft(DECISION, province=None)
+    got = {a.clause: (a.lead_text, a.reading["kind"], a.reading["dates"][:1]) for a in d.assignments}
+    assert got == {
+        "II.2.1": ("Sở Lao động - Thương binh và xã hội", "once", ["2020-09-30"]),
+        "II.2.2": ("Sở Thông tin và Truyền thông", "ongoing", []),
+        "III.1": ("Liên đoàn Lao động tỉnh", "ongoing", []),
+    }
+    assert d.assignments[0].co_agencies_text == "Liên đoàn Lao động tỉnh"  # the list stops at ";", the rest is generic
+    assert (d.header.number, d.header.issued) == ("435/QĐ-UBND", "2020-05-04")
+
+
+@pytest.mark.parametrize(
+    ("lines", "texts"),
+    [
+        # A marker on a line of its own belongs to the text that follows.
+        (["1.4.", "Xây dựng kế hoạch và triển khai có hiệu quả."], ["1.4. Xây dựng kế hoạch và triển khai có hiệu quả."]),
+        # A heading glued to its first sub-item's marker is two lines.
+        (
+            ["2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động 2.1.", "Rà soát, kiến nghị cấp có thẩm quyền."],
+            ["2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động", "2.1. Rà soát, kiến nghị cấp có thẩm quyền."],
+        ),
+        (
+            ["3. Giải quyết tốt tranh chấp lao động và đình công 3.1. Rà soát, kiện toàn các thiết chế."],
+            ["3. Giải quyết tốt tranh chấp lao động và đình công", "3.1. Rà soát, kiện toàn các thiết chế."],
+        ),
+        (
+            ["III. TỔ CHỨC THỰC HIỆN 1.", "Các sở, ban, ngành triển khai."],
+            ["III. TỔ CHỨC THỰC HIỆN", "1. Các sở, ban, ngành triển khai."],
+        ),
+        # Another number inside the text is not a marker.
+        (["2. Thực hiện theo Kế hoạch số 1.1 của tỉnh và mục 2.3."], ["2. Thực hiện theo Kế hoạch số 1.1 của tỉnh và mục 2.3."]),
+    ],
+)
+def test_markers_the_export_put_apart_or_together(lines: list[str], texts: list[str]) -> None:
+    assert [b.text for b in to_blocks(split_text("\n".join(lines)))] == texts
