@@ -533,10 +533,7 @@ def test_a_lead_with_its_verb_resolves_to_the_agency(
 def test_co_agencies_stop_where_the_work_begins(written: str, names: str) -> None:
     resolver = NameResolver(records_from_registry(REGISTRIES["dong-nai"]), {"dong-nai": "Đồng Nai"})
 
-    def is_agency(text: str) -> bool:
-        return bool(resolver.lookup(text)) or all(p.resolved for p in resolver.split(text))
-
-    assert names_before_work(written, is_agency) == names
+    assert names_before_work(written, lambda text: bool(resolver.lookup(text)) or resolver.knows(text)) == names
 
 
 # Kon Tum QĐ 435/QĐ-UBND (04/5/2020) as its text export prints it: the decision adopts a programme that

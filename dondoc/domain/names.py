@@ -117,11 +117,14 @@ class NameResolver:
                 return codes
         return set()
 
-    def resolve(self, written: str) -> Resolution:
+    def resolve(self, written: str, *, suggest: bool = True) -> Resolution:
+        """``written`` → its code; unresolved with "did you mean" candidates (none asked: ``suggest=False``)."""
         written = clean_name(written)
         codes = self.lookup(written)
         if len(codes) == 1:
             return Resolution(written, tuple(codes))
+        if not suggest:
+            return Resolution(written, ())
         if len(codes) > 1:
             names = sorted({r.name for r in self.records if r.code in codes})
             return Resolution(written, (), tuple(names))
@@ -132,7 +135,12 @@ class NameResolver:
         close += difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.72)
         return Resolution(written, (), tuple(dict.fromkeys(self._display[k] for k in close))[:3])
 
-    def split(self, written: str) -> list[Resolution]:
+    def knows(self, written: str) -> bool:
+        """Whether ``written`` is a registry name or a list of them, read as :meth:`split` reads it."""
+        parts = self.split(written, suggest=False)
+        return bool(parts) and all(p.resolved for p in parts)
+
+    def split(self, written: str, *, suggest: bool = True) -> list[Resolution]:
         """A list of names as printed ("Sở Tư pháp, Sở Nội vụ và UBND các huyện") → one resolution each.
 
         Commas also occur inside names ("Sở Văn hóa, Thể thao và Du lịch"), so pieces are joined back
@@ -141,7 +149,7 @@ class NameResolver:
         written = clean_name(written)
         if not written:
             return []
-        whole = self.resolve(written)
+        whole = self.resolve(written, suggest=suggest)
         if whole.resolved or self.empty:
             return [whole]
         pieces = [p.strip() for p in re.split(r"[,;]", written) if p.strip()]
@@ -152,13 +160,13 @@ class NameResolver:
             for j in range(len(pieces), i, -1):
                 joined = ", ".join(pieces[i:j])
                 if len(self.lookup(joined)) == 1:
-                    found = (j, self.resolve(joined))
+                    found = (j, self.resolve(joined, suggest=suggest))
                     break
             if found:
                 i, resolution = found
                 out.append(resolution)
                 continue
-            out.extend(self._split_and(pieces[i]))
+            out.extend(self._split_and(pieces[i], suggest=suggest))
             i += 1
         return out
 
@@ -172,14 +180,14 @@ class NameResolver:
                 return (record.code,)
         return tuple(codes)
 
-    def _split_and(self, piece: str) -> list[Resolution]:
+    def _split_and(self, piece: str, *, suggest: bool) -> list[Resolution]:
         parts = re.split(r"\s+(?:và|cùng)\s+", piece)
         if len(parts) > 1:
             for cut in range(1, len(parts)):
                 left, right = " và ".join(parts[:cut]), " và ".join(parts[cut:])
                 if len(self.lookup(left)) == 1 and len(self.lookup(right)) == 1:
-                    return [self.resolve(left), self.resolve(right)]
-        return [self.resolve(piece)]
+                    return [self.resolve(left, suggest=suggest), self.resolve(right, suggest=suggest)]
+        return [self.resolve(piece, suggest=suggest)]
 
 
 

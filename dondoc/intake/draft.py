@@ -348,10 +348,7 @@ def build_draft(
     flags: list[Flag] = []
 
     def is_agency(text: str) -> bool:
-        if resolver.lookup(text):
-            return True
-        parts = resolver.split(text)
-        return bool(parts) and all(p.resolved for p in parts)
+        return bool(resolver.lookup(text)) or resolver.knows(text)
 
     body = blocks[header.body_start : header.body_end]
     items = find_items(body, is_agency)
