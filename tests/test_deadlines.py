@@ -32,6 +32,11 @@ ONE_DAY = [
     ("Quý III Năm 2026", date(2026, 9, 30)),
     ("trong quý III năm 2024", date(2024, 9, 30)),
     ("Quý 1/2024", date(2024, 3, 31)),
+    # A list of quarters shares the year written after the last one (was read as quarter II of the
+    # issue year, 2023): the work is due at the end of the last quarter.
+    ("Quý II, III/2024", date(2024, 9, 30)),
+    ("quý III và IV/2024", date(2024, 12, 31)),
+    ("trong quý I, II năm 2025", date(2025, 6, 30)),
     ("trong năm 2024", date(2024, 12, 31)),
     ("cuối năm 2023", date(2023, 12, 31)),
     ("từ nay đến hết năm 2025", date(2025, 12, 31)),
