@@ -221,6 +221,15 @@ def test_names_resolve_against_the_registry_in_force_on_the_issue_date(
     assert by_clause["3"]["co_agencies"] == ["dn-so-noi-vu"]
 
 
+def test_a_former_department_points_to_the_one_that_took_its_work(tmp_path: Path) -> None:
+    """Sở KH&ĐT merged into Sở Tài chính on 01/03/2025 (NĐ 45/2025/NĐ-CP, REFORM-2025.md §2.3)."""
+    path = tmp_path / "cong-van.txt"
+    path.write_text(dong_nai_text("Đồng Nai, ngày 15 tháng 8 năm 2025"), encoding="utf-8")
+    a = {a["clause"]: a for a in json.loads(draft_document(path, province=None, registry=REGISTRY).to_json())["assignments"]}
+    assert a["1"]["lead"] == []
+    assert "'Sở Kế hoạch và Đầu tư' → có phải: Sở Tài chính?" in a["1"]["flags"][0]
+
+
 def test_without_an_issue_date_every_period_is_used_and_flagged(tmp_path: Path) -> None:
     path = tmp_path / "cong-van.txt"
     path.write_text(dong_nai_text("Đồng Nai, ngày      tháng     năm"), encoding="utf-8")

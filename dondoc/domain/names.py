@@ -27,6 +27,7 @@ class AgencyRecord:
     aliases: tuple[str, ...] = ()
     members: tuple[str, ...] = ()  # for groups: member codes (may be incomplete)
     includes: tuple[str, ...] = ()  # for groups: the groups it is made of
+    successors: tuple[str, ...] = ()  # for a former agency: the names of those carrying its work on
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,25 @@ class NameResolver:
 
     records: Sequence[AgencyRecord]
     province_names: dict[str, str] = field(default_factory=dict)
+    former: Sequence[AgencyRecord] = ()  # agencies that no longer exist, with their ``successors``
     _index: dict[str, set[str]] = field(init=False, default_factory=dict)
     _display: dict[str, str] = field(init=False, default_factory=dict)
+    _successors: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for record in self.records:
-            province_folded = fold(self.province_names.get(record.province, ""))
-            names = [record.name, *( [record.short_name] if record.short_name else []), *record.aliases]
-            for written in names:
-                for key in _variants(written, province_folded):
-                    self._index.setdefault(key, set()).add(record.code)
-                    self._display.setdefault(key, record.name)
+            for key in self._keys(record):
+                self._index.setdefault(key, set()).add(record.code)
+                self._display.setdefault(key, record.name)
+        for record in self.former:
+            for key in self._keys(record):
+                if key not in self._index:
+                    self._successors.setdefault(key, record.successors)
+
+    def _keys(self, record: AgencyRecord) -> set[str]:
+        province_folded = fold(self.province_names.get(record.province, ""))
+        names = [record.name, *([record.short_name] if record.short_name else []), *record.aliases]
+        return {key for written in names for key in _variants(written, province_folded)}
 
     @property
     def empty(self) -> bool:
@@ -128,12 +137,14 @@ class NameResolver:
         if len(codes) > 1:
             names = sorted({r.name for r in self.records if r.code in codes})
             return Resolution(written, (), tuple(names))
-        key = _ROLE_PREFIX.sub("", fold(written))
-        # "Did you mean": names the written one starts with ("Sở Nội vụ tỉnh X"), then near spellings.
+        key = _ROLE_PREFIX.sub("", _LEADING_NOISE.sub("", fold(written)))
+        # "Did you mean": who carries on a former agency's work ("Sở Kế hoạch và Đầu tư" → Sở Tài chính),
+        # names the written one starts with ("Sở Nội vụ tỉnh X"), then near spellings.
+        successors = self._successors.get(key, ())
         close = [k for k in self._index if len(k) >= 6 and (key.startswith(k + " ") or k.startswith(key + " "))]
         close.sort(key=len, reverse=True)
         close += difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.72)
-        return Resolution(written, (), tuple(dict.fromkeys(self._display[k] for k in close))[:3])
+        return Resolution(written, (), tuple(dict.fromkeys([*successors, *(self._display[k] for k in close)]))[:3])
 
     def knows(self, written: str) -> bool:
         """Whether ``written`` is a registry name or a list of them, read as :meth:`split` reads it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from dondoc.domain.dates import vn_date
 from dondoc.domain.names import AgencyRecord, NameResolver, Resolution, clean_name, fold
@@ -13,6 +14,7 @@ from dondoc.registries.state import RegistryState, apply_file
 
 __all__ = [
     "AgencyRecord",
+    "InForce",
     "NameResolver",
     "Resolution",
     "clean_name",
@@ -45,7 +47,13 @@ def records_from_registry(registry: RegistryIn) -> list[AgencyRecord]:
     return _records(state, None)
 
 
-def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[AgencyRecord], dict[str, str]]:
+class InForce(NamedTuple):
+    records: list[AgencyRecord]  # agencies and groups alive on the day
+    province_names: dict[str, str]
+    former: list[AgencyRecord]  # agencies ended by then, with the names of those carrying their work on
+
+
+def records_in_force(registries: Sequence[RegistryIn], on: date) -> InForce:
     """The agencies and groups in force on ``on`` (and the provinces' names then), from every registry file.
 
     The files are folded oldest ``as_of`` first, as the importer does (a dated change file ends, merges
@@ -58,7 +66,22 @@ def records_in_force(registries: Sequence[RegistryIn], on: date) -> tuple[list[A
         state, conflicts = apply_file(state, model, f"{model.province} ({vn_date(model.as_of)})")
         if conflicts:
             raise InputError(f"danh mục cơ quan {model.province} ngày {vn_date(model.as_of)}: {conflicts[0]}")
-    return _records(state, on), {code: p.name for code, p in state.provinces.items()}
+    records = _records(state, on)
+    alive = {r.code: r.name for r in records}
+    former = [
+        AgencyRecord(
+            code=code,
+            name=a.name,
+            province=a.province,
+            kind=a.kind,
+            short_name=a.short_name,
+            aliases=a.aliases,
+            successors=tuple(alive[c] for c in span.successors if c in alive),
+        )
+        for code, span in state.lifespans().items()
+        if (a := state.agencies[code]).valid_to is not None and a.valid_to < on
+    ]
+    return InForce(records, {code: p.name for code, p in state.provinces.items()}, former)
 
 
 def _records(state: RegistryState, on: date | None) -> list[AgencyRecord]:

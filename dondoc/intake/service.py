@@ -51,9 +51,10 @@ def draft_document(path: Path, *, province: str | None, registry: Sequence[Regis
     header = parse_header(document.blocks)
     on = date.fromisoformat(header.issued) if header.issued and len(header.issued) == 10 else None
     province_names = {r.province: r.province_name for r in files}
+    former: list[AgencyRecord] = []
     if on is not None and files:
-        dated, province_names = records_in_force(files, on)
-        records = dated + given
+        dated = records_in_force(files, on)
+        records, province_names, former = dated.records + given, dated.province_names, dated.former
     else:
         records = [rec for r in files for rec in records_from_registry(r)] + given
     known = {r.province for r in records} | {r.province for r in files}
@@ -63,7 +64,11 @@ def draft_document(path: Path, *, province: str | None, registry: Sequence[Regis
         )
     if province is None:
         province = detect_province(header, province_names)
-    resolver = NameResolver([r for r in records if r.province == province] if province else [], province_names)
+    resolver = NameResolver(
+        [r for r in records if r.province == province] if province else [],
+        province_names,
+        former=[r for r in former if r.province == province],
+    )
     draft = build_draft(
         document.blocks,
         source_file=path.name,
