@@ -32,6 +32,11 @@ ONE_DAY = [
     ("Quý III Năm 2026", date(2026, 9, 30)),
     ("trong quý III năm 2024", date(2024, 9, 30)),
     ("Quý 1/2024", date(2024, 3, 31)),
+    # A list of quarters shares the year written after the last one (was read as quarter II of the
+    # issue year, 2023): the work is due at the end of the last quarter.
+    ("Quý II, III/2024", date(2024, 9, 30)),
+    ("quý III và IV/2024", date(2024, 12, 31)),
+    ("trong quý I, II năm 2025", date(2025, 6, 30)),
     ("trong năm 2024", date(2024, 12, 31)),
     ("cuối năm 2023", date(2023, 12, 31)),
     ("từ nay đến hết năm 2025", date(2025, 12, 31)),
@@ -101,6 +106,10 @@ def test_cycle_with_a_start_month_and_first_week() -> None:
         ("bắt đầu từ tháng 6 năm 2022", DeadlineKind.MILESTONE, date(2022, 6, 1)),
         ("Thường xuyên", DeadlineKind.ONGOING, None),
         ("thường xuyên, liên tục", DeadlineKind.ONGOING, None),
+        # Kon Tum QĐ 435/QĐ-UBND (2020): regular work every year, no report due.
+        ("Thực hiện thường xuyên hằng năm.", DeadlineKind.ONGOING, None),
+        ("Thường xuyên hằng năm.", DeadlineKind.ONGOING, None),
+        ("Thực hiện thường xuyên trong năm.", DeadlineKind.ONGOING, None),
         (None, DeadlineKind.ONGOING, None),
         ("theo lộ trình của Bộ", DeadlineKind.EVENT, None),
         ("khi có yêu cầu", DeadlineKind.EVENT, None),
@@ -331,6 +340,7 @@ def test_every_rule_of_the_table_is_exercised() -> None:
         "trước ngày 15 tháng 12 hằng năm",
         "định kỳ hằng quý",
         "định kỳ theo quy định",
+        "Thực hiện thường xuyên hằng năm",
         "Thường xuyên",
         "Quý IV/2025 - Quý II/2026",
         "từ ngày 01/6/2022",

@@ -162,3 +162,82 @@ def test_unknown_province_is_refused(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "cong-van.docx")
     with pytest.raises(InputError, match="--province ha-giang"):
         draft_document(path, province="ha-giang", registry=REGISTRY)
+
+
+def dong_nai_text(date_line: str) -> str:
+    """A Đồng Nai letter naming departments merged on 1/3/2025 and local units reorganised on 1/7/2025."""
+    return "\n\n".join(
+        [
+            "ỦY BAN NHÂN DÂN",
+            "TỈNH ĐỒNG NAI",
+            "Số: 321/UBND-KTN",
+            "V/v triển khai nhiệm vụ chuyển đổi số",
+            date_line,
+            "Kính gửi: Các sở, ban ngành tỉnh.",
+            "Chủ tịch UBND tỉnh có ý kiến như sau:",
+            "1. Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các cơ quan liên quan tham mưu UBND tỉnh bố trí vốn.",
+            "2. Sở Nông nghiệp và Môi trường rà soát dữ liệu đất đai, báo cáo UBND tỉnh trước ngày 30/12.",
+            "3. Sở Tài chính chủ trì, phối hợp với Sở Nội vụ tổng hợp kết quả.",
+            "4. UBND các xã, phường tuyên truyền cho người dân.",
+            "Nơi nhận:",
+            "- Như trên;",
+            "- Lưu: VT.",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Võ Tấn Đức",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("date_line", "on", "leads", "unresolved"),
+    [
+        # Before 1/3/2025 (NĐ 45/2025/NĐ-CP): Sở KH&ĐT exists; Sở NN&MT does not yet; communes have no group.
+        (
+            "Đồng Nai, ngày 02 tháng 11 năm 2023",
+            "2023-11-02",
+            {"1": ["dn-so-ke-hoach-dau-tu"], "3": ["dn-so-tai-chinh"]},
+            {"2", "4"},
+        ),
+        # After 1/7/2025: Sở KH&ĐT is part of Sở Tài chính, Sở NN&MT leads, "UBND các xã, phường" is a group.
+        (
+            "Đồng Nai, ngày 15 tháng 8 năm 2025",
+            "2025-08-15",
+            {"2": ["dn-so-nong-nghiep-moi-truong"], "3": ["dn-so-tai-chinh"], "4": ["dn-g-xa-phuong"]},
+            {"1"},
+        ),
+    ],
+)
+def test_names_resolve_against_the_registry_in_force_on_the_issue_date(
+    tmp_path: Path, date_line: str, on: str, leads: dict[str, list[str]], unresolved: set[str]
+) -> None:
+    path = tmp_path / "cong-van.txt"
+    path.write_text(dong_nai_text(date_line), encoding="utf-8")
+    data = json.loads(draft_document(path, province=None, registry=REGISTRY).to_json())
+    by_clause = {a["clause"]: a for a in data["assignments"]}
+    assert (data["province"], data["registry_on"]) == ("dong-nai", on)
+    assert {c: by_clause[c]["lead"] for c in leads} == leads
+    assert {c for c, a in by_clause.items() if any("không có trong danh mục" in f for f in a["flags"])} == unresolved
+    assert by_clause["3"]["co_agencies"] == ["dn-so-noi-vu"]
+
+
+def test_a_former_department_points_to_the_one_that_took_its_work(tmp_path: Path) -> None:
+    """Sở KH&ĐT merged into Sở Tài chính on 01/03/2025 (NĐ 45/2025/NĐ-CP, REFORM-2025.md §2.3)."""
+    path = tmp_path / "cong-van.txt"
+    path.write_text(dong_nai_text("Đồng Nai, ngày 15 tháng 8 năm 2025"), encoding="utf-8")
+    a = {a["clause"]: a for a in json.loads(draft_document(path, province=None, registry=REGISTRY).to_json())["assignments"]}
+    assert a["1"]["lead"] == []
+    assert "'Sở Kế hoạch và Đầu tư' → có phải: Sở Tài chính?" in a["1"]["flags"][0]
+
+
+def test_without_an_issue_date_every_period_is_used_and_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "cong-van.txt"
+    path.write_text(dong_nai_text("Đồng Nai, ngày      tháng     năm"), encoding="utf-8")
+    data = json.loads(draft_document(path, province="dong-nai", registry=REGISTRY).to_json())
+    by_clause = {a["clause"]: a for a in data["assignments"]}
+    assert data["registry_on"] is None
+    assert by_clause["1"]["lead"] == ["dn-so-ke-hoach-dau-tu"]
+    assert by_clause["2"]["lead"] == ["dn-so-nong-nghiep-moi-truong"]
+    [flag] = [f for f in data["flags"] if f["field"] == "registry"]
+    assert "01/03/2025" in flag["message"]
+    assert "01/07/2025" in flag["message"]

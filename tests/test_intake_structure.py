@@ -15,7 +15,7 @@ from dondoc.intake.blocks import split_text, to_blocks
 from dondoc.intake.draft import Draft, build_draft
 from dondoc.intake.names import NameResolver, records_from_registry
 from dondoc.intake.service import load_registries
-from dondoc.intake.structure import deadline_phrases, parse_header
+from dondoc.intake.structure import deadline_phrases, names_before_work, parse_header
 
 REGISTRIES = {r.province: r for r in load_registries()}
 
@@ -282,7 +282,7 @@ def test_lettered_fields_make_one_task() -> None:
     assert (a.clause, a.lead_text) == ("II.1.3", "Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân cấp huyện")
     assert a.co_agencies_text == "Sở Tư pháp; các tổ chức đại diện doanh nghiệp"
     assert a.deliverable == "Báo cáo kết quả trao đổi"
-    assert (a.deadline_text, a.reading["dates"]) == ("đến năm 2025", ["2025-12-31"])
+    assert (a.deadline_text, a.reading["dates"]) == ("Từ năm 2023 đến năm 2025", ["2025-12-31"])  # verbatim; read by its end
 
 
 def test_bulleted_tasks_with_their_own_lead_blocks_are_numbered() -> None:
@@ -335,17 +335,23 @@ def test_a_closing_paragraph_that_sets_a_periodic_report_is_a_task() -> None:
 @pytest.mark.parametrize(
     ("phrase", "end"),
     [
-        ("Từ năm 2023 đến năm 2025", "đến năm 2025"),
-        ("Từ cuối tháng 6/2023 đến tháng 9/2023", "đến tháng 9/2023"),
-        ("Tháng 01/2024 đến tháng 02/2024", "đến tháng 02/2024"),
-        ("Hằng năm (từ năm 2023 đến năm 2030)", "Hằng năm (từ năm 2023 đến năm 2030)"),
-        ("Trước ngày 31/01/2024", "Trước ngày 31/01/2024"),
+        ("Từ năm 2023 đến năm 2025", ["2025-12-31"]),
+        ("Từ cuối tháng 6/2023 đến tháng 9/2023", ["2023-09-30"]),
+        ("Tháng 01/2024 đến tháng 02/2024", ["2024-02-29"]),
+        ("Trước ngày 31/01/2024", ["2024-01-30"]),
     ],
 )
-def test_a_span_is_read_by_its_end(phrase: str, end: str) -> None:
-    from dondoc.intake.structure import range_end
+def test_a_span_is_read_by_its_end(phrase: str, end: list[str]) -> None:
+    """The deadline keeps its words; the parser reads a span by its end (one reading of spans, the parser's)."""
+    a = one(f"1. Rà soát thủ tục hành chính. Đơn vị chủ trì: Sở Tư pháp. Thời gian thực hiện: {phrase}.\n")
+    assert a["deadline_text"] == phrase
+    assert (a["reading"]["kind"], a["reading"]["dates"]) == ("once", end)  # type: ignore[index]
 
-    assert range_end(phrase) == end
+
+def test_a_yearly_cycle_over_a_span_stays_a_cycle() -> None:
+    a = one("1. Tổng kết thực hiện. Đơn vị chủ trì: Sở Tư pháp. Thời gian thực hiện: Hằng năm (từ năm 2023 đến năm 2030).\n")
+    assert a["deadline_text"] == "Hằng năm (từ năm 2023 đến năm 2030)"
+    assert a["reading"]["kind"] == "recurring"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -422,3 +428,177 @@ def test_an_appendix_row_that_repeats_a_body_item_is_linked_to_it() -> None:
     assert repeats == {"1.a": None, "PL 1": "1.a", "PL 2": None}
     assert "repeats: 1.a" in d.to_yaml()
     assert any(f.field == "PL 1: repeats" for f in d.review)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead_text", "lead", "co_agencies_text", "co_agencies"),
+    [
+        # Lai Châu KH 2268/KH-UBND (2023), IV: "giúp" after the co-agency is work, not part of its name.
+        (
+            "Công an tỉnh chủ trì, phối hợp Văn phòng UBND tỉnh giúp Chủ tịch UBND tỉnh chỉ đạo, hướng dẫn, đôn đốc, "
+            "kiểm tra việc triển khai thực hiện Kế hoạch này.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        # Ninh Thuận QĐ 335/QĐ-UBND (2023): "Giao X chủ trì, phối hợp với Y thường xuyên theo dõi …".
+        (
+            "Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Văn phòng UBND tỉnh thường xuyên theo dõi, đôn đốc, "
+            "kiểm tra các sở, ban, ngành, UBND các huyện, thành phố trong quá trình tổ chức thực hiện.",
+            "Sở Kế hoạch và Đầu tư",
+            ["dn-so-ke-hoach-dau-tu"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        # Bình Thuận KH 2198/KH-UBND (2023): the verb right after "chủ trì," is not a co-agency.
+        (
+            "Giao Sở Thông tin và Truyền thông chủ trì, thông tin tuyên truyền Kế hoạch này.",
+            "Sở Thông tin và Truyền thông",
+            ["dn-so-thong-tin-truyen-thong"],
+            None,
+            [],
+        ),
+        # Bắc Giang KH 109/KH-UBND (2023): "Giao X là cơ quan Thường trực giúp …".
+        (
+            "Giao Công an tỉnh là cơ quan Thường trực giúp UBND tỉnh theo dõi, hướng dẫn, kiểm tra, đôn đốc thực hiện Kế hoạch này.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            None,
+            [],
+        ),
+        # Nam Định KH 98/KH-UBND (2023), 4: "X phối hợp với Y và các cơ quan liên quan tham mưu …".
+        (
+            "Sở Tài chính phối hợp với Sở Giao thông vận tải và các cơ quan liên quan tham mưu UBND tỉnh bố trí kinh phí thường xuyên.",
+            "Sở Tài chính",
+            ["dn-so-tai-chinh"],
+            "Sở Giao thông vận tải",
+            ["dn-so-giao-thong-van-tai"],
+        ),
+        # Đồng Nai CV 11677/UBND-HCC (2023), 2.b: "Giao X theo dõi, đôn đốc …".
+        (
+            "Giao Công an tỉnh theo dõi, đôn đốc và tổng hợp kết quả báo cáo của các đơn vị.",
+            "Công an tỉnh",
+            ["dn-cong-an-tinh"],
+            None,
+            [],
+        ),
+        # Hải Dương (huyện Tứ Kỳ), on payments for administrative procedures: "Yêu cầu X phối hợp và tổ chức …".
+        (
+            "Yêu cầu UBND các xã, phường, thị trấn phối hợp và tổ chức thực hiện.",
+            "UBND các xã, phường, thị trấn",
+            ["dn-g-xa"],
+            None,
+            [],
+        ),
+        # The same real sentences with the wordings "Giao cho …" and "Yêu cầu Giám đốc …" (a lead after a
+        # verb of assignment, and an item that opens with "Yêu cầu" but is not the requirements section).
+        (
+            "Giao cho Sở Kế hoạch và Đầu tư chủ trì, phối hợp với Văn phòng UBND tỉnh thường xuyên theo dõi, đôn đốc.",
+            "Sở Kế hoạch và Đầu tư",
+            ["dn-so-ke-hoach-dau-tu"],
+            "Văn phòng UBND tỉnh",
+            ["dn-vp-ubnd"],
+        ),
+        (
+            "Yêu cầu Giám đốc Sở Tài chính phối hợp với Sở Giao thông vận tải tham mưu UBND tỉnh bố trí kinh phí.",
+            "Giám đốc Sở Tài chính",
+            ["dn-so-tai-chinh"],
+            "Sở Giao thông vận tải",
+            ["dn-so-giao-thong-van-tai"],
+        ),
+    ],
+)
+def test_a_lead_with_its_verb_resolves_to_the_agency(
+    sentence: str, lead_text: str, lead: list[str], co_agencies_text: str | None, co_agencies: list[str]
+) -> None:
+    a = one(f"3. {sentence}\n")
+    assert (a["clause"], a["lead_text"], a["lead"]) == ("3", lead_text, lead)
+    assert (a["co_agencies_text"], a["co_agencies"]) == (co_agencies_text, co_agencies)
+    assert not [f for f in a["flags"] if f.startswith(("Cơ quan chủ trì", "Cơ quan phối hợp"))]
+
+
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("Sở Tư pháp, Sở Thông tin và Truyền thông tuyên truyền pháp luật", "Sở Tư pháp, Sở Thông tin và Truyền thông"),
+        ("Văn phòng UBND tỉnh giúp Chủ tịch UBND tỉnh chỉ đạo", "Văn phòng UBND tỉnh"),
+        ("Sở Nội vụ thanh tra công vụ", "Sở Nội vụ"),
+        # A list that goes on with a collective is kept whole: the reviewer sees all of it.
+        ("Sở Tư pháp và các cơ quan liên quan", "Sở Tư pháp và các cơ quan liên quan"),
+        ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("các cơ quan, đơn vị có liên quan", "các cơ quan, đơn vị có liên quan"),
+    ],
+)
+def test_co_agencies_stop_where_the_work_begins(written: str, names: str) -> None:
+    resolver = NameResolver(records_from_registry(REGISTRIES["dong-nai"]), {"dong-nai": "Đồng Nai"})
+
+    assert names_before_work(written, lambda text: bool(resolver.lookup(text)) or resolver.knows(text)) == names
+
+
+# Kon Tum QĐ 435/QĐ-UBND (04/5/2020) as its text export prints it: the decision adopts a programme that
+# follows the signature; markers stand alone ("1.4.") or are glued to their heading ("2. … 2.1.").
+DECISION = """ỦY BAN NHÂN DÂN TỈNH KON TUM
+Số: 435/QĐ-UBND Kon Tum, ngày 04 tháng 5 năm 2020 QUYẾT ĐỊNH V/V BAN HÀNH CHƯƠNG TRÌNH HÀNH ĐỘNG
+Điều 1.
+Ban hành kèm theo Quyết định này Chương trình hành động của Ủy ban nhân dân tỉnh.
+Điều 2.
+Giám đốc Sở Lao động - Thương binh và Xã hội; Thủ trưởng các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như điều 2;
+- Lưu VT, KGVX2.
+TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Hữu Tháp CHƯƠNG TRÌNH HÀNH ĐỘNG (Ban hành kèm theo Quyết định số 435/QĐ-UBND, ngày 04 tháng 5 năm 2020 của Ủy ban nhân dân tỉnh Kon Tum)
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao nhận thức của cấp ủy, chính quyền về xây dựng quan hệ lao động hài hoà, ổn định và tiến bộ trong tình hình mới.
+II. NỘI DUNG HOẠT ĐỘNG
+2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động 2.1.
+Rà soát, kiến nghị cấp có thẩm quyền sửa đổi, bổ sung, hoàn thiện các cơ chế, các thiết chế, quy trình, thủ tục giải quyết tranh chấp lao động và đình công.
+- Cơ quan thực hiện: Sở Lao động - Thương binh và xã hội chủ trì, phối hợp với Liên đoàn Lao động tỉnh; các sở, ngành có liên quan.
+- Thời gian thực hiện: Hoàn thành trong quý III/2020.
+2.2.
+Tăng cường kiểm tra, thanh tra chấp hành pháp luật về lao động, công đoàn trong các doanh nghiệp trên địa bàn.
+- Cơ quan thực hiện: Sở Thông tin và Truyền thông đôn đốc, hướng dẫn các đơn vị, địa phương triển khai thực hiện.
+- Thời gian thực hiện: Thực hiện thường xuyên hằng năm.
+III. TỔ CHỨC THỰC HIỆN 1.
+Đề nghị Liên đoàn Lao động tỉnh: Chỉ đạo các cấp công đoàn chủ động phối hợp với cơ quan, tổ chức liên quan tiếp tục triển khai có hiệu quả các chính sách chăm lo đời sống vật chất, tinh thần cho người lao động.
+2.
+Trong quá trình tổ chức thực hiện, nếu có vướng mắc cần sửa đổi, bổ sung đề nghị các đơn vị, địa phương có báo cáo về Sở Lao động - Thương binh và Xã hội để tổng hợp đề xuất Ủy ban nhân dân tỉnh xem xét, điều chỉnh phù hợp./.
+"""
+
+
+def test_a_programme_issued_with_a_decision_is_read_after_the_signature() -> None:
+    d = draft(DECISION, province=None)
+    got = {a.clause: (a.lead_text, a.reading["kind"], a.reading["dates"][:1]) for a in d.assignments}
+    assert got == {
+        "II.2.1": ("Sở Lao động - Thương binh và xã hội", "once", ["2020-09-30"]),
+        "II.2.2": ("Sở Thông tin và Truyền thông", "ongoing", []),
+        "III.1": ("Liên đoàn Lao động tỉnh", "ongoing", []),
+    }
+    assert d.assignments[0].co_agencies_text == "Liên đoàn Lao động tỉnh"  # the list stops at ";", the rest is generic
+    assert (d.header.number, d.header.issued) == ("435/QĐ-UBND", "2020-05-04")
+
+
+@pytest.mark.parametrize(
+    ("lines", "texts"),
+    [
+        # A marker on a line of its own belongs to the text that follows.
+        (["1.4.", "Xây dựng kế hoạch và triển khai có hiệu quả."], ["1.4. Xây dựng kế hoạch và triển khai có hiệu quả."]),
+        # A heading glued to its first sub-item's marker is two lines.
+        (
+            ["2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động 2.1.", "Rà soát, kiến nghị cấp có thẩm quyền."],
+            ["2. Nâng cao năng lực, hiệu quả quản lý nhà nước về quan hệ lao động", "2.1. Rà soát, kiến nghị cấp có thẩm quyền."],
+        ),
+        (
+            ["3. Giải quyết tốt tranh chấp lao động và đình công 3.1. Rà soát, kiện toàn các thiết chế."],
+            ["3. Giải quyết tốt tranh chấp lao động và đình công", "3.1. Rà soát, kiện toàn các thiết chế."],
+        ),
+        (
+            ["III. TỔ CHỨC THỰC HIỆN 1.", "Các sở, ban, ngành triển khai."],
+            ["III. TỔ CHỨC THỰC HIỆN", "1. Các sở, ban, ngành triển khai."],
+        ),
+        # Another number inside the text is not a marker.
+        (["2. Thực hiện theo Kế hoạch số 1.1 của tỉnh và mục 2.3."], ["2. Thực hiện theo Kế hoạch số 1.1 của tỉnh và mục 2.3."]),
+    ],
+)
+def test_markers_the_export_put_apart_or_together(lines: list[str], texts: list[str]) -> None:
+    assert [b.text for b in to_blocks(split_text("\n".join(lines)))] == texts

@@ -161,6 +161,10 @@ _SCAN = re.compile(
     r"|\bnam (?P<yy>\d{4,})(?![\d/])"
 )
 
+#: "quý II, III/2024", "quý I và II năm 2025": more quarters after the first, then one year for all.
+_QUARTER_LIST = re.compile(r"(?P<more>(?:(?:,| va| -| den) ?(?:quy )?(?:iv|iii|ii|i|[1-4])\b){1,3}) ?(?:/|-|nam) ?(?P<y>\d{4,})")
+_QUARTER_NUMBER = re.compile(r"\b(iv|iii|ii|i|[1-4])\b")
+
 #: "Quyết định 962/QĐ-UBND ngày 15/8/2024": the date of a cited document, not a deadline.
 _CITED = re.compile(r"\d+/[a-z0-9/-]*[a-z][a-z0-9/-]* ngay $|\b(?:ban hanh|ky) ngay $")
 
@@ -202,7 +206,15 @@ def scan(folded: str) -> list[Mention]:
             found.append(_date(start, end, g["wd"], g["wm"], g["wy"]))
         elif g["q"] is not None:
             qy = year_of(g["qy"]) if g["qy"] else None
+            listed = _QUARTER_LIST.match(folded, end) if qy is None else None
+            if listed is None:
+                found.append(Mention(MentionKind.QUARTER, start, end, number=_ROMAN[g["q"]], year=qy))
+                continue
+            # "quý II, III/2024": the quarters of a list share the year written after the last one.
+            qy = year_of(listed.group("y"))
             found.append(Mention(MentionKind.QUARTER, start, end, number=_ROMAN[g["q"]], year=qy))
+            for q in _QUARTER_NUMBER.finditer(listed.group("more")):
+                found.append(Mention(MentionKind.QUARTER, end + q.start(), end + q.end(), number=_ROMAN[q.group(1)], year=qy))
         elif g["h"] is not None:
             found.append(Mention(MentionKind.HALF, start, end, number=1 if g["h"] == "dau" else 2, year=year_of(g["hy"])))
         elif g["mm"] is not None:

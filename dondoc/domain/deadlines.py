@@ -203,14 +203,17 @@ _CYCLE = re.compile(
 _UNIT_WORD = re.compile(r"0?6 (?:sau )?thang|sau thang|tuan|thang|quy|nam")
 _UNSPECIFIED = re.compile(r"\b(?:theo )?dinh ky\b")
 _ONGOING = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay)\b")
+_ONGOING_EVERY = re.compile(r"\bthuong xuyen,? (?:hang|moi|trong) (?:nam|thang|quy)\b")
 _RELATIVE = re.compile(
     r"\b(?:trong (?:vong |thoi han |thoi gian )?(?:cham nhat |toi da |khong qua )?|khong qua |sau |truoc |it nhat |cham nhat (?:la )?)"
     r"(?P<n>\d{1,3})(?: \w+)? (?P<unit>ngay lam viec|ngay|thang|gio|tuan)\b"
 )
-_EVENT = re.compile(
-    r"\b(?:khi co yeu cau|theo yeu cau|dot xuat|theo lo trinh|khi co van ban|khi co huong dan|sau khi|khi phat sinh"
-    r"|kip thoi|ke tu ngay|ke tu khi|ngay sau khi|truoc ngay bau cu|truoc khi)\b"
-)
+# Words that tie the work to an event rather than a date ("khi có yêu cầu", "đột xuất", "sau khi …").
+_EVENT_WORDS = (
+    "khi co yeu cau, theo yeu cau, dot xuat, theo lo trinh, khi co van ban, khi co huong dan, sau khi, khi phat sinh, "
+    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi"
+).split(", ")
+_EVENT = re.compile(r"\b(?:" + "|".join(_EVENT_WORDS) + r")\b")
 _AD_HOC = re.compile(r"(?:(?:hoặc|hoac|và|va) )?(?:báo cáo |bao cao )?(?:đột xuất|dot xuat)[^;.,)]*")
 _RANGE_LINK = re.compile(
     r" ?(?:-|–|den(?: het)?(?: ngay)?|toi(?: ngay)?|den truoc ngay|cho den(?: het)?(?: ngay)?)"
@@ -564,6 +567,13 @@ def _unspecified(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
 # ------------------------------------------------------------------------- one date
 
 
+def _ongoing_work(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
+    """ "Thực hiện thường xuyên hằng năm": continuous work, every year; not a yearly report (that says "báo cáo")."""
+    if "bao cao" in ctx.t:
+        return None
+    return _ongoing(ctx, m)
+
+
 def _ongoing(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
     if ctx.last_keyed_date >= 0:
         return None  # "báo cáo hằng ngày …, tổng hợp trước ngày 24/10/2025": the written day is the deadline
@@ -769,6 +779,7 @@ RULES: tuple[Rule, ...] = (
         _monthly,
     ),
     Rule("yearly_days", _YEARLY_WORD, _yearly_days),
+    Rule("ongoing_every_period", _ONGOING_EVERY, _ongoing_work),
     Rule("calendar_cycle", _CYCLE, _cycles),
     Rule("unspecified_cycle", _UNSPECIFIED, _unspecified),
     Rule("ongoing", _ONGOING, _ongoing),

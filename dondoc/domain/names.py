@@ -27,6 +27,7 @@ class AgencyRecord:
     aliases: tuple[str, ...] = ()
     members: tuple[str, ...] = ()  # for groups: member codes (may be incomplete)
     includes: tuple[str, ...] = ()  # for groups: the groups it is made of
+    successors: tuple[str, ...] = ()  # for a former agency: the names of those carrying its work on
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ _ABBREVIATIONS = (
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:lanh dao|giam doc|thu truong|chu tich|truong|nguoi dung dau|dong chi|ong|ba)\s+)+(?=\S)"
 )
-_LEADING_NOISE = re.compile(r"^(?:giao|yeu cau|de nghi|cac dong chi)\s+")
+_LEADING_NOISE = re.compile(r"^(?:(?:giao|yeu cau|de nghi)(?: (?:nhiem vu )?cho)?|cac dong chi)\s+")
 
 
 def fold(text: str) -> str:
@@ -89,17 +90,25 @@ class NameResolver:
 
     records: Sequence[AgencyRecord]
     province_names: dict[str, str] = field(default_factory=dict)
+    former: Sequence[AgencyRecord] = ()  # agencies that no longer exist, with their ``successors``
     _index: dict[str, set[str]] = field(init=False, default_factory=dict)
     _display: dict[str, str] = field(init=False, default_factory=dict)
+    _successors: dict[str, tuple[str, ...]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for record in self.records:
-            province_folded = fold(self.province_names.get(record.province, ""))
-            names = [record.name, *( [record.short_name] if record.short_name else []), *record.aliases]
-            for written in names:
-                for key in _variants(written, province_folded):
-                    self._index.setdefault(key, set()).add(record.code)
-                    self._display.setdefault(key, record.name)
+            for key in self._keys(record):
+                self._index.setdefault(key, set()).add(record.code)
+                self._display.setdefault(key, record.name)
+        for record in self.former:
+            for key in self._keys(record):
+                if key not in self._index:
+                    self._successors.setdefault(key, record.successors)
+
+    def _keys(self, record: AgencyRecord) -> set[str]:
+        province_folded = fold(self.province_names.get(record.province, ""))
+        names = [record.name, *([record.short_name] if record.short_name else []), *record.aliases]
+        return {key for written in names for key in _variants(written, province_folded)}
 
     @property
     def empty(self) -> bool:
@@ -117,22 +126,32 @@ class NameResolver:
                 return codes
         return set()
 
-    def resolve(self, written: str) -> Resolution:
+    def resolve(self, written: str, *, suggest: bool = True) -> Resolution:
+        """``written`` → its code; unresolved with "did you mean" candidates (none asked: ``suggest=False``)."""
         written = clean_name(written)
         codes = self.lookup(written)
         if len(codes) == 1:
             return Resolution(written, tuple(codes))
+        if not suggest:
+            return Resolution(written, ())
         if len(codes) > 1:
             names = sorted({r.name for r in self.records if r.code in codes})
             return Resolution(written, (), tuple(names))
-        key = _ROLE_PREFIX.sub("", fold(written))
-        # "Did you mean": names the written one starts with ("Sở Nội vụ tỉnh X"), then near spellings.
+        key = _ROLE_PREFIX.sub("", _LEADING_NOISE.sub("", fold(written)))
+        # "Did you mean": who carries on a former agency's work ("Sở Kế hoạch và Đầu tư" → Sở Tài chính),
+        # names the written one starts with ("Sở Nội vụ tỉnh X"), then near spellings.
+        successors = self._successors.get(key, ())
         close = [k for k in self._index if len(k) >= 6 and (key.startswith(k + " ") or k.startswith(key + " "))]
         close.sort(key=len, reverse=True)
         close += difflib.get_close_matches(key, list(self._index), n=3, cutoff=0.72)
-        return Resolution(written, (), tuple(dict.fromkeys(self._display[k] for k in close))[:3])
+        return Resolution(written, (), tuple(dict.fromkeys([*successors, *(self._display[k] for k in close)]))[:3])
 
-    def split(self, written: str) -> list[Resolution]:
+    def knows(self, written: str) -> bool:
+        """Whether ``written`` is a registry name or a list of them, read as :meth:`split` reads it."""
+        parts = self.split(written, suggest=False)
+        return bool(parts) and all(p.resolved for p in parts)
+
+    def split(self, written: str, *, suggest: bool = True) -> list[Resolution]:
         """A list of names as printed ("Sở Tư pháp, Sở Nội vụ và UBND các huyện") → one resolution each.
 
         Commas also occur inside names ("Sở Văn hóa, Thể thao và Du lịch"), so pieces are joined back
@@ -141,7 +160,7 @@ class NameResolver:
         written = clean_name(written)
         if not written:
             return []
-        whole = self.resolve(written)
+        whole = self.resolve(written, suggest=suggest)
         if whole.resolved or self.empty:
             return [whole]
         pieces = [p.strip() for p in re.split(r"[,;]", written) if p.strip()]
@@ -152,13 +171,13 @@ class NameResolver:
             for j in range(len(pieces), i, -1):
                 joined = ", ".join(pieces[i:j])
                 if len(self.lookup(joined)) == 1:
-                    found = (j, self.resolve(joined))
+                    found = (j, self.resolve(joined, suggest=suggest))
                     break
             if found:
                 i, resolution = found
                 out.append(resolution)
                 continue
-            out.extend(self._split_and(pieces[i]))
+            out.extend(self._split_and(pieces[i], suggest=suggest))
             i += 1
         return out
 
@@ -172,14 +191,14 @@ class NameResolver:
                 return (record.code,)
         return tuple(codes)
 
-    def _split_and(self, piece: str) -> list[Resolution]:
+    def _split_and(self, piece: str, *, suggest: bool) -> list[Resolution]:
         parts = re.split(r"\s+(?:và|cùng)\s+", piece)
         if len(parts) > 1:
             for cut in range(1, len(parts)):
                 left, right = " và ".join(parts[:cut]), " và ".join(parts[cut:])
                 if len(self.lookup(left)) == 1 and len(self.lookup(right)) == 1:
-                    return [self.resolve(left), self.resolve(right)]
-        return [self.resolve(piece)]
+                    return [self.resolve(left, suggest=suggest), self.resolve(right, suggest=suggest)]
+        return [self.resolve(piece, suggest=suggest)]
 
 
 

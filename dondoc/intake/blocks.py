@@ -44,6 +44,7 @@ _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)|\\(?=[\\`*_{}\[
 MARKER = re.compile(
     r"^(?:(?:[IVX]{1,4})[.)]\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]\s|\d{1,2}(?:\.\d{1,2}){1,3}\s|[a-zđ][).]\s|[-–+•]\s|Điều \d+)",
 )
+_LONE_MARKER = re.compile(r"(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]")
 _TERMINAL = re.compile(r"[.:;!?]\s*$|/\.$")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -91,28 +92,60 @@ def to_blocks(lines: Iterable[RawLine], *, wrap_width: int = 55) -> list[Block]:
                 blocks.append(Block(" | ".join(c for c in raw.cells if c), raw.no, raw.no, raw.cells))
             last_raw_len = 0
             continue
-        text = clean(raw.text)
-        if not text:
-            continue
-        prev = blocks[-1] if blocks else None
-        gap = raw.no - last_no > 1
-        last_no = raw.no
-        if (
-            prev is not None
-            and not prev.is_row
-            and last_raw_len >= wrap_width
-            and (not gap or text[:1].islower())
-            and not _TERMINAL.search(prev.text)
-            and not MARKER.match(text)
-            and not _is_heading_line(text)
-            and not text.startswith(_HEADER_STARTS)
-            and not _HEADER_LINE.search(prev.text)
-        ):
-            blocks[-1] = Block(f"{prev.text} {text}", prev.first, raw.no)
-        else:
-            blocks.append(Block(text, raw.no, raw.no))
-        last_raw_len = len(raw.text.strip())
+        pieces = _split_first_child(clean(raw.text))
+        for text in pieces:
+            length = len(raw.text.strip()) if len(pieces) == 1 else len(text)
+            last_raw_len, last_no = _add_line(blocks, text, raw, length, (last_raw_len, last_no), wrap_width)
     return blocks
+
+
+def _split_first_child(text: str) -> list[str]:
+    """ "2. Nâng cao năng lực … 2.1. Rà soát …" → the heading and its first sub-item, as two lines.
+
+    Text exports of some pages glue an item's heading and the marker of its first sub-item ("2.1.",
+    or "1." under a roman section) on one line; only that first child's marker splits a line.
+    """
+    m = re.match(r"^(?:(?P<roman>[IVX]{1,4})|(?P<num>\d{1,2}(?:\.\d{1,2}){0,2}))\.\s", text)
+    if not m:
+        return [text]
+    child = "1." if m.group("roman") else f"{m.group('num')}.1."
+    at = text.find(f" {child}", m.end())
+    if at < 0 or not (at + 1 + len(child) == len(text) or text[at + 1 + len(child)] == " "):
+        return [text]
+    return [text[:at].strip(), text[at + 1 :].strip()]
+
+
+def _add_line(
+    blocks: list[Block], text: str, raw: RawLine, length: int, last: tuple[int, int], wrap_width: int
+) -> tuple[int, int]:
+    """Append one line's text to ``blocks``, joined to the paragraph it continues; the new (length, line no).
+
+    ``length`` is the printed length of this line, ``last`` that of the previous line and its number.
+    """
+    last_raw_len, last_no = last
+    if not text:
+        return last
+    prev = blocks[-1] if blocks else None
+    gap = raw.no - last_no > 1
+    if prev is not None and not prev.is_row and _LONE_MARKER.fullmatch(prev.text):
+        # "1.4." on a line of its own (a PDF's number column, a crawl's layout): the item's text follows.
+        blocks[-1] = Block(f"{prev.text} {text}", prev.first, raw.no)
+    elif (
+        prev is not None
+        and not prev.is_row
+        and last_raw_len >= wrap_width
+        and (not gap or text[:1].islower())
+        and not _TERMINAL.search(prev.text)
+        and not MARKER.match(text)
+        and not _LONE_MARKER.fullmatch(text)
+        and not _is_heading_line(text)
+        and not text.startswith(_HEADER_STARTS)
+        and not _HEADER_LINE.search(prev.text)
+    ):
+        blocks[-1] = Block(f"{prev.text} {text}", prev.first, raw.no)
+    else:
+        blocks.append(Block(text, raw.no, raw.no))
+    return length, raw.no
 
 
 _HEADER_STARTS = ("V/v", "V/V", "Kính gửi", "Nơi nhận", "Số:", "Số :", "CỘNG HÒA", "Độc lập")

@@ -18,7 +18,7 @@ from dondoc.domain.policy import Policy
 from dondoc.intake.blocks import Block
 from dondoc.intake.names import NameResolver, Resolution, fold
 from dondoc.intake.reading import from_reporting_calendar, reading_json
-from dondoc.intake.structure import Found, Header, find_items, find_table_rows, parse_header
+from dondoc.intake.structure import Found, Header, attached_text, find_items, find_table_rows, parse_header
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class Draft:
     coordinator: str | None
     assignments: tuple[DraftAssignment, ...]
     flags: tuple[Flag, ...] = field(default_factory=tuple)  # header-level flags
+    registry_on: str | None = None  # the day whose registry the names were resolved against (ISO), if known
 
     @property
     def review(self) -> list[Flag]:
@@ -113,6 +114,7 @@ class Draft:
             "source_file": self.source_file,
             "coordinator": self.coordinator,
             "line_unit": self.line_unit,
+            "registry_on": self.registry_on,
             "header_lines": h.lines,
             "assignments": [a.as_json() for a in self.assignments],
             "flags": [f.as_dict() for f in self.flags],
@@ -140,6 +142,7 @@ class Draft:
         out = [
             f"# Bản nháp do `dondoc draft` tạo từ {self.source_file}: cần người điều phối duyệt trước khi import.",
             f"# Số dòng ({self.line_unit}) trong `lines` là vị trí trong tệp nguồn.",
+            *([f"# Tên cơ quan đối chiếu với danh mục cơ quan tại ngày {_vn(self.registry_on)}."] if self.registry_on else []),
             _dump(top).rstrip(),
             "assignments:",
         ]
@@ -345,13 +348,12 @@ def build_draft(
     flags: list[Flag] = []
 
     def is_agency(text: str) -> bool:
-        if resolver.lookup(text):
-            return True
-        parts = resolver.split(text)
-        return bool(parts) and all(p.resolved for p in parts)
+        return bool(resolver.lookup(text)) or resolver.knows(text)
 
     body = blocks[header.body_start : header.body_end]
     items = find_items(body, is_agency)
+    in_body = {f.clause for f in items}
+    items += [f for f in find_items(attached_text(blocks, header), is_agency) if f.clause not in in_body]
     rows = find_table_rows(blocks, is_agency)
     seen = {f.clause for f in items}
     found = items + [r for r in rows if r.clause not in seen]

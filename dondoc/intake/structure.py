@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from dondoc.domain.deadlines import parse_deadline
 from dondoc.intake.blocks import MARKER, Block
 from dondoc.intake.names import clean_name, fold
 
@@ -93,6 +94,15 @@ def _title_case_org(text: str) -> str:
         if word in {"tỉnh", "phố", "huyện", "xã", "phường", "thị"} or (capital_next and i + 1 < len(words)):
             capital_next = word in {"tỉnh", "phố", "huyện", "xã", "phường"} or capital_next
     return " ".join(out)
+
+
+def _first_name(blocks: Sequence[Block]) -> tuple[str, int] | None:
+    """The first block that is a person's name ("Võ Tấn Đức", "(Đã ký)" removed), with its line."""
+    for block in blocks:
+        candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", block.text).strip(" *|")
+        if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
+            return candidate, block.first
+    return None
 
 
 def parse_header(blocks: Sequence[Block]) -> Header:
@@ -244,22 +254,17 @@ def parse_header(blocks: Sequence[Block]) -> Header:
                 if tail_name and _NAME.match(tail_name.group(1)):
                     signer, signer_line = tail_name.group(1), block.first
                     break
-                for nxt in blocks[i + 1 : i + 8]:
-                    candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", nxt.text).strip(" *|")
-                    if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
-                        signer, signer_line = candidate, nxt.first
-                        break
-                if signer:
+                found = _first_name(blocks[i + 1 : i + 8])
+                if found:
+                    signer, signer_line = found
                     break
         if signer:
             break
     if signer is None and "recipients" in lines:
         start = next(i for i, b in enumerate(blocks) if b.first == lines["recipients"])
-        for nxt in blocks[start + 1 : start + 20]:
-            candidate = re.sub(r"\(?\s*Đã ký\s*\)?", "", nxt.text).strip(" *|")
-            if _NAME.match(candidate) and fold(candidate) not in _NOT_NAMES:
-                signer, signer_line = candidate, nxt.first
-                break
+        found = _first_name(blocks[start + 1 : start + 20])
+        if found:
+            signer, signer_line = found
     if signer_line:
         lines["signer"] = signer_line
     if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
@@ -284,6 +289,23 @@ def parse_header(blocks: Sequence[Block]) -> Header:
         body_start=body_start,
         body_end=body_end,
     )
+
+
+# A document issued with a decision and printed after its signature: "(Ban hành kèm theo Quyết định số …)".
+_ISSUED_WITH = re.compile(r"\(\s*Ban hành kèm theo\s+(?:Quyết định|Kế hoạch|Chỉ thị|Công văn)\b[^)]{0,200}\)", re.IGNORECASE)
+
+
+def attached_text(blocks: Sequence[Block], header: Header) -> Sequence[Block]:
+    """The text of a programme, plan or rules issued with the document and printed after its signature.
+
+    A decision's own articles only adopt it ("Ban hành kèm theo Quyết định này Chương trình …"); the
+    work is in the attached text, which starts after its "(Ban hành kèm theo Quyết định số …)" line.
+    Appendix tables ("Phụ lục … (Kèm theo …)") are read as tables, not here.
+    """
+    for i in range(header.body_end, len(blocks)):
+        if not blocks[i].is_row and _ISSUED_WITH.search(blocks[i].text):
+            return blocks[i + 1 :]
+    return ()
 
 
 def _issued_from_annex(blocks: Sequence[Block], number: str) -> tuple[str, int] | None:
@@ -333,26 +355,35 @@ class Found:
 
 IsAgency = Callable[[str], bool]
 
+# The words that hand work to someone: "Giao", "Giao cho", "Giao nhiệm vụ cho", "Yêu cầu", "Đề nghị".
+_ASK = r"(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?:\s+(?:nhiệm vụ\s+)?cho)?"
+_ASK_PREFIX = re.compile(rf"^{_ASK}\s+")
 _AGENCY_START = re.compile(
-    r"^(?:(?:Giao|Yêu cầu|Đề nghị)\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
+    rf"^(?:{_ASK}\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
     r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Toà án|Viện|Mặt trận|"
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
-_VERBS = (
-    r"chủ trì|phối hợp|tham mưu|thực hiện|triển khai|xây dựng|hướng dẫn|theo dõi|(?<!các )(?<!Các )(?<!, )tổ chức|rà soát|kiểm tra|nghiên cứu|"
-    r"căn cứ|khẩn trương|tiếp tục|có trách nhiệm|là cơ quan|chỉ đạo|tăng cường|đẩy mạnh|quán triệt|chịu trách nhiệm|"
-    r"nâng cao|tập trung|bố trí|đảm bảo|bảo đảm|cập nhật|công khai|đôn đốc|tổng hợp|báo cáo|ban hành|hoàn thành|"
-    r"thường xuyên|duy trì|nắm chắc|theo chức năng|theo nhiệm vụ|trong phạm vi|chủ động|giám sát|tiến hành|vận hành|cung cấp|lập|"
-    r"trình|đề xuất|phát huy|nghiêm túc|kịp thời|khẩn cấp|sẵn sàng|huy động|cử|gửi|thông tin|tuyên truyền|"
-    r"phổ biến|rà|bổ sung|hoàn thiện|sớm|chuẩn bị|kiện toàn|phân công|giao|làm|xử lý|phát động|trực tiếp|nghiêm|"
-    r"thống nhất|khẩn|rà soát|đẩy nhanh|quyết liệt|phải"
+# The words that start the work after a name ("Sở Tư pháp chủ trì …", "Giao Công an tỉnh theo dõi …"); "tổ chức"
+# is a verb except in "các tổ chức" and lists ("cơ quan, tổ chức").
+_VERBS = "|".join(
+    r"(?<!các )(?<!Các )(?<!, )tổ chức" if word == "tổ chức" else word
+    for word in (
+        "chủ trì, phối hợp, tham mưu, thực hiện, triển khai, xây dựng, hướng dẫn, theo dõi, tổ chức, rà soát, "
+        "kiểm tra, nghiên cứu, căn cứ, khẩn trương, tiếp tục, có trách nhiệm, là cơ quan, chỉ đạo, tăng cường, "
+        "đẩy mạnh, quán triệt, chịu trách nhiệm, nâng cao, tập trung, bố trí, đảm bảo, bảo đảm, cập nhật, công khai, "
+        "đôn đốc, tổng hợp, báo cáo, ban hành, hoàn thành, thường xuyên, duy trì, nắm chắc, theo chức năng, "
+        "theo nhiệm vụ, trong phạm vi, chủ động, giám sát, tiến hành, vận hành, cung cấp, lập, trình, đề xuất, "
+        "phát huy, nghiêm túc, kịp thời, khẩn cấp, sẵn sàng, huy động, cử, gửi, thông tin, tuyên truyền, phổ biến, "
+        "rà, bổ sung, hoàn thiện, sớm, chuẩn bị, kiện toàn, phân công, giao, làm, xử lý, phát động, trực tiếp, "
+        "nghiêm, thống nhất, khẩn, rà soát, đẩy nhanh, quyết liệt, phải"
+    ).split(", ")
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
-_GIAO = re.compile(rf"(?:^|\b)(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
+_GIAO = re.compile(rf"(?:^|\b){_ASK}\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
 _NEXT_FIELD = r"(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp|Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)"
-_INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+chủ trì(?:\s+thực hiện)?\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
+_INLINE_LEAD = re.compile(rf"(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì(?:\s+thực hiện)?|thực hiện)\s*:\s*(.+?)(?=\s*(?:\.(?:\s|$)|\n|$|{_NEXT_FIELD}))")
 _INLINE_CO = re.compile(
     r"(?:Cơ quan|Đơn vị)(?:,\s*(?:tổ chức|đơn vị))?\s+phối hợp(?:\s+thực hiện)?\s*:\s*(.+?)"
     r"(?=\s*(?:\.(?:\s|$)|\n|$|(?:[-+]\s*)?(?:[a-zđ]\)\s*)?(?:Thời gian|Thời hạn|Sản phẩm|Kết quả|Hoạt động)))"
@@ -360,7 +391,7 @@ _INLINE_CO = re.compile(
 _INLINE_PRODUCT = re.compile(r"(?:Sản phẩm|Kết quả(?:/Sản phẩm)?)\s*(?:đạt được|dự kiến|đầu ra)?\s*:\s*(.+?)(?=\s*(?:[;.\n]|$|(?:-\s*)?Thời gian|Thời hạn|Cơ quan|Đơn vị))")
 _INLINE_DEADLINE = re.compile(r"(?:Thời gian|Thời hạn)(?:\s+(?:thực hiện|hoàn thành|báo cáo))*\s*:\s*(.+?)(?=\s*(?:[;\n]|\.(?:\s|$)|$|(?:-\s*)?(?:Cơ quan|Đơn vị|Sản phẩm|Kết quả)))")
 _CO = re.compile(
-    r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
+    r"phối hợp(?:\s+chặt chẽ)?\s+(?!giữa|trong|thực hiện|triển khai|tốt|chặt|các nội dung|với nhau|và\s)(?:với\s+|cùng\s+)?(.{3,250}?)(?=\s*(?:[;.]|\(|$|,?\s+(?:để|trong|thực hiện|triển khai|tham mưu|tổ chức|"
     r"xây dựng|rà soát|kiểm tra|hướng dẫn|theo dõi|nghiên cứu|đề xuất|trình|báo cáo|hoàn thành|tổng hợp|lập|đánh giá|khảo sát|"
     r"giải quyết|xử lý|thẩm định|cập nhật|ban hành|triển khai|tiến hành|có liên quan|liên quan|và các cơ quan)\b))"
 )
@@ -402,12 +433,19 @@ _REPORT = re.compile(
     r"[^(;.,]*?)(?=\s*(?:\(|;|\.|,|$|\s+(?:trước|định kỳ|để|theo|chậm nhất|trong|vào|hàng|hằng|về|kết quả|tình hình|qua|thông qua|"
     r"và|tổng hợp|xem xét|chỉ đạo|trước ngày|kiến nghị|đề xuất|kết quả)\b))(?:\s*\(\s*(?:qua|thông qua)\s+(?P<via>[^)]+)\)|\s*,?\s+(?:qua|thông qua)\s+(?P<via2>[^,;.()]+))?"
 )
-_NON_TASK_SECTION = re.compile(
-    r"^(?:MỤC\s+ĐÍCH|MỤC\s+TIÊU|YÊU\s+CẦU|QUAN\s+ĐIỂM|CĂN\s+CỨ|SỰ\s+CẦN\s+THIẾT|KINH\s+PHÍ|NGUỒN\s+KINH\s+PHÍ|"
-    r"ĐÁNH\s+GIÁ|TÌNH\s+HÌNH|KẾT\s+QUẢ\s+THỰC\s+HIỆN|PHẠM\s+VI|ĐỐI\s+TƯỢNG|CHẾ\s+ĐỘ\s+BÁO\s+CÁO|DỰ\s+TOÁN)",
-    re.IGNORECASE,
-)
-_NON_TASK_ITEM = re.compile(r"^(?:Mục\s+đích|Mục\s+tiêu|Yêu\s+cầu|Kinh\s+phí|Nguồn\s+kinh\s+phí|Quan\s+điểm|Phạm\s+vi|Đối\s+tượng)\b")
+# Headings of what is not work: purpose, objectives, requirements, budget, scope; a top-level section
+# may also be the background a plan opens with (grounds, assessment, the situation, results so far).
+_NOT_WORK = ("mục đích", "mục tiêu", "yêu cầu", "quan điểm", "kinh phí", "nguồn kinh phí", "phạm vi", "đối tượng")
+_BACKGROUND = ("căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện", "chế độ báo cáo", "dự toán")
+_NOT_WORK_SECTION = (*_NOT_WORK, *_BACKGROUND)
+
+
+def _opening_words(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(w.replace(" ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+
+
+_NON_TASK_SECTION = _opening_words(_NOT_WORK_SECTION)
+_NON_TASK_ITEM = _opening_words(_NOT_WORK)
 _ITEM = re.compile(r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<group>[A-H])\.(?=\s+[A-ZĐ])|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\s?[.)]|(?=\s))|(?P<letter>[a-zđ])[).]|Điều\s+(?P<art>\d+)[.:]?)\s*")
 
 
@@ -415,6 +453,10 @@ _CLOSING = re.compile(
     r"^(?:Trên đây là|Yêu cầu (?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|các|Người đứng đầu)|Đề nghị (?:Lãnh đạo|Thủ trưởng|các)|"
     r"(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện|Chủ tịch UBND tỉnh yêu cầu (?:Thủ trưởng|Giám đốc|Lãnh đạo|Chủ tịch) .*nghiêm)"
 )
+
+
+# "Trong quá trình thực hiện, nếu có vướng mắc …": whom to ask, not work (also as a numbered item).
+_ASK_FOR_HELP = re.compile(r"^(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện\b[^.]{0,120}\b(?:vướng mắc|khó khăn|phát sinh)")
 
 
 # After the last item, a paragraph addressed to everyone about "this plan" closes the text.
@@ -477,7 +519,8 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Bl
             item.non_task = bool(
                 (parent and parent.non_task)
                 or (level == 0 and _NON_TASK_SECTION.match(head))
-                or _NON_TASK_ITEM.match(head)
+                or (_NON_TASK_ITEM.match(head) and not _AGENCY_START.match(head))
+                or (_ASK_FOR_HELP.match(head) and not _PERIODIC_REPORT.search(head))
             )
             (parent.children if parent else roots).append(item)
             stack.append(item)
@@ -559,6 +602,8 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
         return None
     if head.endswith(".") and not is_agency(text.rstrip(".")):
         return None
+    if head.endswith(";") and not is_agency(text.rstrip(";")):
+        return None  # "1. Các sở, …, UBND các huyện … căn cứ chức năng … xây dựng Kế hoạch;": a sentence, not a heading
     text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
     m = _CHU_TRI.match(text)
     if m and head.endswith(":") and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
@@ -573,12 +618,23 @@ _SENTENCE_BEFORE_COLON = re.compile(r"chủ trì|phối hợp|có trách nhiệm
 _SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
 
 
+def _field_lead(value: str) -> str:
+    """The lead a "Cơ quan chủ trì/thực hiện:" field names: "X chủ trì, phối hợp với Y …" → X, "X đôn đốc …" → X."""
+    m = _CHU_TRI.match(value)
+    if m and _AGENCY_START.match(m.group(1)):
+        return clean_name(m.group(1))
+    m = _LEAD_BEFORE_VERB.match(value)
+    if m and _AGENCY_START.match(m.group(1)):
+        return clean_name(m.group(1))
+    return clean_name(value)
+
+
 def _explicit_lead(text: str) -> str | None:
     """Only "Cơ quan chủ trì: X" or an opening "Giao X …" overrides the lead a heading names."""
     m = _INLINE_LEAD.search(text)
     if m:
-        return clean_name(m.group(1))
-    m = re.match(rf"^[-–+•]?\s*Giao\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
+        return _field_lead(m.group(1))
+    m = re.match(rf"^[-–+•]?\s*Giao(?:\s+(?:nhiệm vụ\s+)?cho)?\s+(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b", text)
     return clean_name(m.group(1)) if m else None
 
 
@@ -587,7 +643,7 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     text = re.sub(r"^[-–+•]\s*", "", text)
     m = _INLINE_LEAD.search(text)
     if m:
-        return clean_name(m.group(1))
+        return _field_lead(m.group(1))
     m = re.match(r"^([^:]{3,150}):\s+\S", text)
     if m and (
         is_agency(m.group(1))
@@ -607,32 +663,13 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     if _AGENCY_START.match(first_sentence):
         m = _CHU_TRI.match(first_sentence)
         if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
-            return clean_name(re.sub(r"^(?:Giao|Yêu cầu|Đề nghị)\s+", "", m.group(1)))
+            return clean_name(_ASK_PREFIX.sub("", m.group(1)))
         m = _LEAD_BEFORE_VERB.match(first_sentence)
         if m and len(m.group(1)) >= 3:
-            lead = clean_name(re.sub(r"^(?:Giao|Yêu cầu|Đề nghị)\s+", "", m.group(1)))
+            lead = clean_name(_ASK_PREFIX.sub("", m.group(1)))
             if is_agency(lead) or _AGENCY_START.match(lead):
                 return lead
     return None
-
-
-_RANGE = re.compile(
-    r"^(?:từ\s+)?(?:cuối\s+|đầu\s+)?(?:ngày|tháng|quý|năm)\s+[\w/.-]+(?:\s*(?:/|năm)\s*\d{4})?\s*(?:đến|-|–)\s*((?:hết\s+)?(?:ngày|tháng|quý|năm)\s+.+)$",
-    re.IGNORECASE,
-)
-
-
-def range_end(phrase: str) -> str:
-    """ "Từ năm 2023 đến năm 2025" → "đến năm 2025": a span's deadline is its end (cycles are left whole)."""
-    if _REPORT_CYCLE.search(phrase):
-        return phrase
-    m = _RANGE.match(phrase)
-    if not m:
-        return phrase
-    start = phrase.lower().rfind(m.group(1).lower())
-    joiner = phrase[:start].rstrip()
-    word = "đến" if joiner.lower().endswith("đến") else ""
-    return f"{word} {phrase[start:]}".strip() if word else phrase[start:]
 
 
 def deadline_phrases(text: str) -> list[str]:
@@ -664,7 +701,40 @@ def deadline_phrases(text: str) -> list[str]:
     return [p for _, _, p in merged]
 
 
-def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int], source: str = "item") -> Found:
+# Words that may follow a name inside a list of names ("Sở Tư pháp và các cơ quan liên quan").
+_LIST_WORDS = frozenset("và cùng với các những có liên quan cơ đơn địa tổ ngành ban sở thuộc trên tỉnh".split())
+
+
+def names_before_work(text: str, is_agency: IsAgency) -> str:
+    """The names a "phối hợp với …" list opens with, without the work that follows them.
+
+    "Sở Tư pháp, Sở Thông tin và Truyền thông tuyên truyền pháp luật" → "Sở Tư pháp, Sở Thông tin
+    và Truyền thông": the longest run of leading words that the registry knows as names, when the next
+    word is lower case and not part of a list. Text that is a name already, or that opens with no known
+    name, is kept as written.
+    """
+    if is_agency(text):
+        return text
+    words = text.split()
+    for end in range(min(len(words) - 1, 40), 0, -1):
+        following = words[end]
+        if not following[:1].islower() or following.strip(",;") in _LIST_WORDS:
+            continue
+        head = clean_name(" ".join(words[:end]))
+        if head and is_agency(head):
+            return head
+    return text
+
+
+def _fields(
+    text: str,
+    lead: str | None,
+    *,
+    clause: str,
+    lines: tuple[int, int],
+    source: str = "item",
+    is_agency: IsAgency | None = None,
+) -> Found:
     co = None
     m = _INLINE_CO.search(text)
     if m:
@@ -673,8 +743,8 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
         m = _CO.search(text)
         if m:
             co = clean_name(re.sub(r"^(?:với|cùng)\s+", "", m.group(1)))
-            if co.lower().startswith(("các cơ quan", "các đơn vị", "cơ quan", "đơn vị")) and "liên quan" in co.lower():
-                co = co  # kept as written: a reviewer decides whether "các cơ quan liên quan" means anyone
+            if is_agency is not None:
+                co = names_before_work(co, is_agency)
     product = None
     m = _INLINE_PRODUCT.search(text)
     if m:
@@ -683,7 +753,7 @@ def _fields(text: str, lead: str | None, *, clause: str, lines: tuple[int, int],
     others: tuple[str, ...] = ()
     m = _INLINE_DEADLINE.search(text)
     if m:
-        deadline = range_end(clean_name(m.group(1)))
+        deadline = clean_name(m.group(1))  # a span keeps its words: the parser reads it by its end
     else:
         phrases = deadline_phrases(text)
         if phrases:
@@ -770,7 +840,15 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
                 seg_text = " ".join(b.text for b in segment)
                 seg_lead = _lead_in_text(seg_text, is_agency, inherited=True) or lead
                 if seg_lead:
-                    out.append(_fields(seg_text, seg_lead, clause=f"{clause} ({n})", lines=(segment[0].first, segment[-1].last)))
+                    out.append(
+                        _fields(
+                            seg_text,
+                            seg_lead,
+                            clause=f"{clause} ({n})",
+                            lines=(segment[0].first, segment[-1].last),
+                            is_agency=is_agency,
+                        )
+                    )
             return
         named = _explicit_lead(text) if heading_lead else _lead_in_text(text, is_agency, inherited=lead is not None)
         if named is None and lead is None and len(item.blocks) > 1:
@@ -780,7 +858,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         first = item.blocks[0].first
         last = item.blocks[-1].last
-        out.append(_fields(text, lead_text, clause=clause, lines=(first, last)))
+        out.append(_fields(text, lead_text, clause=clause, lines=(first, last), is_agency=is_agency))
 
     for root in roots:
         if root.non_task:
@@ -792,7 +870,7 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
         if _PERIODIC_REPORT.search(block.text):
             lead = _lead_in_text(re.sub(r"^(?:Yêu cầu|Đề nghị)\s+", "", block.text), is_agency)
             if lead:
-                out.append(_fields(block.text, lead, clause="đoạn cuối", lines=block.lines))
+                out.append(_fields(block.text, lead, clause="đoạn cuối", lines=block.lines, is_agency=is_agency))
                 break
     return _dedupe(out)
 
@@ -840,14 +918,9 @@ def _header_map(cells: Sequence[str]) -> dict[str, int] | None:
     return None
 
 
-_DEADLINE_CELL = re.compile(
-    r"thường xuyên|hàng năm|hằng năm|hàng tháng|hằng tháng|hàng quý|hằng quý|định kỳ|quý|quí|tháng\s*\d|năm\s*\d{4}|\d{1,2}/\d{1,2}|\d{4}",
-    re.IGNORECASE,
-)
-
-
 def _looks_like_deadline(text: str) -> bool:
-    return bool(text) and len(text) <= 120 and bool(_DEADLINE_CELL.search(text))
+    """A cell the deadline parser understands ("Thường xuyên", "Quý IV/2024", "Trước 30/6/2024")."""
+    return bool(text) and len(text) <= 120 and parse_deadline(text).understood
 
 
 def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
