@@ -11,13 +11,14 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import update
+from sqlmodel import col
 from typer.testing import CliRunner
 
 from dondoc.calendars.store import FeedSpec, render
 from dondoc.cli import app
 from dondoc.db import session_scope
 from dondoc.directives import service as services
-from dondoc.models import TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
 GOLDEN = Path(__file__).parent / "golden" / "calendar_dn-so-thong-tin-truyen-thong_2023-12-06.ics"
 AGENCY = "dn-so-thong-tin-truyen-thong"
@@ -117,6 +118,40 @@ def test_cache_serves_unchanged_feed_and_cancelled_instances_stay_as_cancelled(s
     assert gone["STATUS"] == "CANCELLED"
     assert gone["SEQUENCE"] == 1
     assert "Văn bản được sửa" in gone["DESCRIPTION"]
+
+
+def test_events_show_every_body_reported_to_and_rebuild_exactly_on_rename_or_rewording(seeded_sqlite: str) -> None:
+    """report_to may list several bodies (all shown, by name); an agency's new name or a clause's new
+    wording rebuilds exactly the events that show it, and nothing else."""
+    spec = FeedSpec("agency", AGENCY)
+    first = _events(_render(spec)[0])
+    moved_id = services.find_instance_id("11677/UBND-HCC", "2.a", AGENCY)
+    uid = f"instance-{moved_id}-lead-{AGENCY}@dondoc"
+    assert "Báo cáo về: UBND tỉnh (qua Công an tỉnh)" in str(first[uid]["DESCRIPTION"])
+    with session_scope() as session:
+        assignment_id = session.get(TaskInstance, moved_id).assignment_id  # type: ignore[union-attr]
+        session.execute(
+            update(Assignment).where(col(Assignment.id) == assignment_id).values(report_to_codes=["dn-ubnd-tinh", "dn-so-noi-vu", AGENCY])
+        )
+        # as a re-import of a reworded directive does (directives.store stamps imported_at)
+        session.execute(update(Directive).where(col(Directive.code) == "11677/UBND-HCC").values(imported_at=NOW + timedelta(minutes=30)))
+    body, cached, rebuilt = _render(spec, now=NOW + timedelta(hours=1))
+    assert not cached  # the feed's fingerprint covers the wording it shows
+    after = _events(body)
+    assert "Báo cáo về: UBND tỉnh, Sở Nội vụ (qua Công an tỉnh)" in str(after[uid]["DESCRIPTION"])  # not itself
+    assert rebuilt == 1
+    assert after[uid]["SEQUENCE"] == 0  # wording, not date or status
+    assert after[uid]["LAST-MODIFIED"].dt == NOW + timedelta(hours=1)
+
+    with session_scope() as session:
+        session.execute(update(Agency).where(col(Agency.code) == "dn-so-noi-vu").values(short_name="Sở Nội vụ Đồng Nai"))
+    body, cached, rebuilt = _render(spec, now=NOW + timedelta(hours=2))
+    assert not cached
+    renamed = _events(body)
+    showing = {u for u, e in after.items() if str(e["DESCRIPTION"]) != str(renamed[u]["DESCRIPTION"])}
+    assert rebuilt == len(showing) > 1  # exactly the events that name it
+    assert "Sở Nội vụ Đồng Nai" in str(renamed[uid]["DESCRIPTION"])
+    assert all(renamed[u]["LAST-MODIFIED"].dt == after[u]["LAST-MODIFIED"].dt for u in after if u not in showing)
 
 
 def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> None:
