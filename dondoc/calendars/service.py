@@ -117,11 +117,6 @@ class Issued:
     token: str
     spec: FeedSpec
 
-    def path(self) -> str:
-        if self.spec.scope == "agency":
-            return f"/calendars/{self.spec.key}.ics?token={self.token}"
-        return f"/calendars/{self.spec.scope}/{self.spec.key}.ics?token={self.token}"
-
 
 def issue(spec: FeedSpec, *, label: str | None) -> Issued:
     with session_scope() as session:

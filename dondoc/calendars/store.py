@@ -47,6 +47,11 @@ class FeedSpec:
     def cache_key(self) -> str:
         return f"{self.scope}:{self.key}"
 
+    def url_path(self, token: str) -> str:
+        """Where ``dondoc serve`` publishes this feed (its routes in ``calendars.server``), with the token."""
+        where = self.key if self.scope == "agency" else f"{self.scope}/{self.key}"
+        return f"/calendars/{where}.ics?token={token}"
+
 
 @dataclass(frozen=True)
 class RenderedFeed:
@@ -233,22 +238,11 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
                 uid=f"instance-{r.id}-lead-{r.agency_code}@dondoc",
                 role="lead",
                 agency=names.get(r.agency_code, r.agency_code),
-                directive=r.directive_number or f"{r.directive_code} (chưa có số)",
-                clause=r.clause,
-                summary=r.summary,
-                text=r.text,
-                deadline_text=r.deadline_text,
-                deadline_reading=r.deadline_reading,
                 due=r.due_date,
                 status=status,
                 instance_ids=(r.id,),
-                monthly=is_monthly(r.deadline_rule),
                 original_due=r.original_due_date,
-                report_to=_named(names, report_targets(r.agency_code, r.report_to_codes or [])),
-                report_via=names.get(r.report_via, r.report_via) if r.report_via and r.report_via != r.agency_code else None,
-                portal=portal,
-                co_agencies=tuple(names.get(c, c) for c in (r.co_agencies or [])),
-                deliverable=r.deliverable,
+                **_task_fields(r, names, portal),
                 completed_on=r.completed_on if done else None,
                 evidence=r.completion_evidence if done else None,
                 cancelled_reason=r.cancelled_reason if r.state == "cancelled" else None,
@@ -263,6 +257,25 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
 
 def _named(names: dict[str, str], codes: Sequence[str]) -> tuple[str, ...]:
     return tuple(names.get(c, c) for c in codes)
+
+
+def _task_fields(r: Any, names: dict[str, str], portal: str | None) -> dict[str, Any]:
+    """What an event shows of the task itself (its wording, deadline, whom the lead ``r`` reports to),
+    the same for a lead's event and a co-agency's."""
+    return {
+        "directive": r.directive_number or f"{r.directive_code} (chưa có số)",
+        "clause": r.clause,
+        "summary": r.summary,
+        "text": r.text,
+        "deadline_text": r.deadline_text,
+        "deadline_reading": r.deadline_reading,
+        "monthly": is_monthly(r.deadline_rule),
+        "report_to": _named(names, report_targets(r.agency_code, r.report_to_codes or [])),
+        "report_via": names.get(r.report_via, r.report_via) if r.report_via and r.report_via != r.agency_code else None,
+        "portal": portal,
+        "co_agencies": _named(names, r.co_agencies or []),
+        "deliverable": r.deliverable,
+    }
 
 
 def _co_item(
@@ -282,23 +295,12 @@ def _co_item(
         uid=f"assignment-{assignment_id}-{period}-co-{scope.agency_code}@dondoc",
         role="co",
         agency=scope.agency_name,
-        directive=first.directive_number or f"{first.directive_code} (chưa có số)",
-        clause=first.clause,
-        summary=first.summary,
-        text=first.text,
-        deadline_text=first.deadline_text,
-        deadline_reading=first.deadline_reading,
         due=due,
         status=status,
         instance_ids=tuple(r.id for r, _ in members),
-        monthly=is_monthly(first.deadline_rule),
-        report_to=_named(names, first.report_to_codes or []),
-        report_via=names.get(first.report_via, first.report_via) if first.report_via else None,
-        portal=portal,
         lead=lead,
-        co_agencies=tuple(names.get(c, c) for c in (first.co_agencies or [])),
         leads=leads,
-        deliverable=first.deliverable,
+        **_task_fields(first, names, portal),
         cancelled_reason="Tất cả nhiệm vụ của cơ quan chủ trì đã hủy" if status is Status.CANCELLED else None,
     )
 
