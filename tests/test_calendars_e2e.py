@@ -27,8 +27,6 @@ AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
 
 
-
-
 @pytest.fixture
 def feed_server(seeded_sqlite: str) -> Iterator[str]:
     port = free_port()
@@ -109,7 +107,9 @@ def test_304_from_memory_and_a_revocation_elsewhere_takes_effect_within_the_boun
     bound = 2.0
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(as_of=lambda: AS_OF, revalidate_seconds=bound), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(as_of=lambda: AS_OF, revalidate_seconds=bound), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -121,21 +121,30 @@ def test_304_from_memory_and_a_revocation_elsewhere_takes_effect_within_the_boun
 
     engine = get_engine()
     try:
-        poll(lambda: httpx.get(f"{base}/healthz").status_code, lambda code: code == 200, timeout=20, what="calendar server /healthz")
+        poll(
+            lambda: httpx.get(f"{base}/healthz").status_code,
+            lambda code: code == 200,
+            timeout=20,
+            what="calendar server /healthz",
+        )
         mine = issue(FeedSpec("agency", AGENCY), label=None)
         url = f"{base}/calendars/{AGENCY}.ics"
         with httpx.Client(timeout=30) as client:
             etag = client.get(url, params={"token": mine.token}).headers["etag"]
             event.listen(engine, "before_cursor_execute", count)
             start = time.monotonic()
-            answers = [client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code for _ in range(20)]
+            answers = [
+                client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code for _ in range(20)
+            ]
             fast = time.monotonic() - start < bound
             event.remove(engine, "before_cursor_execute", count)
             assert answers == [304] * 20
             if fast:  # all 20 inside the bound (else some legitimately re-checked the token)
                 assert statements == []
             with session_scope() as session:
-                session.execute(update(CalendarToken).where(col(CalendarToken.id) == mine.id).values(revoked_at=datetime.now(UTC)))
+                session.execute(
+                    update(CalendarToken).where(col(CalendarToken.id) == mine.id).values(revoked_at=datetime.now(UTC))
+                )
             revoked = time.monotonic()
             seen = [client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code]
             time.sleep(max(0.0, bound - (time.monotonic() - revoked)) + 0.05)

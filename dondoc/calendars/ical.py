@@ -103,7 +103,6 @@ class Revision:
     content_hash: str
 
 
-
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -210,7 +209,9 @@ def description(item: EventInput) -> str:
     lines.append(_status_line(item))
     lines.append("")
     if item.role == "lead":
-        lines.append(f"Báo cáo hoàn thành hoặc xin gia hạn (nhiệm vụ #{item.instance_ids[0]}): {_portal_how(item, item.instance_ids[0])}")
+        lines.append(
+            f"Báo cáo hoàn thành hoặc xin gia hạn (nhiệm vụ #{item.instance_ids[0]}): {_portal_how(item, item.instance_ids[0])}"
+        )
     else:
         lines.append(
             "Phối hợp: gửi ý kiến, số liệu cho cơ quan chủ trì trước hạn của cơ quan chủ trì, bằng nút “Gửi đầu vào” "
@@ -218,7 +219,10 @@ def description(item: EventInput) -> str:
         )
         if item.leads:
             lines.append(f"Các cơ quan chủ trì ({len(item.leads)}):")
-            lines.extend(f"- {lead.agency}: hạn {vn_date(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id}){_task_link(item, lead.instance_id)}" for lead in item.leads)
+            lines.extend(
+                f"- {lead.agency}: hạn {vn_date(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id}){_task_link(item, lead.instance_id)}"
+                for lead in item.leads
+            )
     return "\n".join(lines)
 
 

@@ -165,7 +165,9 @@ def install_log_redaction() -> None:
             logger.addFilter(RedactTokens())
 
 
-def create_app(*, as_of: Callable[[], date] = today_vn, portal: bool = True, revalidate_seconds: float = REVALIDATE_SECONDS) -> FastAPI:
+def create_app(
+    *, as_of: Callable[[], date] = today_vn, portal: bool = True, revalidate_seconds: float = REVALIDATE_SECONDS
+) -> FastAPI:
     """The app; ``as_of`` is the day statuses are computed for (tests and replays pass a fixed day);
     ``revalidate_seconds``: see :data:`REVALIDATE_SECONDS`."""
     install_log_redaction()

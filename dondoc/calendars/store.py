@@ -151,7 +151,12 @@ def fingerprint(session: Session, spec: FeedSpec, *, as_of: date) -> str:
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .where(*_filters(scope))
     )
-    parts: list[Any] = [spec.cache_key, as_of.isoformat(), *(str(v) for v in session.execute(stmt).one()), scope.co_assignment_ids]
+    parts: list[Any] = [
+        spec.cache_key,
+        as_of.isoformat(),
+        *(str(v) for v in session.execute(stmt).one()),
+        scope.co_assignment_ids,
+    ]
     parts.append(_policy_fingerprint(scope.province))
     parts.append(sorted(_names(session, scope.province).items()))  # a registry import may rename an agency
     parts.append(portal_root())
@@ -193,7 +198,9 @@ def _rows_stmt(scope: _Scope) -> Select[*tuple[Any, ...]]:
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
         .where(*_filters(scope))
-        .order_by(col(TaskInstance.due_date), col(Directive.code), col(Assignment.position), col(Agency.code), col(TaskInstance.id))
+        .order_by(
+            col(TaskInstance.due_date), col(Directive.code), col(Assignment.position), col(Agency.code), col(TaskInstance.id)
+        )
     )
     return stmt
 
@@ -205,7 +212,9 @@ def _names(session: Session, province: str) -> dict[str, str]:
             select(col(Agency.code), col(Agency.short_name), col(Agency.name)).where(col(Agency.province) == province)
         )
     }
-    for code, name in session.execute(select(col(AgencyGroup.code), col(AgencyGroup.name)).where(col(AgencyGroup.province) == province)):
+    for code, name in session.execute(
+        select(col(AgencyGroup.code), col(AgencyGroup.name)).where(col(AgencyGroup.province) == province)
+    ):
         names.setdefault(code, name)
     return names
 
@@ -358,7 +367,9 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
         if state is not None and revision == before:
             ics = state.ics
         else:
-            ics = ical.serialize(ical.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time))
+            ics = ical.serialize(
+                ical.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time)
+            )
             changed.append(
                 {
                     "uid": item.uid,
@@ -386,7 +397,8 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     stmt = upsert_insert(session)(CalendarFeedCache).values(row)
     session.execute(
         stmt.on_conflict_do_update(
-            index_elements=["feed"], set_={k: getattr(stmt.excluded, k) for k in ("fingerprint", "etag", "events", "body", "built_at")}
+            index_elements=["feed"],
+            set_={k: getattr(stmt.excluded, k) for k in ("fingerprint", "etag", "events", "body", "built_at")},
         )
     )
     return RenderedFeed(spec, body, etag, fp, len(items), len(changed), False)
