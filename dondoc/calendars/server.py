@@ -111,9 +111,7 @@ class _Feeds:
             except DondocError:
                 return None
             entry = self._entries.get(spec.cache_key)
-            if entry is None or entry.fingerprint != fp:
-                entry = None
-        if entry is None:
+        if entry is None or entry.fingerprint != fp:
             with self._lock(spec.cache_key):
                 entry = self._entries.get(spec.cache_key)
                 if entry is None or entry.fingerprint != fp:
