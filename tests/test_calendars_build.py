@@ -35,7 +35,8 @@ def item(**changes: object) -> EventInput:
         due=date(2023, 12, 15),
         status=Status.IN_PROGRESS,
         instance_ids=(674,),
-        report_to="UBND tỉnh",
+        report_to=("UBND tỉnh",),
+        portal="https://dondoc.dongnai.gov.vn/portal",
         co_agencies=("Công an tỉnh",),
         deliverable="Báo cáo kết quả",
     )
@@ -46,7 +47,12 @@ def item(**changes: object) -> EventInput:
     ("due", "role", "monthly", "expected"),
     [
         # Friday 15/12/2023: 7, 3, 1 working days before and the day itself
-        (date(2023, 12, 15), "lead", False, [(7, date(2023, 12, 6)), (3, date(2023, 12, 12)), (1, date(2023, 12, 14)), (0, date(2023, 12, 15))]),
+        (
+            date(2023, 12, 15),
+            "lead",
+            False,
+            [(7, date(2023, 12, 6)), (3, date(2023, 12, 12)), (1, date(2023, 12, 14)), (0, date(2023, 12, 15))],
+        ),
         (date(2023, 12, 15), "lead", True, [(3, date(2023, 12, 12)), (1, date(2023, 12, 14)), (0, date(2023, 12, 15))]),
         (date(2023, 12, 15), "co", False, [(7, date(2023, 12, 6)), (3, date(2023, 12, 12))]),
         # Sunday 17/12/2023: the due-day stage is sent on Friday, which is also the 1-day stage: the more urgent stays
@@ -55,7 +61,9 @@ def item(**changes: object) -> EventInput:
         (date(2024, 1, 2), "lead", True, [(3, date(2023, 12, 27)), (1, date(2023, 12, 29)), (0, date(2024, 1, 2))]),
     ],
 )
-def test_alarm_days_follow_the_reminder_ladder(due: date, role: build.Audience, monthly: bool, expected: list[tuple[int, date]]) -> None:
+def test_alarm_days_follow_the_reminder_ladder(
+    due: date, role: build.Audience, monthly: bool, expected: list[tuple[int, date]]
+) -> None:
     assert build.alarm_days(due, role=role, monthly=monthly, policy=LADDER, calendar=CAL) == expected
 
 
@@ -108,14 +116,19 @@ def test_is_monthly(rule: str | None, expected: bool) -> None:
 def test_trigger_is_send_time_on_the_send_day(due: date, send: date, expected: timedelta) -> None:
     trigger = build.trigger_before_start(due, send, "07:30")
     assert trigger == expected
-    assert datetime.combine(due, datetime.min.time()) + trigger == datetime.combine(send, datetime.min.time()) + timedelta(hours=7, minutes=30)
+    assert datetime.combine(due, datetime.min.time()) + trigger == datetime.combine(send, datetime.min.time()) + timedelta(
+        hours=7, minutes=30
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         ({}, "[Chủ trì] 11677/UBND-HCC 1.k — Kết nối, tích hợp hệ thống thông tin giải quyết TTHC của tỉnh với…"),
-        ({"status": Status.DONE_ON_TIME}, "✓ [Chủ trì] 11677/UBND-HCC 1.k — Kết nối, tích hợp hệ thống thông tin giải quyết TTHC của tỉnh với…"),
+        (
+            {"status": Status.DONE_ON_TIME},
+            "✓ [Chủ trì] 11677/UBND-HCC 1.k — Kết nối, tích hợp hệ thống thông tin giải quyết TTHC của tỉnh với…",
+        ),
         ({"summary": "Ngắn gọn"}, "[Chủ trì] 11677/UBND-HCC 1.k — Ngắn gọn"),
         ({"role": "co", "summary": "Ngắn", "lead": "Sở Nội vụ"}, "[Phối hợp] 11677/UBND-HCC 1.k — Ngắn (chủ trì: Sở Nội vụ)"),
     ],
@@ -160,7 +173,10 @@ def test_feed_parses_back_with_calendar_properties_and_events() -> None:
         uid="co@dondoc",
         role="co",
         lead="2 cơ quan",
-        leads=(LeadLine(1, "Sở Nội vụ", date(2023, 12, 15), Status.OVERDUE), LeadLine(2, "Sở Tư pháp", date(2023, 12, 15), Status.IN_PROGRESS)),
+        leads=(
+            LeadLine(1, "Sở Nội vụ", date(2023, 12, 15), Status.OVERDUE),
+            LeadLine(2, "Sở Tư pháp", date(2023, 12, 15), Status.IN_PROGRESS),
+        ),
     )
     cal = _feed([item(), done, cancelled, co])
     assert str(cal["X-WR-CALNAME"]) == "Hạn nhiệm vụ — Sở TT&TT"
@@ -175,8 +191,13 @@ def test_feed_parses_back_with_calendar_properties_and_events() -> None:
     assert lead.end == date(2023, 12, 16)
     assert lead["STATUS"] == "CONFIRMED"
     assert lead.categories == ["11677/UBND-HCC", "Chủ trì"]
-    assert "dondoc complete 674 --on dd/mm/yyyy" in lead["DESCRIPTION"]
-    assert "Báo cáo về: UBND tỉnh" in lead["DESCRIPTION"]
+    assert "dondoc complete" not in lead["DESCRIPTION"]  # departments have no CLI: they report on the portal
+    assert (
+        "Báo cáo hoàn thành hoặc xin gia hạn (nhiệm vụ #674): trên cổng dondoc, mở đường dẫn cá nhân trong thư nhắc việc"
+        in lead["DESCRIPTION"]
+    )
+    assert "https://dondoc.dongnai.gov.vn/portal/task/674." in lead["DESCRIPTION"]
+    assert "Báo cáo về: UBND tỉnh\n" in lead["DESCRIPTION"]
     assert "Trạng thái: Đang thực hiện trong hạn" in lead["DESCRIPTION"]
     assert [a["TRIGGER"].dt for a in lead.walk("VALARM")] == [
         -timedelta(days=8, hours=16, minutes=30),
@@ -188,7 +209,12 @@ def test_feed_parses_back_with_calendar_properties_and_events() -> None:
     assert events["done@dondoc"].walk("VALARM") == []
     assert events["gone@dondoc"]["STATUS"] == "CANCELLED"
     assert events["gone@dondoc"].walk("VALARM") == []
-    assert "Sở Nội vụ: hạn 15/12/2023, Quá hạn chưa hoàn thành (#1)" in events["co@dondoc"]["DESCRIPTION"]
+    assert (
+        "Sở Nội vụ: hạn 15/12/2023, Quá hạn chưa hoàn thành (#1) — https://dondoc.dongnai.gov.vn/portal/task/1"
+        in events["co@dondoc"]["DESCRIPTION"]
+    )
+    assert "“Gửi đầu vào”" in events["co@dondoc"]["DESCRIPTION"]
+    assert "dondoc complete" not in events["co@dondoc"]["DESCRIPTION"]
     assert len(events["co@dondoc"].walk("VALARM")) == 2
     in_range = recurring_ical_events.of(cal).between(date(2023, 12, 15), date(2023, 12, 16))
     assert sorted(str(e["UID"]) for e in in_range) == sorted(events)
@@ -211,3 +237,38 @@ def test_the_same_input_builds_the_same_bytes() -> None:
 )
 def test_unique_names(names: tuple[str, ...], exclude: str | None, expected: list[str]) -> None:
     assert build.unique_names(names, exclude=exclude) == expected
+
+
+@pytest.mark.parametrize(
+    ("report_to", "report_via", "expected"),
+    [
+        (("UBND tỉnh", "Sở Nội vụ"), None, "Báo cáo về: UBND tỉnh, Sở Nội vụ\n"),
+        (("UBND tỉnh", "Sở Nội vụ"), "Công an tỉnh", "Báo cáo về: UBND tỉnh, Sở Nội vụ (qua Công an tỉnh)\n"),
+        ((), "Công an tỉnh", "Báo cáo về: — (qua Công an tỉnh)\n"),
+    ],
+)
+def test_description_names_every_body_reported_to(report_to: tuple[str, ...], report_via: str | None, expected: str) -> None:
+    assert expected in build.description(item(report_to=report_to, report_via=report_via))
+
+
+def test_description_without_a_portal_address_still_says_how_to_report() -> None:
+    text = build.description(item(portal=None))
+    assert "mở đường dẫn cá nhân trong thư nhắc việc rồi chọn “Báo cáo hoàn thành” hoặc “Xin gia hạn”." in text
+    assert "/task/" not in text
+    assert "Báo cáo về" not in build.description(item(report_to=(), report_via=None))
+
+
+def test_content_hash_moves_with_anything_shown_and_only_then() -> None:
+    key = build.policy_key(CalendarPolicy())
+    alarms = build.alarm_days(date(2023, 12, 15), role="lead", monthly=False, policy=LADDER, calendar=CAL)
+    base = build.hashes(item(), alarms, key, "07:30")
+    assert build.hashes(item(), alarms, key, "07:30") == base
+    for changes in (
+        {"agency": "Sở Thông tin và Truyền thông"},
+        {"text": "Lời văn khác"},
+        {"report_to": ("UBND tỉnh", "Sở Nội vụ")},
+    ):
+        major, content = build.hashes(item(**changes), alarms, key, "07:30")
+        assert (major, content != base[1]) == (base[0], True), changes
+    assert build.hashes(item(status=Status.OVERDUE), alarms, key, "07:30")[0] != base[0]
+    assert build.hashes(item(), alarms, build.policy_key(CalendarPolicy(summary_chars=80)), "07:30")[1] != base[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,8 +25,6 @@ from tests.helpers import free_port, poll
 pytestmark = pytest.mark.e2e
 AGENCY = "dn-so-thong-tin-truyen-thong"
 AS_OF = date(2023, 12, 6)
-
-
 
 
 @pytest.fixture
@@ -92,6 +91,70 @@ def test_http_feed_tokens_etag_gzip(feed_server: str) -> None:
         assert fresh.status_code == 200
         assert fresh.headers["etag"] != etag
         assert "✓ [Chủ trì] 11677/UBND-HCC 5.b" in fresh.text.replace("\r\n ", "")
+
+
+def test_304_from_memory_and_a_revocation_elsewhere_takes_effect_within_the_bound(seeded_sqlite: str) -> None:
+    """Within ``revalidate_seconds`` of a token's check, requests open no database session; a token
+    revoked by another process (a plain UPDATE here, as `dondoc calendar-token revoke` does in its own
+    process) stops getting 304s (and the feed) once that bound has passed."""
+    from sqlalchemy import event, update
+    from sqlmodel import col
+
+    from dondoc.db import session_scope
+    from dondoc.db.engine import get_engine
+    from dondoc.models import CalendarToken
+
+    bound = 2.0
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(as_of=lambda: AS_OF, revalidate_seconds=bound), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    engine = get_engine()
+    try:
+        poll(
+            lambda: httpx.get(f"{base}/healthz").status_code,
+            lambda code: code == 200,
+            timeout=20,
+            what="calendar server /healthz",
+        )
+        mine = issue(FeedSpec("agency", AGENCY), label=None)
+        url = f"{base}/calendars/{AGENCY}.ics"
+        with httpx.Client(timeout=30) as client:
+            etag = client.get(url, params={"token": mine.token}).headers["etag"]
+            event.listen(engine, "before_cursor_execute", count)
+            start = time.monotonic()
+            answers = [
+                client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code for _ in range(20)
+            ]
+            fast = time.monotonic() - start < bound
+            event.remove(engine, "before_cursor_execute", count)
+            assert answers == [304] * 20
+            if fast:  # all 20 inside the bound (else some legitimately re-checked the token)
+                assert statements == []
+            with session_scope() as session:
+                session.execute(
+                    update(CalendarToken).where(col(CalendarToken.id) == mine.id).values(revoked_at=datetime.now(UTC))
+                )
+            revoked = time.monotonic()
+            seen = [client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code]
+            time.sleep(max(0.0, bound - (time.monotonic() - revoked)) + 0.05)
+            seen.append(client.get(url, params={"token": mine.token}, headers={"If-None-Match": etag}).status_code)
+            assert seen[0] in (304, 404)  # still inside the bound: either is allowed
+            assert seen[1] == 404  # past the bound: refused, nothing of the feed
+            assert client.get(url, params={"token": mine.token}).status_code == 404
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture

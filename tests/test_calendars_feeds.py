@@ -11,13 +11,14 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import update
+from sqlmodel import col
 from typer.testing import CliRunner
 
 from dondoc.calendars.store import FeedSpec, render
 from dondoc.cli import app
 from dondoc.db import session_scope
 from dondoc.directives import service as services
-from dondoc.models import TaskInstance
+from dondoc.models import Agency, Assignment, Directive, TaskInstance
 
 GOLDEN = Path(__file__).parent / "golden" / "calendar_dn-so-thong-tin-truyen-thong_2023-12-06.ics"
 AGENCY = "dn-so-thong-tin-truyen-thong"
@@ -73,7 +74,9 @@ def test_completion_and_extension_bump_sequence_and_last_modified(seeded_db: str
     done_uid = f"instance-{done_id}-lead-{AGENCY}@dondoc"
     moved_uid = f"instance-{moved_id}-lead-{AGENCY}@dondoc"
     assert before[done_uid]["SEQUENCE"] == 0
-    services.record_completion(done_id, on=date(2023, 12, 6), evidence="Báo cáo 45/BC-STTTT ngày 06/12/2023", actor="test", today=AS_OF)
+    services.record_completion(
+        done_id, on=date(2023, 12, 6), evidence="Báo cáo 45/BC-STTTT ngày 06/12/2023", actor="test", today=AS_OF
+    )
     services.record_extension(moved_id, to=date(2023, 12, 20), reason="QĐ gia hạn 9/QĐ-UBND", actor="test")
     later = NOW + timedelta(hours=5)
     body, from_cache, rebuilt = _render(spec, now=later)
@@ -108,7 +111,11 @@ def test_cache_serves_unchanged_feed_and_cancelled_instances_stay_as_cancelled(s
         session.execute(
             update(TaskInstance)
             .where(TaskInstance.id == victim)  # type: ignore[arg-type]
-            .values(state="cancelled", cancelled_reason="Văn bản được sửa: nhiệm vụ/kỳ này không còn", updated_at=datetime(2023, 12, 7, tzinfo=UTC))
+            .values(
+                state="cancelled",
+                cancelled_reason="Văn bản được sửa: nhiệm vụ/kỳ này không còn",
+                updated_at=datetime(2023, 12, 7, tzinfo=UTC),
+            )
         )
     body, cached, rebuilt = _render(spec, now=NOW + timedelta(days=1))
     assert not cached
@@ -119,9 +126,49 @@ def test_cache_serves_unchanged_feed_and_cancelled_instances_stay_as_cancelled(s
     assert "Văn bản được sửa" in gone["DESCRIPTION"]
 
 
+def test_events_show_every_body_reported_to_and_rebuild_exactly_on_rename_or_rewording(seeded_sqlite: str) -> None:
+    """report_to may list several bodies (all shown, by name); an agency's new name or a clause's new
+    wording rebuilds exactly the events that show it, and nothing else."""
+    spec = FeedSpec("agency", AGENCY)
+    first = _events(_render(spec)[0])
+    moved_id = services.find_instance_id("11677/UBND-HCC", "2.a", AGENCY)
+    uid = f"instance-{moved_id}-lead-{AGENCY}@dondoc"
+    assert "Báo cáo về: UBND tỉnh (qua Công an tỉnh)" in str(first[uid]["DESCRIPTION"])
+    with session_scope() as session:
+        assignment_id = session.get(TaskInstance, moved_id).assignment_id  # type: ignore[union-attr]
+        session.execute(
+            update(Assignment)
+            .where(col(Assignment.id) == assignment_id)
+            .values(report_to_codes=["dn-ubnd-tinh", "dn-so-noi-vu", AGENCY])
+        )
+        # as a re-import of a reworded directive does (directives.store stamps imported_at)
+        session.execute(
+            update(Directive).where(col(Directive.code) == "11677/UBND-HCC").values(imported_at=NOW + timedelta(minutes=30))
+        )
+    body, cached, rebuilt = _render(spec, now=NOW + timedelta(hours=1))
+    assert not cached  # the feed's fingerprint covers the wording it shows
+    after = _events(body)
+    assert "Báo cáo về: UBND tỉnh, Sở Nội vụ (qua Công an tỉnh)" in str(after[uid]["DESCRIPTION"])  # not itself
+    assert rebuilt == 1
+    assert after[uid]["SEQUENCE"] == 0  # wording, not date or status
+    assert after[uid]["LAST-MODIFIED"].dt == NOW + timedelta(hours=1)
+
+    with session_scope() as session:
+        session.execute(update(Agency).where(col(Agency.code) == "dn-so-noi-vu").values(short_name="Sở Nội vụ Đồng Nai"))
+    body, cached, rebuilt = _render(spec, now=NOW + timedelta(hours=2))
+    assert not cached
+    renamed = _events(body)
+    showing = {u for u, e in after.items() if str(e["DESCRIPTION"]) != str(renamed[u]["DESCRIPTION"])}
+    assert rebuilt == len(showing) > 1  # exactly the events that name it
+    assert "Sở Nội vụ Đồng Nai" in str(renamed[uid]["DESCRIPTION"])
+    assert all(renamed[u]["LAST-MODIFIED"].dt == after[u]["LAST-MODIFIED"].dt for u in after if u not in showing)
+
+
 def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["ical", "--all", "--out", str(tmp_path / "ics"), "--as-of", "06/12/2023", "--province", "dong-nai", "-f", "json"])
+    result = runner.invoke(
+        app, ["ical", "--all", "--out", str(tmp_path / "ics"), "--as-of", "06/12/2023", "--province", "dong-nai", "-f", "json"]
+    )
     assert result.exit_code == 0, result.output
     files = sorted((tmp_path / "ics").glob("*.ics"))
     names = {f.name for f in files}
@@ -150,10 +197,15 @@ def test_every_exported_feed_parses_back(seeded_sqlite: str, tmp_path: Path) -> 
         (["ical", "--agency", AGENCY, "--out", "x.ics", "--as-of", "31/02/2024"], "not a real date"),
         (["calendar-token", "revoke", "99"], "calendar token #99: unknown"),
         (["calendar-token", "issue", "khong-co"], "agency 'khong-co': unknown"),
-        (["publish-caldav", "http://127.0.0.1:9/", "--password-env", "DONDOC_NO_SUCH_VAR"], "DONDOC_NO_SUCH_VAR: that environment variable is not set"),
+        (
+            ["publish-caldav", "http://127.0.0.1:9/", "--password-env", "DONDOC_NO_SUCH_VAR"],
+            "DONDOC_NO_SUCH_VAR: that environment variable is not set",
+        ),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+def test_bad_input_exits_2_and_writes_nothing(
+    seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
@@ -167,7 +219,9 @@ def test_cli_writes_one_feed_and_manages_tokens(seeded_sqlite: str, tmp_path: Pa
     result = runner.invoke(app, ["ical", "--agency", AGENCY, "--out", str(out), "--as-of", "06/12/2023"])
     assert result.exit_code == 0, result.output
     assert len(Calendar.from_ical(out.read_text(encoding="utf-8")).walk("VEVENT")) == 25
-    issued = runner.invoke(app, ["calendar-token", "issue", AGENCY, "--label", "Lịch Sở", "-f", "json", "--base-url", "https://lich.example.vn"])
+    issued = runner.invoke(
+        app, ["calendar-token", "issue", AGENCY, "--label", "Lịch Sở", "-f", "json", "--base-url", "https://lich.example.vn"]
+    )
     assert issued.exit_code == 0, issued.output
     assert f"https://lich.example.vn/calendars/{AGENCY}.ics?token=" in issued.output
     listed = runner.invoke(app, ["calendar-token", "list", "-f", "json"])

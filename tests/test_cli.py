@@ -183,3 +183,39 @@ def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
     assert "Sở, ban, ngành" in agencies
     assert "Cơ quan ngành dọc" in agencies
     assert "vertical_agency" not in agencies
+
+
+HEAVY = ("prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["status", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["deadlines", "--from", "01/12/2023", "--to", "31/12/2023", "--agency", "dn-so-thong-tin-truyen-thong", "--as-of", "06/12/2023"],
+        ["directives"],
+        ["agencies", "--province", "dong-nai"],
+        ["calendar-token", "list"],
+        ["explain-deadline", "trước ngày 15 hàng tháng", "--issued", "21/08/2023"],
+    ],
+)
+def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str]) -> None:
+    """A read command (a process, as a coordinator runs it) loads none of Prefect, Apprise, the report
+    writers, the web stack or Alembic: `python -X importtime` lists every module it imported."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dondoc", *args],
+        env={**os.environ, "DONDOC_DATABASE_URL": seeded_sqlite},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert {"typer", "rich", "dondoc"} <= imported  # the listing is real
+    assert sorted(imported & set(HEAVY)) == []

@@ -136,7 +136,11 @@ def publish(
     except DAVError as exc:
         raise DondocError(f"CalDAV server {url}: {type(exc).__name__}: {exc}") from exc
     except OSError as exc:  # connection refused or dropped, DNS, timeout (niquests/requests errors are OSErrors)
-        done = f"; {len(results)}/{len(agencies)} agencies were published before the failure (publishing again updates them in place)" if results else ""
+        done = (
+            f"; {len(results)}/{len(agencies)} agencies were published before the failure (publishing again updates them in place)"
+            if results
+            else ""
+        )
         raise DondocError(
             f"CalDAV server {url}: cannot connect ({_reason(exc)}); check that the server is running and the URL is right, then run again{done}"
         ) from exc

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -34,7 +34,7 @@ from dondoc.domain.workdays import WorkCalendar
 ROLE_VI: dict[Audience, str] = {"lead": "Chủ trì", "co": "Phối hợp"}
 PRODID = "-//dondoc//Lich han nhiem vu//VI"
 #: Bump when the event layout changes: every cached event and feed is then rebuilt once.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 DONE = (Status.DONE_ON_TIME, Status.DONE_LATE)
 
 
@@ -66,8 +66,9 @@ class EventInput:
     instance_ids: tuple[int, ...]
     monthly: bool = False
     original_due: date | None = None
-    report_to: str | None = None
+    report_to: tuple[str, ...] = ()  # every body the item reports to, by name
     report_via: str | None = None
+    portal: str | None = None  # the portal's root URL (``…/portal``): where a department reports
     lead: str | None = None
     co_agencies: tuple[str, ...] = ()
     leads: tuple[LeadLine, ...] = ()
@@ -100,7 +101,6 @@ class Revision:
     last_modified: datetime
     major_hash: str
     content_hash: str
-
 
 
 def _digest(value: Any) -> str:
@@ -174,6 +174,18 @@ def unique_names(names: Sequence[str], *, exclude: str | None = None) -> list[st
     return [name for name in dict.fromkeys(names) if name != exclude]
 
 
+def _task_link(item: EventInput, instance_id: int) -> str:
+    return f" — {item.portal.rstrip('/')}/task/{instance_id}" if item.portal else ""
+
+
+def _portal_how(item: EventInput, instance_id: int) -> str:
+    """How a department reports on the portal: its personal link first (it signs in), then the task's page."""
+    how = "trên cổng dondoc, mở đường dẫn cá nhân trong thư nhắc việc rồi chọn “Báo cáo hoàn thành” hoặc “Xin gia hạn”"
+    if item.portal:
+        how += f"; sau khi đã mở đường dẫn đó, trang của nhiệm vụ là {item.portal.rstrip('/')}/task/{instance_id}"
+    return how + "."
+
+
 def description(item: EventInput) -> str:
     """What a department needs without opening dondoc: wording, deadline, whom to report to, how."""
     lines = [f"Nhiệm vụ ({item.directive}, mục {item.clause}): {item.text.strip()}", ""]
@@ -186,8 +198,9 @@ def description(item: EventInput) -> str:
     lines.append(f"Cơ quan {'chủ trì' if item.role == 'lead' else 'phối hợp'}: {item.agency}")
     if item.role == "co" and item.lead:
         lines.append(f"Cơ quan chủ trì: {item.lead}")
-    if item.report_to:
-        lines.append(f"Báo cáo về: {item.report_to}" + (f" (qua {item.report_via})" if item.report_via else ""))
+    if item.report_to or item.report_via:
+        bodies = ", ".join(item.report_to) or "—"
+        lines.append(f"Báo cáo về: {bodies}" + (f" (qua {item.report_via})" if item.report_via else ""))
     others = unique_names(item.co_agencies, exclude=item.agency if item.role == "co" else None)
     if others:
         lines.append(f"{'Cơ quan phối hợp khác' if item.role == 'co' else 'Cơ quan phối hợp'}: {', '.join(others)}")
@@ -197,23 +210,43 @@ def description(item: EventInput) -> str:
     lines.append("")
     if item.role == "lead":
         lines.append(
-            f"Báo cáo hoàn thành: mã nhiệm vụ #{item.instance_ids[0]} — "
-            f'dondoc complete {item.instance_ids[0]} --on dd/mm/yyyy --evidence "số, ngày văn bản báo cáo" '
-            "hoặc biểu mẫu “record-completion” (Ghi nhận hoàn thành) trên Prefect."
+            f"Báo cáo hoàn thành hoặc xin gia hạn (nhiệm vụ #{item.instance_ids[0]}): {_portal_how(item, item.instance_ids[0])}"
         )
     else:
-        lines.append("Phối hợp: gửi ý kiến, số liệu cho cơ quan chủ trì trước hạn của cơ quan chủ trì.")
+        lines.append(
+            "Phối hợp: gửi ý kiến, số liệu cho cơ quan chủ trì trước hạn của cơ quan chủ trì, bằng nút “Gửi đầu vào” "
+            "trên trang nhiệm vụ của cơ quan chủ trì ở cổng dondoc (mở đường dẫn cá nhân trong thư nhắc việc)."
+        )
         if item.leads:
             lines.append(f"Các cơ quan chủ trì ({len(item.leads)}):")
-            lines.extend(f"- {lead.agency}: hạn {vn_date(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id})" for lead in item.leads)
+            lines.extend(
+                f"- {lead.agency}: hạn {vn_date(lead.due)}, {STATUS_VI[lead.status]} (#{lead.instance_id}){_task_link(item, lead.instance_id)}"
+                for lead in item.leads
+            )
     return "\n".join(lines)
 
 
-def hashes(item: EventInput, alarms: Sequence[tuple[int, date]], policy: CalendarPolicy, send_time: str) -> tuple[str, str]:
-    """(major, content): major = what moves SEQUENCE (date, status); content = everything shown."""
+def hashes(item: EventInput, alarms: Sequence[tuple[int, date]], policy: str, send_time: str) -> tuple[str, str]:
+    """(major, content): major = what moves SEQUENCE (date, status); content = everything shown.
+
+    ``policy`` is :func:`policy_key` of the calendar policy (computed once per feed, not per event).
+    """
     major = _digest([item.due.isoformat(), str(item.status)])
-    content = _digest([LAYOUT_VERSION, asdict(item), [(n, d.isoformat()) for n, d in alarms], policy.model_dump(), send_time])
+    content = hashlib.sha256(repr((LAYOUT_VERSION, _shown(item), tuple(alarms), policy, send_time)).encode()).hexdigest()
     return major, content
+
+
+_FIELDS = tuple(f.name for f in fields(EventInput))
+
+
+def _shown(item: EventInput) -> tuple[Any, ...]:
+    """Every field of the item as plain values (dates, strings, tuples, StrEnums): their repr is stable."""
+    return tuple(getattr(item, name) for name in _FIELDS)
+
+
+def policy_key(policy: CalendarPolicy) -> str:
+    """The calendar policy as text, for :func:`hashes`."""
+    return repr(sorted(policy.model_dump().items()))
 
 
 def revise(previous: Revision | None, major: str, content: str, now: datetime) -> Revision:
@@ -321,9 +354,10 @@ def build_feed(
     """A feed built from scratch (tests, one-off files); the store uses the same pieces with its cache."""
     revisions = revisions or {}
     parts: list[str] = []
+    key = policy_key(policy)
     for item in items:
         alarms = alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
-        major, content = hashes(item, alarms, policy, reminders.send_time)
+        major, content = hashes(item, alarms, key, reminders.send_time)
         revision = revise(revisions.get(item.uid), major, content, stamp)
         parts.append(serialize(event(item, revision=revision, alarms=alarms, policy=policy, send_time=reminders.send_time)))
     return assemble(meta, parts, last_modified=stamp)

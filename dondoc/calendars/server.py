@@ -6,8 +6,10 @@ issued for another feed, gets the same 404 as an unknown feed: nothing tells a c
 which agencies exist. Responses carry an ETag; ``If-None-Match`` gets 304, and clients
 that accept gzip get the feed compressed (a 2,000-event feed shrinks about 15×).
 
-Each request costs one aggregate query (the feed's fingerprint); the feed itself is
-rebuilt only when that changes, and kept in memory already compressed.
+A token checked against the database keeps opening its feed from memory for
+:data:`REVALIDATE_SECONDS` (5 s): those requests, 304s included, open no database session.
+Then the token and the feed's fingerprint (one aggregate query) are read again; the feed
+itself is rebuilt only when the fingerprint changes, and kept in memory already compressed.
 
 The department portal (``dondoc.portal.web``) is mounted at ``/portal``. No token reaches a log:
 the access log's request lines go through :class:`RedactTokens` (``?token=…`` and
@@ -19,6 +21,7 @@ from __future__ import annotations
 import gzip
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +29,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, Response
 
-from dondoc.calendars.store import FeedSpec, Scope, fingerprint, render, token_opens
+from dondoc.calendars.store import FeedSpec, Scope, fingerprint, render, token_generation, token_hash, token_opens
 from dondoc.clock import today_vn
 from dondoc.db import session_scope
 from dondoc.errors import DondocError
@@ -45,12 +48,36 @@ class _Entry:
     gzipped: bytes
 
 
-class _Feeds:
-    """Per-process cache of encoded feeds, keyed by feed; rebuilt when the fingerprint moves."""
+#: How long a token checked against the database keeps opening its feed from memory (seconds):
+#: a token revoked by another process (``dondoc calendar-token revoke``) stops working, and a
+#: change to the feed is served, at most this long afterwards. A revocation in this process
+#: (the portal's "Đăng ký lịch") takes effect at once.
+REVALIDATE_SECONDS = 5.0
 
-    def __init__(self, as_of: Callable[[], date]) -> None:
+
+@dataclass(frozen=True)
+class _Grant:
+    """A token seen to open a feed: which one, for which day, when that was last checked."""
+
+    feed: str
+    day: date
+    checked: float
+    generation: int
+
+
+class _Feeds:
+    """Per-process cache of encoded feeds, keyed by feed; rebuilt when the fingerprint moves.
+
+    A request whose token was checked less than ``revalidate`` seconds ago is answered from
+    memory (no database session): the token's hash maps to the feed it opens. Otherwise the
+    token and the feed's fingerprint are read again (one indexed look-up, one aggregate).
+    """
+
+    def __init__(self, as_of: Callable[[], date], revalidate: float = REVALIDATE_SECONDS) -> None:
         self.as_of = as_of
+        self.revalidate = revalidate
         self._entries: dict[str, _Entry] = {}
+        self._grants: dict[str, _Grant] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -59,7 +86,23 @@ class _Feeds:
             return self._locks.setdefault(key, threading.Lock())
 
     def get(self, spec: FeedSpec, token: str | None) -> _Entry | None:
+        if not token:
+            return None
         day = self.as_of()
+        hashed = token_hash(token)
+        grant = self._grants.get(hashed)
+        if (
+            grant is not None
+            and grant.feed == spec.cache_key
+            and grant.day == day
+            and grant.generation == token_generation()
+            and time.monotonic() - grant.checked < self.revalidate
+        ):
+            entry = self._entries.get(spec.cache_key)
+            if entry is not None:
+                return entry
+        self._grants.pop(hashed, None)
+        generation, checked = token_generation(), time.monotonic()
         with session_scope() as session:
             if not token_opens(session, spec, token):
                 return None
@@ -68,18 +111,17 @@ class _Feeds:
             except DondocError:
                 return None
             entry = self._entries.get(spec.cache_key)
-            if entry is not None and entry.fingerprint == fp:
-                return entry
-        with self._lock(spec.cache_key):
-            entry = self._entries.get(spec.cache_key)
-            if entry is not None and entry.fingerprint == fp:
-                return entry
-            with session_scope() as session:
-                feed = render(session, spec, as_of=day)
-            body = feed.body.encode("utf-8")
-            entry = _Entry(feed.fingerprint, feed.etag, body, gzip.compress(body, compresslevel=6, mtime=0))
-            self._entries[spec.cache_key] = entry
-            return entry
+        if entry is None or entry.fingerprint != fp:
+            with self._lock(spec.cache_key):
+                entry = self._entries.get(spec.cache_key)
+                if entry is None or entry.fingerprint != fp:
+                    with session_scope() as session:
+                        feed = render(session, spec, as_of=day)
+                    body = feed.body.encode("utf-8")
+                    entry = _Entry(feed.fingerprint, feed.etag, body, gzip.compress(body, compresslevel=6, mtime=0))
+                    self._entries[spec.cache_key] = entry
+        self._grants[hashed] = _Grant(spec.cache_key, day, checked, generation)
+        return entry
 
 
 def _matches(if_none_match: str | None, etags: set[str]) -> bool:
@@ -121,15 +163,18 @@ def install_log_redaction() -> None:
             logger.addFilter(RedactTokens())
 
 
-def create_app(*, as_of: Callable[[], date] = today_vn, portal: bool = True) -> FastAPI:
-    """The app; ``as_of`` is the day statuses are computed for (tests and replays pass a fixed day)."""
+def create_app(
+    *, as_of: Callable[[], date] = today_vn, portal: bool = True, revalidate_seconds: float = REVALIDATE_SECONDS
+) -> FastAPI:
+    """The app; ``as_of`` is the day statuses are computed for (tests and replays pass a fixed day);
+    ``revalidate_seconds``: see :data:`REVALIDATE_SECONDS`."""
     install_log_redaction()
     app = FastAPI(title="dondoc calendars", docs_url=None, redoc_url=None, openapi_url=None)
     if portal:
         from dondoc.portal.web import create_portal_app
 
         app.mount("/portal", create_portal_app(as_of=as_of))
-    feeds = _Feeds(as_of)
+    feeds = _Feeds(as_of, revalidate_seconds)
 
     def not_found() -> Response:
         return Response(NOT_FOUND, 404, media_type="text/plain; charset=utf-8")

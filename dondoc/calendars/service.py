@@ -97,7 +97,9 @@ def write_all(
     for feed in rendered:
         path = out_dir / file_name(feed.spec)
         _write_atomically(path, feed.body)
-        written.append(WrittenFeed(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode())))
+        written.append(
+            WrittenFeed(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
+        )
     return written
 
 
@@ -116,11 +118,6 @@ class Issued:
     id: int
     token: str
     spec: FeedSpec
-
-    def path(self) -> str:
-        if self.spec.scope == "agency":
-            return f"/calendars/{self.spec.key}.ics?token={self.token}"
-        return f"/calendars/{self.spec.scope}/{self.spec.key}.ics?token={self.token}"
 
 
 def issue(spec: FeedSpec, *, label: str | None) -> Issued:

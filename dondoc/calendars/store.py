@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, event, func, or_, select
 from sqlmodel import Session, col
 
 from dondoc.calendars import ical
 from dondoc.calendars.ical import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.configuration.settings import get_settings
 from dondoc.db import upsert_insert
 from dondoc.directives.queries import answers_to, resolve_agency, resolve_directive
+from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
@@ -44,6 +46,11 @@ class FeedSpec:
     @property
     def cache_key(self) -> str:
         return f"{self.scope}:{self.key}"
+
+    def url_path(self, token: str) -> str:
+        """Where ``dondoc serve`` publishes this feed (its routes in ``calendars.server``), with the token."""
+        where = self.key if self.scope == "agency" else f"{self.scope}/{self.key}"
+        return f"/calendars/{where}.ics?token={token}"
 
 
 @dataclass(frozen=True)
@@ -144,8 +151,15 @@ def fingerprint(session: Session, spec: FeedSpec, *, as_of: date) -> str:
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .where(*_filters(scope))
     )
-    parts: list[Any] = [spec.cache_key, as_of.isoformat(), *(str(v) for v in session.execute(stmt).one()), scope.co_assignment_ids]
+    parts: list[Any] = [
+        spec.cache_key,
+        as_of.isoformat(),
+        *(str(v) for v in session.execute(stmt).one()),
+        scope.co_assignment_ids,
+    ]
     parts.append(_policy_fingerprint(scope.province))
+    parts.append(sorted(_names(session, scope.province).items()))  # a registry import may rename an agency
+    parts.append(portal_root())
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -171,7 +185,7 @@ def _rows_stmt(scope: _Scope) -> Select[*tuple[Any, ...]]:
             col(Assignment.deadline_text),
             col(Assignment.deadline_reading),
             col(Assignment.deadline_rule),
-            col(Assignment.report_to),
+            col(Assignment.report_to_codes),
             col(Assignment.report_via),
             col(Assignment.co_agencies),
             col(Assignment.deliverable),
@@ -184,7 +198,9 @@ def _rows_stmt(scope: _Scope) -> Select[*tuple[Any, ...]]:
         .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
         .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
         .where(*_filters(scope))
-        .order_by(col(TaskInstance.due_date), col(Directive.code), col(Assignment.position), col(Agency.code), col(TaskInstance.id))
+        .order_by(
+            col(TaskInstance.due_date), col(Directive.code), col(Assignment.position), col(Agency.code), col(TaskInstance.id)
+        )
     )
     return stmt
 
@@ -196,15 +212,23 @@ def _names(session: Session, province: str) -> dict[str, str]:
             select(col(Agency.code), col(Agency.short_name), col(Agency.name)).where(col(Agency.province) == province)
         )
     }
-    for code, name in session.execute(select(col(AgencyGroup.code), col(AgencyGroup.name)).where(col(AgencyGroup.province) == province)):
+    for code, name in session.execute(
+        select(col(AgencyGroup.code), col(AgencyGroup.name)).where(col(AgencyGroup.province) == province)
+    ):
         names.setdefault(code, name)
     return names
+
+
+def portal_root() -> str:
+    """Where departments report (``dondoc serve``'s portal): shown in every event's description."""
+    return get_settings().portal_url.rstrip("/") + "/portal"
 
 
 def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope, list[EventInput], int]:
     """The feed's events as plain data, and how many of its instances have no date (left out)."""
     scope = _resolve(session, spec)
     names = _names(session, scope.province)
+    portal = portal_root()
     items: list[EventInput] = []
     undated = 0
     co_groups: dict[tuple[int, str], list[tuple[Any, Status]]] = {}
@@ -223,21 +247,11 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
                 uid=f"instance-{r.id}-lead-{r.agency_code}@dondoc",
                 role="lead",
                 agency=names.get(r.agency_code, r.agency_code),
-                directive=r.directive_number or f"{r.directive_code} (chưa có số)",
-                clause=r.clause,
-                summary=r.summary,
-                text=r.text,
-                deadline_text=r.deadline_text,
-                deadline_reading=r.deadline_reading,
                 due=r.due_date,
                 status=status,
                 instance_ids=(r.id,),
-                monthly=is_monthly(r.deadline_rule),
                 original_due=r.original_due_date,
-                report_to=names.get(r.report_to, r.report_to) if r.report_to else None,
-                report_via=names.get(r.report_via, r.report_via) if r.report_via else None,
-                co_agencies=tuple(names.get(c, c) for c in (r.co_agencies or [])),
-                deliverable=r.deliverable,
+                **_task_fields(r, names, portal),
                 completed_on=r.completed_on if done else None,
                 evidence=r.completion_evidence if done else None,
                 cancelled_reason=r.cancelled_reason if r.state == "cancelled" else None,
@@ -245,12 +259,37 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
             )
         )
     for (assignment_id, period), members in co_groups.items():
-        items.append(_co_item(scope, assignment_id, period, members, names))
+        items.append(_co_item(scope, assignment_id, period, members, names, portal))
     items.sort(key=lambda i: (i.due, i.directive, i.clause, i.role, i.uid))
     return scope, items, undated
 
 
-def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple[Any, Status]], names: dict[str, str]) -> EventInput:
+def _named(names: dict[str, str], codes: Sequence[str]) -> tuple[str, ...]:
+    return tuple(names.get(c, c) for c in codes)
+
+
+def _task_fields(r: Any, names: dict[str, str], portal: str | None) -> dict[str, Any]:
+    """What an event shows of the task itself (its wording, deadline, whom the lead ``r`` reports to),
+    the same for a lead's event and a co-agency's."""
+    return {
+        "directive": r.directive_number or f"{r.directive_code} (chưa có số)",
+        "clause": r.clause,
+        "summary": r.summary,
+        "text": r.text,
+        "deadline_text": r.deadline_text,
+        "deadline_reading": r.deadline_reading,
+        "monthly": is_monthly(r.deadline_rule),
+        "report_to": _named(names, report_targets(r.agency_code, r.report_to_codes or [])),
+        "report_via": names.get(r.report_via, r.report_via) if r.report_via and r.report_via != r.agency_code else None,
+        "portal": portal,
+        "co_agencies": _named(names, r.co_agencies or []),
+        "deliverable": r.deliverable,
+    }
+
+
+def _co_item(
+    scope: _Scope, assignment_id: int, period: str, members: list[tuple[Any, Status]], names: dict[str, str], portal: str | None
+) -> EventInput:
     """One event per (task, period) for a co-agency, however many agencies lead it (a fanned-out task has dozens)."""
     first = members[0][0]
     leads = tuple(LeadLine(r.id, names.get(r.agency_code, r.agency_code), r.due_date, s) for r, s in members)
@@ -265,22 +304,12 @@ def _co_item(scope: _Scope, assignment_id: int, period: str, members: list[tuple
         uid=f"assignment-{assignment_id}-{period}-co-{scope.agency_code}@dondoc",
         role="co",
         agency=scope.agency_name,
-        directive=first.directive_number or f"{first.directive_code} (chưa có số)",
-        clause=first.clause,
-        summary=first.summary,
-        text=first.text,
-        deadline_text=first.deadline_text,
-        deadline_reading=first.deadline_reading,
         due=due,
         status=status,
         instance_ids=tuple(r.id for r, _ in members),
-        monthly=is_monthly(first.deadline_rule),
-        report_to=names.get(first.report_to, first.report_to) if first.report_to else None,
-        report_via=names.get(first.report_via, first.report_via) if first.report_via else None,
         lead=lead,
-        co_agencies=tuple(names.get(c, c) for c in (first.co_agencies or [])),
         leads=leads,
-        deliverable=first.deliverable,
+        **_task_fields(first, names, portal),
         cancelled_reason="Tất cả nhiệm vụ của cơ quan chủ trì đã hủy" if status is Status.CANCELLED else None,
     )
 
@@ -322,9 +351,14 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     parts: list[str] = []
     changed: list[dict[str, Any]] = []
     newest: datetime | None = None
+    key = ical.policy_key(cal_policy)
+    ladders: dict[tuple[date, str, bool], list[tuple[int, date]]] = {}  # many events share a due day
     for item in items:
-        alarms = ical.alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
-        major, content = ical.hashes(item, alarms, cal_policy, reminders.send_time)
+        alarms = ladders.get((item.due, item.role, item.monthly))
+        if alarms is None:
+            alarms = ical.alarm_days(item.due, role=item.role, monthly=item.monthly, policy=reminders, calendar=calendar)
+            ladders[(item.due, item.role, item.monthly)] = alarms
+        major, content = ical.hashes(item, alarms, key, reminders.send_time)
         state = previous.get(item.uid)
         before = (
             Revision(state.sequence, state.last_modified, state.major_hash, state.content_hash) if state is not None else None
@@ -333,7 +367,9 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
         if state is not None and revision == before:
             ics = state.ics
         else:
-            ics = ical.serialize(ical.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time))
+            ics = ical.serialize(
+                ical.event(item, revision=revision, alarms=alarms, policy=cal_policy, send_time=reminders.send_time)
+            )
             changed.append(
                 {
                     "uid": item.uid,
@@ -347,14 +383,13 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
         parts.append(ics)
         newest = revision.last_modified if newest is None or revision.last_modified > newest else newest
     if changed:
-        insert = upsert_insert(session)
-        for start in range(0, len(changed), _CHUNK):
-            stmt = insert(CalendarEventState).values(changed[start : start + _CHUNK])
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["uid"],
-                set_={k: getattr(stmt.excluded, k) for k in ("sequence", "major_hash", "content_hash", "last_modified", "ics")},
-            )
-            session.execute(stmt)
+        stmt = upsert_insert(session)(CalendarEventState)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["uid"],
+            set_={k: getattr(stmt.excluded, k) for k in ("sequence", "major_hash", "content_hash", "last_modified", "ics")},
+        )
+        # one statement, executemany: compiled once (a 500-row VALUES list took longer to compile than to run)
+        session.connection().execute(stmt, changed)
     meta = _meta(scope, as_of=as_of, events=len(items), undated=undated, refresh=timedelta(hours=cal_policy.refresh_hours))
     body = ical.assemble(meta, parts, last_modified=newest or datetime.combine(as_of, datetime.min.time(), UTC))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
@@ -362,7 +397,8 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     stmt = upsert_insert(session)(CalendarFeedCache).values(row)
     session.execute(
         stmt.on_conflict_do_update(
-            index_elements=["feed"], set_={k: getattr(stmt.excluded, k) for k in ("fingerprint", "etag", "events", "body", "built_at")}
+            index_elements=["feed"],
+            set_={k: getattr(stmt.excluded, k) for k in ("fingerprint", "etag", "events", "body", "built_at")},
         )
     )
     return RenderedFeed(spec, body, etag, fp, len(items), len(changed), False)
@@ -383,8 +419,24 @@ def all_specs(session: Session, *, province: str | None = None) -> list[FeedSpec
 # ---------------------------------------------------------------- subscription tokens
 
 
-def _hash_token(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: Bumped by every revocation in this process, so a server in the same process (the portal's
+#: calendar button revokes the previous token) stops honouring a revoked token at once.
+_generation = [0]
+
+
+def token_generation() -> int:
+    return _generation[0]
+
+
+def _bump_after_commit(session: Session) -> None:
+    def bump(_session: Session) -> None:
+        _generation[0] += 1
+
+    event.listen(session, "after_commit", bump, once=True)
 
 
 def check_scope(session: Session, spec: FeedSpec) -> FeedSpec:
@@ -402,7 +454,7 @@ def issue_token(session: Session, spec: FeedSpec, *, label: str | None, now: dat
     """A new secret for one feed; only its hash is stored, so the caller shows it once."""
     spec = check_scope(session, spec)
     token = secrets.token_urlsafe(24)
-    row = CalendarToken(token_hash=_hash_token(token), scope=spec.scope, key=spec.key, label=label, created_at=now)
+    row = CalendarToken(token_hash=token_hash(token), scope=spec.scope, key=spec.key, label=label, created_at=now)
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -415,6 +467,7 @@ def revoke_token(session: Session, token_id: int, *, now: datetime) -> CalendarT
         raise NotFoundError(f"calendar token #{token_id}: unknown; list them with `dondoc calendar-token list`")
     if row.revoked_at is None:
         row.revoked_at = now
+        _bump_after_commit(session)
     return row
 
 
@@ -429,5 +482,5 @@ def token_opens(session: Session, spec: FeedSpec, token: str | None) -> bool:
     """True only for a live token issued for exactly this feed (never another agency's)."""
     if not token:
         return False
-    row = session.execute(select(CalendarToken).where(col(CalendarToken.token_hash) == _hash_token(token))).scalars().first()
+    row = session.execute(select(CalendarToken).where(col(CalendarToken.token_hash) == token_hash(token))).scalars().first()
     return row is not None and row.revoked_at is None and row.scope == spec.scope and row.key == spec.key

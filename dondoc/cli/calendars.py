@@ -133,7 +133,7 @@ def issue_cmd(
         raise InputError("nhập mã cơ quan, hoặc --directive SỐ_HIỆU, hoặc --province MÃ")
     scope, key = chosen
     issued = issue(FeedSpec(scope, key), label=label)
-    url = base_url.rstrip("/") + issued.path()
+    url = base_url.rstrip("/") + issued.spec.url_path(issued.token)
     if fmt is Format.json:
         print_json({"id": issued.id, "scope": issued.spec.scope, "key": issued.spec.key, "token": issued.token, "url": url})
         return

@@ -13,14 +13,12 @@ from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
-from dondoc.domain.deadlines import parse_deadline, reading_json
-from dondoc.domain.recurrence import occurrences
 from dondoc.domain.status import OFFICIAL_ORDER, STATUS_VI, Status, in_official_order
 from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ngày tính trạng thái, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="table: bảng cho người đọc; json: cho chương trình")]
-TABLE_ROWS = 200  # a terminal table draws this many task rows at most (drawing thousands cost seconds)
+TABLE_ROWS = 50  # a terminal table draws this many task rows at most (rich draws 200 rows in ~0.2 s, 50 in ~0.03 s)
 
 
 def _issued_vn(iso: str) -> str:
@@ -396,6 +394,8 @@ def explain_deadline(
 ) -> None:
     """Cho biết một cụm từ thời hạn sẽ được hiểu thế nào."""
     from dondoc.configuration.files import load_policy
+    from dondoc.domain.deadlines import parse_deadline, reading_json
+    from dondoc.domain.recurrence import occurrences
 
     issued_day = parse_day(issued, "--issued") if issued else None
     parsed = parse_deadline(text, issued=issued_day, policy=load_policy(province))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,9 @@ from dondoc.cli.common import Format, console, handles_errors, parse_day, print_
 from dondoc.domain.dates import vn_date as vn
 from dondoc.domain.vocabulary import AGENCY_KIND_VI, AgencyKind
 from dondoc.errors import InputError
-from dondoc.registries.diff import RegistryDiff
+
+if TYPE_CHECKING:
+    from dondoc.registries.diff import RegistryDiff
 
 COMMUNE_TYPE_VI = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
 

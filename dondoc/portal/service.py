@@ -478,4 +478,5 @@ def calendar_subscription(link: PortalLink, *, base: str | None = None) -> str:
         audit.record(session, "portal.calendar.subscribed", actor=_actor(link), detail={"calendar_token_id": _id})
     root = (base or get_settings().portal_url).rstrip("/")
     scheme, _, rest = root.partition("://")
-    return f"webcal://{rest}/calendars/{link.agency_code}.ics?token={token}" if scheme else f"{root}/calendars/{link.agency_code}.ics?token={token}"
+    path = FeedSpec("agency", link.agency_code).url_path(token)
+    return f"webcal://{rest}{path}" if scheme else f"{root}{path}"
