@@ -40,7 +40,7 @@ class Counts:
     extended: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return total((self, other))
 
     @property
     def total(self) -> int:
@@ -56,6 +56,10 @@ class Counts:
     def done(self) -> int:
         return self.on_time + self.late
 
+    def values(self) -> tuple[int, int, int, int, int, int, int]:
+        """The counts in field order."""
+        return (self.on_time, self.late, self.in_progress, self.overdue, self.ongoing, self.undated, self.extended)
+
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
@@ -65,10 +69,9 @@ class Counts:
 
 
 def total(counts: Iterable[Counts]) -> Counts:
-    out = Counts()
-    for c in counts:
-        out = out + c
-    return out
+    """The field-wise sum, column by column over plain tuples (a report adds up thousands of (agency, directive) rows)."""
+    columns = list(zip(*(c.values() for c in counts), strict=True))
+    return Counts(*map(sum, columns)) if columns else Counts()
 
 
 def rate(part: int, whole: int) -> float | None:

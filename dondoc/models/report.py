@@ -1,4 +1,5 @@
-"""Frozen report snapshots: a closed period's report, stored so that regenerating it gives the same numbers."""
+"""Frozen report snapshots: a closed period's report, stored so that regenerating it gives the same numbers,
+and the per-agency counts of closed periods that all-time figures are summed from."""
 
 from __future__ import annotations
 
@@ -25,3 +26,37 @@ class ReportSnapshot(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=AwareDateTime)
     created_by: str = Field(max_length=120)
+
+
+class PeriodCountSnapshot(SQLModel, table=True):
+    """A closed period's settled counts for one province, frozen: what the tasks settled in its window add up to.
+
+    Its per-agency rows are :class:`PeriodCountRow`. ``checked_at`` is how far the audit trail has been
+    checked for completions recorded later with a date inside the window (which re-open it)."""
+
+    __tablename__ = "period_count_snapshot"
+    __table_args__ = (UniqueConstraint("province", "cutoff_mode", "period_key", name="uq_period_count_snapshot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    province: str = Field(foreign_key="province.code", max_length=64)
+    cutoff_mode: str = Field(max_length=16)
+    period_key: str = Field(max_length=16)
+    window_start: date
+    window_end: date
+    frozen_at: datetime = Field(sa_type=AwareDateTime)
+    frozen_by: str = Field(max_length=120)
+    checked_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class PeriodCountRow(SQLModel, table=True):
+    """One agency's tasks settled in a frozen period's window: on time, late, and how many of them were extended."""
+
+    __tablename__ = "period_count_row"
+    __table_args__ = (UniqueConstraint("snapshot_id", "agency_id", name="uq_period_count_row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="period_count_snapshot.id")
+    agency_id: int = Field(foreign_key="agency.id")
+    on_time: int = 0
+    late: int = 0
+    extended: int = 0

@@ -52,8 +52,8 @@ def compute(session: Session, province: Province, period: Period, mode: CutoffMo
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     win = window(period, mode, policy.reports.cutoff_day)
     infos = queries.agencies(session, province.code)
-    rows = queries.count_rows(session, province.code, win, as_of)
-    by_agency, by_directive = queries.roll_up(rows)
+    clauses = queries.Clauses(session)
+    by_agency, by_directive = queries.count_totals(session, province.code, win, as_of)
     dinfos = queries.directives(session, set(by_directive))
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
@@ -73,14 +73,14 @@ def compute(session: Session, province: Province, period: Period, mode: CutoffMo
         as_of=as_of,
         frozen=False,
         rating=policy.rating.model_dump(),
-        totals=total(c for _, _, c in rows),
+        totals=total(by_agency.values()),
         previous=None,
         directives=directive_rows,
         agencies=agency_rows,
-        overdue=queries.overdue_rows(session, province.code, as_of),
-        extended=queries.extended_rows(session, province.code, win, as_of),
-        ongoing=queries.ongoing_rows(session, province.code, win, as_of),
-        kpis=queries.kpi_rows(session, province.code, win, as_of, infos),
+        overdue=queries.overdue_rows(session, province.code, as_of, infos, clauses),
+        extended=queries.extended_rows(session, province.code, win, as_of, infos, clauses),
+        ongoing=queries.ongoing_rows(session, province.code, win, as_of, clauses),
+        kpis=queries.kpi_rows(session, province.code, win, as_of, infos, clauses),
     )
 
 
@@ -169,7 +169,10 @@ def closed_report(
                 )
             )
             audit.record(
-                session, action, actor=actor, detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)}
+                session,
+                action,
+                actor=actor,
+                detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)},
             )
             session.flush()
     except IntegrityError:
