@@ -49,7 +49,7 @@ class PeriodCountSnapshot(SQLModel, table=True):
 
 
 class PeriodCountRow(SQLModel, table=True):
-    """One agency's tasks settled in a frozen period's window: on time, late, and how many of them were extended."""
+    """One agency's tasks settled in a frozen period's window (``report_math.Settled``)."""
 
     __tablename__ = "period_count_row"
     __table_args__ = (UniqueConstraint("snapshot_id", "agency_id", name="uq_period_count_row"),)
@@ -60,3 +60,5 @@ class PeriodCountRow(SQLModel, table=True):
     on_time: int = 0
     late: int = 0
     extended: int = 0
+    ongoing: int = 0
+    undated: int = 0

@@ -10,7 +10,7 @@ costs in proportion to the quarter's rows and the open backlog, not to the provi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
@@ -18,8 +18,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from dondoc.domain.periods import Window
-from dondoc.domain.report_math import Counts, KpiTarget, pick_target
-from dondoc.models import Agency, Assignment, Directive, ProvinceMerger, TaskInstance
+from dondoc.domain.report_math import CompletionRecord, Counts, KpiTarget, Settled, pick_target
+from dondoc.models import (
+    Agency,
+    Assignment,
+    AuditEvent,
+    Directive,
+    PeriodCountRow,
+    ProvinceMerger,
+    TaskInstance,
+)
 from dondoc.reports.model import ExtendedRow, KpiRow, OngoingRow, OverdueRow
 
 T = TaskInstance.__table__  # type: ignore[attr-defined]
@@ -316,3 +324,82 @@ def kpi_rows(
             )
             out.append(((c.directive, c.position, info.name, key), row))
     return [row for _, row in sorted(out, key=lambda o: o[0])]
+
+
+# --- all-time figures: frozen period counts + the live part ---------------------------------------
+
+PR = PeriodCountRow.__table__  # type: ignore[attr-defined]
+E = AuditEvent.__table__  # type: ignore[attr-defined]
+_SETTLED = list(Settled.__dataclass_fields__)
+
+
+def earliest_completion(session: Session, province: str) -> date | None:
+    """The first day any task of the province was completed: one index probe per agency, not a scan."""
+    per_agency = (
+        select(func.min(T.c.completed_on)).where(T.c.agency_id == A.c.id, T.c.completed_on.is_not(None)).scalar_subquery()
+    )
+    first = session.connection().execute(select(func.min(per_agency)).where(A.c.province == province)).scalar()
+    return _as_date(first)
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite hands an aggregate back as text
+
+
+def settled_in(session: Session, province: str, window: Window) -> dict[int, Settled]:
+    """Per agency, the tasks settled inside ``window`` (its settled range of the covering index), counted
+    by the rules of :func:`_conditions` for a day after the window."""
+    dated, undated = T.c.due_date.is_not(None), T.c.due_date.is_(None)
+    stmt = (
+        select(
+            T.c.agency_id,
+            _n(and_(dated, T.c.completed_on <= T.c.due_date)),
+            _n(and_(dated, T.c.completed_on > T.c.due_date)),
+            _n(and_(dated, T.c.due_date != T.c.original_due_date)),
+            _n(and_(undated, T.c.kind == ONGOING, T.c.opens_on <= window.end)),
+            _n(and_(undated, T.c.kind != ONGOING, T.c.opens_on <= window.end)),
+        )
+        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
+        .where(T.c.completed_on >= window.start, T.c.completed_on <= window.end)
+        .group_by(T.c.agency_id)
+    )
+    return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt) if any(r[1:])}
+
+
+def frozen_settled(session: Session, snapshot_ids: list[int]) -> dict[int, Settled]:
+    """The frozen periods' settled counts, summed per agency in SQL."""
+    if not snapshot_ids:
+        return {}
+    stmt = (
+        select(PR.c.agency_id, *(func.sum(PR.c[name]) for name in _SETTLED))
+        .where(PR.c.snapshot_id.in_(snapshot_ids))
+        .group_by(PR.c.agency_id)
+    )
+    return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt)}
+
+
+def snapshot_rows(session: Session, snapshot_id: int) -> dict[int, Settled]:
+    stmt = select(PR.c.agency_id, *(PR.c[name] for name in _SETTLED)).where(PR.c.snapshot_id == snapshot_id)
+    return {r[0]: Settled(*r[1:]) for r in session.connection().execute(stmt)}
+
+
+def completion_records(session: Session, province: str, since: datetime) -> list[CompletionRecord]:
+    """Completions of the province's tasks recorded after ``since``, from the audit trail (indexed by time)."""
+    stmt = (
+        select(E.c.instance_id, E.c.at, E.c.detail)
+        .join(T, T.c.id == E.c.instance_id)
+        .where(E.c.at > since, E.c.action == literal("instance.completed", literal_execute=True))
+        .where(T.c.agency_id.in_(_province_agencies(province)))
+    )
+    out = []
+    for instance_id, at, detail in session.connection().execute(stmt):
+        on, previous = (detail or {}).get("on"), (detail or {}).get("previous")
+        out.append(
+            CompletionRecord(
+                instance_id,
+                at if at.tzinfo else at.replace(tzinfo=UTC),
+                date.fromisoformat(on) if on else None,
+                date.fromisoformat(previous) if previous else None,
+            )
+        )
+    return out

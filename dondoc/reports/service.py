@@ -12,8 +12,8 @@ from dondoc.configuration.files import load_policy
 from dondoc.db import session_scope
 from dondoc.domain.periods import CutoffMode, PeriodKind, last_closed, unreported
 from dondoc.reports.files import render_files, write_files
-from dondoc.reports.model import ReportData
-from dondoc.reports.store import report_for, stored_period_keys
+from dondoc.reports.model import AllTimeReport, ReportData
+from dondoc.reports.store import all_time, report_for, stored_period_keys
 
 
 def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False) -> str:
@@ -109,6 +109,24 @@ def build_report(
             calendar_periods=calendar_periods,
             actor=actor,
             recompute=recompute,
+        )
+
+
+def build_all_time(
+    province: str, *, as_of: date, actor: str, today: date | None = None, calendar_periods: bool = False
+) -> AllTimeReport:
+    """The all-time figures of ``province`` as of ``as_of``: frozen closed quarters plus the live part
+    (freezing the quarters not frozen yet, and re-opening, audited, any a later completion fell into)."""
+    policy = load_policy(province)
+    with session_scope() as session:
+        return all_time(
+            session,
+            province=province,
+            as_of=as_of,
+            today=today or today_vn(),
+            policy=policy,
+            actor=actor,
+            calendar_periods=calendar_periods,
         )
 
 

@@ -103,7 +103,13 @@ def totals_table(report: ReportData) -> Table:
     rows: list[list[Cell]] = [
         [STATUS_VI[Status.DONE_ON_TIME], c.on_time, share["on_time"], p.on_time if p else None, delta.on_time if delta else None],
         [STATUS_VI[Status.DONE_LATE], c.late, share["late"], p.late if p else None, delta.late if delta else None],
-        [STATUS_VI[Status.IN_PROGRESS], c.in_progress, share["in_progress"], p.in_progress if p else None, delta.in_progress if delta else None],
+        [
+            STATUS_VI[Status.IN_PROGRESS],
+            c.in_progress,
+            share["in_progress"],
+            p.in_progress if p else None,
+            delta.in_progress if delta else None,
+        ],
         [STATUS_VI[Status.OVERDUE], c.overdue, share["overdue"], p.overdue if p else None, delta.overdue if delta else None],
         ["Tổng số (4 nhóm)", c.total, 100.0 if c.total else None, p.total if p else None, (c.total - p.total) if p else None],
     ]
@@ -130,7 +136,9 @@ def directive_table(report: ReportData) -> Table:
 
 
 def agency_table(report: ReportData) -> Table:
-    return _group_table("theo-co-quan", "Kết quả theo cơ quan, đơn vị", "Theo cơ quan", "Cơ quan, đơn vị", report.agencies, report)
+    return _group_table(
+        "theo-co-quan", "Kết quả theo cơ quan, đơn vị", "Theo cơ quan", "Cơ quan, đơn vị", report.agencies, report
+    )
 
 
 def overdue_table(report: ReportData) -> Table:
@@ -230,9 +238,7 @@ def ongoing_table(report: ReportData) -> Table:
         Column("Số cơ quan chủ trì", "int", 1.3),
         Column("Đã báo cáo trong kỳ", "int", 1.3),
     ]
-    rows: list[list[Cell]] = [
-        [i, o.directive, o.clause, o.summary, o.leads, o.reported] for i, o in enumerate(report.ongoing, 1)
-    ]
+    rows: list[list[Cell]] = [[i, o.directive, o.clause, o.summary, o.leads, o.reported] for i, o in enumerate(report.ongoing, 1)]
     return Table("thuong-xuyen", "Nhiệm vụ thường xuyên (tính riêng)", "Thường xuyên", columns, rows)
 
 

@@ -50,6 +50,8 @@ def upgrade() -> None:
         sa.Column("on_time", sa.Integer(), nullable=False),
         sa.Column("late", sa.Integer(), nullable=False),
         sa.Column("extended", sa.Integer(), nullable=False),
+        sa.Column("ongoing", sa.Integer(), nullable=False),
+        sa.Column("undated", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"],
             ["agency.id"],
