@@ -12,23 +12,28 @@ from sqlmodel import Field, SQLModel
 from dondoc.db.types import AwareDateTime
 
 
-class ReportSnapshot(SQLModel, table=True):
-    __tablename__ = "report_snapshot"
-    __table_args__ = (UniqueConstraint("province", "period_key", "cutoff_mode", name="uq_report_snapshot_period"),)
+class PeriodScope(SQLModel):
+    """A province's reporting period and its data window (the columns every stored period shares)."""
 
-    id: int | None = Field(default=None, primary_key=True)
     province: str = Field(foreign_key="province.code", max_length=64)
     period_key: str = Field(max_length=16)
     cutoff_mode: str = Field(max_length=16)
     window_start: date
     window_end: date
+
+
+class ReportSnapshot(PeriodScope, table=True):
+    __tablename__ = "report_snapshot"
+    __table_args__ = (UniqueConstraint("province", "period_key", "cutoff_mode", name="uq_report_snapshot_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=AwareDateTime)
     created_by: str = Field(max_length=120)
 
 
-class PeriodCountSnapshot(SQLModel, table=True):
+class PeriodCountSnapshot(PeriodScope, table=True):
     """A closed period's settled counts for one province, frozen: what the tasks settled in its window add up to.
 
     Its per-agency rows are :class:`PeriodCountRow`. ``checked_at`` is how far the audit trail has been
@@ -38,11 +43,6 @@ class PeriodCountSnapshot(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("province", "cutoff_mode", "period_key", name="uq_period_count_snapshot"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    province: str = Field(foreign_key="province.code", max_length=64)
-    cutoff_mode: str = Field(max_length=16)
-    period_key: str = Field(max_length=16)
-    window_start: date
-    window_end: date
     frozen_at: datetime = Field(sa_type=AwareDateTime)
     frozen_by: str = Field(max_length=120)
     checked_at: datetime = Field(sa_type=AwareDateTime)

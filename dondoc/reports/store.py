@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import asdict, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -21,24 +22,11 @@ from sqlmodel import Session
 
 from dondoc.clock import utc_now
 from dondoc.db import audit
+from dondoc.domain import periods
 from dondoc.domain.dates import vn_date
-from dondoc.domain.periods import (
-    CutoffMode,
-    Period,
-    PeriodError,
-    PeriodKind,
-    Window,
-    following,
-    is_closed,
-    last_closed,
-    local_day,
-    parse_period,
-    period_of,
-    previous,
-    window,
-)
+from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, local_day, parse_period, previous, window
 from dondoc.domain.policy import Policy
-from dondoc.domain.report_math import FrozenWindow, Settled, all_time_counts, stale_periods, total
+from dondoc.domain.report_math import Counts, FrozenWindow, Settled, all_time_counts, stale_periods, total
 from dondoc.errors import InputError, NotFoundError
 from dondoc.models import PeriodCountRow, PeriodCountSnapshot, Province, ReportSnapshot
 from dondoc.reports import queries
@@ -62,6 +50,15 @@ def province_row(session: Session, code: str) -> Province:
     return province
 
 
+def _agency_rows(infos: dict[int, queries.AgencyInfo], by_agency: dict[int, Counts]) -> list[GroupRow]:
+    return sorted((GroupRow(infos[i].code, infos[i].name, infos[i].kind, c) for i, c in by_agency.items()), key=lambda g: g.name)
+
+
+def _scope(province: str, period: Period, mode: CutoffMode, win: periods.Window) -> dict[str, Any]:
+    """The fields that name a province's period and its data window (a report, its snapshots)."""
+    return {"province": province, "period_key": period.key, "cutoff_mode": mode, "window_start": win.start, "window_end": win.end}
+
+
 def compute(session: Session, province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy) -> ReportData:
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     win = window(period, mode, policy.reports.cutoff_day)
@@ -72,18 +69,12 @@ def compute(session: Session, province: Province, period: Period, mode: CutoffMo
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
     )
-    agency_rows = sorted(
-        (GroupRow(infos[i].code, infos[i].name, infos[i].kind, c) for i, c in by_agency.items()), key=lambda g: g.name
-    )
+    agency_rows = _agency_rows(infos, by_agency)
     return ReportData(
-        province=province.code,
+        **_scope(province.code, period, mode, win),
         province_name=province.name,
-        period_key=period.key,
         period_label=period.label_vi,
         period_short=period.short_vi,
-        cutoff_mode=mode,
-        window_start=win.start,
-        window_end=win.end,
         as_of=as_of,
         frozen=False,
         rating=policy.rating.model_dump(),
@@ -171,11 +162,7 @@ def closed_report(
                 session.flush()
             session.add(
                 ReportSnapshot(
-                    province=province.code,
-                    period_key=period.key,
-                    cutoff_mode=mode,
-                    window_start=report.window_start,
-                    window_end=report.window_end,
+                    **_scope(province.code, period, mode, periods.Window(report.window_start, report.window_end)),
                     data=data,
                     content_hash=_hash(data),
                     created_at=now,
@@ -263,18 +250,14 @@ def _write_rows(session: Session, snapshot_id: int, counts: dict[int, Settled]) 
         )
 
 
-def _freeze_counts(session: Session, province: str, period: Period, mode: CutoffMode, win: Window, actor: str) -> None:
+def _freeze_counts(session: Session, province: str, period: Period, mode: CutoffMode, win: periods.Window, actor: str) -> None:
     """Store a closed period's settled counts (once: a concurrent build that froze it first wins)."""
     now = utc_now()
     counts = queries.settled_in(session, province, win)
     try:
         with session.begin_nested():
             snapshot = PeriodCountSnapshot(
-                province=province,
-                cutoff_mode=mode,
-                period_key=period.key,
-                window_start=win.start,
-                window_end=win.end,
+                **_scope(province, period, mode, win),
                 frozen_at=now,
                 frozen_by=actor,
                 checked_at=now,
@@ -298,7 +281,7 @@ def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids
     Returns whether anything changed."""
     assert snapshot.id is not None
     before = queries.snapshot_rows(session, snapshot.id)
-    after = queries.settled_in(session, snapshot.province, Window(snapshot.window_start, snapshot.window_end))
+    after = queries.settled_in(session, snapshot.province, periods.Window(snapshot.window_start, snapshot.window_end))
     snapshot.frozen_at = utc_now()
     if before == after:
         return False
@@ -320,18 +303,6 @@ def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids
     return True
 
 
-def _closed_chain(first_day: date | None, last: Period, mode: CutoffMode, cutoff_day: int) -> list[tuple[Period, Window]]:
-    """The quarters from the one holding ``first_day`` to ``last``, with their windows (contiguous)."""
-    if first_day is None:
-        return []
-    period = period_of(first_day, PeriodKind.QUARTER, mode, cutoff_day)
-    chain: list[tuple[Period, Window]] = []
-    while period <= last:
-        chain.append((period, window(period, mode, cutoff_day)))
-        period = following(period)
-    return chain
-
-
 def all_time(
     session: Session, *, province: str, as_of: date, today: date, policy: Policy, actor: str, calendar_periods: bool = False
 ) -> AllTimeReport:
@@ -345,8 +316,9 @@ def all_time(
     prov = province_row(session, province)
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     day = policy.reports.cutoff_day
-    last = last_closed(min(as_of, today), PeriodKind.QUARTER, mode, day)
-    chain = _closed_chain(queries.earliest_completion(session, province), last, mode, day)
+    first = queries.earliest_completion(session, province)
+    quarters = periods.closed_since(first, min(as_of, today), periods.PeriodKind.QUARTER, mode, day) if first else []
+    chain = [(p, window(p, mode, day)) for p in quarters]
     stored = _frozen_windows(session, province, mode)
     for period, win in chain:
         if period.key not in stored:
@@ -366,7 +338,7 @@ def all_time(
             s.checked_at = now
         session.flush()
     live_from = chain[-1][1].end + timedelta(days=1) if chain else None
-    live, _by_directive = queries.count_totals(session, province, Window(live_from or date.min, as_of), as_of)
+    live, _by_directive = queries.count_totals(session, province, periods.Window(live_from or date.min, as_of), as_of)
     by_agency = all_time_counts([queries.frozen_settled(session, [s.id for s in used if s.id is not None])], live)
     infos = queries.agencies(session, province)
     return AllTimeReport(
@@ -378,7 +350,5 @@ def all_time(
         live_from=live_from,
         reopened=tuple(reopened),
         totals=total(by_agency.values()),
-        agencies=sorted(
-            (GroupRow(infos[i].code, infos[i].name, infos[i].kind, c) for i, c in by_agency.items()), key=lambda g: g.name
-        ),
+        agencies=_agency_rows(infos, by_agency),
     )
