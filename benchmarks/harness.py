@@ -264,7 +264,8 @@ def planning_measure(repeat: int) -> Result:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     seconds, floor_s = statistics.median(samples), statistics.median(floors)
-    return Result("plan 100k instances (import + plan)", seconds, floor_s, seconds / floor_s, 1.5, None, f"{planned:,} instances (registry imported before, untimed); floor: Core executemany of the same rows")
+    note = f"{planned:,} instances (registry imported before, untimed); floor: Core executemany of the same rows"
+    return Result("plan 100k instances (import + plan)", seconds, floor_s, seconds / floor_s, 1.5, None, note)
 
 
 def _core_floor(path: Path) -> float:
@@ -528,7 +529,9 @@ def main(argv: list[str] | None = None) -> int:
         "report-province": lambda: report_measure(f"quarter report, one province of the nation ({size})", nation, "p07", repeat, 0.3),
         "report-stress": lambda: report_measure("quarter report, 1M-instance province", stress, "p00", repeat, 1.0),
         "report-alltime": lambda: alltime_measure("all-time report, 1M-instance province", stress, "p00", repeat),
-        "report-alltime-province": lambda: alltime_measure(f"all-time report, one province of the nation ({size})", nation, "p07", repeat),
+        "report-alltime-province": lambda: alltime_measure(
+            f"all-time report, one province of the nation ({size})", nation, "p07", repeat
+        ),
         "plan": lambda: planning_measure(1 if args.quick else 3),
         "cli": lambda: cli_measure(nation, repeat),
         "ics-cold": lambda: ics_cold_measure(repeat),
