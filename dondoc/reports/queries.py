@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, String, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -64,10 +65,11 @@ def _province_agencies(province: str) -> Any:
     return select(A.c.id).where(A.c.province == province).scalar_subquery()
 
 
-def _conditions(window: Window, as_of: date, t: Any = T.c) -> dict[str, ColumnElement[bool]]:
-    """The counting conditions over the columns ``t`` (the table's, or a subquery's of the same names)."""
+def _conditions(start: Any, as_of: Any, t: Any = T.c) -> dict[str, ColumnElement[bool]]:
+    """The counting conditions over the columns ``t`` (the table's, or a subquery's of the same names),
+    for a window opening on ``start`` evaluated as of ``as_of`` (values or bound parameters)."""
     dated = t.due_date.is_not(None)
-    done_in = and_(t.completed_on >= window.start, t.completed_on <= as_of)
+    done_in = and_(t.completed_on >= start, t.completed_on <= as_of)
     not_done = or_(t.completed_on.is_(None), t.completed_on > as_of)
     open_in_time = and_(dated, not_done, t.due_date >= as_of, t.opens_on <= as_of)
     overdue = and_(dated, not_done, t.due_date < as_of)
@@ -90,8 +92,8 @@ def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
     return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
 
 
-def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) -> Any:
-    """Rows of the province a report over ``window`` as of ``as_of`` can count, as one UNION ALL of
+def _relevant(start: Any, as_of: Any, province: Any, columns: list[Any]) -> Any:
+    """Rows of the province a report over a window opening on ``start`` as of ``as_of`` can count, as one UNION ALL of
     ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
 
     - unsettled and open by ``as_of``;
@@ -104,7 +106,7 @@ def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) ->
     base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
     opened = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on <= as_of)
     early_overdue = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on > as_of, T.c.due_date < as_of)
-    settled = select(*columns).where(*base, T.c.completed_on >= window.start)
+    settled = select(*columns).where(*base, T.c.completed_on >= start)
     return union_all(opened, early_overdue, settled)
 
 
@@ -114,12 +116,13 @@ _COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date
 _BY_AGENCY, _BY_DIRECTIVE = 0, 1
 
 
-def counts_statement(province: str, window: Window, as_of: date) -> Any:
-    """The counts of :class:`Counts` (in its field order) per agency and per directive, in one statement:
-    ``(0, agency_id, *counts)`` and ``(1, directive_id, *counts)`` rows, summed in SQL from one row per
-    (agency, directive) so that only the two margins reach Python."""
-    rows = _relevant(window, as_of, province, _COUNTED).subquery("relevant")
-    conditions = _conditions(window, as_of, rows.c)
+@cache
+def _counts() -> Any:
+    """The counts statement, built once per process with bound parameters ``province``, ``start`` and
+    ``as_of`` (building it and its cache key per report cost about as much as running it for a province)."""
+    start, as_of = bindparam("start", type_=Date), bindparam("as_of", type_=Date)
+    rows = _relevant(start, as_of, bindparam("province", type_=String), _COUNTED).subquery("relevant")
+    conditions = _conditions(start, as_of, rows.c)
     names = list(Counts.__dataclass_fields__)
     pairs = (
         select(rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in names))
@@ -133,10 +136,18 @@ def counts_statement(province: str, window: Window, as_of: date) -> Any:
     return union_all(margin(_BY_AGENCY, pairs.c.agency_id), margin(_BY_DIRECTIVE, pairs.c.directive_id))
 
 
+def counts_statement(province: str, window: Window, as_of: date) -> Any:
+    """The counts of :class:`Counts` (in its field order) per agency and per directive, in one statement:
+    ``(0, agency_id, *counts)`` and ``(1, directive_id, *counts)`` rows, summed in SQL from one row per
+    (agency, directive) so that only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
+    return _counts().params(province=province, start=window.start, as_of=as_of)
+
+
 def count_totals(session: Session, province: str, window: Window, as_of: date) -> tuple[dict[int, Counts], dict[int, Counts]]:
     """Counts per agency and per directive (those with anything to count)."""
     margins: tuple[dict[int, Counts], dict[int, Counts]] = ({}, {})
-    for kind, key, *values in session.connection().execute(counts_statement(province, window, as_of)):
+    values_of = {"province": province, "start": window.start, "as_of": as_of}
+    for kind, key, *values in session.connection().execute(_counts(), values_of):
         if any(values):
             margins[kind][key] = Counts(*map(int, values))
     return margins
