@@ -280,9 +280,10 @@ def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids
     The numbers it replaces are kept in the audit trail with the instances that changed them.
     Returns whether anything changed."""
     assert snapshot.id is not None
+    snapshot.frozen_at = utc_now()
+    session.flush()  # the row is written (locked) first: a concurrent build re-opening it waits, then finds it done
     before = queries.snapshot_rows(session, snapshot.id)
     after = queries.settled_in(session, snapshot.province, periods.Window(snapshot.window_start, snapshot.window_end))
-    snapshot.frozen_at = utc_now()
     if before == after:
         return False
     session.execute(delete(PeriodCountRow).where(PeriodCountRow.snapshot_id == snapshot.id))  # type: ignore[arg-type]
