@@ -1,10 +1,11 @@
-"""Set-based SQL for a report: one row per (agency, directive) with conditional counts, plus the lists.
+"""Set-based SQL for a report: conditional counts per agency and per directive, the lists, and the
+frozen period counts that all-time figures are summed from.
 
 The counting rules are those of :mod:`dondoc.domain.report_math`. A report only ever looks at rows
 that are unsettled (``completed_on`` empty) or settled since the window opened; both are ranges of
-``ix_instance_agency_completed (agency_id, completed_on)`` per agency of the province, so a quarter
-costs in proportion to the quarter's rows and the open backlog, not to the province's whole history
-(issue 13). The overdue and extended lists use the same two ranges.
+``ix_instance_agency_completed (agency_id, completed_on, …)`` per agency of the province, an index
+that covers every column a report counts or lists, so a quarter costs in proportion to the
+quarter's rows and the open backlog, not to the province's whole history (issue 13).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
 
 def _relevant(start: Any, as_of: Any, province: Any, columns: list[Any]) -> Any:
     """Rows of the province a report over a window opening on ``start`` as of ``as_of`` can count, as one UNION ALL of
-    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
+    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date, …)`` per agency:
 
     - unsettled and open by ``as_of``;
     - unsettled, not open yet, but already past due (the due date is tested on the index entry);

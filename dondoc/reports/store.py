@@ -6,6 +6,10 @@ do not change it (a late completion appears in the next period as "hoàn thành 
 An open period is computed live as of the requested day and marked provisional. "Closed" is
 judged on the real day (``today``, passed in from the CLI, flow or service edge), never on a
 user-supplied future day alone, and building one period's report never stores another's.
+
+All-time figures (:func:`all_time`) are the frozen settled counts of every closed quarter plus a
+live count of what came after; a completion recorded later into a frozen quarter re-opens that
+quarter's counts, audited (the quarter's *report* stays as frozen).
 """
 
 from __future__ import annotations
