@@ -102,7 +102,9 @@ def populate(url: str, rows: int, provinces: int, agencies_per_province: int) ->
             for a in range(agencies_per_province)
         ]
         conn.execute(
-            text("INSERT INTO agency (code, province, name, aliases, kind, contacts) VALUES (:code, :province, :name, '[]', :kind, '[]')"),
+            text(
+                "INSERT INTO agency (code, province, name, aliases, kind, contacts) VALUES (:code, :province, :name, '[]', :kind, '[]')"
+            ),
             agency_rows,
         )
         for p in range(provinces):
@@ -128,7 +130,9 @@ def populate(url: str, rows: int, provinces: int, agencies_per_province: int) ->
                         {"d": did, "k": k, "cl": f"{k + 1}"},
                     )
         ids = conn.execute(text("SELECT id, province FROM agency")).all()
-        assignments = conn.execute(text("SELECT a.id, a.directive_id, d.province FROM assignment a JOIN directive d ON d.id = a.directive_id")).all()
+        assignments = conn.execute(
+            text("SELECT a.id, a.directive_id, d.province FROM assignment a JOIN directive d ON d.id = a.directive_id")
+        ).all()
     by_province: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
     for aid, prov in ids:
         by_province.setdefault(prov, ([], []))[0].append(aid)
@@ -139,9 +143,7 @@ def populate(url: str, rows: int, provinces: int, agencies_per_province: int) ->
         cur = raw.cursor()
         indexes = ["ix_instance_open_agency_due", "ix_instance_report", "ix_instance_directive_due"]
         if engine.dialect.name == "sqlite":
-            definitions = {
-                n: cur.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0] for n in indexes
-            }
+            definitions = {n: cur.execute("SELECT sql FROM sqlite_master WHERE name = ?", (n,)).fetchone()[0] for n in indexes}
         else:
             cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", (indexes,))
             definitions = dict(cur.fetchall())
@@ -184,7 +186,7 @@ def measure(url: str, label: str, repeat: int) -> None:
     from dondoc.domain.periods import parse_period, window
     from dondoc.domain.policy import Policy
     from dondoc.models import Province, TaskInstance
-    from dondoc.reports.queries import count_rows
+    from dondoc.reports.queries import count_totals
     from dondoc.reports.store import compute
 
     engine = get_engine(url)
@@ -194,8 +196,11 @@ def measure(url: str, label: str, repeat: int) -> None:
         total = session.exec(select(func.count()).select_from(TaskInstance)).one()
         province = session.get(Province, "p00")
         assert province is not None
-        median, best, rows = timed(lambda: count_rows(session, "p00", win, win.end), repeat)
-        print(f"{label}: {total:,} instances; counts query for one province, Q4/2023: median {median * 1000:.0f} ms (best {best * 1000:.0f} ms), {len(rows)} agency×directive rows")
+        median, best, (by_agency, by_directive) = timed(lambda: count_totals(session, "p00", win, win.end), repeat)
+        print(
+            f"{label}: {total:,} instances; counts query for one province, Q4/2023: median {median * 1000:.0f} ms "
+            f"(best {best * 1000:.0f} ms), {len(by_agency)} agencies, {len(by_directive)} directives"
+        )
         median, best, report = timed(lambda: compute(session, province, period, "nd09", win.end, Policy()), repeat)
         print(
             f"{label}: whole report (counts + lists): median {median * 1000:.0f} ms (best {best * 1000:.0f} ms); "
@@ -218,7 +223,9 @@ def main() -> None:
             url = f"sqlite:///{folder}/{shape}.db"
             start = time.perf_counter()
             populate(url, args.rows, provinces, agencies)
-            print(f"sqlite/{shape}: built in {time.perf_counter() - start:.1f} s ({provinces} province(s), {provinces * agencies} agencies)")
+            print(
+                f"sqlite/{shape}: built in {time.perf_counter() - start:.1f} s ({provinces} province(s), {provinces * agencies} agencies)"
+            )
             measure(url, f"sqlite/{shape}", args.repeat)
             if args.pg:
                 import psycopg

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 
 from dondoc.domain.policy import Policy, RatingPolicy
 from dondoc.domain.report_math import (
+    CompletionRecord,
     Counts,
+    FrozenWindow,
     KpiTarget,
+    Settled,
     agency_levels,
+    all_time_counts,
     attainment,
     change,
     colour,
@@ -20,6 +26,7 @@ from dondoc.domain.report_math import (
     pick_target,
     shares,
     signed,
+    stale_periods,
     total,
 )
 from dondoc.domain.status import Colour
@@ -156,7 +163,9 @@ def test_kpi(comparator: str, target: float, actual: float, met: bool, reached: 
 
 
 def test_kpi_target_from_seed_dict() -> None:
-    t = KpiTarget.from_dict({"key": "digitized_rate", "label": "Số hóa", "target": 70, "unit": "%", "comparator": ">=", "level": "province"})
+    t = KpiTarget.from_dict(
+        {"key": "digitized_rate", "label": "Số hóa", "target": 70, "unit": "%", "comparator": ">=", "level": "province"}
+    )
     assert (t.target, t.level, t.agency, t.comparator) == (70.0, "province", None, ">=")
 
 
@@ -171,3 +180,69 @@ def test_delayers_worst_first() -> None:
     found = delayers(rows, {"b": 10, "c": 2, "e": 30})
     assert [d.agency for d in found] == ["c", "e", "b", "d"]
     assert (found[1].overdue, found[1].max_days_overdue) == (1, 30)
+
+
+# --- all-time figures: frozen periods + the live part -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frozen", "live", "expected"),
+    [
+        ([], {}, {}),
+        # nothing frozen yet: the live part is everything
+        ([], {1: Counts(on_time=2, overdue=1)}, {1: Counts(on_time=2, overdue=1)}),
+        # settled counts add up over the frozen periods and the live part; states come from the live part only
+        (
+            [{1: Settled(on_time=3, late=1, extended=1)}, {1: Settled(on_time=2), 2: Settled(late=4)}],
+            {1: Counts(on_time=1, in_progress=5, overdue=2, ongoing=1, extended=1)},
+            {1: Counts(on_time=6, late=1, in_progress=5, overdue=2, ongoing=1, extended=2), 2: Counts(late=4)},
+        ),
+        # ongoing tasks reported in a frozen period are still ongoing
+        ([{3: Settled(ongoing=2, undated=1)}], {3: Counts(ongoing=1)}, {3: Counts(ongoing=3, undated=1)}),
+        # an agency with nothing to count is left out
+        ([{4: Settled()}], {4: Counts()}, {}),
+    ],
+)
+def test_all_time_counts(frozen: list[dict[int, Settled]], live: dict[int, Counts], expected: dict[int, Counts]) -> None:
+    assert all_time_counts(frozen, live) == expected
+
+
+Q4 = FrozenWindow("2023-Q4", date(2023, 9, 15), date(2023, 12, 14), datetime(2023, 12, 16, 1, 0, tzinfo=UTC))
+Q1 = FrozenWindow("2024-Q1", date(2023, 12, 15), date(2024, 3, 14), datetime(2024, 3, 16, 1, 0, tzinfo=UTC))
+MARGIN = timedelta(minutes=10)
+
+
+def _rec(at: datetime, on: date | None, previous: date | None = None, instance: int = 7) -> CompletionRecord:
+    return CompletionRecord(instance, at, on, previous)
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        ([], {}),
+        # recorded before Q4 was frozen: already in its counts
+        ([_rec(datetime(2023, 12, 10, tzinfo=UTC), date(2023, 12, 10))], {}),
+        # recorded after the freeze, dated inside Q4 (back-dated): Q4 re-opens
+        ([_rec(datetime(2023, 12, 21, tzinfo=UTC), date(2023, 12, 12))], {"2023-Q4": [7]}),
+        # recorded after the freeze but dated after Q4's cut-off: the live part has it
+        ([_rec(datetime(2023, 12, 21, tzinfo=UTC), date(2023, 12, 20))], {}),
+        # still in flight when Q4 was frozen (within the margin): checked too
+        ([_rec(Q4.frozen_at - timedelta(minutes=3), date(2023, 12, 1))], {"2023-Q4": [7]}),
+        # --force moved a completion out of Q4 into Q1 (after both froze): both re-open
+        (
+            [_rec(datetime(2024, 4, 1, tzinfo=UTC), date(2024, 1, 5), previous=date(2023, 12, 1), instance=9)],
+            {"2023-Q4": [9], "2024-Q1": [9]},
+        ),
+        # two late completions into Q1, one into nothing frozen
+        (
+            [
+                _rec(datetime(2024, 4, 1, tzinfo=UTC), date(2024, 2, 1), instance=1),
+                _rec(datetime(2024, 4, 2, tzinfo=UTC), date(2024, 3, 14), instance=2),
+                _rec(datetime(2024, 4, 2, tzinfo=UTC), date(2024, 3, 15), instance=3),
+            ],
+            {"2024-Q1": [1, 2]},
+        ),
+    ],
+)
+def test_stale_periods(records: list[CompletionRecord], expected: dict[str, list[int]]) -> None:
+    assert stale_periods([Q4, Q1], records, MARGIN) == expected

@@ -30,7 +30,7 @@ from dondoc.configuration.files import load_policy
 from dondoc.db import get_engine, session_scope
 from dondoc.directives import service as services
 from dondoc.directives.queries import task_rows
-from dondoc.domain.periods import parse_period, window
+from dondoc.domain.periods import Window, parse_period, window
 from dondoc.domain.report_math import Counts
 from dondoc.domain.status import Status
 from dondoc.errors import InputError
@@ -38,8 +38,8 @@ from dondoc.models import AuditEvent, ReportSnapshot
 from dondoc.reports import queries as aggregate
 from dondoc.reports.chart import FONT
 from dondoc.reports.docx_render import MOTTO, NATION
-from dondoc.reports.model import ReportData
-from dondoc.reports.service import build_report, unreported_periods, write_report
+from dondoc.reports.model import AllTimeReport, ReportData
+from dondoc.reports.service import build_all_time, build_report, unreported_periods, write_report
 from dondoc.reports.store import compute, province_row
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -48,8 +48,16 @@ FROZEN_ON = date(2023, 12, 16)  # two days after the Q4 cut-off
 Q4 = window(parse_period("2023-Q4"))
 
 
-def _complete(clause: str, agency: str, on: date, *, today: date | None = None, period: str | None = None,
-              kpis: dict[str, float] | None = None, directive: str = D) -> int:
+def _complete(
+    clause: str,
+    agency: str,
+    on: date,
+    *,
+    today: date | None = None,
+    period: str | None = None,
+    kpis: dict[str, float] | None = None,
+    directive: str = D,
+) -> int:
     iid = services.find_instance_id(directive, clause, agency, period)
     services.record_completion(iid, on=on, evidence=f"Báo cáo ngày {on:%d/%m/%Y}", actor="test", today=today or on, kpis=kpis)
     return iid
@@ -66,16 +74,23 @@ def replay_q4() -> None:
     _complete("1.e (hàng tháng)", "dn-so-tu-phap", date(2023, 11, 22), period="2023-11")  # late
     _complete("1.b", "dn-so-noi-vu", date(2023, 12, 10), kpis={"processed_on_system_rate": 96.5})  # target 100 (any level)
     _complete("1.c", "dn-ubnd-tp-bien-hoa", date(2023, 12, 11), kpis={"e_certification_coverage_rate": 100})  # district target
-    _complete("1.c", "dn-so-tu-phap", date(2023, 12, 11), kpis={"e_certification_coverage_rate": 80})  # no target for a department
+    _complete(
+        "1.c", "dn-so-tu-phap", date(2023, 12, 11), kpis={"e_certification_coverage_rate": 80}
+    )  # no target for a department
     services.record_extension(
-        services.find_instance_id(D, "2.a", "dn-so-tai-chinh"), to=date(2023, 12, 20), reason="Công văn số 1/UBND-HCC cho phép", actor="test"
+        services.find_instance_id(D, "2.a", "dn-so-tai-chinh"),
+        to=date(2023, 12, 20),
+        reason="Công văn số 1/UBND-HCC cho phép",
+        actor="test",
     )
 
 
 def replay_after_freeze() -> None:
     _complete("1.k", "dn-so-y-te", date(2023, 12, 20))  # late, after the cut-off: Q1/2024 "hoàn thành quá hạn"
     _complete("1.k", "dn-ubnd-h-xuan-loc", date(2023, 12, 12), today=date(2023, 12, 21))  # back-dated into Q4
-    services.record_extension(services.find_instance_id(D, "1.k", "dn-so-tai-chinh"), to=date(2023, 12, 30), reason="Gia hạn", actor="test")
+    services.record_extension(
+        services.find_instance_id(D, "1.k", "dn-so-tai-chinh"), to=date(2023, 12, 30), reason="Gia hạn", actor="test"
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,12 @@ def expected_from_task_rows(as_of: date, start: date) -> Expected:
         status = Status(r.status)
         if status in (Status.DONE_ON_TIME, Status.DONE_LATE) and r.completed_on and r.completed_on < start:
             continue
-        name = {Status.DONE_ON_TIME: "on_time", Status.DONE_LATE: "late", Status.IN_PROGRESS: "in_progress", Status.OVERDUE: "overdue"}.get(status)
+        name = {
+            Status.DONE_ON_TIME: "on_time",
+            Status.DONE_LATE: "late",
+            Status.IN_PROGRESS: "in_progress",
+            Status.OVERDUE: "overdue",
+        }.get(status)
         if name:
             counters.setdefault(r.agency_name, Counter())[name] += 1
     by_agency = {a: Counts(c["on_time"], c["late"], c["in_progress"], c["overdue"]) for a, c in counters.items()}
@@ -150,13 +170,24 @@ def test_q4_report_numbers_equal_the_database_in_every_form(seeded_db: str, tmp_
     overdue_table = _docx_table(doc, "Nhiệm vụ")
     assert len(overdue_table) - 1 == expected.overdue
     assert all(int(row[6]) >= 1 for row in overdue_table[1:])
-    delay_rows = next([[c.text for c in r.cells] for r in t.rows] for t in doc.tables if t.rows[0].cells[-1].text == "Quá hạn lâu nhất (ngày)")
+    delay_rows = next(
+        [[c.text for c in r.cells] for r in t.rows] for t in doc.tables if t.rows[0].cells[-1].text == "Quá hạn lâu nhất (ngày)"
+    )
     assert delay_rows[1][1]
     assert int(delay_rows[1][2]) >= 1
 
     # XLSX: one sheet per table, the same numbers; rates are real percentages.
     book = load_workbook(tmp_path / f"{base}.xlsx")
-    assert book.sheetnames == ["Tổng hợp", "Theo văn bản", "Theo cơ quan", "Quá hạn", "Chậm trễ", "Chỉ tiêu", "Gia hạn", "Thường xuyên"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Theo văn bản",
+        "Theo cơ quan",
+        "Quá hạn",
+        "Chậm trễ",
+        "Chỉ tiêu",
+        "Gia hạn",
+        "Thường xuyên",
+    ]
     sheet = book["Theo cơ quan"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     xlsx_counts = {r[1]: tuple(r[2:6]) for r in rows if r[1] and r[1] != "Tổng cộng"}
@@ -207,7 +238,9 @@ def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_per
     assert again.to_json() == first.to_json()
     # Freezing matters: computed afresh, the back-dated completion and the extension change Q4.
     with session_scope() as session:
-        live = compute(session, province_row(session, "dong-nai"), parse_period("2023-Q4"), "nd09", Q4.end, load_policy("dong-nai"))
+        live = compute(
+            session, province_row(session, "dong-nai"), parse_period("2023-Q4"), "nd09", Q4.end, load_policy("dong-nai")
+        )
     assert _four(live.totals) != _four(first.totals)
     # Q1/2024: Y tế's 1.k (due 04/12, done 20/12) is "hoàn thành quá hạn"; the previous period is the frozen Q4.
     q1 = build_report("dong-nai", "2024-Q1", as_of=date(2024, 3, 20), actor="test")
@@ -218,6 +251,63 @@ def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_per
     # --recompute replaces the snapshot with today's view of the data.
     redone = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 5), actor="test", recompute=True)
     assert _four(redone.totals) == _four(live.totals)
+
+
+def _full_recount(as_of: date) -> dict[str, Counts]:
+    """Every row of the province counted again, as of ``as_of`` (what the all-time figures must equal)."""
+    with session_scope() as session:
+        infos = aggregate.agencies(session, "dong-nai")
+        by_agency, _ = aggregate.count_totals(session, "dong-nai", Window(date.min, as_of), as_of)
+    return {infos[a].code: c for a, c in by_agency.items()}
+
+
+def _assert_all_time_is_a_full_recount(report: AllTimeReport) -> None:
+    assert {g.code: g.counts for g in report.agencies} == _full_recount(report.as_of)
+    independent = expected_from_task_rows(report.as_of, date.min)  # each task's status from the domain
+    assert {g.name: _four(g.counts) for g in report.agencies if _four(g.counts) != (0, 0, 0, 0)} == {
+        name: _four(c) for name, c in independent.by_agency.items()
+    }
+    assert _four(report.totals) == _four(independent.totals)
+
+
+def test_all_time_figures_from_frozen_quarters_equal_a_full_recount_and_a_late_completion_reopens_its_quarter(
+    seeded_db: str,
+) -> None:
+    replay_q4()
+    quarter = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, today=FROZEN_ON, actor="test")
+    first = build_all_time("dong-nai", as_of=FROZEN_ON, today=FROZEN_ON, actor="test")
+    assert (first.frozen_periods, first.live_from, first.reopened) == (("2023-Q4",), date(2023, 12, 15), ())
+    assert first.totals.done > 0
+    _assert_all_time_is_a_full_recount(first)
+
+    # A completion recorded on 21/12 and dated 12/12 falls into the frozen Q4: its counts are re-opened,
+    # audited with the numbers they replace; the Q4 report itself stays as frozen (DOMAIN.md §6).
+    replay_after_freeze()
+    backdated = services.find_instance_id(D, "1.k", "dn-ubnd-h-xuan-loc", None)
+    dec21 = date(2023, 12, 21)
+    second = build_all_time("dong-nai", as_of=dec21, today=dec21, actor="test")
+    assert second.reopened == ("2023-Q4",)
+    assert second.totals.done == first.totals.done + 2  # the back-dated one (in Q4) and the late one (live)
+    _assert_all_time_is_a_full_recount(second)
+    with session_scope() as session:
+        events = list(session.scalars(select(AuditEvent).where(col(AuditEvent.action) == "report.counts_reopened")))
+    assert len(events) == 1
+    assert events[0].detail["period"] == "2023-Q4"
+    assert backdated in events[0].detail["instances"]
+    assert events[0].detail["before"] != events[0].detail["after"]
+    assert build_report("dong-nai", "2023-Q4", as_of=dec21, today=dec21, actor="test").totals == quarter.totals
+    assert build_all_time("dong-nai", as_of=dec21, today=dec21, actor="test").reopened == ()  # nothing new since
+
+    # Half a year on: three frozen quarters plus the live part, still a full recount; a future as_of
+    # freezes nothing that has not closed by the real day.
+    jun20 = date(2024, 6, 20)
+    later = build_all_time("dong-nai", as_of=jun20, today=jun20, actor="test")
+    assert later.frozen_periods == ("2023-Q4", "2024-Q1", "2024-Q2")
+    assert later.live_from == date(2024, 6, 15)
+    _assert_all_time_is_a_full_recount(later)
+    ahead = build_all_time("dong-nai", as_of=date(2024, 12, 20), today=jun20, actor="test")
+    assert ahead.frozen_periods == later.frozen_periods
+    _assert_all_time_is_a_full_recount(ahead)
 
 
 def test_open_period_is_provisional_and_not_stored(seeded_db: str) -> None:
@@ -284,11 +374,25 @@ def test_future_as_of_does_not_freeze_a_period_before_its_cut_off_has_really_pas
     assert _audit_actions().count("report.frozen") == 1
 
 
-def test_cli_future_as_of_is_provisional_and_not_stored(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_future_as_of_is_provisional_and_not_stored(
+    seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import dondoc.cli.report as cli_report
 
     monkeypatch.setattr(cli_report, "today_vn", lambda: date(2023, 12, 10))
-    argv = ["report", "--province", "dong-nai", "--period", "2023-Q4", "--as-of", "16/12/2023", "--out", str(tmp_path), "-f", "md"]
+    argv = [
+        "report",
+        "--province",
+        "dong-nai",
+        "--period",
+        "2023-Q4",
+        "--as-of",
+        "16/12/2023",
+        "--out",
+        str(tmp_path),
+        "-f",
+        "md",
+    ]
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 0, result.output
     assert "đã chốt" not in result.output
@@ -334,7 +438,9 @@ def test_scheduled_runs_report_every_closed_quarter_not_yet_stored(seeded_sqlite
 
 
 def test_kpi_by_level_in_170_kh_vp(seeded_db: str) -> None:
-    _complete("PL 4.1", "dn-vp-ttpvhcc", date(2024, 2, 1), kpis={"digitized_rate": 72.5}, directive="170/KH-VP", today=date(2024, 2, 1))
+    _complete(
+        "PL 4.1", "dn-vp-ttpvhcc", date(2024, 2, 1), kpis={"digitized_rate": 72.5}, directive="170/KH-VP", today=date(2024, 2, 1)
+    )
     report = build_report("dong-nai", "2024-Q1", as_of=date(2024, 3, 20), actor="test")
     rows = [k for k in report.kpis if k.key == "digitized_rate"]
     assert [(r.agency, r.target, r.actual, r.comparator) for r in rows] == [("dn-vp-ttpvhcc", 70.0, 72.5, ">=")]
@@ -347,8 +453,9 @@ def test_counts_query_uses_the_report_index(seeded_sqlite: str) -> None:
     with engine.connect() as conn:
         plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
     # Issue 13: ranges per agency (unsettled rows opened by the cut-off; settled since the window opened;
-    # the few unsettled rows past due before they open come through any index), never the whole history.
-    ranges = [step for step in plan if "USING INDEX ix_instance_agency_completed" in step]
+    # the few unsettled rows past due before they open come through any index), never the whole history,
+    # and read from the index alone (it covers every counted column: no table look-up per row).
+    ranges = [step for step in plan if "USING COVERING INDEX ix_instance_agency_completed" in step]
     assert any("(agency_id=? AND completed_on=? AND opens_on<?)" in step for step in ranges), plan
     assert any("(agency_id=? AND completed_on>?)" in step for step in ranges), plan
     assert not any(step.startswith("SCAN task_instance") for step in plan), plan
@@ -403,13 +510,19 @@ def test_chart_font_has_vietnamese_glyphs() -> None:
 
     font = FT2Font(font_manager.findfont(FONT, fallback_to_default=False))
     charmap = font.get_charmap()
-    assert all(ord(ch) in charmap for ch in "Hoàn thành đúng hạn Quá hạn chưa hoàn thành Đang thực hiện trong hạn Sở Tư pháp Biên Hòa ỹ ự ằ")
+    assert all(
+        ord(ch) in charmap
+        for ch in "Hoàn thành đúng hạn Quá hạn chưa hoàn thành Đang thực hiện trong hạn Sở Tư pháp Biên Hòa ỹ ự ằ"
+    )
 
 
 def test_cli_writes_files_and_rejects_bad_input(seeded_sqlite: str, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "out"
-    ok = runner.invoke(app, ["report", "--province", "dong-nai", "--period", "2023-Q4", "--as-of", "16/12/2023", "--out", str(out), "-f", "md,csv"])
+    ok = runner.invoke(
+        app,
+        ["report", "--province", "dong-nai", "--period", "2023-Q4", "--as-of", "16/12/2023", "--out", str(out), "-f", "md,csv"],
+    )
     assert ok.exit_code == 0, ok.output
     assert "Quý IV/2023" in ok.output
     assert "đã chốt" in ok.output
@@ -430,7 +543,9 @@ def test_cli_writes_files_and_rejects_bad_input(seeded_sqlite: str, tmp_path: Pa
 
 
 def test_period_defaults_to_the_last_closed_quarter(seeded_sqlite: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["report", "--province", "dong-nai", "--as-of", "15/12/2023", "--out", str(tmp_path), "-f", "md"])
+    result = CliRunner().invoke(
+        app, ["report", "--province", "dong-nai", "--as-of", "15/12/2023", "--out", str(tmp_path), "-f", "md"]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.md").exists()
 
@@ -451,7 +566,9 @@ def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None
     office = _libreoffice()
     if office is None or shutil.which("pdftoppm") is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("libreoffice and poppler-utils are required in CI (apt-get install libreoffice-writer-nogui poppler-utils)")
+            pytest.fail(
+                "libreoffice and poppler-utils are required in CI (apt-get install libreoffice-writer-nogui poppler-utils)"
+            )
         pytest.skip("libreoffice/pdftoppm not installed")
     replay_q4()
     report = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
@@ -459,13 +576,24 @@ def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None
     docx = tmp_path / "bao-cao-cchc_dong-nai_2023-Q4.docx"
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        [
+            office,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
     )
     pdf = docx.with_suffix(".pdf")
-    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     assert NATION in text
     assert MOTTO in text
     assert "BÁO CÁO" in text
@@ -498,7 +626,9 @@ def test_docx_renders_in_libreoffice(seeded_sqlite: str, tmp_path: Path) -> None
         ((1000, 1000), (160, 160), (160.0, 160.0)),
     ],
 )
-def test_chart_is_scaled_into_the_printable_area(pixels: tuple[int, int], box: tuple[float, float], expected: tuple[float, float]) -> None:
+def test_chart_is_scaled_into_the_printable_area(
+    pixels: tuple[int, int], box: tuple[float, float], expected: tuple[float, float]
+) -> None:
     from dondoc.reports.docx_render import fit_picture
 
     width, height = fit_picture(pixels, box)
@@ -542,12 +672,16 @@ def test_flow_writes_files_and_publishes_the_artifact(seeded_sqlite: str, tmp_pa
     replay_q4()
     files = reform_report(province="dong-nai", period="2023-Q4", as_of=FROZEN_ON, out_dir=str(tmp_path), formats=["md", "docx"])
     with get_client(sync_client=True) as client:  # read now: the calendar Q4 below publishes under the same key
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["bao-cao-cchc-dong-nai-2023-q4"]))
+        )
     # As the schedules run it: Q4 is stored now, so nothing new ...
     assert reform_report(province="dong-nai", as_of=FROZEN_ON, out_dir=str(tmp_path / "new"), formats=["md"], new_only=True) == []
     # ... while calendar quarters close on the last day: Q3 on the 15/12 run, Q4 on the 01/01 run.
     calendar_runs = [
-        reform_report(province="dong-nai", as_of=day, calendar_periods=True, out_dir=str(tmp_path / "cal"), formats=["md"], new_only=True)
+        reform_report(
+            province="dong-nai", as_of=day, calendar_periods=True, out_dir=str(tmp_path / "cal"), formats=["md"], new_only=True
+        )
         for day in (date(2023, 12, 15), date(2024, 1, 1))
     ]
     assert sorted(Path(f).suffix for f in files) == [".docx", ".md"]
@@ -569,7 +703,11 @@ def test_calendar_periods_are_an_option_stored_apart(seeded_sqlite: str) -> None
     nd09 = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")
     replay_after_freeze()
     calendar = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 2), actor="test", calendar_periods=True)
-    assert (calendar.cutoff_mode, calendar.window_start, calendar.window_end) == ("calendar", date(2023, 10, 1), date(2023, 12, 31))
+    assert (calendar.cutoff_mode, calendar.window_start, calendar.window_end) == (
+        "calendar",
+        date(2023, 10, 1),
+        date(2023, 12, 31),
+    )
     assert calendar.frozen
     # Y tế's 1.k, done 20/12, falls inside the calendar quarter: late there, overdue in the NĐ 09 quarter.
     y_te = {g.code: g.counts for g in calendar.agencies}["dn-so-y-te"]

@@ -50,17 +50,15 @@ class Period:
         if not 1900 <= self.year <= 2999:
             raise PeriodError(f"year {self.year} is out of range")
 
+    def _name(self, form: int) -> str:
+        roman = ROMAN[self.index - 1] if self.kind is PeriodKind.QUARTER else ""
+        half = "đầu" if self.index == 1 else "cuối"
+        return _NAMES[self.kind][form].format(y=self.year, i=self.index, r=roman, h=half)
+
     @property
     def key(self) -> str:
-        match self.kind:
-            case PeriodKind.MONTH:
-                return f"{self.year}-{self.index:02d}"
-            case PeriodKind.QUARTER:
-                return f"{self.year}-Q{self.index}"
-            case PeriodKind.HALF:
-                return f"{self.year}-H{self.index}"
-            case _:
-                return f"{self.year}"
+        """``2023-11`` / ``2023-Q4`` / ``2024-H1`` / ``2024``."""
+        return self._name(0)
 
     @property
     def first_month(self) -> int:
@@ -73,28 +71,22 @@ class Period:
     @property
     def label_vi(self) -> str:
         """How the period is named in a report title: "quý IV năm 2023"."""
-        match self.kind:
-            case PeriodKind.MONTH:
-                return f"tháng {self.index} năm {self.year}"
-            case PeriodKind.QUARTER:
-                return f"quý {ROMAN[self.index - 1]} năm {self.year}"
-            case PeriodKind.HALF:
-                return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
-            case _:
-                return f"năm {self.year}"
+        return self._name(1)
 
     @property
     def short_vi(self) -> str:
         """Compact label for table headers: "Quý IV/2023"."""
-        match self.kind:
-            case PeriodKind.MONTH:
-                return f"Tháng {self.index}/{self.year}"
-            case PeriodKind.QUARTER:
-                return f"Quý {ROMAN[self.index - 1]}/{self.year}"
-            case PeriodKind.HALF:
-                return f"{'6 tháng đầu' if self.index == 1 else '6 tháng cuối'} {self.year}"
-            case _:
-                return f"Năm {self.year}"
+        return self._name(2)
+
+
+#: Per kind: the key, the title label and the short label (``y`` year, ``i`` index, ``r`` its Roman
+#: numeral, ``h`` đầu/cuối for a half).
+_NAMES = {
+    PeriodKind.MONTH: ("{y}-{i:02d}", "tháng {i} năm {y}", "Tháng {i}/{y}"),
+    PeriodKind.QUARTER: ("{y}-Q{i}", "quý {r} năm {y}", "Quý {r}/{y}"),
+    PeriodKind.HALF: ("{y}-H{i}", "6 tháng {h} năm {y}", "6 tháng {h} {y}"),
+    PeriodKind.YEAR: ("{y}", "năm {y}", "Năm {y}"),
+}
 
 
 @dataclass(frozen=True)
@@ -179,6 +171,17 @@ def last_closed(as_of: date, kind: PeriodKind, mode: CutoffMode = "nd09", cutoff
 def is_closed(period: Period, as_of: date, mode: CutoffMode = "nd09", cutoff_day: int = 14) -> bool:
     """A period is closed (its report can be frozen) once its cut-off day has passed."""
     return as_of > window(period, mode, cutoff_day).end
+
+
+def closed_since(first_day: date, as_of: date, kind: PeriodKind, mode: CutoffMode = "nd09", cutoff_day: int = 14) -> list[Period]:
+    """The periods of ``kind`` from the one holding ``first_day`` to the last closed by ``as_of``, oldest
+    first: their windows follow each other without a gap (empty when ``first_day`` is not closed yet)."""
+    period, last = period_of(first_day, kind, mode, cutoff_day), last_closed(as_of, kind, mode, cutoff_day)
+    out: list[Period] = []
+    while period <= last:
+        out.append(period)
+        period = following(period)
+    return out
 
 
 def unreported(latest: Period, stored: Collection[str], limit: int | None = None) -> list[Period]:

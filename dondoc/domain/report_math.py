@@ -15,8 +15,9 @@ earlier day while the period is still open):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dondoc.domain.numbers import percent_vi
@@ -40,7 +41,7 @@ class Counts:
     extended: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return total((self, other))
 
     @property
     def total(self) -> int:
@@ -56,6 +57,10 @@ class Counts:
     def done(self) -> int:
         return self.on_time + self.late
 
+    def values(self) -> tuple[int, int, int, int, int, int, int]:
+        """The counts in field order."""
+        return (self.on_time, self.late, self.in_progress, self.overdue, self.ongoing, self.undated, self.extended)
+
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
@@ -65,10 +70,93 @@ class Counts:
 
 
 def total(counts: Iterable[Counts]) -> Counts:
-    out = Counts()
-    for c in counts:
-        out = out + c
+    """The field-wise sum, column by column over plain tuples (a report adds up thousands of (agency, directive) rows)."""
+    columns = list(zip(*(c.values() for c in counts), strict=True))
+    return Counts(*map(sum, columns)) if columns else Counts()
+
+
+# --- all-time figures from frozen periods ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What one agency's tasks settled inside a closed period's window add to all-time figures: done on
+    time, done late, how many of those had been extended, and the ongoing and undated tasks reported in
+    it (still counted as such). Open and overdue tasks are a state on a day, not a sum over periods:
+    they always come from the live part."""
+
+    on_time: int = 0
+    late: int = 0
+    extended: int = 0
+    ongoing: int = 0
+    undated: int = 0
+
+
+def all_time_counts(frozen: Iterable[Mapping[int, Settled]], live: Mapping[int, Counts]) -> dict[int, Counts]:
+    """All-time counts per agency: the settled counts of every frozen period, plus the live counts over
+    the open periods (their settled tasks, and every state as of the report's day).
+
+    ``live`` must count from the day after the last frozen window, so that no task is counted twice."""
+    settled: dict[int, list[int]] = {}
+    for period in frozen:
+        for agency, s in period.items():
+            sums = settled.setdefault(agency, [0] * 5)
+            for n, value in enumerate((s.on_time, s.late, s.extended, s.ongoing, s.undated)):
+                sums[n] += value
+    out: dict[int, Counts] = {}
+    for agency in settled.keys() | live.keys():
+        on_time, late, extended, ongoing, undated = settled.get(agency, [0] * 5)
+        c = live.get(agency, Counts())
+        combined = Counts(
+            c.on_time + on_time,
+            c.late + late,
+            c.in_progress,
+            c.overdue,
+            c.ongoing + ongoing,
+            c.undated + undated,
+            c.extended + extended,
+        )
+        if combined != Counts():
+            out[agency] = combined
     return out
+
+
+@dataclass(frozen=True)
+class FrozenWindow:
+    """A frozen period's counts: its key, its data window and when they were computed."""
+
+    key: str
+    start: date
+    end: date
+    frozen_at: datetime
+
+
+@dataclass(frozen=True)
+class CompletionRecord:
+    """A completion from the audit trail: when it was recorded, the day it gives and the day it replaced."""
+
+    instance_id: int
+    at: datetime
+    on: date | None
+    previous: date | None
+
+
+def stale_periods(frozen: Sequence[FrozenWindow], records: Iterable[CompletionRecord], margin: timedelta) -> dict[str, list[int]]:
+    """The frozen periods a later completion falls into, each with the instances that did it.
+
+    A completion recorded after a period's counts were computed, dated inside its window (or moving a
+    completion out of it with ``--force``), changes what that window settled: those counts must be
+    re-opened and recomputed, never left short. ``margin`` covers a completion whose transaction began
+    before the counts were computed and committed after: it is treated as later too (recomputing an
+    up-to-date period only finds the same numbers)."""
+    stale: dict[str, list[int]] = {}
+    for record in records:
+        for period in frozen:
+            if record.at <= period.frozen_at - margin:
+                continue
+            if any(day is not None and period.start <= day <= period.end for day in (record.on, record.previous)):
+                stale.setdefault(period.key, []).append(record.instance_id)
+    return stale
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -12,6 +12,8 @@ from dondoc.models.portal import PortalSubmission as PortalSubmission
 from dondoc.models.reminder import DeliveryState as DeliveryState
 from dondoc.models.reminder import ReminderDelivery as ReminderDelivery
 from dondoc.models.reminder import ReminderSweep as ReminderSweep
+from dondoc.models.report import PeriodCountRow as PeriodCountRow
+from dondoc.models.report import PeriodCountSnapshot as PeriodCountSnapshot
 from dondoc.models.report import ReportSnapshot as ReportSnapshot
 
 __all__ = [

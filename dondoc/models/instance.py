@@ -29,8 +29,32 @@ class TaskInstance(SQLModel, table=True):
         Index("ix_instance_report", "agency_id", "due_date", "state", "completed_on"),
         Index("ix_instance_directive_due", "directive_id", "due_date"),
         # Reports: per agency, the unsettled rows (completed_on NULL) by opening day, and those settled
-        # since a window opened; the due date is tested on the entry.
-        Index("ix_instance_agency_completed", "agency_id", "completed_on", "opens_on", "due_date"),
+        # since a window opened; the due date is tested on the entry, and the entry carries every column
+        # a report counts or lists (the index covers the report: no table look-up per row, issue 13).
+        Index(
+            "ix_instance_agency_completed",
+            "agency_id",
+            "completed_on",
+            "opens_on",
+            "due_date",
+            "directive_id",
+            "assignment_id",
+            "original_due_date",
+            "kind",
+            "state",
+        ),
+        # Reports: the few ongoing rows (Thường xuyên) per clause, whenever they were reported.
+        Index(
+            "ix_instance_ongoing",
+            "agency_id",
+            "assignment_id",
+            "opens_on",
+            "completed_on",
+            "due_date",
+            "state",
+            sqlite_where=text("kind = 'ongoing'"),
+            postgresql_where=text("kind = 'ongoing'"),
+        ),
         # Reports: the few extended rows (written only when a deadline is extended).
         Index(
             "ix_instance_extended",

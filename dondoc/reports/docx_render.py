@@ -72,8 +72,19 @@ def _font(run_or_style: object, size: float | None = None, *, bold: bool | None 
         fonts.set(qn(attr), FONT)
 
 
-def _para(container: object, text: str = "", size: float = BODY_PT, *, bold: bool = False, italic: bool = False,
-          underline: bool = False, align: int | None = None, indent: bool = False, before: float = 0, after: float = 0) -> object:
+def _para(
+    container: object,
+    text: str = "",
+    size: float = BODY_PT,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align: int | None = None,
+    indent: bool = False,
+    before: float = 0,
+    after: float = 0,
+) -> object:
     p = container.add_paragraph()  # type: ignore[attr-defined]
     fmt_ = p.paragraph_format
     fmt_.space_before, fmt_.space_after = Pt(before), Pt(after)
@@ -88,8 +99,17 @@ def _para(container: object, text: str = "", size: float = BODY_PT, *, bold: boo
     return p
 
 
-def _cell_text(cell: object, text: str, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False,
-               align: int = WD_ALIGN_PARAGRAPH.CENTER, first: bool = True) -> None:
+def _cell_text(
+    cell: object,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align: int = WD_ALIGN_PARAGRAPH.CENTER,
+    first: bool = True,
+) -> None:
     p = cell.paragraphs[0] if first else cell.add_paragraph()  # type: ignore[attr-defined]
     p.alignment = align
     p.paragraph_format.space_after = Pt(0)

@@ -6,7 +6,14 @@ from dondoc.domain.dates import vn_date
 from dondoc.reports.model import ReportData
 from dondoc.reports.tables import Table, all_tables, fmt
 
-COLOUR_MARK = {"xanh": "🟢 xanh", "vàng": "🟡 vàng", "cam": "🟠 cam", "đỏ": "🔴 đỏ", "xanh dương": "🔵 xanh dương", "xám": "⚪ xám"}
+COLOUR_MARK = {
+    "xanh": "🟢 xanh",
+    "vàng": "🟡 vàng",
+    "cam": "🟠 cam",
+    "đỏ": "🔴 đỏ",
+    "xanh dương": "🔵 xanh dương",
+    "xám": "⚪ xám",
+}
 
 
 def _escape(text: str) -> str:

@@ -147,3 +147,18 @@ def _decode(cls: type, data: dict[str, Any], *, top: bool = False) -> Any:
         else:
             kwargs[f.name] = raw
     return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class AllTimeReport:
+    """A province's figures over all its history as of a day: the frozen closed periods plus the live part."""
+
+    province: str
+    province_name: str
+    as_of: date
+    cutoff_mode: str
+    frozen_periods: tuple[str, ...]  # the closed quarters summed from their frozen counts, oldest first
+    live_from: date | None  # the first day counted live (None: everything was counted live)
+    reopened: tuple[str, ...]  # frozen periods re-opened by this build (a completion recorded later fell in them)
+    totals: Counts
+    agencies: list[GroupRow] = field(default_factory=list)

@@ -1,26 +1,35 @@
-"""Set-based SQL for a report: one row per (agency, directive) with conditional counts, plus the lists.
+"""Set-based SQL for a report: conditional counts per agency and per directive, the lists, and the
+frozen period counts that all-time figures are summed from.
 
 The counting rules are those of :mod:`dondoc.domain.report_math`. A report only ever looks at rows
 that are unsettled (``completed_on`` empty) or settled since the window opened; both are ranges of
-``ix_instance_agency_completed (agency_id, completed_on)`` per agency of the province, so a quarter
-costs in proportion to the quarter's rows and the open backlog, not to the province's whole history
-(issue 13). The overdue and extended lists use the same two ranges.
+``ix_instance_agency_completed (agency_id, completed_on, …)`` per agency of the province, an index
+that covers every column a report counts or lists, so a quarter costs in proportion to the
+quarter's rows and the open backlog, not to the province's whole history (issue 13).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, String, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from dondoc.domain.periods import Window
-from dondoc.domain.report_math import Counts, KpiTarget, pick_target
-from dondoc.models import Agency, Assignment, Directive, ProvinceMerger, TaskInstance
+from dondoc.domain.report_math import CompletionRecord, Counts, KpiTarget, Settled, pick_target
+from dondoc.models import (
+    Agency,
+    Assignment,
+    AuditEvent,
+    Directive,
+    PeriodCountRow,
+    ProvinceMerger,
+    TaskInstance,
+)
 from dondoc.reports.model import ExtendedRow, KpiRow, OngoingRow, OverdueRow
 
 T = TaskInstance.__table__  # type: ignore[attr-defined]
@@ -57,10 +66,11 @@ def _province_agencies(province: str) -> Any:
     return select(A.c.id).where(A.c.province == province).scalar_subquery()
 
 
-def _conditions(window: Window, as_of: date, t: Any = T.c) -> dict[str, ColumnElement[bool]]:
-    """The counting conditions over the columns ``t`` (the table's, or a subquery's of the same names)."""
+def _conditions(start: Any, as_of: Any, t: Any = T.c) -> dict[str, ColumnElement[bool]]:
+    """The counting conditions over the columns ``t`` (the table's, or a subquery's of the same names),
+    for a window opening on ``start`` evaluated as of ``as_of`` (values or bound parameters)."""
     dated = t.due_date.is_not(None)
-    done_in = and_(t.completed_on >= window.start, t.completed_on <= as_of)
+    done_in = and_(t.completed_on >= start, t.completed_on <= as_of)
     not_done = or_(t.completed_on.is_(None), t.completed_on > as_of)
     open_in_time = and_(dated, not_done, t.due_date >= as_of, t.opens_on <= as_of)
     overdue = and_(dated, not_done, t.due_date < as_of)
@@ -83,9 +93,9 @@ def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
     return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
 
 
-def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) -> Any:
-    """Rows of the province a report over ``window`` as of ``as_of`` can count, as one UNION ALL of
-    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date)`` per agency:
+def _relevant(start: Any, as_of: Any, province: Any, columns: list[Any]) -> Any:
+    """Rows of the province a report over a window opening on ``start`` as of ``as_of`` can count, as one UNION ALL of
+    ranges of ``ix_instance_agency_completed (agency_id, completed_on, opens_on, due_date, …)`` per agency:
 
     - unsettled and open by ``as_of``;
     - unsettled, not open yet, but already past due (the due date is tested on the index entry);
@@ -97,26 +107,51 @@ def _relevant(window: Window, as_of: date, province: str, columns: list[Any]) ->
     base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
     opened = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on <= as_of)
     early_overdue = select(*columns).where(*base, T.c.completed_on.is_(None), T.c.opens_on > as_of, T.c.due_date < as_of)
-    settled = select(*columns).where(*base, T.c.completed_on >= window.start)
+    settled = select(*columns).where(*base, T.c.completed_on >= start)
     return union_all(opened, early_overdue, settled)
 
 
 _COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date, T.c.opens_on, T.c.completed_on, T.c.kind]
 
 
-def counts_statement(province: str, window: Window, as_of: date) -> Select[Any]:
-    """One row per (agency, directive): the counts of :class:`Counts`, in its field order."""
-    rows = _relevant(window, as_of, province, _COUNTED).subquery("relevant")
-    conditions = _conditions(window, as_of, rows.c)
-    return select(
-        rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in Counts.__dataclass_fields__)
-    ).group_by(rows.c.agency_id, rows.c.directive_id)
+_BY_AGENCY, _BY_DIRECTIVE = 0, 1
 
 
-def count_rows(session: Session, province: str, window: Window, as_of: date) -> list[tuple[int, int, Counts]]:
-    rows = session.connection().execute(counts_statement(province, window, as_of)).all()
-    out = [(r[0], r[1], Counts(*(int(v) for v in r[2:]))) for r in rows]
-    return [(a, d, c) for a, d, c in out if c != Counts()]
+@cache
+def _counts() -> Any:
+    """The counts statement, built once per process with bound parameters ``province``, ``start`` and
+    ``as_of`` (building it and its cache key per report cost about as much as running it for a province)."""
+    start, as_of = bindparam("start", type_=Date), bindparam("as_of", type_=Date)
+    rows = _relevant(start, as_of, bindparam("province", type_=String), _COUNTED).subquery("relevant")
+    conditions = _conditions(start, as_of, rows.c)
+    names = list(Counts.__dataclass_fields__)
+    pairs = (
+        select(rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in names))
+        .group_by(rows.c.agency_id, rows.c.directive_id)
+        .cte("pairs")
+    )
+
+    def margin(kind: int, key: Any) -> Select[Any]:
+        return select(literal(kind, literal_execute=True), key, *(func.sum(pairs.c[name]) for name in names)).group_by(key)
+
+    return union_all(margin(_BY_AGENCY, pairs.c.agency_id), margin(_BY_DIRECTIVE, pairs.c.directive_id))
+
+
+def counts_statement(province: str, window: Window, as_of: date) -> Any:
+    """The counts of :class:`Counts` (in its field order) per agency and per directive, in one statement:
+    ``(0, agency_id, *counts)`` and ``(1, directive_id, *counts)`` rows, summed in SQL from one row per
+    (agency, directive) so that only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
+    return _counts().params(province=province, start=window.start, as_of=as_of)
+
+
+def count_totals(session: Session, province: str, window: Window, as_of: date) -> tuple[dict[int, Counts], dict[int, Counts]]:
+    """Counts per agency and per directive (those with anything to count)."""
+    margins: tuple[dict[int, Counts], dict[int, Counts]] = ({}, {})
+    values_of = {"province": province, "start": window.start, "as_of": as_of}
+    for kind, key, *values in session.connection().execute(_counts(), values_of):
+        if any(values):
+            margins[kind][key] = Counts(*map(int, values))
+    return margins
 
 
 def agencies(session: Session, province: str) -> dict[int, AgencyInfo]:
@@ -133,86 +168,121 @@ def directives(session: Session, ids: set[int]) -> dict[int, ReportDirective]:
     return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
 
 
-def _listing(province: str) -> Select[Any]:
-    return (
-        select(
-            T.c.id,
-            func.coalesce(D.c.number, D.c.code),
-            S.c.clause,
-            S.c.summary,
-            A.c.code,
-            func.coalesce(A.c.short_name, A.c.name),
-            T.c.due_date,
-            T.c.original_due_date,
-            T.c.extended_reason,
-            T.c.completed_on,
-        )
-        .join(S, S.c.id == T.c.assignment_id)
-        .join(D, D.c.id == T.c.directive_id)
-        .join(A, A.c.id == T.c.agency_id)
-        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
-    )
+@dataclass(frozen=True)
+class Clause:
+    """What a list row shows of its assignment: the directive's label (number, else code), clause, summary."""
+
+    directive: str
+    clause: str
+    summary: str
+    position: int
 
 
-def overdue_rows(session: Session, province: str, as_of: date) -> list[OverdueRow]:
+_CHUNK = 10_000  # stay under the drivers' bound-parameter limits
+
+
+class Clauses:
+    """The assignments a report's lists name, each looked up once per report (not joined per listed row)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[int, Clause] = {}
+
+    def __call__(self, ids: set[int]) -> dict[int, Clause]:
+        wanted = sorted(ids - self._known.keys())
+        for start in range(0, len(wanted), _CHUNK):
+            stmt = (
+                select(S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position)
+                .join(D, D.c.id == S.c.directive_id)
+                .where(S.c.id.in_(wanted[start : start + _CHUNK]))
+            )
+            self._known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in self._session.connection().execute(stmt))
+        return self._known
+
+
+def overdue_rows(
+    session: Session, province: str, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+) -> list[OverdueRow]:
     """Tasks not completed by ``as_of`` whose due date has passed: worst first.
 
-    Two index ranges: the unsettled rows due before ``as_of``, and those settled after it.
+    Two ranges of the covering report index: the unsettled rows due before ``as_of``, and those settled after it.
     """
-    unsettled = _listing(province).where(T.c.completed_on.is_(None), T.c.due_date < as_of)
-    settled_later = _listing(province).where(T.c.completed_on > as_of, T.c.due_date < as_of)
-    rows = [
-        OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], (as_of - r[6]).days, r[6] != r[7])
-        for stmt in (unsettled, settled_later)
+    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, T.c.due_date, T.c.original_due_date)
+    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED, T.c.due_date < as_of)
+    found = [
+        r
+        for stmt in (
+            select(*columns).where(*base, T.c.completed_on.is_(None)),
+            select(*columns).where(*base, T.c.completed_on > as_of),
+        )
         for r in session.connection().execute(stmt)
     ]
+    names = clauses({r[1] for r in found})
+    rows = []
+    for iid, assignment_id, agency_id, due, original in found:
+        c, a = names[assignment_id], infos[agency_id]
+        rows.append(OverdueRow(iid, c.directive, c.clause, c.summary, a.code, a.name, due, (as_of - due).days, due != original))
     return sorted(rows, key=lambda o: (-o.days_overdue, o.directive, o.clause, o.agency_name))
 
 
-def extended_rows(session: Session, province: str, window: Window, as_of: date) -> list[ExtendedRow]:
+def extended_rows(
+    session: Session, province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
-    # Find them through the small partial index of extended rows, then join the few found to their names.
-    found = select(T.c.id).where(
-        T.c.agency_id.in_(_province_agencies(province)),
-        T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
-        T.c.state != CANCELLED,
-        or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
-        _extended_when_dated(window, as_of),
+    # Found through the small partial index of extended rows; their names come from the few clauses they belong to.
+    found = (
+        session.connection()
+        .execute(
+            select(
+                T.c.id,
+                T.c.assignment_id,
+                T.c.agency_id,
+                T.c.original_due_date,
+                T.c.due_date,
+                T.c.extended_reason,
+                T.c.completed_on,
+            ).where(
+                T.c.agency_id.in_(_province_agencies(province)),
+                T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
+                T.c.state != CANCELLED,
+                or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
+                _extended_when_dated(window, as_of),
+            )
+        )
+        .all()
     )
-    ids = sorted(i for (i,) in session.connection().execute(found))
-    if not ids:
-        return []
-    rows = [
-        ExtendedRow(r[0], r[1], r[2], r[3], r[5], r[7], r[6], r[8] or "", r[9] if r[9] and r[9] <= as_of else None)
-        for start in range(0, len(ids), 10_000)  # stay under the drivers' bound-parameter limits
-        for r in session.connection().execute(_listing(province).where(T.c.id.in_(ids[start : start + 10_000])))
-    ]
+    names = clauses({r[1] for r in found})
+    rows = []
+    for iid, assignment_id, agency_id, original, due, reason, done_on in found:
+        c = names[assignment_id]
+        done = done_on if done_on and done_on <= as_of else None
+        rows.append(ExtendedRow(iid, c.directive, c.clause, c.summary, infos[agency_id].name, original, due, reason or "", done))
     return sorted(rows, key=lambda e: (e.directive, e.clause, e.agency_name))
 
 
-def ongoing_rows(session: Session, province: str, window: Window, as_of: date) -> list[OngoingRow]:
-    """Ongoing (Thường xuyên) tasks per clause: how many leads, how many reported in the window."""
-    reported = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
+def ongoing_rows(session: Session, province: str, window: Window, as_of: date, clauses: Clauses) -> list[OngoingRow]:
+    """Ongoing (Thường xuyên) tasks per clause: how many leads, how many reported in the window.
+
+    Counted per assignment on the partial index of ongoing rows, then named once per clause. "Undated"
+    is a counted condition, not a filter: as a filter SQLite would read the rows through
+    ``ix_instance_report (agency_id, due_date)``, whose statistics take ``due_date IS NULL`` for a few rows."""
+    undated = T.c.due_date.is_(None)
+    reported = and_(undated, T.c.completed_on >= window.start, T.c.completed_on <= as_of)
     stmt = (
-        select(
-            func.coalesce(D.c.number, D.c.code),
-            S.c.clause,
-            S.c.summary,
-            S.c.position,
-            func.count(),
-            _n(reported),
-        )
-        .join(S, S.c.id == T.c.assignment_id)
-        .join(D, D.c.id == T.c.directive_id)
-        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
-        .where(T.c.due_date.is_(None), T.c.kind == ONGOING, T.c.opens_on <= as_of)
-        .group_by(D.c.number, D.c.code, S.c.clause, S.c.summary, S.c.position)
-        .order_by(func.coalesce(D.c.number, D.c.code), S.c.position)
+        select(T.c.assignment_id, _n(undated), _n(reported))
+        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.kind == ONGOING)
+        .where(T.c.opens_on <= as_of, T.c.state != CANCELLED)
+        .group_by(T.c.assignment_id)
     )
-    return [OngoingRow(r[0], r[1], r[2], int(r[4]), int(r[5])) for r in session.connection().execute(stmt)]
+    counted = [r for r in session.connection().execute(stmt) if r[1]]
+    names = clauses({r[0] for r in counted})
+    rows = sorted(counted, key=lambda r: (names[r[0]].directive, names[r[0]].position))
+    return [OngoingRow(names[a].directive, names[a].clause, names[a].summary, int(n), int(k)) for a, n, k in rows]
 
 
-def kpi_rows(session: Session, province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo]) -> list[KpiRow]:
+def kpi_rows(
+    session: Session, province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+) -> list[KpiRow]:
     """KPI actuals reported with completions in the window, against the target for the agency's level.
 
     The latest report of an agency for a KPI of a task wins.
@@ -231,48 +301,117 @@ def kpi_rows(session: Session, province: str, window: Window, as_of: date, infos
     if not targets:
         return []
     stmt = (
-        select(
-            T.c.assignment_id,
-            T.c.agency_id,
-            T.c.completed_on,
-            T.c.id,
-            T.c.kpi_values,
-            func.coalesce(D.c.number, D.c.code),
-            S.c.clause,
-            S.c.position,
-        )
-        .join(S, S.c.id == T.c.assignment_id)
-        .join(D, D.c.id == T.c.directive_id)
-        .where(T.c.assignment_id.in_(sorted(targets)), T.c.state != CANCELLED)
+        select(T.c.assignment_id, T.c.agency_id, T.c.completed_on, T.c.id, T.c.kpi_values)
+        # ``+ 0``: not an index term, so that SQLite reads the settled range of the covering report index
+        # rather than every row of each KPI assignment (``uq_instance_assignment_agency_period``).
+        .where((T.c.assignment_id + 0).in_(sorted(targets)), T.c.state != CANCELLED)
         # Only the province's agencies are reported (``infos``): their settled range of the index.
         .where(T.c.agency_id.in_(_province_agencies(province)))
         .where(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
         .order_by(T.c.completed_on, T.c.id)
     )
-    latest: dict[tuple[int, int, str], KpiRow] = {}
-    order: dict[tuple[int, int, str], tuple[str, int, str]] = {}
-    for assignment_id, agency_id, done_on, _iid, values, dlabel, clause, position in session.connection().execute(stmt):
-        info = infos.get(agency_id)
-        if info is None or not values:
-            continue
+    reported = [r for r in session.connection().execute(stmt) if r[4] and r[1] in infos]
+    names = clauses({r[0] for r in reported})
+    latest: dict[tuple[int, int, str], tuple[float, date]] = {}  # rows come oldest first: the last one wins
+    for assignment_id, agency_id, done_on, _iid, values in reported:
         for key, actual in dict(values).items():
-            target = pick_target(targets[assignment_id], key, info.code, info.kind)
-            if target is None:
-                continue
-            slot = (assignment_id, agency_id, key)
-            latest[slot] = KpiRow(
-                dlabel, clause, info.code, info.name, key, target.label, target.comparator, target.target, target.unit,
-                float(actual), done_on,
+            latest[(assignment_id, agency_id, key)] = (float(actual), done_on)
+    out: list[tuple[tuple[str, int, str, str], KpiRow]] = []
+    for (assignment_id, agency_id, key), (actual, done_on) in latest.items():
+        info, c = infos[agency_id], names[assignment_id]
+        target = pick_target(targets[assignment_id], key, info.code, info.kind)
+        if target is not None:
+            row = KpiRow(
+                c.directive,
+                c.clause,
+                info.code,
+                info.name,
+                key,
+                target.label,
+                target.comparator,
+                target.target,
+                target.unit,
+                actual,
+                done_on,
             )
-            order[slot] = (dlabel, position, info.name)
-    return [latest[s] for s in sorted(latest, key=lambda s: (*order[s], s[2]))]
+            out.append(((c.directive, c.position, info.name, key), row))
+    return [row for _, row in sorted(out, key=lambda o: o[0])]
 
 
-def roll_up(rows: list[tuple[int, int, Counts]]) -> tuple[dict[int, Counts], dict[int, Counts]]:
-    """Counts per agency and per directive from the (agency, directive) rows."""
-    by_agency: dict[int, Counts] = defaultdict(Counts)
-    by_directive: dict[int, Counts] = defaultdict(Counts)
-    for agency_id, directive_id, counts in rows:
-        by_agency[agency_id] = by_agency[agency_id] + counts
-        by_directive[directive_id] = by_directive[directive_id] + counts
-    return dict(by_agency), dict(by_directive)
+# --- all-time figures: frozen period counts + the live part ---------------------------------------
+
+PR = PeriodCountRow.__table__  # type: ignore[attr-defined]
+E = AuditEvent.__table__  # type: ignore[attr-defined]
+_SETTLED = list(Settled.__dataclass_fields__)
+
+
+def earliest_completion(session: Session, province: str) -> date | None:
+    """The first day any task of the province was completed: one index probe per agency, not a scan."""
+    per_agency = (
+        select(func.min(T.c.completed_on)).where(T.c.agency_id == A.c.id, T.c.completed_on.is_not(None)).scalar_subquery()
+    )
+    first = session.connection().execute(select(func.min(per_agency)).where(A.c.province == province)).scalar()
+    return _as_date(first)
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite hands an aggregate back as text
+
+
+def settled_in(session: Session, province: str, window: Window) -> dict[int, Settled]:
+    """Per agency, the tasks settled inside ``window`` (its settled range of the covering index), counted
+    by the rules of :func:`_conditions` for a day after the window."""
+    dated, undated = T.c.due_date.is_not(None), T.c.due_date.is_(None)
+    stmt = (
+        select(
+            T.c.agency_id,
+            _n(and_(dated, T.c.completed_on <= T.c.due_date)),
+            _n(and_(dated, T.c.completed_on > T.c.due_date)),
+            _n(and_(dated, T.c.due_date != T.c.original_due_date)),
+            _n(and_(undated, T.c.kind == ONGOING, T.c.opens_on <= window.end)),
+            _n(and_(undated, T.c.kind != ONGOING, T.c.opens_on <= window.end)),
+        )
+        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED)
+        .where(T.c.completed_on >= window.start, T.c.completed_on <= window.end)
+        .group_by(T.c.agency_id)
+    )
+    return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt) if any(r[1:])}
+
+
+def frozen_settled(session: Session, snapshot_ids: list[int]) -> dict[int, Settled]:
+    """The frozen periods' settled counts, summed per agency in SQL."""
+    if not snapshot_ids:
+        return {}
+    stmt = (
+        select(PR.c.agency_id, *(func.sum(PR.c[name]) for name in _SETTLED))
+        .where(PR.c.snapshot_id.in_(snapshot_ids))
+        .group_by(PR.c.agency_id)
+    )
+    return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt)}
+
+
+def snapshot_rows(session: Session, snapshot_id: int) -> dict[int, Settled]:
+    stmt = select(PR.c.agency_id, *(PR.c[name] for name in _SETTLED)).where(PR.c.snapshot_id == snapshot_id)
+    return {r[0]: Settled(*r[1:]) for r in session.connection().execute(stmt)}
+
+
+def completion_records(session: Session, province: str, since: datetime) -> list[CompletionRecord]:
+    """Completions of the province's tasks recorded after ``since``, from the audit trail (indexed by time)."""
+    stmt = (
+        select(E.c.instance_id, E.c.at, E.c.detail)
+        .join(T, T.c.id == E.c.instance_id)
+        .where(E.c.at > since, E.c.action == literal("instance.completed", literal_execute=True))
+        .where(T.c.agency_id.in_(_province_agencies(province)))
+    )
+    out = []
+    for instance_id, at, detail in session.connection().execute(stmt):
+        on, previous = (detail or {}).get("on"), (detail or {}).get("previous")
+        out.append(
+            CompletionRecord(
+                instance_id,
+                at if at.tzinfo else at.replace(tzinfo=UTC),
+                date.fromisoformat(on) if on else None,
+                date.fromisoformat(previous) if previous else None,
+            )
+        )
+    return out

@@ -6,14 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from dondoc.clock import today_vn
 from dondoc.configuration.files import load_policy
 from dondoc.db import session_scope
 from dondoc.domain.periods import CutoffMode, PeriodKind, last_closed, unreported
 from dondoc.reports.files import render_files, write_files
-from dondoc.reports.model import ReportData
-from dondoc.reports.store import report_for, stored_period_keys
+from dondoc.reports.model import AllTimeReport, ReportData
+from dondoc.reports.store import all_time, report_for, stored_period_keys
+
+T = TypeVar("T")
 
 
 def default_period(province: str, as_of: date, kind: PeriodKind = PeriodKind.QUARTER, calendar_periods: bool = False) -> str:
@@ -84,6 +87,14 @@ def unreported_periods(
     return [p.key for p in unreported(latest, stored)]
 
 
+def _in_one_transaction(build: Callable[..., T], province: str, today: date | None, **arguments: Any) -> T:
+    """A store use case in one transaction, with the province's policy and the real day (``today``,
+    default: today in Asia/Ho_Chi_Minh), which decides whether a period has really closed."""
+    policy = load_policy(province)
+    with session_scope() as session:
+        return build(session, province=province, today=today or today_vn(), policy=policy, **arguments)
+
+
 def build_report(
     province: str,
     period: str,
@@ -94,22 +105,17 @@ def build_report(
     calendar_periods: bool = False,
     recompute: bool = False,
 ) -> ReportData:
-    """The report of ``province`` for ``period`` as of ``as_of``; ``today`` (default: the real day in
-    Asia/Ho_Chi_Minh) decides whether the period has really closed and may be frozen."""
+    """The report of ``province`` for ``period`` as of ``as_of``, frozen once the period has closed by ``today``."""
+    options = {"calendar_periods": calendar_periods, "recompute": recompute}
+    return _in_one_transaction(report_for, province, today, period_key=period, as_of=as_of, actor=actor, **options)
 
-    policy = load_policy(province)
-    with session_scope() as session:
-        return report_for(
-            session,
-            province=province,
-            period_key=period,
-            as_of=as_of,
-            today=today or today_vn(),
-            policy=policy,
-            calendar_periods=calendar_periods,
-            actor=actor,
-            recompute=recompute,
-        )
+
+def build_all_time(
+    province: str, *, as_of: date, actor: str, today: date | None = None, calendar_periods: bool = False
+) -> AllTimeReport:
+    """The all-time figures of ``province`` as of ``as_of``: frozen closed quarters plus the live part
+    (freezing the quarters not frozen yet, and re-opening, audited, any a later completion fell into)."""
+    return _in_one_transaction(all_time, province, today, as_of=as_of, actor=actor, calendar_periods=calendar_periods)
 
 
 def write_report(

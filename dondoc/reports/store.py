@@ -6,29 +6,35 @@ do not change it (a late completion appears in the next period as "hoàn thành 
 An open period is computed live as of the requested day and marked provisional. "Closed" is
 judged on the real day (``today``, passed in from the CLI, flow or service edge), never on a
 user-supplied future day alone, and building one period's report never stores another's.
+
+All-time figures (:func:`all_time`) are the frozen settled counts of every closed quarter plus a
+live count of what came after; a completion recorded later into a frozen quarter re-opens that
+quarter's counts, audited (the quarter's *report* stays as frozen).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
-from datetime import date
+from dataclasses import asdict, replace
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from dondoc.clock import utc_now
 from dondoc.db import audit
+from dondoc.domain import periods
 from dondoc.domain.dates import vn_date
 from dondoc.domain.periods import CutoffMode, Period, PeriodError, is_closed, local_day, parse_period, previous, window
 from dondoc.domain.policy import Policy
-from dondoc.domain.report_math import total
+from dondoc.domain.report_math import Counts, FrozenWindow, Settled, all_time_counts, stale_periods, total
 from dondoc.errors import InputError, NotFoundError
-from dondoc.models import Province, ReportSnapshot
+from dondoc.models import PeriodCountRow, PeriodCountSnapshot, Province, ReportSnapshot
 from dondoc.reports import queries
-from dondoc.reports.model import GroupRow, PreviousSummary, ReportData
+from dondoc.reports.model import AllTimeReport, GroupRow, PreviousSummary, ReportData
 
 
 def period_from_key(key: str) -> Period:
@@ -48,39 +54,42 @@ def province_row(session: Session, code: str) -> Province:
     return province
 
 
+def _agency_rows(infos: dict[int, queries.AgencyInfo], by_agency: dict[int, Counts]) -> list[GroupRow]:
+    return sorted((GroupRow(infos[i].code, infos[i].name, infos[i].kind, c) for i, c in by_agency.items()), key=lambda g: g.name)
+
+
+def _scope(province: str, period: Period, mode: CutoffMode, win: periods.Window) -> dict[str, Any]:
+    """The fields that name a province's period and its data window (a report, its snapshots)."""
+    return {"province": province, "period_key": period.key, "cutoff_mode": mode, "window_start": win.start, "window_end": win.end}
+
+
 def compute(session: Session, province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy) -> ReportData:
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     win = window(period, mode, policy.reports.cutoff_day)
     infos = queries.agencies(session, province.code)
-    rows = queries.count_rows(session, province.code, win, as_of)
-    by_agency, by_directive = queries.roll_up(rows)
+    clauses = queries.Clauses(session)
+    by_agency, by_directive = queries.count_totals(session, province.code, win, as_of)
     dinfos = queries.directives(session, set(by_directive))
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
     )
-    agency_rows = sorted(
-        (GroupRow(infos[i].code, infos[i].name, infos[i].kind, c) for i, c in by_agency.items()), key=lambda g: g.name
-    )
+    agency_rows = _agency_rows(infos, by_agency)
     return ReportData(
-        province=province.code,
+        **_scope(province.code, period, mode, win),
         province_name=province.name,
-        period_key=period.key,
         period_label=period.label_vi,
         period_short=period.short_vi,
-        cutoff_mode=mode,
-        window_start=win.start,
-        window_end=win.end,
         as_of=as_of,
         frozen=False,
         rating=policy.rating.model_dump(),
-        totals=total(c for _, _, c in rows),
+        totals=total(by_agency.values()),
         previous=None,
         directives=directive_rows,
         agencies=agency_rows,
-        overdue=queries.overdue_rows(session, province.code, as_of),
-        extended=queries.extended_rows(session, province.code, win, as_of),
-        ongoing=queries.ongoing_rows(session, province.code, win, as_of),
-        kpis=queries.kpi_rows(session, province.code, win, as_of, infos),
+        overdue=queries.overdue_rows(session, province.code, as_of, infos, clauses),
+        extended=queries.extended_rows(session, province.code, win, as_of, infos, clauses),
+        ongoing=queries.ongoing_rows(session, province.code, win, as_of, clauses),
+        kpis=queries.kpi_rows(session, province.code, win, as_of, infos, clauses),
     )
 
 
@@ -157,11 +166,7 @@ def closed_report(
                 session.flush()
             session.add(
                 ReportSnapshot(
-                    province=province.code,
-                    period_key=period.key,
-                    cutoff_mode=mode,
-                    window_start=report.window_start,
-                    window_end=report.window_end,
+                    **_scope(province.code, period, mode, periods.Window(report.window_start, report.window_end)),
                     data=data,
                     content_hash=_hash(data),
                     created_at=now,
@@ -169,7 +174,10 @@ def closed_report(
                 )
             )
             audit.record(
-                session, action, actor=actor, detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)}
+                session,
+                action,
+                actor=actor,
+                detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)},
             )
             session.flush()
     except IntegrityError:
@@ -221,3 +229,131 @@ def report_for(
         )
     report = compute(session, prov, period, mode, min(as_of, win.end), policy)
     return _with(report, previous=_previous_summary(session, prov, period, mode, policy))
+
+
+# --- all-time figures ------------------------------------------------------------------------------
+
+#: A completion recorded up to this long before a period's counts were computed may still have been
+#: uncommitted then: it is checked against them too (see ``report_math.stale_periods``).
+IN_FLIGHT = timedelta(minutes=10)
+
+
+def _frozen_windows(session: Session, province: str, mode: CutoffMode) -> dict[str, PeriodCountSnapshot]:
+    stmt = select(PeriodCountSnapshot).where(
+        PeriodCountSnapshot.province == province,  # type: ignore[arg-type]
+        PeriodCountSnapshot.cutoff_mode == mode,  # type: ignore[arg-type]
+    )
+    return {s.period_key: s for s in session.scalars(stmt)}
+
+
+def _write_rows(session: Session, snapshot_id: int, counts: dict[int, Settled]) -> None:
+    if counts:
+        session.execute(
+            insert(PeriodCountRow),
+            [{"snapshot_id": snapshot_id, "agency_id": a, **asdict(c)} for a, c in sorted(counts.items())],
+        )
+
+
+def _freeze_counts(session: Session, province: str, period: Period, mode: CutoffMode, win: periods.Window, actor: str) -> None:
+    """Store a closed period's settled counts (once: a concurrent build that froze it first wins)."""
+    now = utc_now()
+    counts = queries.settled_in(session, province, win)
+    try:
+        with session.begin_nested():
+            snapshot = PeriodCountSnapshot(
+                **_scope(province, period, mode, win),
+                frozen_at=now,
+                frozen_by=actor,
+                checked_at=now,
+            )
+            session.add(snapshot)
+            session.flush()
+            assert snapshot.id is not None
+            _write_rows(session, snapshot.id, counts)
+            audit.record(
+                session, "report.counts_frozen", actor=actor, detail={"province": province, "period": period.key, "cutoff": mode}
+            )
+            session.flush()
+    except IntegrityError:
+        pass  # frozen by the other build, from the same rows
+
+
+def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids: list[int], actor: str) -> bool:
+    """Recompute a frozen period's counts after completions recorded later fell into its window.
+
+    The numbers it replaces are kept in the audit trail with the instances that changed them.
+    Returns whether anything changed."""
+    assert snapshot.id is not None
+    snapshot.frozen_at = utc_now()
+    session.flush()  # the row is written (locked) first: a concurrent build re-opening it waits, then finds it done
+    before = queries.snapshot_rows(session, snapshot.id)
+    after = queries.settled_in(session, snapshot.province, periods.Window(snapshot.window_start, snapshot.window_end))
+    if before == after:
+        return False
+    session.execute(delete(PeriodCountRow).where(PeriodCountRow.snapshot_id == snapshot.id))  # type: ignore[arg-type]
+    _write_rows(session, snapshot.id, after)
+    audit.record(
+        session,
+        "report.counts_reopened",
+        actor=actor,
+        detail={
+            "province": snapshot.province,
+            "period": snapshot.period_key,
+            "cutoff": snapshot.cutoff_mode,
+            "instances": sorted(set(instance_ids)),
+            "before": {str(a): asdict(c) for a, c in sorted(before.items())},
+            "after": {str(a): asdict(c) for a, c in sorted(after.items())},
+        },
+    )
+    return True
+
+
+def all_time(
+    session: Session, *, province: str, as_of: date, today: date, policy: Policy, actor: str, calendar_periods: bool = False
+) -> AllTimeReport:
+    """A province's all-time figures as of ``as_of``, without rescanning its history.
+
+    Every quarter closed by ``min(as_of, today)`` contributes its frozen settled counts (frozen here the
+    first time they are needed); everything after the last of them, and every task's state on
+    ``as_of``, is counted live. Completions recorded since the last check are looked up in the audit
+    trail: one that falls into a frozen quarter re-opens that quarter's counts (audited), so the
+    all-time figures always equal a full recount."""
+    prov = province_row(session, province)
+    mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
+    day = policy.reports.cutoff_day
+    first = queries.earliest_completion(session, province)
+    quarters = periods.closed_since(first, min(as_of, today), periods.PeriodKind.QUARTER, mode, day) if first else []
+    chain = [(p, window(p, mode, day)) for p in quarters]
+    stored = _frozen_windows(session, province, mode)
+    for period, win in chain:
+        if period.key not in stored:
+            _freeze_counts(session, province, period, mode, win, actor)
+    stored = _frozen_windows(session, province, mode)
+    used = [stored[p.key] for p, _ in chain]
+    reopened: list[str] = []
+    if used:
+        now = utc_now()
+        since = min(s.checked_at for s in used) - IN_FLIGHT
+        records = queries.completion_records(session, province, since)
+        frozen = [FrozenWindow(s.period_key, s.window_start, s.window_end, s.frozen_at) for s in used]
+        for key, instance_ids in sorted(stale_periods(frozen, records, IN_FLIGHT).items()):
+            if _reopen_counts(session, stored[key], instance_ids, actor):
+                reopened.append(key)
+        for s in used:
+            s.checked_at = now
+        session.flush()
+    live_from = chain[-1][1].end + timedelta(days=1) if chain else None
+    live, _by_directive = queries.count_totals(session, province, periods.Window(live_from or date.min, as_of), as_of)
+    by_agency = all_time_counts([queries.frozen_settled(session, [s.id for s in used if s.id is not None])], live)
+    infos = queries.agencies(session, province)
+    return AllTimeReport(
+        province=prov.code,
+        province_name=prov.name,
+        as_of=as_of,
+        cutoff_mode=mode,
+        frozen_periods=tuple(p.key for p, _ in chain),
+        live_from=live_from,
+        reopened=tuple(reopened),
+        totals=total(by_agency.values()),
+        agencies=_agency_rows(infos, by_agency),
+    )

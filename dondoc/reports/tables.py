@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from dondoc.domain import report_math as rm
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import Policy, RatingPolicy
-from dondoc.domain.report_math import (
-    Counts,
-    attainment,
-    change,
-    colour,
-    delayers,
-    kpi_colour,
-    kpi_met,
-    on_time_rate,
-    percent,
-    shares,
-    signed,
-)
 from dondoc.domain.status import STATUS_VI, Colour, Status
 from dondoc.reports.model import GroupRow, ReportData
 
@@ -49,6 +38,10 @@ class Table:
     note: str = ""
 
 
+NUMBER = Column("STT", "int", 1.0)
+DIRECTIVE = Column("Văn bản", width=2.0)
+
+
 def policy_of(report: ReportData) -> Policy:
     """The rating thresholds stored with the report (a frozen report keeps its colours)."""
     return Policy(rating=RatingPolicy(**report.rating))
@@ -59,19 +52,19 @@ def fmt(value: Cell, kind: Kind) -> str:
     if value is None:
         return "—"
     if kind == "pct":
-        return percent(float(value))  # type: ignore[arg-type]
+        return rm.percent(float(value))  # type: ignore[arg-type]
     if kind == "date" and isinstance(value, date):
         return vn_date(value)
     if kind == "num" and isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     if kind == "signed":
-        return signed(value)  # type: ignore[arg-type]
+        return rm.signed(value)  # type: ignore[arg-type]
     return str(value)
 
 
 def _counts_columns(first: str) -> list[Column]:
     return [
-        Column("STT", "int", 1.0),
+        NUMBER,
         Column(first, width=3.0),
         Column(STATUS_VI[Status.DONE_ON_TIME], "int"),
         Column(STATUS_VI[Status.DONE_LATE], "int"),
@@ -83,8 +76,8 @@ def _counts_columns(first: str) -> list[Column]:
     ]
 
 
-def _counts_cells(c: Counts, policy: Policy) -> list[Cell]:
-    return [c.on_time, c.late, c.in_progress, c.overdue, c.total, on_time_rate(c), str(colour(c, policy))]
+def _counts_cells(c: rm.Counts, policy: Policy) -> list[Cell]:
+    return [c.on_time, c.late, c.in_progress, c.overdue, c.total, rm.on_time_rate(c), str(rm.colour(c, policy))]
 
 
 def _group_table(key: str, title: str, sheet: str, first: str, groups: list[GroupRow], report: ReportData) -> Table:
@@ -97,13 +90,19 @@ def _group_table(key: str, title: str, sheet: str, first: str, groups: list[Grou
 def totals_table(report: ReportData) -> Table:
     c, prev = report.totals, report.previous
     p = prev.counts if prev else None
-    delta = change(c, p)
-    share = shares(c)
+    delta = rm.change(c, p)
+    share = rm.shares(c)
     prev_label = prev.period_short if prev else "Kỳ trước"
     rows: list[list[Cell]] = [
         [STATUS_VI[Status.DONE_ON_TIME], c.on_time, share["on_time"], p.on_time if p else None, delta.on_time if delta else None],
         [STATUS_VI[Status.DONE_LATE], c.late, share["late"], p.late if p else None, delta.late if delta else None],
-        [STATUS_VI[Status.IN_PROGRESS], c.in_progress, share["in_progress"], p.in_progress if p else None, delta.in_progress if delta else None],
+        [
+            STATUS_VI[Status.IN_PROGRESS],
+            c.in_progress,
+            share["in_progress"],
+            p.in_progress if p else None,
+            delta.in_progress if delta else None,
+        ],
         [STATUS_VI[Status.OVERDUE], c.overdue, share["overdue"], p.overdue if p else None, delta.overdue if delta else None],
         ["Tổng số (4 nhóm)", c.total, 100.0 if c.total else None, p.total if p else None, (c.total - p.total) if p else None],
     ]
@@ -114,11 +113,15 @@ def totals_table(report: ReportData) -> Table:
         Column(prev_label, "int", 1.2),
         Column("Tăng/giảm", "signed", 1.2),
     ]
-    rate_now, rate_prev = on_time_rate(c), on_time_rate(p) if p else None
+    rate_now, rate_prev = rm.on_time_rate(c), rm.on_time_rate(p) if p else None
     note = (
-        f"Tỷ lệ hoàn thành đúng hạn (đúng hạn / đến hạn): {percent(rate_now)}"
-        + (f"; {prev_label}: {percent(rate_prev)}; thay đổi {signed(delta.on_time_rate_points, ' điểm %')}" if delta else "")
-        + f". Xếp loại: {colour(c, policy_of(report)) or 'chưa có nhiệm vụ đến hạn'}."
+        f"Tỷ lệ hoàn thành đúng hạn (đúng hạn / đến hạn): {rm.percent(rate_now)}"
+        + (
+            f"; {prev_label}: {rm.percent(rate_prev)}; thay đổi {rm.signed(delta.on_time_rate_points, ' điểm %')}"
+            if delta
+            else ""
+        )
+        + f". Xếp loại: {rm.colour(c, policy_of(report)) or 'chưa có nhiệm vụ đến hạn'}."
         + f" Ngoài ra: {c.ongoing} nhiệm vụ thường xuyên, {c.undated} nhiệm vụ chưa xác định thời hạn,"
         + f" {c.extended} nhiệm vụ được gia hạn (tính riêng)."
     )
@@ -130,110 +133,109 @@ def directive_table(report: ReportData) -> Table:
 
 
 def agency_table(report: ReportData) -> Table:
-    return _group_table("theo-co-quan", "Kết quả theo cơ quan, đơn vị", "Theo cơ quan", "Cơ quan, đơn vị", report.agencies, report)
+    return _group_table(
+        "theo-co-quan", "Kết quả theo cơ quan, đơn vị", "Theo cơ quan", "Cơ quan, đơn vị", report.agencies, report
+    )
+
+
+def _numbered(key: str, title: str, sheet: str, columns: list[Column], rows: Iterable[list[Cell]]) -> Table:
+    """A list table: its rows numbered (STT) before the given columns."""
+    return Table(key, title, sheet, [NUMBER, *columns], [[i, *row] for i, row in enumerate(rows, 1)])
+
+
+def _day(title: str) -> Column:
+    return Column(title, "date", 2.1)
+
+
+def _task_columns(task: float, clause: float, lead: float) -> list[Column]:
+    """A listed task: what it is, its directive and clause, its lead (relative widths)."""
+    return [Column("Nhiệm vụ", width=task), DIRECTIVE, Column("Mục", width=clause), Column("Cơ quan chủ trì", width=lead)]
 
 
 def overdue_table(report: ReportData) -> Table:
     columns = [
-        Column("STT", "int", 1.0),
-        Column("Nhiệm vụ", width=4.2),
-        Column("Văn bản", width=2.0),
-        Column("Mục", width=1.4),
-        Column("Cơ quan chủ trì", width=2.3),
-        Column("Hạn", "date", 2.1),
+        *_task_columns(4.2, 1.4, 2.3),
+        _day("Hạn"),
         Column("Số ngày quá hạn", "int", 1.1),
     ]
-    rows: list[list[Cell]] = [
-        [i, o.summary + (" (đã gia hạn)" if o.extended else ""), o.directive, o.clause, o.agency_name, o.due, o.days_overdue]
-        for i, o in enumerate(report.overdue, 1)
-    ]
-    return Table("qua-han", "Danh sách nhiệm vụ quá hạn chưa hoàn thành", "Quá hạn", columns, rows)
+    rows: Iterable[list[Cell]] = (
+        [o.summary + (" (đã gia hạn)" if o.extended else ""), o.directive, o.clause, o.agency_name, o.due, o.days_overdue]
+        for o in report.overdue
+    )
+    return _numbered("qua-han", "Danh sách nhiệm vụ quá hạn chưa hoàn thành", "Quá hạn", columns, rows)
 
 
 def delay_table(report: ReportData) -> Table:
     worst: dict[str, int] = {}
     for o in report.overdue:
         worst[o.agency] = max(worst.get(o.agency, 0), o.days_overdue)
-    found = delayers([(g.code, g.name, g.counts) for g in report.agencies], worst)
+    found = rm.delayers([(g.code, g.name, g.counts) for g in report.agencies], worst)
     columns = [
-        Column("STT", "int", 1.0),
         Column("Cơ quan, đơn vị", width=4.0),
         Column("Quá hạn chưa hoàn thành", "int", 1.4),
         Column("Hoàn thành quá hạn", "int", 1.4),
         Column("Quá hạn lâu nhất (ngày)", "int", 1.4),
     ]
-    rows: list[list[Cell]] = [[i, d.name, d.overdue, d.late, d.max_days_overdue] for i, d in enumerate(found, 1)]
-    return Table("cham-tre", "Danh sách cơ quan, đơn vị để xảy ra chậm trễ", "Chậm trễ", columns, rows)
+    rows: Iterable[list[Cell]] = ([d.name, d.overdue, d.late, d.max_days_overdue] for d in found)
+    return _numbered("cham-tre", "Danh sách cơ quan, đơn vị để xảy ra chậm trễ", "Chậm trễ", columns, rows)
 
 
 def kpi_table(report: ReportData) -> Table:
     policy = policy_of(report)
     columns = [
-        Column("STT", "int", 1.0),
-        Column("Văn bản", width=2.0),
+        DIRECTIVE,
         Column("Mục", width=1.0),
         Column("Chỉ tiêu", width=3.4),
         Column("Cơ quan, đơn vị", width=2.0),
         Column("Mục tiêu", width=1.3),
         Column("Thực hiện", "num", 1.2),
         Column("Mức đạt", "pct", 1.4),
-        Column("Ngày báo cáo", "date", 2.1),
+        _day("Ngày báo cáo"),
         Column("Đánh giá", width=1.3, shade_from=10),
         Column("Màu", "colour", in_docx=False),
     ]
-    rows: list[list[Cell]] = []
-    for i, k in enumerate(report.kpis, 1):
-        met = kpi_met(k.comparator, k.target, k.actual)
-        rows.append(
-            [
-                i,
-                k.directive,
-                k.clause,
-                k.label,
-                k.agency_name,
-                f"{COMPARATOR_VI.get(k.comparator, k.comparator)} {fmt(k.target, 'num')} {k.unit}".rstrip(),
-                k.actual,
-                attainment(k.comparator, k.target, k.actual),
-                k.reported_on,
-                "Đạt" if met else "Chưa đạt",
-                str(kpi_colour(k.comparator, k.target, k.actual, policy)),
-            ]
-        )
-    return Table("chi-tieu", "Chỉ tiêu: mục tiêu và kết quả báo cáo", "Chỉ tiêu", columns, rows)
+    rows: Iterable[list[Cell]] = (
+        [
+            k.directive,
+            k.clause,
+            k.label,
+            k.agency_name,
+            f"{COMPARATOR_VI.get(k.comparator, k.comparator)} {fmt(k.target, 'num')} {k.unit}".rstrip(),
+            k.actual,
+            rm.attainment(k.comparator, k.target, k.actual),
+            k.reported_on,
+            "Đạt" if rm.kpi_met(k.comparator, k.target, k.actual) else "Chưa đạt",
+            str(rm.kpi_colour(k.comparator, k.target, k.actual, policy)),
+        ]
+        for k in report.kpis
+    )
+    return _numbered("chi-tieu", "Chỉ tiêu: mục tiêu và kết quả báo cáo", "Chỉ tiêu", columns, rows)
 
 
 def extended_table(report: ReportData) -> Table:
     columns = [
-        Column("STT", "int", 1.0),
-        Column("Nhiệm vụ", width=3.2),
-        Column("Văn bản", width=2.0),
-        Column("Mục", width=1.0),
-        Column("Cơ quan chủ trì", width=2.0),
-        Column("Hạn ban đầu", "date", 2.1),
-        Column("Hạn được gia hạn", "date", 2.1),
+        *_task_columns(3.2, 1.0, 2.0),
+        _day("Hạn ban đầu"),
+        _day("Hạn được gia hạn"),
         Column("Lý do, văn bản cho phép", width=2.4),
-        Column("Ngày hoàn thành", "date", 2.1),
+        _day("Ngày hoàn thành"),
     ]
-    rows: list[list[Cell]] = [
-        [i, e.summary, e.directive, e.clause, e.agency_name, e.original_due, e.due, e.reason, e.done_on]
-        for i, e in enumerate(report.extended, 1)
-    ]
-    return Table("gia-han", "Nhiệm vụ được gia hạn", "Gia hạn", columns, rows)
+    rows: Iterable[list[Cell]] = (
+        [e.summary, e.directive, e.clause, e.agency_name, e.original_due, e.due, e.reason, e.done_on] for e in report.extended
+    )
+    return _numbered("gia-han", "Nhiệm vụ được gia hạn", "Gia hạn", columns, rows)
 
 
 def ongoing_table(report: ReportData) -> Table:
     columns = [
-        Column("STT", "int", 1.0),
-        Column("Văn bản", width=2.0),
+        DIRECTIVE,
         Column("Mục", width=1.4),
         Column("Nhiệm vụ", width=4.8),
         Column("Số cơ quan chủ trì", "int", 1.3),
         Column("Đã báo cáo trong kỳ", "int", 1.3),
     ]
-    rows: list[list[Cell]] = [
-        [i, o.directive, o.clause, o.summary, o.leads, o.reported] for i, o in enumerate(report.ongoing, 1)
-    ]
-    return Table("thuong-xuyen", "Nhiệm vụ thường xuyên (tính riêng)", "Thường xuyên", columns, rows)
+    rows: Iterable[list[Cell]] = ([o.directive, o.clause, o.summary, o.leads, o.reported] for o in report.ongoing)
+    return _numbered("thuong-xuyen", "Nhiệm vụ thường xuyên (tính riêng)", "Thường xuyên", columns, rows)
 
 
 def all_tables(report: ReportData) -> list[Table]:
