@@ -29,6 +29,7 @@ from dondoc.directives.service import record_completion
 from dondoc.domain.graphs import find_cycle
 from dondoc.errors import BusyError, ConflictError
 from dondoc.models import AuditEvent, DeliveryState, Lease, ReminderDelivery, TaskInstance
+from dondoc.reminders import notify
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.notify import DIGEST_HEADER
 from dondoc.reminders.service import SweepResult, run_sweep
@@ -206,10 +207,63 @@ def test_a_resend_after_a_dropped_connection_carries_the_same_digest_id(seeded_d
         assert len(ids) == 2
         assert ids[0] == ids[1]
         assert re.fullmatch(r"<[0-9a-f]{32}\.20231205@dondoc>", ids[0])
+        # The resend is the same message for a mail client: exactly one Message-ID, the same both times.
+        message_ids = [m.get_all("Message-ID") for m in inbox.to(FOCAL)]
+        assert message_ids == [[ids[0]], [ids[0]]]
+        # ... and another recipient's digest of that day has its own.
+        others = {str(m["Message-ID"]) for rcpts, m, _ in inbox.messages if FOCAL not in rcpts}
+        assert others
+        assert ids[0] not in others
+        assert all(len(m.get_all("Message-ID") or []) == 1 for _, m, _ in inbox.messages)
         # issue 12: a department's digest links the task on its portal page (the CLI text is the Office's)
         assert any(f"?task={iid}" in str(m.get_body(("plain",)).get_content()) for m in inbox.to(FOCAL))  # type: ignore[union-attr]
     finally:
         controller.stop()
+
+
+def test_a_digest_message_id_depends_on_recipient_and_day_and_nothing_else_gets_it(
+    seeded_db: str, smtp: tuple[int, Inbox], tmp_path: Path
+) -> None:
+    from tests.test_reminders_email import FOCAL, contacts_file
+
+    port, inbox = smtp
+    path = contacts_file(tmp_path, port)
+    for day in (DAY, date(2023, 12, 6), date(2023, 12, 7)):
+        run_sweep(day, province="dong-nai", now=NOW, today=TODAY, contacts=load_contacts(path))
+    received = [(rcpts[0], m.get_all("Message-ID") or []) for rcpts, m, _ in inbox.messages]
+    assert all(len(ids) == 1 for _, ids in received)
+    per_day = Counter(re.fullmatch(r"<[0-9a-f]{32}\.(\d{8})@dondoc>", ids[0]).group(1) for _, ids in received)  # type: ignore[union-attr]
+    assert len(per_day) >= 2  # several days ...
+    assert len({rcpt for rcpt, _ in received}) >= 2  # ... and several recipients, each message its own id:
+    assert len({ids[0] for _, ids in received}) == len(received)
+    focal_ids = {str(m["Message-ID"]) for m in inbox.to(FOCAL)}
+    # Mail sent outside a digest (here: a plain send) keeps Apprise's own random Message-ID.
+    inbox.clear()
+    url = f"mailto://127.0.0.1:{port}?from=dondoc@demo.gov.vn&to={FOCAL}"
+    assert notify.send(url, title="t", body="b", html=False).ok
+    assert notify.send(url, title="t", body="b", html=False).ok
+    plain = [m.get_all("Message-ID") or [] for m in inbox.to(FOCAL)]
+    assert len(plain) == 2
+    assert all(len(ids) == 1 for ids in plain)
+    assert plain[0] != plain[1]
+    assert not focal_ids & {plain[0][0], plain[1][0]}
+
+
+@pytest.mark.parametrize(
+    ("headers", "message_id", "error"),
+    [
+        ({"Message-ID": "<a@b>"}, None, "not in headers"),
+        ({" message-id ": "<a@b>"}, None, "not in headers"),
+        (None, "no-angle@dondoc", "not an RFC 5322 msg-id"),
+        (None, "<two@@dondoc>", "not an RFC 5322 msg-id"),
+        (None, "<a b@dondoc>", "not an RFC 5322 msg-id"),
+    ],
+)
+def test_a_message_id_is_one_valid_msg_id(headers: dict[str, str] | None, message_id: str | None, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        notify.send(
+            "mailto://127.0.0.1:9?from=a@b.vn&to=c@d.vn", title="t", body="b", html=False, headers=headers, message_id=message_id
+        )
 
 
 # ---------------------------------------------------------------- honest failures in Prefect
@@ -255,7 +309,9 @@ def test_completing_a_completed_instance_says_by_whom_and_needs_force(seeded_db:
     assert f"nhiệm vụ #{iid} đã được ghi nhận hoàn thành ngày 06/12/2023" in one_line
     assert "bởi cli:an lúc" in one_line
     assert "--force" in one_line
-    forced = runner.invoke(app, ["complete", str(iid), "--on", "07/12/2023", "--evidence", "Báo cáo 2", "--as-of", "07/12/2023", "--force"])
+    forced = runner.invoke(
+        app, ["complete", str(iid), "--on", "07/12/2023", "--evidence", "Báo cáo 2", "--as-of", "07/12/2023", "--force"]
+    )
     assert forced.exit_code == 0, forced.output
     with session_scope() as session:
         row = session.get(TaskInstance, iid)
@@ -273,7 +329,9 @@ def test_of_concurrent_completions_one_wins_and_the_others_are_told(seeded_db: s
     iid = instance_id()
     results = together(
         writers,
-        lambda i: record_completion(iid, on=date(2023, 12, 6), evidence=f"Báo cáo {i}", actor=f"user-{i}", today=date(2023, 12, 6)),
+        lambda i: record_completion(
+            iid, on=date(2023, 12, 6), evidence=f"Báo cáo {i}", actor=f"user-{i}", today=date(2023, 12, 6)
+        ),
     )
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
@@ -285,7 +343,9 @@ def test_of_concurrent_completions_one_wins_and_the_others_are_told(seeded_db: s
         winner = row.completed_by
         assert winner is not None
         completions = session.execute(
-            select(func.count()).select_from(AuditEvent).where(col(AuditEvent.instance_id) == iid, col(AuditEvent.action) == "instance.completed")
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(col(AuditEvent.instance_id) == iid, col(AuditEvent.action) == "instance.completed")
         ).scalar_one()
     assert completions == 1
     assert all(f"bởi {winner} lúc" in str(e) for e in losers)

@@ -174,7 +174,7 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
         url = personalise(url, to_name=contact.name, from_name=f"dondoc — {office}" if office else None, reply_to=digest.reply_to)
     for part in parts:
         headers = {notify.DIGEST_HEADER: digest.identity} if email else None
-        outcome = sender(url, title=digest.subject, body=part, html=email, headers=headers)
+        outcome = sender(url, title=digest.subject, body=part, html=email, headers=headers, message_id=digest.identity if email else None)
         if not outcome.ok:
             report.delivered, report.error = False, outcome.error
             return report
