@@ -266,6 +266,36 @@ def test_a_message_id_is_one_valid_msg_id(headers: dict[str, str] | None, messag
         )
 
 
+@pytest.mark.parametrize("server_up", [True, False])
+def test_replay_exits_1_with_one_line_when_any_delivery_failed(
+    seeded_db: str, smtp: tuple[int, Inbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_up: bool
+) -> None:
+    from dondoc.configuration.settings import get_settings
+    from tests.test_reminders_email import contacts_file
+
+    port, inbox = smtp
+    monkeypatch.setenv("DONDOC_CONTACTS", str(contacts_file(tmp_path, port if server_up else free_port()).parent))
+    monkeypatch.setenv("DONDOC_TODAY", TODAY.isoformat())
+    get_settings.cache_clear()
+    out = runner.invoke(app, ["replay", "--from", "04/12/2023", "--to", "06/12/2023", "--province", "dong-nai"])
+    if server_up:
+        assert out.exit_code == 0, out.output
+        assert inbox.messages
+        assert "lỗi gửi" not in out.output
+        return
+    assert out.exit_code == 1, out.output
+    assert not inbox.messages
+    problem = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(problem) == 1, out.stderr
+    assert re.search(
+        r"lỗi gửi: \d+/\d+ thư/tin nhắn nhắc việc không gửi được trong 3 ngày \(04/12/2023, 05/12/2023, 06/12/2023\); "
+        r"kiểm tra danh bạ và máy chủ thư rồi chạy lại\. Ngày đầu tiên — .*ngày 04/12/2023 không gửi được",
+        problem[0],
+    )
+    with session_scope() as session:  # every failure is in the ledger, to be retried
+        assert session.execute(select(func.count()).where(col(ReminderDelivery.state) == DeliveryState.FAILED)).scalar_one() > 0
+
+
 # ---------------------------------------------------------------- honest failures in Prefect
 
 
