@@ -26,6 +26,7 @@ from dondoc.domain.recurrence import horizon_end
 from dondoc.domain.succession import GroupSpan, Lifespan, owners_on
 from dondoc.errors import ConflictError, InputError, NotFoundError
 from dondoc.models import Agency, Assignment, Directive, InstanceState, TaskInstance
+from dondoc.models.portal import PortalSubmission, SubmissionState
 from dondoc.registries.state import RegistryState
 
 BATCH = 10_000
@@ -40,6 +41,7 @@ class PlanResult:
     cancelled: int
     handed_over: int = 0  # of the cancelled: passed to a successor (the registry says how)
     kept: int = 0  # would have been cancelled by a registry change that says nothing about them: kept open
+    notes: tuple[str, ...] = ()  # what the import summary must say (co-agency inputs left on cancelled tasks)
 
 
 @dataclass(frozen=True)
@@ -188,10 +190,12 @@ def plan_with_losses(
             handed.setdefault(_handover_reason(owners, life.valid_to, session=session), []).append(instance_id)
         else:
             lost.setdefault((clauses.get(assignment_id, "?"), code), []).append(instance_id)
+    lost_ids = [i for ids_ in lost.values() for i in ids_]
+    doomed = [*replanned_away, *(i for ids_ in handed.values() for i in ids_), *(lost_ids if cancel_lost else [])]
+    notes = _submissions_kept_on(session, directive.code, doomed)  # refuses while a submission awaits the Office
     _cancel(session, replanned_away, REPLANNED_AWAY, now)
     for reason, instance_ids in handed.items():
         _cancel(session, instance_ids, reason, now)
-    lost_ids = [i for ids_ in lost.values() for i in ids_]
     if cancel_lost:
         _cancel(session, lost_ids, REPLACED, now)
     cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
@@ -217,8 +221,49 @@ def plan_with_losses(
         cancelled=cancelled,
         handed_over=sum(map(len, handed.values())),
         kept=0 if cancel_lost else len(lost_ids),
+        notes=tuple(notes),
     )
     return result, losses
+
+
+def _submissions_kept_on(session: Session, directive: str, ids: Sequence[int]) -> list[str]:
+    """Portal submissions on the instances about to be cancelled: refused while one awaits a decision.
+
+    A department's completion report or extension request that the Office has not decided would
+    otherwise hang on a cancelled task that can no longer be approved (lost). A co-agency's input
+    (nothing to decide) stays stored with the cancelled task: returned as a note for the import summary.
+    """
+    rows: list[Any] = []
+    for start in range(0, len(ids), BATCH):
+        rows.extend(
+            session.execute(
+                sa_select(col(PortalSubmission.id), col(PortalSubmission.state), col(PortalSubmission.agency_code), col(Assignment.clause))
+                .join(TaskInstance, col(TaskInstance.id) == col(PortalSubmission.instance_id))
+                .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+                .where(col(PortalSubmission.instance_id).in_(ids[start : start + BATCH]))
+                .where(col(PortalSubmission.state).in_([SubmissionState.PENDING, SubmissionState.RECEIVED]))
+                .order_by(col(PortalSubmission.id))
+            ).all()
+        )
+
+    def listed(chosen: list[Any]) -> str:
+        shown = ", ".join(f"#{r.id} mục {r.clause} · {r.agency_code}" for r in chosen[:5])
+        return shown + (f" và {len(chosen) - 5} đề nghị khác" if len(chosen) > 5 else "")
+
+    pending = [r for r in rows if r.state == SubmissionState.PENDING]
+    if pending:
+        raise InputError(
+            f"{directive}: lần nhập này sẽ hủy {len(pending)} nhiệm vụ có đề nghị gửi qua cổng đang chờ Văn phòng duyệt "
+            f"({listed(pending)}); duyệt hoặc từ chối các đề nghị đó trước (trang Văn phòng trên cổng, hoặc deployment "
+            "review-submission), rồi nhập lại; chưa ghi gì"
+        )
+    inputs = [r for r in rows if r.state == SubmissionState.RECEIVED]
+    if not inputs:
+        return []
+    return [
+        f"{directive}: {len(inputs)} đầu vào của cơ quan phối hợp ({listed(inputs)}) thuộc nhiệm vụ bị hủy khi lập lại kế hoạch; "
+        "vẫn lưu cùng nhiệm vụ đã hủy, không chuyển sang nhiệm vụ mới; cơ quan phối hợp gửi lại nếu nhiệm vụ mới còn cần"
+    ]
 
 
 def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session) -> str:

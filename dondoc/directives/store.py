@@ -187,6 +187,7 @@ def apply_batch(
             result, losses = plan_with_losses(session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed)
             summary.plans[directive.code] = result
             summary.losses.extend(losses)
+            summary.warnings.extend(result.notes)
         else:
             summary.unchanged.append(directive.code)
     if summary.losses and not confirmed and not check:

@@ -1,0 +1,126 @@
+"""Issue 10, data loss: nothing a user did is lost when a directive is imported again or replanned.
+
+Probed as an operator would, on SQLite and PostgreSQL: a department's portal submission that the
+Office has not decided must not be left on a task that the new version of the directive cancels
+(it could never be approved, and the task that replaces it would not know about it).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from dondoc.db import session_scope
+from dondoc.directives import service as directives
+from dondoc.errors import InputError
+from dondoc.models import Assignment, Directive, InstanceState, TaskInstance
+from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionState
+from dondoc.portal import service as portal
+from tests.test_portal_service import AS_OF, NOI_VU, PDF, TTTT, instance
+
+SEED = Path(__file__).resolve().parent.parent / "directives_seed" / "000_dong-nai_11677-UBND-HCC.yaml"
+
+
+def edited_seed(tmp_path: Path, old: str, new: str) -> Path:
+    """The 11677/UBND-HCC seed with one edit, as a coordinator would import a corrected version."""
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    out = tmp_path / SEED.name
+    out.write_text(text.replace(old, new), encoding="utf-8")
+    return out
+
+
+def link_of(agency: str) -> PortalLink:
+    issued = portal.issue_link(agency, office=False, recipient=None, label=None, actor="test", base="http://testserver")
+    link = portal.current_link(issued.id)
+    assert link is not None
+    return link
+
+
+def active_clauses() -> set[str]:
+    with session_scope() as session:
+        return set(
+            session.execute(
+                select(col(Assignment.clause))
+                .join(Directive, col(Directive.id) == col(Assignment.directive_id))
+                .where(col(Directive.code) == "11677/UBND-HCC", col(Assignment.active))
+            ).scalars()
+        )
+
+
+def instance_count() -> int:
+    with session_scope() as session:
+        return int(session.execute(select(func.count()).select_from(TaskInstance)).scalar_one())
+
+
+RENAME_1B = ("  - clause: 1.b\n", "  - clause: 1.b1\n")  # the clause renumbered: its instances are replanned away
+
+
+def test_an_import_that_would_cancel_a_task_awaiting_the_office_is_refused_and_writes_nothing(seeded_db: str, tmp_path: Path) -> None:
+    iid = instance("1.b", NOI_VU)
+    form = {"report_number": "88/BC-SNV", "report_date": "04/12/2023", "kpi_processed_on_system_rate": "96,5"}
+    sid = portal.submit_completion(link_of(NOI_VU), iid, form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
+    path = edited_seed(tmp_path, *RENAME_1B)
+    before = instance_count()
+
+    with pytest.raises(InputError) as refused:
+        directives.import_paths([path], as_of=AS_OF, actor="test")
+    message = str(refused.value)
+    assert "\n" not in message
+    assert re.search(rf"11677/UBND-HCC: lần nhập này sẽ hủy 1 nhiệm vụ .*đang chờ Văn phòng duyệt \(#{sid} mục 1\.b · {NOI_VU}\); "
+                     r"duyệt hoặc từ chối .* rồi nhập lại; chưa ghi gì", message)  # fmt: skip
+    # nothing was written: the task is open, the clause unchanged, no instance added, the report still waiting
+    with session_scope() as session:
+        task = session.get(TaskInstance, iid)
+        sub = session.get(PortalSubmission, sid)
+        assert task is not None
+        assert sub is not None
+        assert (task.state, sub.state) == (InstanceState.OPEN, SubmissionState.PENDING)
+    assert "1.b" in active_clauses()
+    assert "1.b1" not in active_clauses()
+    assert instance_count() == before
+
+    # The Office decides, as the line says; then the same import goes through and the decision is kept.
+    decision = portal.decide(sid, approve=True, reason="", actor="office", today=AS_OF)
+    assert decision.recorded is not None
+    directives.import_paths([path], as_of=AS_OF, actor="test")
+    assert "1.b1" in active_clauses()
+    with session_scope() as session:
+        task = session.get(TaskInstance, iid)
+        assert task is not None
+        assert (task.state, task.completed_on, task.kpi_values) == (InstanceState.DONE, date(2023, 12, 4), {"processed_on_system_rate": 96.5})
+
+
+def test_a_co_agency_input_left_on_a_cancelled_task_is_named_in_the_import_summary(seeded_db: str, tmp_path: Path) -> None:
+    lead_iid = instance("1.k", NOI_VU)
+    sid = portal.submit_input(link_of(TTTT), lead_iid, {"note": "Đã rà soát 12 hệ thống."}, None, today=AS_OF)
+    summary = directives.import_paths([edited_seed(tmp_path, "  - clause: 1.k\n", "  - clause: 1.k1\n")], as_of=AS_OF, actor="test")
+    notes = [w for w in summary.warnings if f"#{sid} " in w]
+    assert len(notes) == 1, summary.warnings
+    assert re.fullmatch(
+        rf"11677/UBND-HCC: 1 đầu vào của cơ quan phối hợp \(#{sid} mục 1\.k · {TTTT}\) thuộc nhiệm vụ bị hủy khi lập lại kế hoạch; "
+        r"vẫn lưu cùng nhiệm vụ đã hủy, không chuyển sang nhiệm vụ mới; cơ quan phối hợp gửi lại nếu nhiệm vụ mới còn cần",
+        notes[0],
+    )
+    with session_scope() as session:
+        sub = session.get(PortalSubmission, sid)
+        assert sub is not None
+        assert (sub.instance_id, sub.state, sub.note) == (lead_iid, SubmissionState.RECEIVED, "Đã rà soát 12 hệ thống.")
+
+
+def test_an_unchanged_import_with_a_pending_submission_goes_through(seeded_db: str) -> None:
+    iid = instance("1.b", NOI_VU)
+    form = {"report_number": "88/BC-SNV", "report_date": "04/12/2023", "kpi_processed_on_system_rate": "96,5"}
+    sid = portal.submit_completion(link_of(NOI_VU), iid, form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
+    summary = directives.import_paths([SEED], as_of=AS_OF, actor="test")
+    assert summary.warnings == []
+    with session_scope() as session:
+        sub = session.get(PortalSubmission, sid)
+        assert sub is not None
+        assert sub.state == SubmissionState.PENDING
