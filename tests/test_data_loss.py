@@ -124,3 +124,31 @@ def test_an_unchanged_import_with_a_pending_submission_goes_through(seeded_db: s
         sub = session.get(PortalSubmission, sid)
         assert sub is not None
         assert sub.state == SubmissionState.PENDING
+
+
+def test_a_completed_clause_renumbered_is_kept_named_in_the_summary_and_back_when_the_number_is(seeded_db: str, tmp_path: Path) -> None:
+    done, still_open = instance("1.b", NOI_VU), instance("1.b", TTTT)
+    directives.record_completion(done, on=date(2023, 12, 4), evidence="Báo cáo 88/BC-SNV ngày 04/12/2023", actor="test", today=AS_OF)
+    renumbered = directives.import_paths([edited_seed(tmp_path, *RENAME_1B)], as_of=AS_OF, actor="test")
+    assert [w for w in renumbered.warnings if "mục 1.b " in w] == [
+        "11677/UBND-HCC: mục 1.b không còn trong tệp; 1 nhiệm vụ đã ghi nhận hoàn thành hoặc gia hạn của mục này được giữ "
+        "nguyên dưới mục cũ (không hiện trong `dondoc status`); nếu chỉ đổi số mục, giữ số cũ (1.b) trong tệp rồi nhập lại "
+        "để chúng hiện lại"
+    ]
+    with session_scope() as session:
+        kept, cancelled = session.get(TaskInstance, done), session.get(TaskInstance, still_open)
+        assert kept is not None
+        assert cancelled is not None
+        assert (kept.state, kept.completed_on) == (InstanceState.DONE, date(2023, 12, 4))
+        assert cancelled.state == InstanceState.CANCELLED
+    # The coordinator keeps the old number, as the line says: the clause, its completion and its open work are back.
+    restored = directives.import_paths([SEED], as_of=AS_OF, actor="test")
+    assert not [w for w in restored.warnings if "mục 1.b " in w]
+    assert "1.b" in active_clauses()
+    with session_scope() as session:
+        kept, reopened = session.get(TaskInstance, done), session.get(TaskInstance, still_open)
+        assert kept is not None
+        assert reopened is not None
+        assert (kept.state, kept.completed_on) == (InstanceState.DONE, date(2023, 12, 4))
+        assert (reopened.state, reopened.cancelled_reason) == (InstanceState.OPEN, None)  # planned again: open again
+

@@ -2,7 +2,8 @@
 
 Planning is idempotent: instances are keyed by (assignment, agency, period) and upserted
 with one executemany per batch; an instance someone acted on (completed or extended) is
-never re-planned or removed, and a planned period that disappears is cancelled, not deleted.
+never re-planned or removed, and a planned period that disappears is cancelled, not deleted (and
+reopened if a later version of the directive or registry plans it again).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class PlanResult:
     handed_over: int = 0  # of the cancelled: passed to a successor (the registry says how)
     kept: int = 0  # would have been cancelled by a registry change that says nothing about them: kept open
     notes: tuple[str, ...] = ()  # what the import summary must say (co-agency inputs left on cancelled tasks)
+    reopened: int = 0  # cancelled by an earlier replanning, planned again: open again
 
 
 @dataclass(frozen=True)
@@ -149,15 +151,18 @@ def plan_with_losses(
         )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    reopened = _reopened(session, directive.id, rows)
     insert = upsert_insert(session)
     for start in range(0, len(rows), BATCH):
         stmt = insert(table)
-        untouched = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None), table.c.state == InstanceState.OPEN)
+        not_acted_on = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None))
         differs = or_(
             table.c.due_date.is_distinct_from(stmt.excluded.due_date),
             table.c.opens_on.is_distinct_from(stmt.excluded.opens_on),
             table.c.kind.is_distinct_from(stmt.excluded.kind),
         )
+        # Work that planning cancelled (its clause, period or agency went away) and that is planned
+        # again (the clause is back, the registry corrected) is open again, not left cancelled.
         stmt = stmt.on_conflict_do_update(
             index_elements=["assignment_id", "agency_id", "period"],
             set_={
@@ -166,9 +171,13 @@ def plan_with_losses(
                 "opens_on": stmt.excluded.opens_on,
                 "kind": stmt.excluded.kind,
                 "due_on_day_off": stmt.excluded.due_on_day_off,
+                "state": stmt.excluded.state,
+                "cancelled_reason": None,
                 "updated_at": stmt.excluded.updated_at,
             },
-            where=and_(untouched, differs),
+            where=and_(
+                not_acted_on, or_(and_(table.c.state == InstanceState.OPEN, differs), table.c.state == InstanceState.CANCELLED)
+            ),
         )
         session.connection().execute(stmt, rows[start : start + BATCH])
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
@@ -199,7 +208,7 @@ def plan_with_losses(
     if cancel_lost:
         _cancel(session, lost_ids, REPLACED, now)
     cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
-    if after != before or cancelled:
+    if after != before or cancelled or reopened:
         audit.record(
             session,
             "directive.planned",
@@ -212,6 +221,7 @@ def plan_with_losses(
                 "cancelled": cancelled,
                 "handed_over": sum(map(len, handed.values())),
                 "replaced": len(lost_ids) if cancel_lost else 0,
+                "reopened": reopened,
             },
         )
     losses = [Loss(directive.code, clause, agency, len(v)) for (clause, agency), v in sorted(lost.items())]
@@ -222,8 +232,21 @@ def plan_with_losses(
         handed_over=sum(map(len, handed.values())),
         kept=0 if cancel_lost else len(lost_ids),
         notes=tuple(notes),
+        reopened=reopened,
     )
     return result, losses
+
+
+def _reopened(session: Session, directive_id: int, rows: Sequence[dict[str, Any]]) -> int:
+    """How many cancelled instances nobody acted on are planned again (the upsert reopens them)."""
+    planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
+    t = TaskInstance.__table__.c  # type: ignore[attr-defined]
+    cancelled = session.execute(
+        sa_select(t.assignment_id, t.agency_id, t.period)
+        .where(t.directive_id == directive_id, t.state == InstanceState.CANCELLED)
+        .where(t.completed_on.is_(None), t.extended_at.is_(None))
+    ).all()
+    return sum(1 for key in cancelled if tuple(key) in planned)
 
 
 def _submissions_kept_on(session: Session, directive: str, ids: Sequence[int]) -> list[str]:

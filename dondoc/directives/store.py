@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from dondoc.clock import utc_now
@@ -15,7 +16,7 @@ from dondoc.directives.rows import ClausePlan
 from dondoc.directives.validation import Batch, DirectiveFile, assignment_kpis, content_hash
 from dondoc.domain.planning import ad_hoc_part
 from dondoc.errors import InputError
-from dondoc.models import AgencyGroup, Assignment, Directive
+from dondoc.models import AgencyGroup, Assignment, Directive, TaskInstance
 from dondoc.registries.diff import RegistryDiff
 from dondoc.registries.store import write_state
 
@@ -42,7 +43,29 @@ class ImportSummary:
 _now = utc_now
 
 
-def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple[Directive, int, bool]:
+def _acted_on_note(session: Session, directive: str, gone: Assignment) -> list[str]:
+    """A clause dropped by the new version whose tasks someone completed or extended: say where they stay.
+
+    They are kept (never cancelled) under the old clause, which no longer shows in ``dondoc status``;
+    a clause that was only renumbered comes back, with them, when the file keeps its old number.
+    """
+    acted = session.exec(
+        select(func.count())
+        .select_from(TaskInstance)
+        .where(TaskInstance.assignment_id == gone.id)
+        .where(or_(col(TaskInstance.completed_on).is_not(None), col(TaskInstance.extended_at).is_not(None)))
+    ).one()
+    if not acted:
+        return []
+    return [
+        f"{directive}: mục {gone.clause} không còn trong tệp; {acted} nhiệm vụ đã ghi nhận hoàn thành hoặc gia hạn của mục này "
+        "được giữ nguyên dưới mục cũ (không hiện trong `dondoc status`); nếu chỉ đổi số mục, giữ số cũ "
+        f"({gone.clause}) trong tệp rồi nhập lại để chúng hiện lại"
+    ]
+
+
+def _write_directive(session: Session, item: DirectiveFile, actor: str, notes: list[str]) -> tuple[Directive, int, bool]:
+    """Write one directive and its clauses; ``notes`` gets what the import summary must say."""
     m = item.model
     digest = content_hash(m)
     directive = session.exec(select(Directive).where(Directive.code == item.code)).first()
@@ -108,6 +131,8 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         row.kpis, row.note, row.active = assignment_kpis(a), a.note, True
         session.add(row)
     for gone in existing.values():
+        if gone.active:
+            notes.extend(_acted_on_note(session, item.code, gone))
         gone.active = False
         session.add(gone)
     if changed:
@@ -172,7 +197,7 @@ def apply_batch(
     touched = set(diff.provinces)
     written: list[tuple[Directive, bool]] = []
     for item in batch.directives:
-        directive, count, changed = _write_directive(session, item, actor)
+        directive, count, changed = _write_directive(session, item, actor, summary.warnings)
         summary.directives.append(directive.code)
         summary.assignments += count
         written.append((directive, changed))
