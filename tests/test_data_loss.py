@@ -152,3 +152,20 @@ def test_a_completed_clause_renumbered_is_kept_named_in_the_summary_and_back_whe
         assert (kept.state, kept.completed_on) == (InstanceState.DONE, date(2023, 12, 4))
         assert (reopened.state, reopened.cancelled_reason) == (InstanceState.OPEN, None)  # planned again: open again
 
+
+def test_recomputing_a_frozen_report_keeps_the_report_it_replaces_in_the_audit_trail(seeded_db: str) -> None:
+    from dondoc.models import AuditEvent
+    from dondoc.reports.service import build_report
+    from tests.test_reports import FROZEN_ON, replay_after_freeze, replay_q4
+
+    replay_q4()
+    first = build_report("dong-nai", "2023-Q4", as_of=FROZEN_ON, actor="test")  # frozen: what was sent
+    replay_after_freeze()  # a back-dated completion and an extension change Q4 if computed again
+    redone = build_report("dong-nai", "2023-Q4", as_of=date(2024, 1, 5), actor="office", recompute=True)
+    assert redone.to_json() != first.to_json()
+    with session_scope() as session:
+        event = session.execute(select(AuditEvent).where(col(AuditEvent.action) == "report.recomputed")).scalars().one()
+    replaced = event.detail["replaced"]
+    assert replaced["data"] == first.to_json()  # the figures that were frozen (and sent) are not lost
+    assert replaced["created_by"] == "test"
+    assert replaced["hash"] != event.detail["hash"]
