@@ -410,3 +410,33 @@ def test_co_agencies_expand_as_of_the_due_date(codes: list[str], day: date, agen
     from dondoc.directives.queries import CoAgencyRegistry
 
     assert CoAgencyRegistry(GROUPS, REGISTRY).expand(codes, day) == agencies
+
+
+# ---------------------------------------------------------------- escalation follows the coordinating office's succession
+
+
+@pytest.mark.parametrize(
+    ("day", "office"),
+    [(date(2025, 6, 30), "la-vp-ubnd"), (date(2025, 7, 1), "tn-vp-ubnd"), (date(2026, 1, 5), "tn-vp-ubnd")],
+)
+def test_the_office_in_force_follows_its_succession(day: date, office: str) -> None:
+    from dondoc.directives.queries import CoAgencyRegistry
+
+    lifespans = {"la-vp-ubnd": Lifespan(date(2025, 6, 30), ("tn-vp-ubnd",)), "tn-vp-ubnd": Lifespan(None, (), date(2025, 7, 1))}
+    assert CoAgencyRegistry({}, lifespans).in_force("la-vp-ubnd", day) == office
+
+
+def test_escalations_go_to_the_coordinating_office_in_force_on_the_reminder_day(seeded_db: str) -> None:
+    """Long An's Office ended on 30/6/2025 (merged into tỉnh Tây Ninh's): from 1/7 the coordinator stage goes to tn-vp-ubnd."""
+    from dondoc.directives.queries import co_agency_registry
+    from dondoc.reminders.queries import select_candidates
+
+    _replay_to_august_2025()
+    dues = [date(2025, 6, 2 + i) for i in range(28)]
+    with session_scope() as s:
+        members = co_agency_registry(s)
+        offices = {
+            day: {f.coordinator for f in select_candidates(s, dues, province="long-an", members=members, day=day)[0] if f.directive == LA}
+            for day in (date(2025, 6, 30), date(2025, 7, 1))
+        }
+    assert offices == {date(2025, 6, 30): {"la-vp-ubnd"}, date(2025, 7, 1): {"tn-vp-ubnd"}}
