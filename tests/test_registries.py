@@ -440,3 +440,49 @@ def test_escalations_go_to_the_coordinating_office_in_force_on_the_reminder_day(
             for day in (date(2025, 6, 30), date(2025, 7, 1))
         }
     assert offices == {date(2025, 6, 30): {"la-vp-ubnd"}, date(2025, 7, 1): {"tn-vp-ubnd"}}
+
+
+# ---------------------------------------------------------------- calendar feeds: co-agency membership as of the item's date
+
+_CO_DIRECTIVE = """number: 99/KH-THU
+province: dong-nai
+issuer: {issuer}
+kind: ke_hoach
+issued: "2025-05-02"
+title: Thử nhiệm vụ phối hợp qua ngày 01/7/2025
+source_file: 99-KH-THU.txt
+coordinator: dn-vp-ubnd
+end: 2025-09-30
+assignments:
+  - clause: "1"
+    text: Sở Nội vụ chủ trì, phối hợp các sở, ban, ngành tỉnh và UBND các huyện báo cáo hằng tháng.
+    summary: Báo cáo hằng tháng
+    lead: dn-so-noi-vu
+    co_agencies: [dn-g-so-ban-nganh-huyen]
+    deadline: trước ngày 15 hàng tháng
+"""
+
+
+def test_a_co_agency_feed_shows_the_items_of_the_days_it_was_a_member(seeded_db: str, tmp_path: Path) -> None:
+    """Districts left dn-g-so-ban-nganh-huyen with the district level on 30/6/2025; a sở stays a co-agency after it."""
+    from icalendar import Calendar
+
+    from dondoc.calendars.service import feed_text
+    from dondoc.calendars.store import FeedSpec
+
+    issuer = yaml.safe_load((SEEDS / "000_dong-nai_11677-UBND-HCC.yaml").read_text(encoding="utf-8"))["issuer"]
+    path = tmp_path / "099_dong-nai_99-KH-THU.yaml"
+    path.write_text(_CO_DIRECTIVE.format(issuer=issuer), encoding="utf-8")
+    services.import_paths([path], as_of=date(2025, 5, 2), actor="test")
+
+    def co_days(agency: str) -> list[date]:
+        body, _ = feed_text(FeedSpec("agency", agency), as_of=date(2025, 9, 1))
+        return sorted(
+            event.decoded("DTSTART") for event in Calendar.from_ical(body).walk("VEVENT") if "-co-" in str(event.get("UID"))
+        )
+
+    district = co_days("dn-ubnd-h-xuan-loc")
+    assert district
+    assert max(district) <= date(2025, 6, 30)  # not the months after its last day
+    department = co_days("dn-so-tu-phap")
+    assert min(department) <= date(2025, 6, 30) < max(department)  # before and after 1/7/2025
