@@ -24,7 +24,7 @@ from dondoc.calendars.ical import EventInput, FeedMeta, LeadLine, Revision
 from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import upsert_insert
-from dondoc.directives.queries import answers_to, co_agency_registry, resolve_agency, resolve_directive
+from dondoc.directives.queries import CoAgencyRegistry, answers_to, co_agency_registry, resolve_agency, resolve_directive
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
@@ -201,6 +201,14 @@ def _names(session: Session, province: str) -> dict[str, str]:
     return names
 
 
+def _registry(session: Session) -> CoAgencyRegistry:
+    """The dated registry, read once per session (``write_all`` renders every feed in one)."""
+    found = session.info.get("dondoc.co_agency_registry")
+    if not isinstance(found, CoAgencyRegistry):
+        found = session.info["dondoc.co_agency_registry"] = co_agency_registry(session)
+    return found
+
+
 def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope, list[EventInput], int]:
     """The feed's events as plain data, and how many of its instances have no date (left out)."""
     scope = _resolve(session, spec)
@@ -208,7 +216,7 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
     items: list[EventInput] = []
     undated = 0
     co_groups: dict[tuple[int, str], list[tuple[Any, Status]]] = {}
-    registry = co_agency_registry(session) if scope.co_assignment_ids else None
+    registry = _registry(session) if scope.co_assignment_ids else None
     co_on: dict[tuple[int, date], bool] = {}  # (assignment, due) → is the feed's agency a co-agency on that day
     for r in session.execute(_rows_stmt(scope)):
         if r.due_date is None:
