@@ -19,7 +19,7 @@ from sqlmodel import col
 from dondoc.db import session_scope
 from dondoc.directives import service as directives
 from dondoc.errors import InputError
-from dondoc.models import Assignment, Directive, InstanceState, TaskInstance
+from dondoc.models import Agency, Assignment, Directive, InstanceState, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionState
 from dondoc.portal import service as portal
 from tests.test_portal_service import AS_OF, NOI_VU, PDF, TTTT, instance
@@ -169,3 +169,46 @@ def test_recomputing_a_frozen_report_keeps_the_report_it_replaces_in_the_audit_t
     assert replaced["data"] == first.to_json()  # the figures that were frozen (and sent) are not lost
     assert replaced["created_by"] == "test"
     assert replaced["hash"] != event.detail["hash"]
+
+
+def test_a_registry_change_that_would_hand_over_a_task_awaiting_the_office_is_refused(seeded_db: str, tmp_path: Path) -> None:
+    """The same guard when a registry file ends the agency (a succession) before the task is due."""
+    with session_scope() as session:  # Sở Nội vụ's report of item 7 for Q1/2024 (due in March 2024)
+        iid = int(
+            session.execute(
+                select(col(TaskInstance.id))
+                .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+                .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
+                .where(col(Directive.code) == "11677/UBND-HCC", col(Assignment.clause) == "7", col(TaskInstance.period) == "2024-Q1")
+                .where(col(TaskInstance.agency_id) == select(col(Agency.id)).where(col(Agency.code) == NOI_VU).scalar_subquery())
+            ).scalar_one()
+        )
+    form = {"report_number": "12/BC-SNV", "report_date": "05/12/2023"}
+    sid = portal.submit_completion(link_of(NOI_VU), iid, form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
+    registry = tmp_path / "agencies" / "dong-nai-2024-03.yaml"
+    registry.parent.mkdir()
+    registry.write_text(
+        """province: dong-nai
+province_name: Đồng Nai
+as_of: '2024-03-01'
+agencies:
+- code: dn-so-noi-vu-2024
+  name: Sở Nội vụ
+  kind: department
+  groups: [dn-g-so-ban-nganh]
+  valid_from: '2024-03-01'
+successions:
+- kind: rename
+  effective: '2024-03-01'
+  from: [dn-so-noi-vu]
+  to: [dn-so-noi-vu-2024]
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=rf"lần nhập này sẽ hủy \d+ nhiệm vụ có đề nghị .*\(#{sid} mục 7 · {NOI_VU}\)"):
+        directives.import_paths([registry], as_of=AS_OF, actor="test")
+    with session_scope() as session:
+        task = session.get(TaskInstance, iid)
+        assert task is not None
+        assert task.state == InstanceState.OPEN
+        assert session.execute(select(func.count()).select_from(Agency).where(col(Agency.code) == "dn-so-noi-vu-2024")).scalar_one() == 0
