@@ -486,3 +486,70 @@ def test_a_co_agency_feed_shows_the_items_of_the_days_it_was_a_member(seeded_db:
     assert max(district) <= date(2025, 6, 30)  # not the months after its last day
     department = co_days("dn-so-tu-phap")
     assert min(department) <= date(2025, 6, 30) < max(department)  # before and after 1/7/2025
+
+
+# ---------------------------------------------------------------- restating an agency loses nothing it does not rewrite
+
+_CONTACT = [{"role": "focal", "address": "vanthu@tinh.gov.vn"}]
+
+
+@pytest.mark.parametrize(
+    ("restated", "aliases", "contacts", "note"),
+    [
+        # only the name, in a later file: the old name stays an alias; aliases, contacts, note kept
+        ({"name": "Sở Khoa học, Công nghệ và Chuyển đổi số"}, ("Sở KH&CN", "Sở Khoa học và Công nghệ"), _CONTACT, "ghi chú"),
+        # the same name again: nothing added
+        ({"name": "Sở Khoa học và Công nghệ"}, ("Sở KH&CN",), _CONTACT, "ghi chú"),
+        # what a file writes replaces (an explicit empty list too) — but aliases only add: the old ones stay
+        ({"name": "Sở KH, CN và CĐS", "aliases": [], "contacts": [], "note": None}, ("Sở KH&CN", "Sở Khoa học và Công nghệ"), [], None),
+        # an alias that is the old name (in another case) is not added twice
+        ({"name": "Sở mới", "aliases": ["sở khoa học và công nghệ"]}, ("sở khoa học và công nghệ", "Sở KH&CN"), _CONTACT, "ghi chú"),
+    ],
+)
+def test_a_file_restating_an_agency_keeps_what_it_does_not_write(
+    restated: dict[str, Any], aliases: tuple[str, ...], contacts: list[dict[str, str]], note: str | None
+) -> None:
+    import json
+
+    base = _registry(
+        agencies=[
+            {"code": "t-so-b", "name": "Sở Khoa học và Công nghệ", "aliases": ["Sở KH&CN"], "kind": "department",
+             "groups": ["t-g-so"], "contacts": _CONTACT, "note": "ghi chú"},
+        ]
+    )  # fmt: skip
+    state, _ = apply_file(RegistryState(), base, "t.yaml")
+    later = _registry(as_of="2026-01-01", groups=[], agencies=[{"code": "t-so-b", "kind": "department", "groups": ["t-g-so"], **restated}])
+    after, conflicts = apply_file(state, later, "t-2026.yaml")
+    assert conflicts == []
+    agency = after.agencies["t-so-b"]
+    assert (agency.aliases, json.loads(agency.contacts), agency.note) == (aliases, [dict(c, channel="email", name=None) for c in contacts], note)
+    assert agency.groups == ("t-g-so",)
+    again, _ = apply_file(after, later, "t-2026.yaml")
+    assert registry_diff(after, again).empty  # importing the same file again changes nothing
+
+
+def test_an_agency_renamed_by_a_later_registry_keeps_its_other_names_parent_and_note(seeded_db: str, tmp_path: Path) -> None:
+    from dondoc.registries.queries import stored_state
+
+    path = tmp_path / "agencies" / "dong-nai-2026-01.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        """province: dong-nai
+province_name: Đồng Nai
+as_of: '2026-01-01'
+agencies:
+- code: dn-so-noi-vu
+  name: Sở Nội vụ tỉnh Đồng Nai (sau sắp xếp)
+  kind: department
+  groups: [dn-g-so-ban-nganh]
+""",
+        encoding="utf-8",
+    )
+    summary = services.import_paths([path], as_of=date(2023, 12, 6), actor="test")
+    assert summary.diff.renamed == [("dn-so-noi-vu", "Sở Nội vụ", "Sở Nội vụ tỉnh Đồng Nai (sau sắp xếp)")]
+    assert summary.diff.memberships_removed == []
+    with session_scope() as s:
+        agency = stored_state(session=s).agencies["dn-so-noi-vu"]
+        assert agency.aliases == ("Sở Nội vụ tỉnh Đồng Nai", "SNV")  # "Sở Nội vụ" is still its short name
+        assert (agency.short_name, agency.parent) == ("Sở Nội vụ", "dn-ubnd-tinh")
+        assert agency.note is not None

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from dondoc.domain.dates import vn_date
 from dondoc.domain.succession import GroupSpan, Lifespan
@@ -168,23 +169,30 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
         stored_a = new.agencies.get(a.code)
         if stored_a is not None and stored_a.province != prov:
             conflicts.append(RegistryConflict(f"agency {a.code} belongs to province {stored_a.province}", ("agencies", i, "code")))
+        given = a.model_fields_set
+
+        def kept(name: str, value: object, *, agency: AgencyState | None = stored_a, given: set[str] = given) -> Any:
+            """A field the file does not write keeps its stored value (``groups`` excepted: memberships are the file's)."""
+            return getattr(agency, name) if agency is not None and name not in given else value
+
+        short_name = kept("short_name", a.short_name)
         new.agencies[a.code] = AgencyState(
             a.code,
             prov,
             a.name,
-            a.short_name,
-            tuple(a.aliases),
+            short_name,
+            _aliases_after(stored_a, a.name, short_name, tuple(a.aliases)),
             a.kind.value,
-            a.parent,
+            kept("parent", a.parent),
             tuple(a.groups),
-            _contacts_json(c.model_dump(mode="json") for c in a.contacts),
+            kept("contacts", _contacts_json(c.model_dump(mode="json") for c in a.contacts)),
             a.valid_from if a.valid_from is not None else (stored_a.valid_from if stored_a else None),
             a.valid_to if a.valid_to is not None else (stored_a.valid_to if stored_a else None),
             a.successor if a.successor is not None else (stored_a.successor if stored_a else None),
-            a.commune_type.value if a.commune_type else None,
-            a.formed_from,
-            a.resolution,
-            a.note,
+            kept("commune_type", a.commune_type.value if a.commune_type else None),
+            kept("formed_from", a.formed_from),
+            kept("resolution", a.resolution),
+            kept("note", a.note),
         )
     for i, eg in enumerate(model.ended_groups):
         group = new.groups.get(eg.code)
@@ -236,6 +244,21 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
         if agency.valid_to is None:
             new.agencies[code] = replace(agency, valid_to=last)
     return new, conflicts
+
+
+def _aliases_after(stored: AgencyState | None, name: str, short_name: str | None, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The aliases after a file (re)states an agency: the file's, then the stored ones it does not
+    repeat, then a name or short name it replaces. Documents and commands that use an earlier name
+    still find the agency; an alias is never dropped by an import."""
+    if stored is None:
+        return aliases
+    out = list(dict.fromkeys((*aliases, *stored.aliases)))
+    known = {normalise_label(label) for label in (name, *([short_name] if short_name else []), *out)}
+    for label in (stored.name, *([stored.short_name] if stored.short_name else [])):
+        if normalise_label(label) not in known:
+            known.add(normalise_label(label))
+            out.append(label)
+    return tuple(out)
 
 
 def _succession_key(s: SuccessionState) -> tuple[object, ...]:
