@@ -553,3 +553,14 @@ agencies:
         assert agency.aliases == ("Sở Nội vụ tỉnh Đồng Nai", "SNV")  # "Sở Nội vụ" is still its short name
         assert (agency.short_name, agency.parent) == ("Sở Nội vụ", "dn-ubnd-tinh")
         assert agency.note is not None
+
+
+def test_a_file_restating_a_group_keeps_its_aliases_note_and_completeness() -> None:
+    base = _registry(groups=[{"code": "t-g-so", "name": "Các sở", "aliases": ["Các sở, ngành"], "complete": False, "note": "thiếu"}])
+    state, _ = apply_file(RegistryState(), base, "t.yaml")
+    later = _registry(as_of="2026-01-01", agencies=[], groups=[{"code": "t-g-so", "name": "Các sở, ban, ngành tỉnh"}])
+    after, conflicts = apply_file(state, later, "t-2026.yaml")
+    assert conflicts == []
+    group = after.groups["t-g-so"]
+    assert (group.aliases, group.complete, group.note) == (("Các sở, ngành", "Các sở"), False, "thiếu")
+    assert registry_diff(after, apply_file(after, later, "t-2026.yaml")[0]).empty

@@ -155,13 +155,13 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
             g.code,
             prov,
             g.name,
-            tuple(g.aliases),
+            _aliases_after((stored.name,), stored.aliases, (g.name,), tuple(g.aliases)) if stored else tuple(g.aliases),
             tuple(g.includes),
-            g.complete,
+            stored.complete if stored is not None and "complete" not in g.model_fields_set else g.complete,
             g.valid_from if g.valid_from is not None else (stored.valid_from if stored else None),
             g.valid_to if g.valid_to is not None else (stored.valid_to if stored else None),
             stored.successor if stored else None,
-            g.note,
+            stored.note if stored is not None and "note" not in g.model_fields_set else g.note,
         )
         if stored is not None and stored.province != prov:
             conflicts.append(RegistryConflict(f"group {g.code} belongs to province {stored.province}", ("groups", i, "code")))
@@ -181,7 +181,9 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
             prov,
             a.name,
             short_name,
-            _aliases_after(stored_a, a.name, short_name, tuple(a.aliases)),
+            _aliases_after(_names(stored_a), stored_a.aliases, _names(a.name, short_name), tuple(a.aliases))
+            if stored_a is not None
+            else tuple(a.aliases),
             a.kind.value,
             kept("parent", a.parent),
             tuple(a.groups),
@@ -246,15 +248,22 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
     return new, conflicts
 
 
-def _aliases_after(stored: AgencyState | None, name: str, short_name: str | None, aliases: tuple[str, ...]) -> tuple[str, ...]:
-    """The aliases after a file (re)states an agency: the file's, then the stored ones it does not
-    repeat, then a name or short name it replaces. Documents and commands that use an earlier name
-    still find the agency; an alias is never dropped by an import."""
-    if stored is None:
-        return aliases
-    out = list(dict.fromkeys((*aliases, *stored.aliases)))
-    known = {normalise_label(label) for label in (name, *([short_name] if short_name else []), *out)}
-    for label in (stored.name, *([stored.short_name] if stored.short_name else [])):
+def _names(first: AgencyState | str, short_name: str | None = None) -> tuple[str, ...]:
+    """An agency's name and short name (of a stored agency, or as given)."""
+    if isinstance(first, AgencyState):
+        return _names(first.name, first.short_name)
+    return (first, *([short_name] if short_name else []))
+
+
+def _aliases_after(
+    old_names: tuple[str, ...], old_aliases: tuple[str, ...], names: tuple[str, ...], aliases: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The aliases after a file restates an agency or group: the file's, then the stored ones it does
+    not repeat, then a name (or short name) it replaces. Documents and commands that use an earlier
+    name still find it; an alias is never dropped by an import."""
+    out = list(dict.fromkeys((*aliases, *old_aliases)))
+    known = {normalise_label(label) for label in (*names, *out)}
+    for label in old_names:
         if normalise_label(label) not in known:
             known.add(normalise_label(label))
             out.append(label)
