@@ -62,7 +62,9 @@ def instance_count() -> int:
 RENAME_1B = ("  - clause: 1.b\n", "  - clause: 1.b1\n")  # the clause renumbered: its instances are replanned away
 
 
-def test_an_import_that_would_cancel_a_task_awaiting_the_office_is_refused_and_writes_nothing(seeded_db: str, tmp_path: Path) -> None:
+def test_an_import_that_would_cancel_a_task_awaiting_the_office_is_refused_and_writes_nothing(
+    seeded_db: str, tmp_path: Path
+) -> None:
     iid = instance("1.b", NOI_VU)
     form = {"report_number": "88/BC-SNV", "report_date": "04/12/2023", "kpi_processed_on_system_rate": "96,5"}
     sid = portal.submit_completion(link_of(NOI_VU), iid, form, portal.Upload(io.BytesIO(PDF), "bc.pdf"), today=AS_OF)
@@ -94,13 +96,19 @@ def test_an_import_that_would_cancel_a_task_awaiting_the_office_is_refused_and_w
     with session_scope() as session:
         task = session.get(TaskInstance, iid)
         assert task is not None
-        assert (task.state, task.completed_on, task.kpi_values) == (InstanceState.DONE, date(2023, 12, 4), {"processed_on_system_rate": 96.5})
+        assert (task.state, task.completed_on, task.kpi_values) == (
+            InstanceState.DONE,
+            date(2023, 12, 4),
+            {"processed_on_system_rate": 96.5},
+        )
 
 
 def test_a_co_agency_input_left_on_a_cancelled_task_is_named_in_the_import_summary(seeded_db: str, tmp_path: Path) -> None:
     lead_iid = instance("1.k", NOI_VU)
     sid = portal.submit_input(link_of(TTTT), lead_iid, {"note": "Đã rà soát 12 hệ thống."}, None, today=AS_OF)
-    summary = directives.import_paths([edited_seed(tmp_path, "  - clause: 1.k\n", "  - clause: 1.k1\n")], as_of=AS_OF, actor="test")
+    summary = directives.import_paths(
+        [edited_seed(tmp_path, "  - clause: 1.k\n", "  - clause: 1.k1\n")], as_of=AS_OF, actor="test"
+    )
     notes = [w for w in summary.warnings if f"#{sid} " in w]
     assert len(notes) == 1, summary.warnings
     assert re.fullmatch(
@@ -126,9 +134,13 @@ def test_an_unchanged_import_with_a_pending_submission_goes_through(seeded_db: s
         assert sub.state == SubmissionState.PENDING
 
 
-def test_a_completed_clause_renumbered_is_kept_named_in_the_summary_and_back_when_the_number_is(seeded_db: str, tmp_path: Path) -> None:
+def test_a_completed_clause_renumbered_is_kept_named_in_the_summary_and_back_when_the_number_is(
+    seeded_db: str, tmp_path: Path
+) -> None:
     done, still_open = instance("1.b", NOI_VU), instance("1.b", TTTT)
-    directives.record_completion(done, on=date(2023, 12, 4), evidence="Báo cáo 88/BC-SNV ngày 04/12/2023", actor="test", today=AS_OF)
+    directives.record_completion(
+        done, on=date(2023, 12, 4), evidence="Báo cáo 88/BC-SNV ngày 04/12/2023", actor="test", today=AS_OF
+    )
     renumbered = directives.import_paths([edited_seed(tmp_path, *RENAME_1B)], as_of=AS_OF, actor="test")
     assert [w for w in renumbered.warnings if "mục 1.b " in w] == [
         "11677/UBND-HCC: mục 1.b không còn trong tệp; 1 nhiệm vụ đã ghi nhận hoàn thành hoặc gia hạn của mục này được giữ "
@@ -179,7 +191,9 @@ def test_a_registry_change_that_would_hand_over_a_task_awaiting_the_office_is_re
                 select(col(TaskInstance.id))
                 .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
                 .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-                .where(col(Directive.code) == "11677/UBND-HCC", col(Assignment.clause) == "7", col(TaskInstance.period) == "2024-Q1")
+                .where(
+                    col(Directive.code) == "11677/UBND-HCC", col(Assignment.clause) == "7", col(TaskInstance.period) == "2024-Q1"
+                )
                 .where(col(TaskInstance.agency_id) == select(col(Agency.id)).where(col(Agency.code) == NOI_VU).scalar_subquery())
             ).scalar_one()
         )
@@ -211,4 +225,7 @@ successions:
         task = session.get(TaskInstance, iid)
         assert task is not None
         assert task.state == InstanceState.OPEN
-        assert session.execute(select(func.count()).select_from(Agency).where(col(Agency.code) == "dn-so-noi-vu-2024")).scalar_one() == 0
+        assert (
+            session.execute(select(func.count()).select_from(Agency).where(col(Agency.code) == "dn-so-noi-vu-2024")).scalar_one()
+            == 0
+        )
