@@ -410,3 +410,157 @@ def test_co_agencies_expand_as_of_the_due_date(codes: list[str], day: date, agen
     from dondoc.directives.queries import CoAgencyRegistry
 
     assert CoAgencyRegistry(GROUPS, REGISTRY).expand(codes, day) == agencies
+
+
+# ---------------------------------------------------------------- escalation follows the coordinating office's succession
+
+
+@pytest.mark.parametrize(
+    ("day", "office"),
+    [(date(2025, 6, 30), "la-vp-ubnd"), (date(2025, 7, 1), "tn-vp-ubnd"), (date(2026, 1, 5), "tn-vp-ubnd")],
+)
+def test_the_office_in_force_follows_its_succession(day: date, office: str) -> None:
+    from dondoc.directives.queries import CoAgencyRegistry
+
+    lifespans = {"la-vp-ubnd": Lifespan(date(2025, 6, 30), ("tn-vp-ubnd",)), "tn-vp-ubnd": Lifespan(None, (), date(2025, 7, 1))}
+    assert CoAgencyRegistry({}, lifespans).in_force("la-vp-ubnd", day) == office
+
+
+def test_escalations_go_to_the_coordinating_office_in_force_on_the_reminder_day(seeded_db: str) -> None:
+    """Long An's Office ended on 30/6/2025 (merged into tỉnh Tây Ninh's): from 1/7 the coordinator stage goes to tn-vp-ubnd."""
+    from dondoc.directives.queries import co_agency_registry
+    from dondoc.reminders.queries import select_candidates
+
+    _replay_to_august_2025()
+    dues = [date(2025, 6, 2 + i) for i in range(28)]
+    with session_scope() as s:
+        members = co_agency_registry(s)
+        offices = {
+            day: {f.coordinator for f in select_candidates(s, dues, province="long-an", members=members, day=day)[0] if f.directive == LA}
+            for day in (date(2025, 6, 30), date(2025, 7, 1))
+        }
+    assert offices == {date(2025, 6, 30): {"la-vp-ubnd"}, date(2025, 7, 1): {"tn-vp-ubnd"}}
+
+
+# ---------------------------------------------------------------- calendar feeds: co-agency membership as of the item's date
+
+_CO_DIRECTIVE = """number: 99/KH-THU
+province: dong-nai
+issuer: {issuer}
+kind: ke_hoach
+issued: "2025-05-02"
+title: Thử nhiệm vụ phối hợp qua ngày 01/7/2025
+source_file: 99-KH-THU.txt
+coordinator: dn-vp-ubnd
+end: 2025-09-30
+assignments:
+  - clause: "1"
+    text: Sở Nội vụ chủ trì, phối hợp các sở, ban, ngành tỉnh và UBND các huyện báo cáo hằng tháng.
+    summary: Báo cáo hằng tháng
+    lead: dn-so-noi-vu
+    co_agencies: [dn-g-so-ban-nganh-huyen]
+    deadline: trước ngày 15 hàng tháng
+"""
+
+
+def test_a_co_agency_feed_shows_the_items_of_the_days_it_was_a_member(seeded_db: str, tmp_path: Path) -> None:
+    """Districts left dn-g-so-ban-nganh-huyen with the district level on 30/6/2025; a sở stays a co-agency after it."""
+    from icalendar import Calendar
+
+    from dondoc.calendars.service import feed_text
+    from dondoc.calendars.store import FeedSpec
+
+    issuer = yaml.safe_load((SEEDS / "000_dong-nai_11677-UBND-HCC.yaml").read_text(encoding="utf-8"))["issuer"]
+    path = tmp_path / "099_dong-nai_99-KH-THU.yaml"
+    path.write_text(_CO_DIRECTIVE.format(issuer=issuer), encoding="utf-8")
+    services.import_paths([path], as_of=date(2025, 5, 2), actor="test")
+
+    def co_days(agency: str) -> list[date]:
+        body, _ = feed_text(FeedSpec("agency", agency), as_of=date(2025, 9, 1))
+        return sorted(
+            event.decoded("DTSTART") for event in Calendar.from_ical(body).walk("VEVENT") if "-co-" in str(event.get("UID"))
+        )
+
+    district = co_days("dn-ubnd-h-xuan-loc")
+    assert district
+    assert max(district) <= date(2025, 6, 30)  # not the months after its last day
+    department = co_days("dn-so-tu-phap")
+    assert min(department) <= date(2025, 6, 30) < max(department)  # before and after 1/7/2025
+
+
+# ---------------------------------------------------------------- restating an agency loses nothing it does not rewrite
+
+_CONTACT = [{"role": "focal", "address": "vanthu@tinh.gov.vn"}]
+
+
+@pytest.mark.parametrize(
+    ("restated", "aliases", "contacts", "note"),
+    [
+        # only the name, in a later file: the old name stays an alias; aliases, contacts, note kept
+        ({"name": "Sở Khoa học, Công nghệ và Chuyển đổi số"}, ("Sở KH&CN", "Sở Khoa học và Công nghệ"), _CONTACT, "ghi chú"),
+        # the same name again: nothing added
+        ({"name": "Sở Khoa học và Công nghệ"}, ("Sở KH&CN",), _CONTACT, "ghi chú"),
+        # what a file writes replaces (an explicit empty list too) — but aliases only add: the old ones stay
+        ({"name": "Sở KH, CN và CĐS", "aliases": [], "contacts": [], "note": None}, ("Sở KH&CN", "Sở Khoa học và Công nghệ"), [], None),
+        # an alias that is the old name (in another case) is not added twice
+        ({"name": "Sở mới", "aliases": ["sở khoa học và công nghệ"]}, ("sở khoa học và công nghệ", "Sở KH&CN"), _CONTACT, "ghi chú"),
+    ],
+)
+def test_a_file_restating_an_agency_keeps_what_it_does_not_write(
+    restated: dict[str, Any], aliases: tuple[str, ...], contacts: list[dict[str, str]], note: str | None
+) -> None:
+    import json
+
+    base = _registry(
+        agencies=[
+            {"code": "t-so-b", "name": "Sở Khoa học và Công nghệ", "aliases": ["Sở KH&CN"], "kind": "department",
+             "groups": ["t-g-so"], "contacts": _CONTACT, "note": "ghi chú"},
+        ]
+    )  # fmt: skip
+    state, _ = apply_file(RegistryState(), base, "t.yaml")
+    later = _registry(as_of="2026-01-01", groups=[], agencies=[{"code": "t-so-b", "kind": "department", "groups": ["t-g-so"], **restated}])
+    after, conflicts = apply_file(state, later, "t-2026.yaml")
+    assert conflicts == []
+    agency = after.agencies["t-so-b"]
+    assert (agency.aliases, json.loads(agency.contacts), agency.note) == (aliases, [dict(c, channel="email", name=None) for c in contacts], note)
+    assert agency.groups == ("t-g-so",)
+    again, _ = apply_file(after, later, "t-2026.yaml")
+    assert registry_diff(after, again).empty  # importing the same file again changes nothing
+
+
+def test_an_agency_renamed_by_a_later_registry_keeps_its_other_names_parent_and_note(seeded_db: str, tmp_path: Path) -> None:
+    from dondoc.registries.queries import stored_state
+
+    path = tmp_path / "agencies" / "dong-nai-2026-01.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        """province: dong-nai
+province_name: Đồng Nai
+as_of: '2026-01-01'
+agencies:
+- code: dn-so-noi-vu
+  name: Sở Nội vụ tỉnh Đồng Nai (sau sắp xếp)
+  kind: department
+  groups: [dn-g-so-ban-nganh]
+""",
+        encoding="utf-8",
+    )
+    summary = services.import_paths([path], as_of=date(2023, 12, 6), actor="test")
+    assert summary.diff.renamed == [("dn-so-noi-vu", "Sở Nội vụ", "Sở Nội vụ tỉnh Đồng Nai (sau sắp xếp)")]
+    assert summary.diff.memberships_removed == []
+    with session_scope() as s:
+        agency = stored_state(session=s).agencies["dn-so-noi-vu"]
+        assert agency.aliases == ("Sở Nội vụ tỉnh Đồng Nai", "SNV")  # "Sở Nội vụ" is still its short name
+        assert (agency.short_name, agency.parent) == ("Sở Nội vụ", "dn-ubnd-tinh")
+        assert agency.note is not None
+
+
+def test_a_file_restating_a_group_keeps_its_aliases_note_and_completeness() -> None:
+    base = _registry(groups=[{"code": "t-g-so", "name": "Các sở", "aliases": ["Các sở, ngành"], "complete": False, "note": "thiếu"}])
+    state, _ = apply_file(RegistryState(), base, "t.yaml")
+    later = _registry(as_of="2026-01-01", agencies=[], groups=[{"code": "t-g-so", "name": "Các sở, ban, ngành tỉnh"}])
+    after, conflicts = apply_file(state, later, "t-2026.yaml")
+    assert conflicts == []
+    group = after.groups["t-g-so"]
+    assert (group.aliases, group.complete, group.note) == (("Các sở, ngành", "Các sở"), False, "thiếu")
+    assert registry_diff(after, apply_file(after, later, "t-2026.yaml")[0]).empty

@@ -29,6 +29,7 @@ from dondoc.directives.service import record_completion
 from dondoc.domain.graphs import find_cycle
 from dondoc.errors import BusyError, ConflictError
 from dondoc.models import AuditEvent, DeliveryState, Lease, ReminderDelivery, TaskInstance
+from dondoc.reminders import notify
 from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.notify import DIGEST_HEADER
 from dondoc.reminders.service import SweepResult, run_sweep
@@ -206,10 +207,93 @@ def test_a_resend_after_a_dropped_connection_carries_the_same_digest_id(seeded_d
         assert len(ids) == 2
         assert ids[0] == ids[1]
         assert re.fullmatch(r"<[0-9a-f]{32}\.20231205@dondoc>", ids[0])
+        # The resend is the same message for a mail client: exactly one Message-ID, the same both times.
+        message_ids = [m.get_all("Message-ID") for m in inbox.to(FOCAL)]
+        assert message_ids == [[ids[0]], [ids[0]]]
+        # ... and another recipient's digest of that day has its own.
+        others = {str(m["Message-ID"]) for rcpts, m, _ in inbox.messages if FOCAL not in rcpts}
+        assert others
+        assert ids[0] not in others
+        assert all(len(m.get_all("Message-ID") or []) == 1 for _, m, _ in inbox.messages)
         # issue 12: a department's digest links the task on its portal page (the CLI text is the Office's)
         assert any(f"?task={iid}" in str(m.get_body(("plain",)).get_content()) for m in inbox.to(FOCAL))  # type: ignore[union-attr]
     finally:
         controller.stop()
+
+
+def test_a_digest_message_id_depends_on_recipient_and_day_and_nothing_else_gets_it(
+    seeded_db: str, smtp: tuple[int, Inbox], tmp_path: Path
+) -> None:
+    from tests.test_reminders_email import FOCAL, contacts_file
+
+    port, inbox = smtp
+    path = contacts_file(tmp_path, port)
+    for day in (DAY, date(2023, 12, 6), date(2023, 12, 7)):
+        run_sweep(day, province="dong-nai", now=NOW, today=TODAY, contacts=load_contacts(path))
+    received = [(rcpts[0], m.get_all("Message-ID") or []) for rcpts, m, _ in inbox.messages]
+    assert all(len(ids) == 1 for _, ids in received)
+    per_day = Counter(re.fullmatch(r"<[0-9a-f]{32}\.(\d{8})@dondoc>", ids[0]).group(1) for _, ids in received)  # type: ignore[union-attr]
+    assert len(per_day) >= 2  # several days ...
+    assert len({rcpt for rcpt, _ in received}) >= 2  # ... and several recipients, each message its own id:
+    assert len({ids[0] for _, ids in received}) == len(received)
+    focal_ids = {str(m["Message-ID"]) for m in inbox.to(FOCAL)}
+    # Mail sent outside a digest (here: a plain send) keeps Apprise's own random Message-ID.
+    inbox.clear()
+    url = f"mailto://127.0.0.1:{port}?from=dondoc@demo.gov.vn&to={FOCAL}"
+    assert notify.send(url, title="t", body="b", html=False).ok
+    assert notify.send(url, title="t", body="b", html=False).ok
+    plain = [m.get_all("Message-ID") or [] for m in inbox.to(FOCAL)]
+    assert len(plain) == 2
+    assert all(len(ids) == 1 for ids in plain)
+    assert plain[0] != plain[1]
+    assert not focal_ids & {plain[0][0], plain[1][0]}
+
+
+@pytest.mark.parametrize(
+    ("headers", "message_id", "error"),
+    [
+        ({"Message-ID": "<a@b>"}, None, "not in headers"),
+        ({" message-id ": "<a@b>"}, None, "not in headers"),
+        (None, "no-angle@dondoc", "not an RFC 5322 msg-id"),
+        (None, "<two@@dondoc>", "not an RFC 5322 msg-id"),
+        (None, "<a b@dondoc>", "not an RFC 5322 msg-id"),
+    ],
+)
+def test_a_message_id_is_one_valid_msg_id(headers: dict[str, str] | None, message_id: str | None, error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        notify.send(
+            "mailto://127.0.0.1:9?from=a@b.vn&to=c@d.vn", title="t", body="b", html=False, headers=headers, message_id=message_id
+        )
+
+
+@pytest.mark.parametrize("server_up", [True, False])
+def test_replay_exits_1_with_one_line_when_any_delivery_failed(
+    seeded_db: str, smtp: tuple[int, Inbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_up: bool
+) -> None:
+    from dondoc.configuration.settings import get_settings
+    from tests.test_reminders_email import contacts_file
+
+    port, inbox = smtp
+    monkeypatch.setenv("DONDOC_CONTACTS", str(contacts_file(tmp_path, port if server_up else free_port()).parent))
+    monkeypatch.setenv("DONDOC_TODAY", TODAY.isoformat())
+    get_settings.cache_clear()
+    out = runner.invoke(app, ["replay", "--from", "04/12/2023", "--to", "06/12/2023", "--province", "dong-nai"])
+    if server_up:
+        assert out.exit_code == 0, out.output
+        assert inbox.messages
+        assert "lỗi gửi" not in out.output
+        return
+    assert out.exit_code == 1, out.output
+    assert not inbox.messages
+    problem = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(problem) == 1, out.stderr
+    assert re.search(
+        r"lỗi gửi: \d+/\d+ thư/tin nhắn nhắc việc không gửi được trong 3 ngày \(04/12/2023, 05/12/2023, 06/12/2023\); "
+        r"kiểm tra danh bạ và máy chủ thư rồi chạy lại\. Ngày đầu tiên — .*ngày 04/12/2023 không gửi được",
+        problem[0],
+    )
+    with session_scope() as session:  # every failure is in the ledger, to be retried
+        assert session.execute(select(func.count()).where(col(ReminderDelivery.state) == DeliveryState.FAILED)).scalar_one() > 0
 
 
 # ---------------------------------------------------------------- honest failures in Prefect
@@ -255,7 +339,9 @@ def test_completing_a_completed_instance_says_by_whom_and_needs_force(seeded_db:
     assert f"nhiệm vụ #{iid} đã được ghi nhận hoàn thành ngày 06/12/2023" in one_line
     assert "bởi cli:an lúc" in one_line
     assert "--force" in one_line
-    forced = runner.invoke(app, ["complete", str(iid), "--on", "07/12/2023", "--evidence", "Báo cáo 2", "--as-of", "07/12/2023", "--force"])
+    forced = runner.invoke(
+        app, ["complete", str(iid), "--on", "07/12/2023", "--evidence", "Báo cáo 2", "--as-of", "07/12/2023", "--force"]
+    )
     assert forced.exit_code == 0, forced.output
     with session_scope() as session:
         row = session.get(TaskInstance, iid)
@@ -273,7 +359,9 @@ def test_of_concurrent_completions_one_wins_and_the_others_are_told(seeded_db: s
     iid = instance_id()
     results = together(
         writers,
-        lambda i: record_completion(iid, on=date(2023, 12, 6), evidence=f"Báo cáo {i}", actor=f"user-{i}", today=date(2023, 12, 6)),
+        lambda i: record_completion(
+            iid, on=date(2023, 12, 6), evidence=f"Báo cáo {i}", actor=f"user-{i}", today=date(2023, 12, 6)
+        ),
     )
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
@@ -285,7 +373,9 @@ def test_of_concurrent_completions_one_wins_and_the_others_are_told(seeded_db: s
         winner = row.completed_by
         assert winner is not None
         completions = session.execute(
-            select(func.count()).select_from(AuditEvent).where(col(AuditEvent.instance_id) == iid, col(AuditEvent.action) == "instance.completed")
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(col(AuditEvent.instance_id) == iid, col(AuditEvent.action) == "instance.completed")
         ).scalar_one()
     assert completions == 1
     assert all(f"bởi {winner} lúc" in str(e) for e in losers)

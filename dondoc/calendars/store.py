@@ -25,7 +25,7 @@ from dondoc.clock import utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.settings import get_settings
 from dondoc.db import upsert_insert
-from dondoc.directives.queries import answers_to, resolve_agency, resolve_directive
+from dondoc.directives.queries import CoAgencyRegistry, answers_to, co_agency_registry, resolve_agency, resolve_directive
 from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.status import InstanceFacts, Status, status_of
@@ -224,6 +224,14 @@ def portal_root() -> str:
     return get_settings().portal_url.rstrip("/") + "/portal"
 
 
+def _registry(session: Session) -> CoAgencyRegistry:
+    """The dated registry, read once per session (``write_all`` renders every feed in one)."""
+    found = session.info.get("dondoc.co_agency_registry")
+    if not isinstance(found, CoAgencyRegistry):
+        found = session.info["dondoc.co_agency_registry"] = co_agency_registry(session)
+    return found
+
+
 def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope, list[EventInput], int]:
     """The feed's events as plain data, and how many of its instances have no date (left out)."""
     scope = _resolve(session, spec)
@@ -232,6 +240,8 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
     items: list[EventInput] = []
     undated = 0
     co_groups: dict[tuple[int, str], list[tuple[Any, Status]]] = {}
+    registry = _registry(session) if scope.co_assignment_ids else None
+    co_on: dict[tuple[int, date], bool] = {}  # (assignment, due) → is the feed's agency a co-agency on that day
     for r in session.execute(_rows_stmt(scope)):
         if r.due_date is None:
             if r.state != "cancelled" and (scope.agency_id is None or r.agency_id == scope.agency_id):
@@ -239,7 +249,10 @@ def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope
             continue
         status = status_of(InstanceFacts(r.kind, r.state, r.opens_on, r.due_date, r.completed_on), as_of)
         if scope.agency_id is not None and r.agency_id != scope.agency_id:
-            co_groups.setdefault((r.assignment_id, r.period), []).append((r, status))
+            if registry is not None and (r.assignment_id, r.due_date) not in co_on:  # membership in force on the item's date
+                co_on[r.assignment_id, r.due_date] = scope.agency_code in registry.expand(r.co_agencies, r.due_date)
+            if co_on.get((r.assignment_id, r.due_date), True):
+                co_groups.setdefault((r.assignment_id, r.period), []).append((r, status))
             continue
         done = r.completed_on is not None and r.completed_on <= as_of
         items.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -94,7 +95,10 @@ def replay(
     dry_run: DryRun = False,
     fmt: Fmt = Format.table,
 ) -> None:
-    """Chạy lại lượt nhắc việc cho từng ngày làm việc giữa hai ngày, theo đúng tiến trình của văn bản."""
+    """Chạy lại lượt nhắc việc cho từng ngày làm việc giữa hai ngày, theo đúng tiến trình của văn bản.
+
+    Mã thoát 1 khi có lượt gửi lỗi ở bất kỳ ngày nào (đã ghi trong sổ gửi và được thử lại ở lượt sau).
+    """
     from dondoc.cli.progress import progress_bar
     from dondoc.reminders.service import replay as run
 
@@ -102,11 +106,31 @@ def replay(
         results = run(parse_day(date_from, "--from"), parse_day(date_to, "--to"), province=province, dry_run=dry_run, progress=step)
     if fmt is Format.json:
         print_json([r.as_json() for r in results])
-        return
-    table(
-        f"Nhắc việc từ {date_from} đến {date_to} ({len(results)} ngày làm việc)",
-        ["Ngày", "Nhiệm vụ xét", "Lượt nhắc", "Thư/tin", "Đã gửi", "Lỗi", "Không có người nhận"],
-        [(vn_date(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
+    else:
+        table(
+            f"Nhắc việc từ {date_from} đến {date_to} ({len(results)} ngày làm việc)",
+            ["Ngày", "Nhiệm vụ xét", "Lượt nhắc", "Thư/tin", "Đã gửi", "Lỗi", "Không có người nhận"],
+            [(vn_date(r.day), r.candidates, r.planned, len(r.digests), r.sent, r.failed, len(r.unrouted)) for r in results],
+        )
+    problem = replay_failure_summary(results)
+    if problem:
+        err_console.print(f"[bold red]lỗi gửi:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+def replay_failure_summary(results: Sequence[SweepResult]) -> str | None:
+    """One line for an operator when any day of a replay had failed deliveries, else None."""
+    from dondoc.reminders.service import failure_summary
+
+    failed_days = [r for r in results if r.failed]
+    if not failed_days:
+        return None
+    failed = sum(r.failed for r in failed_days)
+    total = sum(len(r.digests) for r in results)
+    days = ", ".join(vn_date(r.day) for r in failed_days[:5]) + ("…" if len(failed_days) > 5 else "")
+    return (
+        f"{failed}/{total} thư/tin nhắn nhắc việc không gửi được trong {len(failed_days)} ngày ({days}); "
+        f"kiểm tra danh bạ và máy chủ thư rồi chạy lại. Ngày đầu tiên — {failure_summary(failed_days[0])}"
     )
 
 

@@ -21,7 +21,7 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
 from dondoc.domain.planning import report_targets
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify, in_official_order
-from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
+from dondoc.domain.succession import GroupSpan, Lifespan, leads_on, owner_on
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
@@ -124,6 +124,11 @@ class CoAgencyRegistry:
             for agency in found or (code,):  # a group with no known members stays named, as before
                 out[agency] = None
         return list(out)
+
+    def in_force(self, code: str, on: date) -> str:
+        """The agency doing ``code``'s work on ``on``: itself while it exists, then its successor (an office
+        that merged: the merged office). For a split the first successor (offices are not split)."""
+        return owner_on(code, on, self.lifespans)
 
 
 def co_agency_registry(session: Session) -> CoAgencyRegistry:

@@ -3,7 +3,8 @@ set-based (re)planning of task instances, and recording completions and extensio
 
 Planning is idempotent: instances are keyed by (assignment, agency, period) and upserted
 with one executemany per batch; an instance someone acted on (completed or extended) is
-never re-planned or removed, and a planned period that disappears is cancelled, not deleted.
+never re-planned or removed, and a planned period that disappears is cancelled, not deleted (and
+reopened if a later version of the directive or registry plans it again).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dondoc.domain.recurrence import horizon_end
 from dondoc.domain.succession import GroupSpan, Lifespan, owners_on
 from dondoc.errors import ConflictError, InputError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, InstanceState, TaskInstance
+from dondoc.models.portal import PortalSubmission, SubmissionState
 from dondoc.registries.diff import RegistryDiff
 from dondoc.registries.state import RegistryState
 from dondoc.registries.store import write_state
@@ -48,6 +50,8 @@ class PlanResult:
     cancelled: int
     handed_over: int = 0  # of the cancelled: passed to a successor (the registry says how)
     kept: int = 0  # would have been cancelled by a registry change that says nothing about them: kept open
+    notes: tuple[str, ...] = ()  # what the import summary must say (co-agency inputs left on cancelled tasks)
+    reopened: int = 0  # cancelled by an earlier replanning, planned again: open again
 
 
 @dataclass(frozen=True)
@@ -133,15 +137,18 @@ def plan_directive(
         )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
+    reopened = _reopened(session, directive.id, rows)
     insert = upsert_insert(session)
     for start in range(0, len(rows), BATCH):
         stmt = insert(table)
-        untouched = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None), table.c.state == InstanceState.OPEN)
+        not_acted_on = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None))
         differs = or_(
             table.c.due_date.is_distinct_from(stmt.excluded.due_date),
             table.c.opens_on.is_distinct_from(stmt.excluded.opens_on),
             table.c.kind.is_distinct_from(stmt.excluded.kind),
         )
+        # Work that planning cancelled (its clause, period or agency went away) and that is planned
+        # again (the clause is back, the registry corrected) is open again, not left cancelled.
         stmt = stmt.on_conflict_do_update(
             index_elements=["assignment_id", "agency_id", "period"],
             set_={
@@ -150,9 +157,13 @@ def plan_directive(
                 "opens_on": stmt.excluded.opens_on,
                 "kind": stmt.excluded.kind,
                 "due_on_day_off": stmt.excluded.due_on_day_off,
+                "state": stmt.excluded.state,
+                "cancelled_reason": None,
                 "updated_at": stmt.excluded.updated_at,
             },
-            where=and_(untouched, differs),
+            where=and_(
+                not_acted_on, or_(and_(table.c.state == InstanceState.OPEN, differs), table.c.state == InstanceState.CANCELLED)
+            ),
         )
         session.connection().execute(stmt, rows[start : start + BATCH])
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
@@ -174,14 +185,16 @@ def plan_directive(
             handed.setdefault(_handover_reason(owners, life.valid_to, session=session), []).append(instance_id)
         else:
             lost.setdefault((clauses.get(assignment_id, "?"), code), []).append(instance_id)
+    lost_ids = [i for ids_ in lost.values() for i in ids_]
+    doomed = [*replanned_away, *(i for ids_ in handed.values() for i in ids_), *(lost_ids if cancel_lost else [])]
+    notes = _submissions_kept_on(session, directive.code, doomed)  # refuses while a submission awaits the Office
     _cancel(session, replanned_away, REPLANNED_AWAY, now)
     for reason, instance_ids in handed.items():
         _cancel(session, instance_ids, reason, now)
-    lost_ids = [i for ids_ in lost.values() for i in ids_]
     if cancel_lost:
         _cancel(session, lost_ids, REPLACED, now)
     cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
-    if after != before or cancelled:
+    if after != before or cancelled or reopened:
         audit.record(
             session,
             "directive.planned",
@@ -194,6 +207,7 @@ def plan_directive(
                 "cancelled": cancelled,
                 "handed_over": sum(map(len, handed.values())),
                 "replaced": len(lost_ids) if cancel_lost else 0,
+                "reopened": reopened,
             },
         )
     losses = [Loss(directive.code, clause, agency, len(v)) for (clause, agency), v in sorted(lost.items())]
@@ -203,8 +217,62 @@ def plan_directive(
         cancelled=cancelled,
         handed_over=sum(map(len, handed.values())),
         kept=0 if cancel_lost else len(lost_ids),
+        notes=tuple(notes),
+        reopened=reopened,
     )
     return result, losses
+
+
+def _reopened(session: Session, directive_id: int, rows: Sequence[dict[str, Any]]) -> int:
+    """How many cancelled instances nobody acted on are planned again (the upsert reopens them)."""
+    planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
+    t = TaskInstance.__table__.c  # type: ignore[attr-defined]
+    cancelled = session.execute(
+        sa_select(t.assignment_id, t.agency_id, t.period)
+        .where(t.directive_id == directive_id, t.state == InstanceState.CANCELLED)
+        .where(t.completed_on.is_(None), t.extended_at.is_(None))
+    ).all()
+    return sum(1 for key in cancelled if tuple(key) in planned)
+
+
+def _submissions_kept_on(session: Session, directive: str, ids: Sequence[int]) -> list[str]:
+    """Portal submissions on the instances about to be cancelled: refused while one awaits a decision.
+
+    A department's completion report or extension request that the Office has not decided would
+    otherwise hang on a cancelled task that can no longer be approved (lost). A co-agency's input
+    (nothing to decide) stays stored with the cancelled task: returned as a note for the import summary.
+    """
+    rows: list[Any] = []
+    for start in range(0, len(ids), BATCH):
+        rows.extend(
+            session.execute(
+                sa_select(col(PortalSubmission.id), col(PortalSubmission.state), col(PortalSubmission.agency_code), col(Assignment.clause))
+                .join(TaskInstance, col(TaskInstance.id) == col(PortalSubmission.instance_id))
+                .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+                .where(col(PortalSubmission.instance_id).in_(ids[start : start + BATCH]))
+                .where(col(PortalSubmission.state).in_([SubmissionState.PENDING, SubmissionState.RECEIVED]))
+                .order_by(col(PortalSubmission.id))
+            ).all()
+        )
+
+    def listed(chosen: list[Any]) -> str:
+        shown = ", ".join(f"#{r.id} mục {r.clause} · {r.agency_code}" for r in chosen[:5])
+        return shown + (f" và {len(chosen) - 5} đề nghị khác" if len(chosen) > 5 else "")
+
+    pending = [r for r in rows if r.state == SubmissionState.PENDING]
+    if pending:
+        raise InputError(
+            f"{directive}: lần nhập này sẽ hủy {len(pending)} nhiệm vụ có đề nghị gửi qua cổng đang chờ Văn phòng duyệt "
+            f"({listed(pending)}); duyệt hoặc từ chối các đề nghị đó trước (trang Văn phòng trên cổng, hoặc deployment "
+            "review-submission), rồi nhập lại; chưa ghi gì"
+        )
+    inputs = [r for r in rows if r.state == SubmissionState.RECEIVED]
+    if not inputs:
+        return []
+    return [
+        f"{directive}: {len(inputs)} đầu vào của cơ quan phối hợp ({listed(inputs)}) thuộc nhiệm vụ bị hủy khi lập lại kế hoạch; "
+        "vẫn lưu cùng nhiệm vụ đã hủy, không chuyển sang nhiệm vụ mới; cơ quan phối hợp gửi lại nếu nhiệm vụ mới còn cần"
+    ]
 
 
 def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session) -> str:
@@ -385,7 +453,29 @@ class ImportSummary:
 _now = utc_now
 
 
-def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple[Directive, int, bool]:
+def _acted_on_note(session: Session, directive: str, gone: Assignment) -> list[str]:
+    """A clause dropped by the new version whose tasks someone completed or extended: say where they stay.
+
+    They are kept (never cancelled) under the old clause, which no longer shows in ``dondoc status``;
+    a clause that was only renumbered comes back, with them, when the file keeps its old number.
+    """
+    acted = session.exec(
+        select(func.count())
+        .select_from(TaskInstance)
+        .where(TaskInstance.assignment_id == gone.id)
+        .where(or_(col(TaskInstance.completed_on).is_not(None), col(TaskInstance.extended_at).is_not(None)))
+    ).one()
+    if not acted:
+        return []
+    return [
+        f"{directive}: mục {gone.clause} không còn trong tệp; {acted} nhiệm vụ đã ghi nhận hoàn thành hoặc gia hạn của mục này "
+        "được giữ nguyên dưới mục cũ (không hiện trong `dondoc status`); nếu chỉ đổi số mục, giữ số cũ "
+        f"({gone.clause}) trong tệp rồi nhập lại để chúng hiện lại"
+    ]
+
+
+def _write_directive(session: Session, item: DirectiveFile, actor: str, notes: list[str]) -> tuple[Directive, int, bool]:
+    """Write one directive and its clauses; ``notes`` gets what the import summary must say."""
     m = item.model
     digest = content_hash(m)
     directive = session.exec(select(Directive).where(Directive.code == item.code)).first()
@@ -451,6 +541,8 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str) -> tuple
         row.kpis, row.note, row.active = assignment_kpis(a), a.note, True
         session.add(row)
     for gone in existing.values():
+        if gone.active:
+            notes.extend(_acted_on_note(session, item.code, gone))
         gone.active = False
         session.add(gone)
     if changed:
@@ -509,7 +601,7 @@ def apply_batch(
     touched = set(diff.provinces)
     written: list[tuple[Directive, bool]] = []
     for item in batch.directives:
-        directive, count, changed = _write_directive(session, item, actor)
+        directive, count, changed = _write_directive(session, item, actor, summary.warnings)
         summary.directives.append(directive.code)
         summary.assignments += count
         written.append((directive, changed))
@@ -526,6 +618,7 @@ def apply_batch(
             )
             summary.plans[directive.code] = result
             summary.losses.extend(losses)
+            summary.warnings.extend(result.notes)
         else:
             summary.unchanged.append(directive.code)
     if summary.losses and not confirmed and not check:

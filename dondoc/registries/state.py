@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from dondoc.domain.dates import vn_date
 from dondoc.domain.succession import GroupSpan, Lifespan
@@ -154,13 +155,13 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
             g.code,
             prov,
             g.name,
-            tuple(g.aliases),
+            _aliases_after((stored.name,), stored.aliases, (g.name,), tuple(g.aliases)) if stored else tuple(g.aliases),
             tuple(g.includes),
-            g.complete,
+            stored.complete if stored is not None and "complete" not in g.model_fields_set else g.complete,
             g.valid_from if g.valid_from is not None else (stored.valid_from if stored else None),
             g.valid_to if g.valid_to is not None else (stored.valid_to if stored else None),
             stored.successor if stored else None,
-            g.note,
+            stored.note if stored is not None and "note" not in g.model_fields_set else g.note,
         )
         if stored is not None and stored.province != prov:
             conflicts.append(RegistryConflict(f"group {g.code} belongs to province {stored.province}", ("groups", i, "code")))
@@ -168,23 +169,32 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
         stored_a = new.agencies.get(a.code)
         if stored_a is not None and stored_a.province != prov:
             conflicts.append(RegistryConflict(f"agency {a.code} belongs to province {stored_a.province}", ("agencies", i, "code")))
+        given = a.model_fields_set
+
+        def kept(name: str, value: object, *, agency: AgencyState | None = stored_a, given: set[str] = given) -> Any:
+            """A field the file does not write keeps its stored value (``groups`` excepted: memberships are the file's)."""
+            return getattr(agency, name) if agency is not None and name not in given else value
+
+        short_name = kept("short_name", a.short_name)
         new.agencies[a.code] = AgencyState(
             a.code,
             prov,
             a.name,
-            a.short_name,
-            tuple(a.aliases),
+            short_name,
+            _aliases_after(_names(stored_a), stored_a.aliases, _names(a.name, short_name), tuple(a.aliases))
+            if stored_a is not None
+            else tuple(a.aliases),
             a.kind.value,
-            a.parent,
+            kept("parent", a.parent),
             tuple(a.groups),
-            _contacts_json(c.model_dump(mode="json") for c in a.contacts),
+            kept("contacts", _contacts_json(c.model_dump(mode="json") for c in a.contacts)),
             a.valid_from if a.valid_from is not None else (stored_a.valid_from if stored_a else None),
             a.valid_to if a.valid_to is not None else (stored_a.valid_to if stored_a else None),
             a.successor if a.successor is not None else (stored_a.successor if stored_a else None),
-            a.commune_type.value if a.commune_type else None,
-            a.formed_from,
-            a.resolution,
-            a.note,
+            kept("commune_type", a.commune_type.value if a.commune_type else None),
+            kept("formed_from", a.formed_from),
+            kept("resolution", a.resolution),
+            kept("note", a.note),
         )
     for i, eg in enumerate(model.ended_groups):
         group = new.groups.get(eg.code)
@@ -236,6 +246,28 @@ def apply_file(state: RegistryState, model: RegistryIn, file_name: str) -> tuple
         if agency.valid_to is None:
             new.agencies[code] = replace(agency, valid_to=last)
     return new, conflicts
+
+
+def _names(first: AgencyState | str, short_name: str | None = None) -> tuple[str, ...]:
+    """An agency's name and short name (of a stored agency, or as given)."""
+    if isinstance(first, AgencyState):
+        return _names(first.name, first.short_name)
+    return (first, *([short_name] if short_name else []))
+
+
+def _aliases_after(
+    old_names: tuple[str, ...], old_aliases: tuple[str, ...], names: tuple[str, ...], aliases: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The aliases after a file restates an agency or group: the file's, then the stored ones it does
+    not repeat, then a name (or short name) it replaces. Documents and commands that use an earlier
+    name still find it; an alias is never dropped by an import."""
+    out = list(dict.fromkeys((*aliases, *old_aliases)))
+    known = {normalise_label(label) for label in (*names, *out)}
+    for label in old_names:
+        if normalise_label(label) not in known:
+            known.add(normalise_label(label))
+            out.append(label)
+    return tuple(out)
 
 
 def _succession_key(s: SuccessionState) -> tuple[object, ...]:

@@ -149,8 +149,8 @@ class Digest:
     def identity(self) -> str:
         """Stable id of this digest for this recipient and day: the same lines resent give the same id.
 
-        Sent as the ``X-Dondoc-Digest-Id`` mail header so a resend after a dropped connection can be
-        recognised (and filtered) by the recipient's mail rules; see docs/reliability.md.
+        Sent as the email's ``Message-ID`` (and the ``X-Dondoc-Digest-Id`` header) so a resend after a
+        dropped connection is recognised by mail clients as the same message; see docs/reliability.md.
         """
         keys = sorted(f"{k.instance_id}|{k.stage}|{k.due_date.isoformat()}" for k in self.keys)
         payload = "\n".join([self.contact.key, self.day.isoformat(), *keys])

@@ -14,18 +14,26 @@ Facts measured with Apprise 2.2 that shape this module (see docs/reminders.md):
 
 Secrets live in the URLs (SMTP passwords, bot tokens); only the privacy form
 (``url(privacy=True)``) is ever logged or shown.
+
+A digest's ``Message-ID`` is stable (see :func:`send` and docs/reliability.md): Apprise 2.2 has no
+option for it (a ``Message-ID`` passed in ``headers`` is *added*, and Apprise appends its own random
+one after it: two Message-ID headers), so this module wraps the ``make_msgid`` that Apprise's email
+plugin calls, once, at import.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import apprise
+import apprise.plugins.email.base as _email_base
 from apprise.plugins.email import NotifyEmail
 
 log = logging.getLogger(__name__)
@@ -69,7 +77,9 @@ def describe(url: str) -> Channel:
         if len(targets) != 1:
             problem = f"mỗi địa chỉ email là một dòng riêng (URL này có {len(targets)} người nhận To)"
         elif cc or bcc:
-            problem = "không dùng cc/bcc: Apprise gửi một thư cho mỗi người To và chép cả danh sách Cc/Bcc vào từng thư (trùng lặp)"
+            problem = (
+                "không dùng cc/bcc: Apprise gửi một thư cho mỗi người To và chép cả danh sách Cc/Bcc vào từng thư (trùng lặp)"
+            )
         return Channel(f"email:{address.lower()}", display, "email", int(plugin.body_maxlen), problem)
     return Channel(f"{scheme}:{_hash(url)}", display, "chat", int(plugin.body_maxlen))
 
@@ -80,17 +90,65 @@ class Outcome:
     error: str | None = None
 
 
-#: Mail header carrying a digest's stable identity (see :attr:`dondoc.reminders.digest.Digest.identity`).
-#: Not ``Message-ID``: Apprise 2.2 always appends its own random Message-ID after custom headers, and
-#: a message with two Message-ID headers is rejected by some servers ("550 … not 2").
+#: Mail header carrying a digest's stable identity (see :attr:`dondoc.reminders.digest.Digest.identity`),
+#: the same value as its ``Message-ID``; kept as a plain header for mail rules and the fault probes.
 DIGEST_HEADER = "X-Dondoc-Digest-Id"
 
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_MSG_ID = re.compile(rf"<{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*>")  # RFC 5322 msg-id (dot-atom form)
+_message_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("dondoc_message_id", default=None)
 
-def send(url: str, *, title: str, body: str, html: bool, headers: Mapping[str, str] | None = None) -> Outcome:
+
+def _install_message_id_hook() -> None:
+    """Make Apprise's email plugin use :data:`_message_id` when it is set (its own random id otherwise).
+
+    Apprise 2.2 builds every email in the staticmethod ``NotifyEmail.prepare_emails`` with
+    ``base["Message-ID"] = make_msgid(domain=smtp_host)`` — a name looked up in its module at call
+    time, so the wrapper installed over it there is the one narrow place to choose the id. The
+    value lives in a context variable: it applies only inside :func:`_stable_message_id` in the
+    calling thread (Apprise copies the context into its worker threads), never to other mail.
+    """
+    current: Callable[..., str] = vars(_email_base)["make_msgid"]  # fails loudly if Apprise renames it
+    original: Callable[..., str] = getattr(current, "__wrapped__", current)  # installed once, even if reloaded
+
+    def make_msgid(idstring: str | None = None, domain: str | None = None) -> str:
+        return _message_id.get() or original(idstring=idstring, domain=domain)
+
+    make_msgid.__wrapped__ = original  # type: ignore[attr-defined]
+    vars(_email_base)["make_msgid"] = make_msgid
+
+
+_install_message_id_hook()
+
+
+@contextmanager
+def _stable_message_id(message_id: str | None) -> Iterator[None]:
+    token = _message_id.set(message_id)
+    try:
+        yield
+    finally:
+        _message_id.reset(token)
+
+
+def send(
+    url: str,
+    *,
+    title: str,
+    body: str,
+    html: bool,
+    headers: Mapping[str, str] | None = None,
+    message_id: str | None = None,
+) -> Outcome:
     """Deliver one message to one contact with a fresh Apprise object; never raises for delivery errors.
 
-    ``headers`` are extra mail headers (ignored by chat channels).
+    ``headers`` are extra mail headers and ``message_id`` (``<left@right>``) the email's
+    ``Message-ID`` instead of a random one, so a resend is recognised as the same message; both are
+    ignored by chat channels. A header named ``Message-ID`` is refused: Apprise would add a second one.
     """
+    if headers and any(name.strip().lower() == "message-id" for name in headers):
+        raise ValueError("pass the Message-ID as message_id=…, not in headers (Apprise would write two)")
+    if message_id is not None and not _MSG_ID.fullmatch(message_id):
+        raise ValueError(f"not an RFC 5322 msg-id: {message_id!r} (expected <left@right>)")
     notifier = apprise.Apprise()
     plugin: Any = apprise.Apprise.instantiate(url)
     if plugin is None or not notifier.add(plugin):
@@ -98,11 +156,12 @@ def send(url: str, *, title: str, body: str, html: bool, headers: Mapping[str, s
     if headers and isinstance(plugin, NotifyEmail):
         plugin.headers.update(headers)
     try:
-        result: Any = notifier.notify(
-            body=body,
-            title=title,
-            body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
-        )
+        with _stable_message_id(message_id if isinstance(plugin, NotifyEmail) else None):
+            result: Any = notifier.notify(
+                body=body,
+                title=title,
+                body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
+            )
     except Exception as exc:  # an adapter error must become a failed delivery, not a crashed sweep
         return Outcome(False, redact(f"{type(exc).__name__}: {exc}"))
     services = list(result) if not isinstance(result, bool) else []

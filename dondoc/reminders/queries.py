@@ -113,11 +113,13 @@ def select_candidates(
     province: str | None,
     historical_as_of: date | None = None,
     members: CoAgencyRegistry | None = None,
+    day: date | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     """The planner's input and the digest's facts for every candidate instance.
 
     ``members`` (the dated registry, from ``co_agency_registry``) expands group co-agencies as of
-    each instance's due date; None loads it.
+    each instance's due date; None loads it. ``day`` (the sweep's): escalations go to the
+    coordinating office in force that day (an office that ended hands over to its successor).
     """
     if members is None:
         members = co_agency_registry(session)
@@ -126,7 +128,7 @@ def select_candidates(
     lines: dict[int, LineFacts] = {}
     for start in range(0, len(ordered), _CHUNK):
         stmt = candidates_statement(ordered[start : start + _CHUNK], province=province, historical_as_of=historical_as_of)
-        _collect(_rows(session, stmt), facts, lines, historical_as_of, members)
+        _collect(_rows(session, stmt), facts, lines, historical_as_of, members, day)
     return facts, lines
 
 
@@ -136,8 +138,9 @@ def select_instances(
     *,
     historical_as_of: date | None = None,
     members: CoAgencyRegistry | None = None,
+    day: date | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
-    """The same facts for given instances (ledger retries); ``members`` as for ``select_candidates``."""
+    """The same facts for given instances (ledger retries); ``members`` and ``day`` as for ``select_candidates``."""
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
     ordered = sorted(ids)
@@ -147,8 +150,16 @@ def select_instances(
         members = co_agency_registry(session)
     for start in range(0, len(ordered), _CHUNK):
         stmt = _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))
-        _collect(_rows(session, stmt), facts, lines, historical_as_of, members)
+        _collect(_rows(session, stmt), facts, lines, historical_as_of, members, day)
     return facts, lines
+
+
+def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, day: date | None) -> str:
+    if not code or day is None:
+        return code or ""
+    if code not in memo:
+        memo[code] = members.in_force(code, day)
+    return memo[code]
 
 
 def _collect(
@@ -157,7 +168,9 @@ def _collect(
     lines: dict[int, LineFacts],
     historical_as_of: date | None,
     members: CoAgencyRegistry,
+    day: date | None = None,
 ) -> None:
+    offices: dict[str, str] = {}  # coordinating office → the one in force on ``day``
     for r in rows:
         (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
         if due is None:
@@ -172,7 +185,7 @@ def _collect(
                 monthly=is_monthly(rule),
                 lead=acode,
                 co_agencies=tuple(expand_co_agencies(co, members, due)),
-                coordinator=coord,
+                coordinator=_office(offices, members, coord, day),
                 province=prov,
                 directive=dcode,
                 state=state,

@@ -174,7 +174,7 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
         url = personalise(url, to_name=contact.name, from_name=f"dondoc — {office}" if office else None, reply_to=digest.reply_to)
     for part in parts:
         headers = {notify.DIGEST_HEADER: digest.identity} if email else None
-        outcome = sender(url, title=digest.subject, body=part, html=email, headers=headers)
+        outcome = sender(url, title=digest.subject, body=part, html=email, headers=headers, message_id=digest.identity if email else None)
         if not outcome.ok:
             report.delivered, report.error = False, outcome.error
             return report
@@ -264,9 +264,9 @@ def _sweep(
         stages = StageMemo()  # shared: each ladder is evaluated once per (due date, policy), not per instance
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar, memo=stages)
         members = co_agency_registry(session)  # once per sweep: group co-agencies stand for their members on the due date
-        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members)
+        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members, day=as_of)
         retry_ids = [i for i in ledger.retry_instance_ids(session, now=due_by) if i not in lines]
-        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members)
+        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members, day=as_of)
         retry_facts = [f for f in retry_facts if province is None or f.province == province]
         lines.update(retry_lines)
         result.candidates = len(facts)

@@ -159,6 +159,14 @@ def closed_report(
     data = report.to_json()
     now = utc_now()
     action = "report.frozen" if snapshot is None else "report.recomputed" if recompute else "report.refrozen"
+    detail: dict[str, Any] = {"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)}
+    if snapshot is not None:  # the report it replaces (already sent, perhaps) stays in the audit trail
+        detail["replaced"] = {
+            "hash": snapshot.content_hash,
+            "created_at": snapshot.created_at.isoformat(),
+            "created_by": snapshot.created_by,
+            "data": snapshot.data,
+        }
     try:
         with session.begin_nested():  # another run freezing the same period at the same time: keep the first
             if snapshot is not None:
@@ -173,12 +181,7 @@ def closed_report(
                     created_by=actor,
                 )
             )
-            audit.record(
-                session,
-                action,
-                actor=actor,
-                detail={"province": province.code, "period": period.key, "cutoff": mode, "hash": _hash(data)},
-            )
+            audit.record(session, action, actor=actor, detail=detail)
             session.flush()
     except IntegrityError:
         stored = _stored(session, province.code, period, mode)
