@@ -121,7 +121,6 @@ def plan_directive(
         rows.extend(
             {
                 "assignment_id": assignment.id,
-                "directive_id": directive.id,
                 "agency_id": ids[p.agency_code],
                 "period": p.occurrence.period,
                 "kind": p.occurrence.kind,
@@ -129,18 +128,16 @@ def plan_directive(
                 "due_date": p.occurrence.due_date,
                 "original_due_date": p.occurrence.due_date,
                 "due_on_day_off": p.occurrence.due_on_day_off,
-                "state": InstanceState.OPEN,
-                "updated_at": now,
-                "kpi_values": {},
             }
             for p in planned
         )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
-    reopened = _reopened(session, directive.id, rows)
+    reopened = _reopened(session, directive.id, rows) if before else 0  # a first planning has nothing to reopen
     insert = upsert_insert(session)
     for start in range(0, len(rows), BATCH):
-        stmt = insert(table)
+        # what every row shares is bound once per statement, not once per row
+        stmt = insert(table).values(directive_id=directive.id, state=InstanceState.OPEN, updated_at=now, kpi_values={})
         not_acted_on = and_(table.c.completed_on.is_(None), table.c.extended_at.is_(None))
         differs = or_(
             table.c.due_date.is_distinct_from(stmt.excluded.due_date),
@@ -168,7 +165,7 @@ def plan_directive(
         session.connection().execute(stmt, rows[start : start + BATCH])
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     codes = {i: c for c, i in ids.items()}
-    gone = _unplanned(session, directive.id, rows, horizon)
+    gone = _unplanned(session, directive.id, rows, horizon) if before else []  # nothing planned before: nothing unplanned
     clauses = {a.id: a.clause for a in assignments}
     replanned_away: list[int] = []
     handed: dict[str, list[int]] = {}

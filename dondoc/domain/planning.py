@@ -160,13 +160,13 @@ def plan_assignment(
     )
     registry, spans = lifespans or {}, groups or {}
     resolved: dict[tuple[str, date], tuple[str, ...]] = {}
-    by_day: dict[date, list[str]] = {}
+    by_day: dict[date, frozenset[str]] = {}  # who leads on a day: looked up once per (agency, occurrence)
     for occurrence in periods:
         day = occurrence.due_date or as_of or start
         if day not in by_day:
             for code in leads:
                 resolved[code, day] = leads_on(code, start, day, spans, registry)
-            by_day[day] = item_leads([NamedLead(code, code in spans, resolved[code, day]) for code in leads], co_agencies)
+            by_day[day] = frozenset(item_leads([NamedLead(code, code in spans, resolved[code, day]) for code in leads], co_agencies))
     order: dict[str, None] = {}
     for lead in leads:
         found = {agency for (code, _), agencies in resolved.items() if code == lead for agency in agencies}
