@@ -193,6 +193,36 @@ def test_appendix_table_rows_including_a_row_without_its_number() -> None:
     assert rows[1]["reading"]["dates"] == ["2024-09-30"]  # type: ignore[index]
 
 
+def test_table_rows_numbered_again_under_roman_groups_and_a_split_time_column() -> None:
+    # Lai Châu KH 3473/KH-UBND (2025), appendix as pdfplumber reads it: rows grouped under I / II with STT
+    # restarting at 1, "Thời gian thực hiện" split into "Đến 2025" | "2026 – 2030", the header repeated on
+    # the next page. Each row gets its own clause (the importer refuses a clause twice) and a date printed
+    # in the second sub-column is read.
+    table = (
+        "PHỤ LỤC\n\n"
+        "STT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian thực hiện\t\tNguồn kinh phí thực hiện\n"
+        "\t\t\t\tĐến 2025\t2026 – 2030\t\n"
+        "I\tXây dựng và hoàn thiện chính sách, hướng dẫn kỹ thuật, quy chuẩn kỹ thuật\t\t\t\t\t\n"
+        "1\tỨng dụng công nghệ thông tin trong giám sát, quản lý hoạt động thu gom, vận chuyển, xử lý chất thải rắn"
+        "\tSở Tư pháp\tCác sở, ban, ngành có liên quan\tThực hiện thường xuyên\t\tNgân sách địa phương/nhà nước; hỗ trợ quốc tế\n"
+        "II\tThực hiện các hoạt động, biện pháp giảm phát thải khí nhà kính trong lĩnh vực quản lý chất thải\t\t\t\t\t\n"
+        "1\tĐiều tra nguồn thải, phân loại chất thải rắn\tSở Tư pháp\tCác sở, ban, ngành có liên quan\t\t2026-2030"
+        "\tNgân sách địa phương/nhà nước; hỗ trợ quốc tế\n"
+        "STT\tNhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian thực hiện\t\tNguồn kinh phí thực hiện\n"
+        "\t\t\t\tĐến 2025\t2026 – 2030\t\n"
+        "2\tTriển khai các biện pháp giảm phát thải khí nhà kính trong lĩnh vực quản lý chất thải\tSở Nội vụ"
+        "\tSở Tư pháp\tThực hiện thường xuyên trong cả giai đoạn\t\tNguồn kinh phí của cơ sở\n"
+    )
+    d = draft(HEADER + "1. Sở Nội vụ\n\na) Theo dõi chung.\n" + FOOTER + table)
+    rows = [a.as_json() for a in d.assignments if a.source == "table"]
+    assert [(r["clause"], r["lead"], r["deadline_text"]) for r in rows] == [
+        ("PL I.1", ["dn-so-tu-phap"], "Thực hiện thường xuyên"),
+        ("PL II.1", ["dn-so-tu-phap"], "2026-2030"),  # printed under "2026 – 2030", not under "Đến 2025"
+        ("PL II.2", ["dn-so-noi-vu"], "Thực hiện thường xuyên trong cả giai đoạn"),
+    ]
+    assert rows[2]["reading"]["kind"] == "ongoing"  # type: ignore[index]
+
+
 def test_markdown_table_with_cells_dropped_by_the_export() -> None:
     table = (
         "| Số | Mục tiêu | Nhiệm vụ | Kết quả/Sản phẩm | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"

@@ -932,10 +932,13 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
     repeat = 0
     used: set[str] = set()
     appendix = 0
+    group: str | None = None  # the roman group row above ("I | Xây dựng và hoàn thiện chính sách …")
+    deadline_cols: tuple[int, ...] = ()
     for index, block in enumerate(blocks):
         if not block.is_row:
             if re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", block.text):
                 appendix += 1
+                group = None
             continue
         cells = list(block.cells or ())
         header = _header_map(cells)
@@ -943,6 +946,8 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
             # A second header line ("| Mục tiêu | Nhiệm vụ |") refines the first.
             mapping, width = header, len(cells)
             nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            second = list(nxt.cells or ()) if nxt is not None and nxt.is_row else []
+            deadline_cols = _split_deadline_columns(cells, second, mapping)
             if nxt is not None and nxt.is_row:
                 sub = list(nxt.cells or ())
                 if not any(re.match(r"^\d", c) for c in sub if c) and any(sub):
@@ -972,13 +977,17 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
         if not lead:
             if stt and not re.match(r"^\d+(?:\.\d+)+\.?$", stt):
                 last_stt, repeat = None, 0
-            continue  # a group heading ("1. Hoàn thiện các quy định…") or an empty line
+                if _ROMAN_STT.match(stt):
+                    group = stt.rstrip(".")
+            continue  # a group heading ("1. Hoàn thiện các quy định…", "II | Thực hiện …") or an empty line
         if not task:
             task = cell("target") or cell("product")
         if not task:
             continue
         stt = stt.rstrip(".")
         if stt:
+            # Numbers restart under each roman group (I: 1, 2; II: 1, 2, 3): the group is part of the clause.
+            stt = f"{group}.{stt}" if group and not _ROMAN_STT.match(stt) else stt
             last_stt, repeat = stt, 1
             clause = f"PL {stt}"
         elif last_stt:
@@ -989,7 +998,9 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
         if clause in used and appendix > 1:
             clause = f"PL{appendix} {clause[3:]}"
         used.add(clause)
-        deadline = cell("deadline") or None
+        deadline = cell("deadline") or next(
+            (cells[i].strip() for i in deadline_cols if i < len(cells) and cells[i].strip()), None
+        )
         found = Found(
             clause=clause,
             text=task,
@@ -1006,6 +1017,28 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
             found = replace(found, report_to_text=clean_name(m.group("to")), report_via_text=clean_name(via) if via else None)
         out.append(found)
     return out
+
+
+_ROMAN_STT = re.compile(r"^[IVX]{1,5}\.?$")
+
+
+def _split_deadline_columns(top: Sequence[str], sub: Sequence[str], mapping: dict[str, int]) -> tuple[int, ...]:
+    """A "Thời gian thực hiện" header over sub-columns ("Đến 2025" | "2026 – 2030"): the columns a date may be in.
+
+    The second header line names only the sub-columns: the deadline column and the columns right of it
+    whose top cell is empty (the merged header). Empty when the header is not split that way.
+    """
+    d = mapping.get("deadline")
+    if d is None or d >= len(sub) or not sub[d].strip():
+        return ()
+    cols = [d]
+    for i in range(d + 1, min(len(top), len(sub))):
+        if top[i].strip() or not sub[i].strip():
+            break
+        cols.append(i)
+    if len(cols) == 1 or any(c.strip() for j, c in enumerate(sub) if j not in cols):
+        return ()
+    return tuple(cols)
 
 
 def _realign(cells: list[str], mapping: dict[str, int], width: int) -> list[str]:
