@@ -151,6 +151,10 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # year of any length that ``year_of`` then rejects unless it has four digits).
 _SCAN = re.compile(
     r"(?<![\d/.-])(?P<iy>\d{4,})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\d/-])"
+    # a bare span of years, "2026 - 2030" (a table's time column): its first year, the span is read from there
+    r"|(?<![\d/.-])(?P<sy>(?:19|20)\d{2})(?= ?[-–] ?(?:19|20)\d{2}(?![\d/.-]))"
+    # a bare year after "đến": "Đến 2025", "đến hết 2025"
+    r"|(?:(?<=den )|(?<=den het ))(?P<ey>(?:19|20)\d{2})(?![\d/.-])"
     r"|(?<![\d/.-])(?P<d>\d{1,2})(?P<sep>[/-])(?P<m>\d{1,2})(?:[/.-](?P<y>\d+))?(?:,? nam (?P<y2>\d{4,}))?(?![\d/])"
     r"|(?<![\d/.-])(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4,})(?![\d.])"
     r"|(?<![\d/.-])(?P<wd>\d{1,2}) thang (?P<wm>\d{1,2})(?:,? nam (?P<wy>\d+))?(?![\d/])"
@@ -227,7 +231,7 @@ def scan(folded: str) -> list[Mention]:
             if 1 <= month <= 12 and folded[max(0, start - 6) : start].endswith(("trong ", "cuoi ", "het ")):
                 found.append(Mention(MentionKind.MONTH, start, end, month=month))
         else:
-            found.append(Mention(MentionKind.YEAR, start, end, year=year_of(g["yy"])))
+            found.append(Mention(MentionKind.YEAR, start, end, year=year_of(g["yy"] or g["sy"] or g["ey"])))
     return found
 
 

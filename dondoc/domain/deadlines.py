@@ -674,7 +674,8 @@ def _dates(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
 
 _PERIOD_LEAD = re.compile(
     r"(?:^|\b(?:trong|cuoi|het|den het|tu nay den het|hoan thanh(?: trong)?|truoc|den|xong|vao|han|trong ca|trong nam|ca|thuc hien|"
-    r"thoi gian thuc hien|thoi gian hoan thanh|tien do|phan dau|ngay|muc tieu|chuyen sang|dua vao|thuong tuan|trung tuan|ha tuan))"
+    r"thoi gian thuc hien|thoi gian hoan thanh|tien do|phan dau|ngay|muc tieu|chuyen sang|dua vao|thuong tuan|trung tuan|ha tuan|"
+    r"giai doan))"
     r":? ?(?:het )?(?:thang |quy |nam )?$"
 )
 
@@ -702,8 +703,9 @@ def _periods(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
         tenth = _DEKAD.search(lead) if mention.kind is MentionKind.MONTH else None
         if tenth is not None:  # "trung tuần tháng 4/2025": the middle ten days end on the 20th
             end = {"thuong": start.replace(day=10), "trung": start.replace(day=20)}.get(tenth.group(1), end)
-        if mention.kind is MentionKind.YEAR and (span := _YEAR_SPAN.match(ctx.t, mention.end)) is not None:
-            end = date(year_of(span.group(1)), 12, 31)  # "trong năm 2026 - 2027"
+        span = _YEAR_SPAN.match(ctx.t, mention.end) if mention.kind is MentionKind.YEAR else None
+        if span is not None:
+            end = date(year_of(span.group(1)), 12, 31)  # "trong năm 2026 - 2027", "2026 - 2030"
             if end.year < start.year:
                 raise BadDate(f"khoảng năm {start.year}–{end.year} kết thúc trước khi bắt đầu")
         due = start - timedelta(days=1) if before else end
@@ -711,7 +713,7 @@ def _periods(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
             MentionKind.MONTH: f"tháng {mention.month:02d}/{end.year}",
             MentionKind.QUARTER: f"quý {mention.number}/{end.year}",
             MentionKind.HALF: f"6 tháng {'đầu' if mention.number == 1 else 'cuối'} năm {end.year}",
-            MentionKind.YEAR: f"năm {end.year}",
+            MentionKind.YEAR: f"giai đoạn {start.year}–{end.year}" if span is not None else f"năm {end.year}",
         }[mention.kind]
         if tenth is not None:
             label = {"thuong": "thượng tuần", "trung": "trung tuần", "ha": "hạ tuần"}[tenth.group(1)] + " " + label
@@ -786,7 +788,8 @@ RULES: tuple[Rule, ...] = (
     Rule("range", re.compile(r"\d"), _range),
     Rule("start", re.compile(r"\b(?:tu|bat dau|ap dung|hieu luc)\b"), _start),
     Rule("dates", re.compile(r"\d"), _dates),
-    Rule("periods", re.compile(r"\b(?:quy|thang|nam)\b"), _periods),
+    # a period word, or a bare year a table's time column prints ("2026 - 2030", "Đến 2025")
+    Rule("periods", re.compile(r"\b(?:quy|thang|nam)\b|\b(?:19|20)\d{2} ?[-–] ?(?:19|20)\d{2}\b|\bden (?:het )?(?:19|20)\d{2}\b"), _periods),
     Rule("relative", _RELATIVE, _relative),
     Rule("relative_period", re.compile(r"\d|\bngay cuoi cung\b"), _relative_period),
     Rule("event", _EVENT, _event),
