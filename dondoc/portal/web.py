@@ -4,8 +4,8 @@ A personal link ``/portal/open/<token>`` is checked once, then replaced by a sig
 (Starlette's SessionMiddleware, itsdangerous) holding only the link's id; every request re-reads
 that link so a revocation or an expiry takes effect at once. The token leaves the address bar at
 the first redirect and never reaches a log (``dondoc.calendars.server`` redacts request lines).
-Every form is CSRF-protected (starlette-csrf: double-submit cookie, sent as a header by
-``static/portal.js``).
+Every form is CSRF-protected (starlette-wtf, WTForms' session CSRF: a token bound to the session,
+time-signed, carried in each form's hidden ``csrf_token`` field): the pages submit without JavaScript.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from fastapi import BackgroundTasks, FastAPI, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.middleware.sessions import SessionMiddleware
-from starlette_csrf.middleware import CSRFMiddleware
+from starlette_wtf import CSRFError, CSRFProtectMiddleware, csrf_protect, csrf_token  # type: ignore[import-untyped]
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
@@ -38,8 +39,9 @@ from dondoc.portal import rules, service, store, view
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "dondoc_portal"
-CSRF_COOKIE = "dondoc_csrf"
 FORM_MARGIN = 256 * 1024  # the form's text fields and multipart framing around the file
+CSRF_FIELD = "csrf_token"
+CSRF_FAILED = "Biểu mẫu đã hết hiệu lực hoặc thiếu mã xác thực nên chưa được gửi. Mở lại trang nhiệm vụ, nhập lại và bấm gửi lại."
 NOT_FOUND = "Không tìm thấy trang: đường dẫn không đúng, đã hết hạn hoặc đã bị thu hồi. Đề nghị liên hệ Văn phòng UBND tỉnh để được cấp đường dẫn mới."
 
 
@@ -52,7 +54,13 @@ def _templates() -> Jinja2Templates:
     env.filters["type_vi"] = view.type_vi
     env.globals["KIND_VI"] = view.KIND_VI
     env.globals["STATE_VI"] = view.STATE_VI
+    env.globals["csrf_input"] = csrf_input
     return templates
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden field carrying the session's CSRF token (starlette-wtf keeps the secret in the session)."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, csrf_token(request))
 
 
 class PageCache:
@@ -82,13 +90,26 @@ class PageCache:
         return entry
 
 
+@csrf_protect  # type: ignore[untyped-decorator]
+async def verify_csrf(request: Request) -> None:
+    """Raises CSRFError (403) unless the posted form (or the X-CSRFToken header) carries the session's token."""
+
+
 def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
     settings = get_settings()
     secure = settings.portal_url.startswith("https://")
     policy = service.policy()
     app = FastAPI(title="dondoc portal", docs_url=None, redoc_url=None, openapi_url=None)
     secret = store.secret()
-    app.add_middleware(CSRFMiddleware, secret=secret, cookie_name=CSRF_COOKIE, cookie_path="/portal", cookie_secure=secure)
+    # The pages send no Referer (no-referrer: a token must never leak), so the https Referer check is
+    # off; the token is bound to the session cookie (SameSite=Lax) and time-limited like the session.
+    app.add_middleware(
+        CSRFProtectMiddleware,
+        csrf_secret=secret,
+        csrf_field_name=CSRF_FIELD,
+        csrf_time_limit=policy.session_hours * 3600,
+        csrf_ssl_strict=False,
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -106,6 +127,10 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
 
     def not_found(request: Request) -> HTMLResponse:
         return page(request, "message.html.j2", 404, title="Không tìm thấy", message=NOT_FOUND)
+
+    @app.exception_handler(CSRFError)
+    def csrf_failed(request: Request, _exc: Exception) -> HTMLResponse:
+        return page(request, "message.html.j2", 403, title="Chưa gửi được", message=CSRF_FAILED, back=home(request))
 
     def link_of(request: Request) -> PortalLink | None:
         link = service.current_link(request.session.get("link"))
@@ -192,7 +217,8 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
         if length > policy.max_upload_bytes + FORM_MARGIN:
             message = f"Tệp vượt giới hạn {policy.max_upload_mb:g} MB; chọn tệp nhỏ hơn hoặc nén lại rồi gửi lại."
             return page(request, "message.html.j2", 413, title="Tệp quá lớn", message=message, back=home(request))
-        raw = await request.form(max_files=1, max_fields=100)
+        raw = await request.form(max_files=1, max_fields=100)  # parsed once, with limits; the CSRF check reads it
+        await verify_csrf(request)
         fields = {k: v for k, v in raw.items() if isinstance(v, str)}
         return fields, upload_of(raw.get("file"))
 
@@ -207,12 +233,16 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
     @app.post("/task/{instance_id}/complete", name="complete")
     async def complete(request: Request, instance_id: int) -> Response:
         return await submit(
-            request, instance_id, lambda link, form, upload: service.submit_completion(link, instance_id, form, upload, today=as_of())
+            request,
+            instance_id,
+            lambda link, form, upload: service.submit_completion(link, instance_id, form, upload, today=as_of()),
         )
 
     @app.post("/task/{instance_id}/extend", name="extend")
     async def extend(request: Request, instance_id: int) -> Response:
-        return await submit(request, instance_id, lambda link, form, _: service.submit_extension(link, instance_id, form, today=as_of()))
+        return await submit(
+            request, instance_id, lambda link, form, _: service.submit_extension(link, instance_id, form, today=as_of())
+        )
 
     @app.post("/task/{instance_id}/input", name="input")
     async def contribute(request: Request, instance_id: int) -> Response:
@@ -221,12 +251,22 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
         )
 
     @app.post("/submission/{submission_id}/decide", name="decide")
-    def decide(
+    async def decide(
         request: Request,
         submission_id: int,
         background: BackgroundTasks,
         decision: Annotated[str, Form()] = "",
         reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        await verify_csrf(request)
+        return await run_in_threadpool(decided, request, submission_id, background, decision, reason)
+
+    def decided(
+        request: Request,
+        submission_id: int,
+        background: BackgroundTasks,
+        decision: str,
+        reason: str,
     ) -> Response:
         link = link_of(request)
         if link is None or link.role != LinkRole.OFFICE:
@@ -257,17 +297,38 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
             return not_found(request)
         return FileResponse(path, media_type=mime, filename=name, content_disposition_type="attachment")
 
+    @app.get("/calendar", name="calendar_form")
+    def calendar_form(request: Request) -> Response:
+        """The department page is cached and shared by the agency's recipients, so it holds no CSRF token:
+        its calendar button leads here, to a form that does."""
+        link = link_of(request)
+        if link is None or link.role == LinkRole.OFFICE:
+            return not_found(request)
+        return page(request, "calendar.html.j2", url=None, https_url=None)
+
     @app.post("/calendar", name="calendar")
-    def calendar(request: Request) -> Response:
+    async def calendar(request: Request) -> Response:
+        await verify_csrf(request)
+        return await run_in_threadpool(subscribed, request)
+
+    def subscribed(request: Request) -> Response:
         link = link_of(request)
         if link is None or link.role == LinkRole.OFFICE:
             return not_found(request)
         url = service.calendar_subscription(link, base=str(request.base_url).removesuffix("/portal/").rstrip("/"))
-        return page(request, "calendar.html.j2", url=url, https_url=url.replace("webcal://", "https://" if request.url.scheme == "https" else "http://", 1))
+        return page(
+            request,
+            "calendar.html.j2",
+            url=url,
+            https_url=url.replace("webcal://", "https://" if request.url.scheme == "https" else "http://", 1),
+        )
 
     @app.post("/signout", name="signout")
-    def signout(request: Request) -> Response:
+    async def signout(request: Request) -> Response:
+        await verify_csrf(request)
         request.session.clear()
-        return page(request, "message.html.j2", title="Đã thoát", message="Đã thoát. Mở lại đường dẫn trong thư nhắc việc để vào lại.")
+        return page(
+            request, "message.html.j2", title="Đã thoát", message="Đã thoát. Mở lại đường dẫn trong thư nhắc việc để vào lại."
+        )
 
     return app
