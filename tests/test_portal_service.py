@@ -232,3 +232,40 @@ def test_a_consolidation_shows_what_it_still_waits_for(seeded_sqlite: str) -> No
 
     office_as_department = client_for("dn-vp-ubnd")  # 8 (quarterly) consolidates 7: this quarter's 30 inputs, not every quarter's
     assert "Đầu vào đã nhận 0/30" in office_as_department.get("/portal/").text
+
+
+def rename(code: str, name: str) -> None:
+    """Change an agency's name behind dondoc's back (no audit row): only a page rendered again shows it."""
+    with session_scope() as session:
+        session.execute(text("update agency set name = :n, short_name = :n where code = :c"), {"n": name, "c": code})
+
+
+def test_a_write_re_renders_only_the_pages_it_concerns(seeded_sqlite: str) -> None:
+    from dondoc.portal.queries import instance_audiences
+
+    iid = instance("1.b", NOI_VU)  # Sở Nội vụ leads it; no co-agency, nothing consolidates it
+    with session_scope() as session:
+        assert instance_audiences(session, [iid])[iid] == {NOI_VU, "dn-vp-ubnd"}
+    noi_vu, tttt = client_for(NOI_VU), client_for(TTTT)
+    office, other_office = client_for("dn-vp-ubnd", office=True), client_for("dn-vp-hctc", office=True)  # hctc: 170/KH-VP only
+    for client in (noi_vu, tttt, office, other_office):
+        assert client.get("/portal/").status_code == 200  # rendered and cached
+    for code in (NOI_VU, TTTT, "dn-vp-ubnd", "dn-vp-hctc"):
+        rename(code, f"Tên mới của {code}")
+
+    # A write touching Sở Nội vụ's task: its page and its Office's queue are rebuilt, nobody else's.
+    files = {"file": ("bc.pdf", PDF, "application/pdf")}
+    assert post(noi_vu, f"/portal/task/{iid}/complete", {"report_number": "5/BC-SNV", "report_date": "04/12/2023"}, files) == 303
+    page = noi_vu.get("/portal/").text
+    assert f"Tên mới của {NOI_VU}" in page
+    assert "chờ Văn phòng duyệt" in page
+    queue = office.get("/portal/").text
+    assert "5/BC-SNV" in queue
+    assert "Tên mới của dn-vp-ubnd" in queue
+    assert f"Tên mới của {TTTT}" not in tttt.get("/portal/").text  # kept: the write did not concern it
+    assert "Tên mới của dn-vp-hctc" not in other_office.get("/portal/").text
+
+    # A write that reaches Sở TT&TT (its input to 1.k, which it contributes to): now its page is rebuilt.
+    assert post(tttt, f"/portal/task/{instance('1.k', TU_PHAP)}/input", {"note": "Danh sách hệ thống đã rà soát."}) == 303
+    assert f"Tên mới của {TTTT}" in tttt.get("/portal/").text
+    assert "Tên mới của dn-vp-hctc" not in other_office.get("/portal/").text

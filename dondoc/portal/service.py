@@ -9,6 +9,8 @@ marked decided only after that succeeded, so a failure leaves it pending and vis
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +32,7 @@ from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError, InputError, NotFoundError
 from dondoc.models import Directive, TaskInstance
 from dondoc.models.portal import LinkRole, PortalLink, PortalSubmission, SubmissionKind, SubmissionState
-from dondoc.portal import queries, rules, store, view
+from dondoc.portal import freshness, queries, rules, store, view
 from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.tokens import OPEN_PATH
 
@@ -139,6 +141,7 @@ class DepartmentPage:
     decided: list[SubmissionFacts]
     truncated: bool
     as_of: date
+    reads: frozenset[str]  # codes whose changes make this page stale (dondoc.portal.freshness)
 
 
 def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
@@ -163,6 +166,7 @@ def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
         page.decided,
         page.truncated,
         as_of,
+        page.reads,
     )
 
 
@@ -197,6 +201,10 @@ class OfficePage:
     pending: list[QueueItem]
     decided: list[QueueItem]
 
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({self.office_code})
+
 
 def office_page(link: PortalLink) -> OfficePage:
     with session_scope() as session:
@@ -206,6 +214,34 @@ def office_page(link: PortalLink) -> OfficePage:
             queries.office_queue(session, link.agency_code),
             queries.office_queue(session, link.agency_code, decided=True, limit=30),
         )
+
+
+# ---------------------------------------------------------------- freshness of cached pages
+
+_AUDIENCES: OrderedDict[int, frozenset[str] | None] = OrderedDict()  # audit row id → audience (rows never change)
+_AUDIENCES_LOCK = threading.Lock()
+_AUDIENCES_SIZE = 20_000
+
+
+def stale(since: int, upto: int, reads: frozenset[str]) -> bool:
+    """Whether a page rendered at change stamp ``since``, reading ``reads``, is changed by the audit rows
+    up to ``upto``. Each row's audience is looked up once per process, whichever page asks first."""
+    with session_scope() as session:
+        found = queries.changes(session, since=since, upto=upto)
+        if found is None:  # a burst of writes: not worth sorting out
+            return True
+        with _AUDIENCES_LOCK:
+            known = {c.id: _AUDIENCES[c.id] for c in found if c.id in _AUDIENCES}
+        todo = [c for c in found if c.id not in known]
+        by_instance = queries.instance_audiences(session, {c.instance_id for c in todo if freshness.needs_instance(c) and c.instance_id})
+    for change in todo:
+        known[change.id] = freshness.audience(change, by_instance.get(change.instance_id or 0))
+    with _AUDIENCES_LOCK:
+        for change in todo:
+            _AUDIENCES[change.id] = known[change.id]
+        while len(_AUDIENCES) > _AUDIENCES_SIZE:
+            _AUDIENCES.popitem(last=False)
+    return freshness.stale(known.values(), reads)
 
 
 # ---------------------------------------------------------------- submissions

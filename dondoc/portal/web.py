@@ -15,6 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,31 +64,61 @@ def csrf_input(request: Request) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, csrf_token(request))
 
 
+@dataclass
+class Cached:
+    """A cached page: the change stamp it is known fresh at, the codes it reads, and its content."""
+
+    stamp: int
+    reads: frozenset[str]
+    content: Any
+
+
 class PageCache:
-    """Rendered department pages per (agency, day, change stamp, base URL): identical for every
-    recipient of an agency (the page holds no per-session secret), rebuilt when anything was written.
-    200 phones opening the same morning's digest cost one render, not 200."""
+    """Department pages per (agency, day, base URL), rendered once and kept with their gzip form (the
+    page is the same for every recipient of an agency: it holds no per-session secret), and the
+    Office's queue per office (as data: its forms carry each session's CSRF token).
+
+    An entry stays valid across writes that do not concern it: when the change stamp moved,
+    :func:`dondoc.portal.service.stale` reads the new audit rows and only a row whose audience meets
+    the entry's codes (dondoc.portal.freshness) forces a new render. 200 phones opening the same
+    morning's digest cost one render, and a submission of agency A does not re-render B's page.
+    """
 
     def __init__(self, size: int = 2048) -> None:
-        self._pages: OrderedDict[tuple[object, ...], tuple[bytes, bytes]] = OrderedDict()
+        self._pages: OrderedDict[tuple[object, ...], Cached] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
 
-    def get(self, key: tuple[object, ...]) -> tuple[bytes, bytes] | None:
+    def get(self, key: tuple[object, ...]) -> Cached | None:
         with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
+            entry = self._pages.get(key)
+            if entry is not None:
                 self._pages.move_to_end(key)
-            return body
+            return entry
 
-    def put(self, key: tuple[object, ...], body: bytes) -> tuple[bytes, bytes]:
-        """Keep the page and its gzip form (a phone on 3G downloads ~10× less)."""
-        entry = (body, gzip.compress(body, compresslevel=6, mtime=0))
+    def put(self, key: tuple[object, ...], entry: Cached) -> Cached:
         with self._lock:
             self._pages[key] = entry
             while len(self._pages) > self._size:
                 self._pages.popitem(last=False)
         return entry
+
+    async def fetch(self, key: tuple[object, ...], stamp: int, build: Callable[[], Cached]) -> Cached:
+        """The entry for ``key``, fresh at ``stamp``: kept if no newer write concerns it, else rebuilt."""
+        entry = self.get(key)
+        if entry is not None and entry.stamp != stamp:
+            if await run_in_threadpool(service.stale, entry.stamp, stamp, entry.reads):
+                entry = None
+            else:
+                entry.stamp = max(entry.stamp, stamp)
+        if entry is None:
+            entry = self.put(key, await run_in_threadpool(build))
+        return entry
+
+
+def gzipped(body: bytes) -> tuple[bytes, bytes]:
+    """A page and its gzip form (a phone on 3G downloads ~10× less)."""
+    return body, gzip.compress(body, compresslevel=6, mtime=0)
 
 
 @csrf_protect  # type: ignore[untyped-decorator]
@@ -161,15 +192,22 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
             request.session.clear()
             return not_found(request)
         if link.role == LinkRole.OFFICE:
-            office = await run_in_threadpool(service.office_page, link)
-            return page(request, "office.html.j2", office=office, link=link, decided=decided)
+
+            def office_data() -> Cached:
+                data = service.office_page(link)
+                return Cached(stamp, data.reads, data)
+
+            office = await pages.fetch(("office", link.agency_code), stamp, office_data)
+            return page(request, "office.html.j2", office=office.content, link=link, decided=decided)
         day = as_of()
-        key = (link.agency_code, day, stamp, str(request.base_url))
-        entry = pages.get(key)
-        if entry is None:
-            dept = await run_in_threadpool(lambda: service.department_page(link, as_of=day))
-            rendered = await run_in_threadpool(lambda: page(request, "department.html.j2", dept=dept, link=link))
-            entry = pages.put(key, bytes(rendered.body))
+
+        def department() -> Cached:
+            dept = service.department_page(link, as_of=day)
+            rendered = page(request, "department.html.j2", dept=dept, link=link)
+            return Cached(stamp, dept.reads, gzipped(bytes(rendered.body)))
+
+        cached = await pages.fetch(("department", link.agency_code, day, str(request.base_url)), stamp, department)
+        entry: tuple[bytes, bytes] = cached.content
         headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
         if "gzip" in (request.headers.get("accept-encoding") or ""):
             return HTMLResponse(entry[1], headers={**headers, "Content-Encoding": "gzip"})
