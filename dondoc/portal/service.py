@@ -347,6 +347,7 @@ class Decision:
     recorded: directives.Recorded | None
     notified: list[str] = field(default_factory=list)
     notify_errors: list[str] = field(default_factory=list)
+    kind: str = SubmissionKind.COMPLETION
 
     def as_json(self) -> dict[str, Any]:
         recorded = self.recorded
@@ -412,7 +413,7 @@ def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today:
         )  # fmt: skip
         if not changed:
             raise InputError(f"submission #{submission_id}: decided by someone else meanwhile")
-    decision = Decision(submission_id, approve, recorded)
+    decision = Decision(submission_id, approve, recorded, kind=kind)
     if not approve and facts is not None:
         _email_rejection(decision, snapshot, facts, reason)
     return decision
@@ -435,8 +436,9 @@ def _email_rejection(decision: Decision, sub: SubmissionFacts, task: TaskFacts, 
 SUBMITTED_EVENT = "dondoc.portal.submitted"
 
 
-def _emit(event: str, resource: dict[str, str], payload: dict[str, Any]) -> bool:
-    """Emit a Prefect event when a Prefect API is configured; a portal on its own has nobody to tell.
+def _emit(event: str, resource: dict[str, str], payload: dict[str, Any]) -> str:
+    """Emit a Prefect event when a Prefect API is configured (its id; "" when not emitted): a portal on
+    its own has nobody to tell.
 
     Prefect is imported only here (it is slow to import), and a failure is logged, never raised:
     what the event announces is already recorded.
@@ -445,23 +447,32 @@ def _emit(event: str, resource: dict[str, str], payload: dict[str, Any]) -> bool
         from prefect.settings import PREFECT_API_URL
 
         if not PREFECT_API_URL.value():
-            return False
+            return ""
         from prefect.events import emit_event
 
-        return emit_event(event=event, resource=resource, payload=payload) is not None
+        emitted = emit_event(event=event, resource=resource, payload=payload)
+        return str(emitted.id) if emitted is not None else ""
     except Exception as exc:
         log.warning("event %s not emitted: %s", event, exc)
-        return False
+        return ""
 
 
-def announce(decision: Decision, as_of: date) -> bool:
-    """``dondoc.task.completed`` for an approved completion: prefect.yaml's trigger refreshes the
-    directive's tracking run, as for `dondoc complete`. Reminders stop at the next sweep either way."""
-    from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
+def announce(decision: Decision, as_of: date) -> str:
+    """The tracking event of an approval: ``dondoc.task.completed`` for a completion, ``dondoc.task.extended``
+    for an extension; prefect.yaml's trigger refreshes the directive's tracking run on either, as for
+    `dondoc complete`. Reminders stop (or move to the new date) at the next sweep either way. Returns
+    the event's id ("" when nothing was emitted)."""
+    from dondoc.tracking.view import COMPLETED_EVENT, EXTENDED_EVENT, completion_payload, directive_resource_id
 
     recorded = decision.recorded
-    if recorded is None or recorded.completed_on is None:
-        return False
+    if not decision.approved or recorded is None:
+        return ""
+    if decision.kind == SubmissionKind.COMPLETION and recorded.completed_on is not None:
+        event = COMPLETED_EVENT
+    elif decision.kind == SubmissionKind.EXTENSION:
+        event = EXTENDED_EVENT
+    else:
+        return ""
     payload = completion_payload(
         directive=recorded.directive,
         clause=recorded.clause,
@@ -471,10 +482,10 @@ def announce(decision: Decision, as_of: date) -> bool:
         as_of=as_of,
     )
     resource = {"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive}
-    return _emit(COMPLETED_EVENT, resource, payload)
+    return _emit(event, resource, payload)
 
 
-def announce_submission(submission_id: int) -> bool:
+def announce_submission(submission_id: int) -> str:
     """``dondoc.portal.submitted``: the review-submission deployment refreshes the queue's table."""
     resource = {"prefect.resource.id": f"dondoc.portal.submission.{submission_id}", "prefect.resource.name": f"#{submission_id}"}
     return _emit(SUBMITTED_EVENT, resource, {"submission_id": submission_id})

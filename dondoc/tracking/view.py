@@ -24,6 +24,8 @@ from dondoc.errors import InputError
 
 #: Event emitted when a completion is recorded; the trigger in prefect.yaml listens for it.
 COMPLETED_EVENT = "dondoc.task.completed"
+#: Emitted when an extension is recorded (the portal's approval): the same payload, ``completed_on`` empty.
+EXTENDED_EVENT = "dondoc.task.extended"
 #: Resource ids of directives in Prefect events: ``dondoc.directive.<code>``.
 DIRECTIVE_RESOURCE_PREFIX = "dondoc.directive."
 #: How many overdue lines the Markdown summary lists before pointing to the table.
