@@ -10,9 +10,11 @@ time-signed, carried in each form's hidden ``csrf_token`` field): the pages subm
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +88,7 @@ class PageCache:
 
     def __init__(self, size: int = 2048) -> None:
         self._pages: OrderedDict[tuple[object, ...], Cached] = OrderedDict()
+        self._building: weakref.WeakValueDictionary[tuple[object, ...], asyncio.Lock] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
         self._size = size
 
@@ -104,16 +107,27 @@ class PageCache:
         return entry
 
     async def fetch(self, key: tuple[object, ...], stamp: int, build: Callable[[], Cached]) -> Cached:
-        """The entry for ``key``, fresh at ``stamp``: kept if no newer write concerns it, else rebuilt."""
+        """The entry for ``key``, fresh at ``stamp``: kept if no newer write concerns it, else rebuilt.
+
+        One request per key checks or rebuilds while the others wait for its result (the morning's
+        200 phones after a write cost one render, not 200 renders fighting for the database).
+        """
         entry = self.get(key)
-        if entry is not None and entry.stamp != stamp:
-            if await run_in_threadpool(service.stale, entry.stamp, stamp, entry.reads):
-                entry = None
-            else:
-                entry.stamp = max(entry.stamp, stamp)
-        if entry is None:
-            entry = self.put(key, await run_in_threadpool(build))
-        return entry
+        if entry is not None and entry.stamp >= stamp:
+            return entry
+        lock = self._building.get(key)
+        if lock is None:
+            lock = self._building.setdefault(key, asyncio.Lock())
+        async with lock:
+            entry = self.get(key)
+            if entry is not None and entry.stamp < stamp:
+                if await run_in_threadpool(service.stale, entry.stamp, stamp, entry.reads):
+                    entry = None
+                else:
+                    entry.stamp = stamp
+            if entry is None:
+                entry = self.put(key, await run_in_threadpool(build))
+            return entry
 
 
 def gzipped(body: bytes) -> tuple[bytes, bytes]:
