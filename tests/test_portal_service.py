@@ -269,3 +269,35 @@ def test_a_write_re_renders_only_the_pages_it_concerns(seeded_sqlite: str) -> No
     assert post(tttt, f"/portal/task/{instance('1.k', TU_PHAP)}/input", {"note": "Danh sách hệ thống đã rà soát."}) == 303
     assert f"Tên mới của {TTTT}" in tttt.get("/portal/").text
     assert "Tên mới của dn-vp-hctc" not in other_office.get("/portal/").text
+
+
+def test_a_failed_database_write_keeps_no_file_and_tells_the_person(seeded_sqlite: str, tmp_path: Path) -> None:
+    """The database refuses the submission after the file was received (a real failure: a trigger raising
+    in SQLite): no row, no file under any name, the form comes back with what was typed and says to send
+    again; sent again once the database accepts, the file is stored under its final name only."""
+    iid = instance("1.k", TU_PHAP)
+    dept = client_for(TU_PHAP)
+    with session_scope() as session:
+        session.execute(
+            text("CREATE TRIGGER refuse_submission BEFORE INSERT ON portal_submission BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+        )
+    data = {"report_number": "31/BC-STP", "report_date": "05/12/2023", "note": "Báo cáo kết quả kết nối"}
+    files = {"file": ("bao-cao.pdf", PDF, "application/pdf")}
+    response = dept.post(f"/portal/task/{iid}/complete", data={"csrf_token": csrf(dept), **data}, files=files, follow_redirects=False)
+    assert response.status_code == 503
+    assert "chưa lưu được đề nghị này" in response.text
+    assert "gửi lại" in response.text
+    assert 'value="31/BC-STP"' in response.text  # what was typed is still there
+    assert "Báo cáo kết quả kết nối" in response.text
+    store = tmp_path / "data" / "portal-files"
+    assert [p for p in store.rglob("*") if p.is_file()] == []  # neither the temporary file nor a final one
+    with session_scope() as session:
+        assert session.execute(select(PortalSubmission)).first() is None
+        session.execute(text("DROP TRIGGER refuse_submission"))
+
+    assert post(dept, f"/portal/task/{iid}/complete", data, files) == 303
+    with session_scope() as session:
+        (sub,) = session.execute(select(PortalSubmission)).scalars()
+    kept = [p for p in store.rglob("*") if p.is_file()]
+    assert [p.relative_to(store).as_posix() for p in kept] == [sub.file_path]
+    assert kept[0].read_bytes() == PDF

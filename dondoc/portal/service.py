@@ -303,60 +303,96 @@ class Upload:
     filename: str
 
 
-def _store_upload(upload: Upload | None, p: rules.PortalPolicy) -> tuple[store.StoredFile, rules.UploadCheck, str] | None:
+class NotSaved(DondocError):
+    """The database did not take a submission: nothing was kept (no row, no file), and the person is told to send again."""
+
+
+NOT_SAVED = (
+    "Hệ thống chưa lưu được đề nghị này (lỗi cơ sở dữ liệu) nên chưa có gì được ghi nhận, kể cả tệp đính kèm. "
+    "Các nội dung đã nhập vẫn ở dưới đây: chọn lại tệp rồi bấm gửi lại; nếu vẫn lỗi, báo Văn phòng UBND tỉnh."
+)
+
+
+def _upload(upload: Upload | None, p: rules.PortalPolicy) -> tuple[store.StoredFile, rules.UploadCheck, str] | None:
+    """The upload in a temporary file of the store, checked by content (removed again if refused)."""
     if upload is None or not upload.filename:
         return None
     try:
-        saved = store.save_upload(upload.stream, "bin", p.max_upload_bytes)
+        saved = store.save_upload(upload.stream, p.max_upload_bytes)
     except InputError as exc:
         raise rules.FormError({"file": f"Tệp vượt giới hạn {p.max_upload_mb:g} MB."}) from exc
-    path = store.stored_path(saved.relative)
-    kind = filetype.guess(str(path))
     try:
+        kind = filetype.guess(str(saved.pending))
         check = rules.check_upload(kind.mime if kind else None, kind.extension if kind else None, saved.size, p)
-    except rules.FormError:
-        path.unlink(missing_ok=True)
+    except BaseException:
+        store.discard(saved)
         raise
-    final = saved.relative.removesuffix(".bin") + f".{check.extension}"
-    path.replace(store.stored_path(final))
-    return store.StoredFile(final, saved.size, saved.sha256), check, rules.safe_file_name(upload.filename)
+    return store.named(saved, check.extension), check, rules.safe_file_name(upload.filename)
 
 
 def _add(link: PortalLink, instance_id: int, kind: str, make: Any, upload: Upload | None, *, as_of: date) -> int:
-    with session_scope() as session:
-        task = _task(session, link, instance_id)
-        if link.role == LinkRole.OFFICE:
-            raise Forbidden("the Office approves; it does not submit for a department")
-        if kind != SubmissionKind.INPUT and task.role != "lead":
-            raise Forbidden(f"instance {instance_id}: {link.agency_code} contributes; only the lead reports completion or asks for more time")
-        if kind == SubmissionKind.INPUT and task.role != "co":
-            raise Forbidden(f"instance {instance_id}: input is what co-agencies send to the lead")
-        if task.state != "open":
-            raise rules.FormError({"form": "Nhiệm vụ này đã hoàn thành hoặc đã hủy; không cần gửi thêm."})
-        pending = [s for s in queries.submissions_of(session, instance_id) if s.state == SubmissionState.PENDING and s.kind == kind]
-        if pending:
-            raise rules.FormError({"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."})
-        fields: dict[str, Any] = make(task)
-        p = policy(task.province)
-        stored = _store_upload(upload, p)
-        if kind == SubmissionKind.COMPLETION and stored is None:
-            raise rules.FormError({"file": "Đính kèm tệp báo cáo (PDF, DOCX hoặc ảnh)."})
-        submission = PortalSubmission(
-            instance_id=instance_id,
-            agency_code=link.agency_code,
-            kind=kind,
-            state=SubmissionState.RECEIVED if kind == SubmissionKind.INPUT else SubmissionState.PENDING,
-            link_id=link.id or 0,
-            submitted_at=utc_now(),
-            **fields,
-        )
-        if stored is not None:
-            saved, check, name = stored
-            submission.file_path, submission.file_name, submission.file_type, submission.file_size = saved.relative, name, check.mime, saved.size
-            submission.detail = {"sha256": saved.sha256}
+    """Validate, keep the file in a temporary name, commit the submission, then give the file its name.
+
+    A refused form (or a foreign task) removes the temporary file; so does a database failure, which
+    is reported as :class:`NotSaved` (the page keeps what the person typed and asks them to send
+    again). The file gets its final name only once the row naming it is committed: no orphan file,
+    and no submission without its file.
+    """
+    stored: tuple[store.StoredFile, rules.UploadCheck, str] | None = None
+    try:
+        with session_scope() as session:
+            stored, submission_id = _add_in(session, link, instance_id, kind, make, upload)
+    except (rules.FormError, Forbidden):
+        store.discard(stored[0] if stored else None)
+        raise
+    except Exception as exc:
+        store.discard(stored[0] if stored else None)
+        log.error("submission on instance %d by %s not saved: %s", instance_id, link.agency_code, exc)
+        raise NotSaved(NOT_SAVED) from exc
+    if stored is not None:
+        store.place(stored[0])
+    return submission_id
+
+
+def _add_in(
+    session: Any, link: PortalLink, instance_id: int, kind: str, make: Any, upload: Upload | None
+) -> tuple[tuple[store.StoredFile, rules.UploadCheck, str] | None, int]:
+    task = _task(session, link, instance_id)
+    if link.role == LinkRole.OFFICE:
+        raise Forbidden("the Office approves; it does not submit for a department")
+    if kind != SubmissionKind.INPUT and task.role != "lead":
+        raise Forbidden(f"instance {instance_id}: {link.agency_code} contributes; only the lead reports completion or asks for more time")
+    if kind == SubmissionKind.INPUT and task.role != "co":
+        raise Forbidden(f"instance {instance_id}: input is what co-agencies send to the lead")
+    if task.state != "open":
+        raise rules.FormError({"form": "Nhiệm vụ này đã hoàn thành hoặc đã hủy; không cần gửi thêm."})
+    pending = [s for s in queries.submissions_of(session, instance_id) if s.state == SubmissionState.PENDING and s.kind == kind]
+    if pending:
+        raise rules.FormError({"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."})
+    fields: dict[str, Any] = make(task)
+    stored = _upload(upload, policy(task.province))
+    if kind == SubmissionKind.COMPLETION and stored is None:
+        raise rules.FormError({"file": "Đính kèm tệp báo cáo (PDF, DOCX hoặc ảnh)."})
+    submission = PortalSubmission(
+        instance_id=instance_id,
+        agency_code=link.agency_code,
+        kind=kind,
+        state=SubmissionState.RECEIVED if kind == SubmissionKind.INPUT else SubmissionState.PENDING,
+        link_id=link.id or 0,
+        submitted_at=utc_now(),
+        **fields,
+    )
+    if stored is not None:
+        saved, check, name = stored
+        submission.file_path, submission.file_name, submission.file_type, submission.file_size = saved.relative, name, check.mime, saved.size
+        submission.detail = {"sha256": saved.sha256}
+    try:
         store.add_submission(session, submission, actor=_actor(link), directive_id=task.directive_id)
-        assert submission.id is not None
-        return submission.id
+    except BaseException:
+        store.discard(stored[0] if stored else None)
+        raise
+    assert submission.id is not None
+    return stored, submission.id
 
 
 def _actor(link: PortalLink) -> str:

@@ -54,13 +54,18 @@ def file_store() -> Path:
 
 @dataclass(frozen=True)
 class StoredFile:
-    relative: str
+    relative: str  # where it lives once placed: ``ab/abcd….pdf`` (content hash)
     size: int
     sha256: str
+    pending: Path  # the temporary file holding it until the submission is committed
 
 
-def save_upload(source: IO[bytes], extension: str, max_bytes: int) -> StoredFile:
-    """Copy an upload into the store under its content hash (``ab/abcd….pdf``); refuses more than ``max_bytes``."""
+def save_upload(source: IO[bytes], max_bytes: int) -> StoredFile:
+    """Copy an upload into a temporary file of the store; refuses more than ``max_bytes``.
+
+    Nothing is visible under its final name until :func:`place` (after the database committed the
+    submission naming it); :func:`discard` removes it when the submission is not saved.
+    """
     root = file_store()
     root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -74,15 +79,29 @@ def save_upload(source: IO[bytes], extension: str, max_bytes: int) -> StoredFile
                     raise InputError(f"file: larger than {max_bytes} bytes")
                 digest.update(chunk)
                 out.write(chunk)
-        name = digest.hexdigest()
-        relative = f"{name[:2]}/{name}.{extension}"
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return StoredFile(relative, size, name)
+    name = digest.hexdigest()
+    return StoredFile(f"{name[:2]}/{name}.bin", size, name, Path(tmp))
+
+
+def named(saved: StoredFile, extension: str) -> StoredFile:
+    """The same file under the extension its content was recognised as."""
+    return StoredFile(saved.relative.removesuffix(".bin") + f".{extension}", saved.size, saved.sha256, saved.pending)
+
+
+def place(saved: StoredFile) -> Path:
+    """Move a committed upload to its final name (atomic rename; the same content may already be there)."""
+    target = file_store() / saved.relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(saved.pending, target)
+    return target
+
+
+def discard(saved: StoredFile | None) -> None:
+    if saved is not None:
+        saved.pending.unlink(missing_ok=True)
 
 
 def stored_path(relative: str) -> Path:

@@ -251,12 +251,13 @@ def create_portal_app(*, as_of: Callable[[], date]) -> FastAPI:
             sid = run(link)
         except service.Forbidden:
             return not_found(request)
-        except rules.FormError as exc:
+        except (rules.FormError, service.NotSaved) as exc:
+            errors, status = (exc.fields, 400) if isinstance(exc, rules.FormError) else ({"form": str(exc)}, 503)
             try:
                 data = service.task_page(link, instance_id, as_of=as_of())
             except service.Forbidden:
                 return not_found(request)
-            return page(request, "task.html.j2", 400, t=data, link=link, sent=None, errors=exc.fields, form=form)
+            return page(request, "task.html.j2", status, t=data, link=link, sent=None, errors=errors, form=form)
         return RedirectResponse(
             str(request.url_for("task", instance_id=instance_id)) + f"?sent={sid}",
             status_code=303,
