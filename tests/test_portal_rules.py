@@ -38,7 +38,10 @@ def test_dates_people_type(text: str, expected: date | None) -> None:
         ({"report_number": "", "report_date": "05/12/2023"}, {"report_number"}),
         ({"report_number": "1", "report_date": "07/12/2023"}, {"report_date"}),  # in the future
         ({"report_number": "1", "report_date": "hôm qua"}, {"report_date"}),
-        ({"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "nhiều"}, {"kpi_processed_on_system_rate"}),
+        (
+            {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "nhiều"},
+            {"kpi_processed_on_system_rate"},
+        ),
         ({"report_number": "x" * 121, "report_date": "", "note": "y" * 2001}, {"report_number", "report_date", "note"}),
     ],
 )
@@ -54,7 +57,9 @@ def test_completion_form_problems_name_their_field(fields: dict[str, str], probl
 
 def test_kpi_values_accept_a_decimal_comma() -> None:
     form = rules.parse_completion(
-        {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "98,5", "kpi_unknown": "1"}, KPI, today=TODAY
+        {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "98,5", "kpi_unknown": "1"},
+        KPI,
+        today=TODAY,
     )
     assert form.kpis == {"processed_on_system_rate": 98.5}  # only the KPIs the assignment asks for
 
@@ -161,7 +166,10 @@ def test_email_urls_get_display_names_and_reply_to(url: str, expected: str | Non
         assert plugin.reply_to == ({"keep@x.gov.vn"} if "keep@" in url else {"vp@x.gov.vn"})
 
 
-@pytest.mark.parametrize("module", ["dondoc.portal.rules", "dondoc.portal.tokens", "dondoc.portal.facts", "dondoc.portal.view", "dondoc.portal.freshness"])
+@pytest.mark.parametrize(
+    "module",
+    ["dondoc.portal.rules", "dondoc.portal.tokens", "dondoc.portal.facts", "dondoc.portal.view", "dondoc.portal.freshness"],
+)
 def test_the_portal_pure_modules_import_no_database_prefect_or_apprise(module: str) -> None:
     import subprocess
     import sys
@@ -214,5 +222,7 @@ def test_audience_of_an_audit_row(action: str, instance_id: int | None, expected
         ([freshness.NOBODY, freshness.EVERYBODY], frozenset({"dn-so-b"}), True),
     ],
 )
-def test_a_page_is_stale_only_for_rows_that_reach_it(audiences: list[frozenset[str] | None], reads: frozenset[str], stale: bool) -> None:
+def test_a_page_is_stale_only_for_rows_that_reach_it(
+    audiences: list[frozenset[str] | None], reads: frozenset[str], stale: bool
+) -> None:
     assert freshness.stale(audiences, reads) is stale

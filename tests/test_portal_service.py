@@ -72,7 +72,9 @@ def test_completion_with_kpis_waits_for_the_office_and_is_recorded_by_its_decisi
     assert 'name="kpi_processed_on_system_rate"' in page
     data = {"report_number": "88/BC-SNV", "report_date": "04/12/2023", "kpi_processed_on_system_rate": "96,5"}
     assert post(dept, f"/portal/task/{iid}/complete", data, {"file": ("bc.pdf", PDF, "application/pdf")}) == 303
-    assert post(dept, f"/portal/task/{iid}/complete", data, {"file": ("bc.pdf", PDF, "application/pdf")}) == 400  # one pending at a time
+    assert (
+        post(dept, f"/portal/task/{iid}/complete", data, {"file": ("bc.pdf", PDF, "application/pdf")}) == 400
+    )  # one pending at a time
     with session_scope() as session:
         (sub,) = session.execute(select(PortalSubmission)).scalars()
     assert sub.kpis == {"processed_on_system_rate": 96.5}
@@ -140,7 +142,9 @@ def test_co_agency_sends_input_the_lead_sees_it(seeded_sqlite: str) -> None:
     lead_iid = instance("1.k", NOI_VU)  # Sở TT&TT is co-agency of 1.k
     co = client_for(TTTT)
     assert "Gửi đầu vào" in co.get(f"/portal/task/{lead_iid}").text
-    assert post(co, f"/portal/task/{lead_iid}/complete", {"report_number": "1", "report_date": "05/12/2023"}) == 404  # not its task to close
+    assert (
+        post(co, f"/portal/task/{lead_iid}/complete", {"report_number": "1", "report_date": "05/12/2023"}) == 404
+    )  # not its task to close
     assert post(co, f"/portal/task/{lead_iid}/input", {"note": "Đã rà soát 12 hệ thống; danh sách kèm theo."}) == 303
     lead = client_for(NOI_VU)
     assert "Đã rà soát 12 hệ thống" in lead.get(f"/portal/task/{lead_iid}").text
@@ -150,7 +154,9 @@ def test_co_agency_sends_input_the_lead_sees_it(seeded_sqlite: str) -> None:
 
 def test_cli_issue_list_revoke(seeded_sqlite: str) -> None:
     runner = CliRunner()
-    issued = runner.invoke(cli, ["portal-link", "issue", TTTT, "--recipient", "email:a@b.gov.vn", "--base-url", "https://dondoc.tinh.gov.vn"])
+    issued = runner.invoke(
+        cli, ["portal-link", "issue", TTTT, "--recipient", "email:a@b.gov.vn", "--base-url", "https://dondoc.tinh.gov.vn"]
+    )
     assert issued.exit_code == 0, issued.output
     url = re.search(r"https://dondoc\.tinh\.gov\.vn/portal/open/\S+", issued.output)
     assert url is not None
@@ -167,7 +173,10 @@ def test_cli_issue_list_revoke(seeded_sqlite: str) -> None:
     assert portal.open_link(url.group(0).rsplit("/", 1)[1]) is None
     with session_scope() as session:
         rows = session.execute(select(PortalLink).order_by(col(PortalLink.id))).scalars().all()
-        assert [(r.agency_code, r.role, r.revoked_at is not None) for r in rows] == [(TTTT, "department", True), ("dn-vp-ubnd", "office", False)]
+        assert [(r.agency_code, r.role, r.revoked_at is not None) for r in rows] == [
+            (TTTT, "department", True),
+            ("dn-vp-ubnd", "office", False),
+        ]
         audited = {a for (a,) in session.execute(select(col(AuditEvent.action)).where(col(AuditEvent.action).like("portal.%")))}
     assert audited == {"portal.link.issued", "portal.link.revoked"}
     unknown = runner.invoke(cli, ["portal-link", "issue", "so-khong-co"])
@@ -279,11 +288,15 @@ def test_a_failed_database_write_keeps_no_file_and_tells_the_person(seeded_sqlit
     dept = client_for(TU_PHAP)
     with session_scope() as session:
         session.execute(
-            text("CREATE TRIGGER refuse_submission BEFORE INSERT ON portal_submission BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+            text(
+                "CREATE TRIGGER refuse_submission BEFORE INSERT ON portal_submission BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            )
         )
     data = {"report_number": "31/BC-STP", "report_date": "05/12/2023", "note": "Báo cáo kết quả kết nối"}
     files = {"file": ("bao-cao.pdf", PDF, "application/pdf")}
-    response = dept.post(f"/portal/task/{iid}/complete", data={"csrf_token": csrf(dept), **data}, files=files, follow_redirects=False)
+    response = dept.post(
+        f"/portal/task/{iid}/complete", data={"csrf_token": csrf(dept), **data}, files=files, follow_redirects=False
+    )
     assert response.status_code == 503
     assert "chưa lưu được đề nghị này" in response.text
     assert "gửi lại" in response.text

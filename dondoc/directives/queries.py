@@ -28,39 +28,33 @@ from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMembe
 
 
 def _base() -> Select[*tuple[Any, ...]]:  # many columns: rows are read positionally
-    stmt: Select[*tuple[Any, ...]] = (
-        select(
-            col(TaskInstance.id),
-            col(Directive.code),
-            col(Directive.number),
-            col(Directive.province),
-            col(Assignment.clause),
-            col(Assignment.summary),
-            col(Agency.code),
-            col(Agency.short_name),
-            col(Agency.name),
-            col(TaskInstance.period),
-            col(TaskInstance.kind),
-            col(TaskInstance.due_date),
-            col(TaskInstance.original_due_date),
-            col(Assignment.deadline_text),
-            col(Assignment.report_to_codes),
-            col(TaskInstance.state),
-            col(TaskInstance.opens_on),
-            col(TaskInstance.completed_on),
-            col(TaskInstance.completion_evidence),
-            col(TaskInstance.extended_at),
-            col(TaskInstance.due_on_day_off),
-            col(Assignment.co_agencies),
-            col(Assignment.position),
-            col(Assignment.report_via),
-            col(Assignment.ad_hoc),
-        )
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
+    return instance_rows(
+        col(TaskInstance.id),
+        col(Directive.code),
+        col(Directive.number),
+        col(Directive.province),
+        col(Assignment.clause),
+        col(Assignment.summary),
+        col(Agency.code),
+        col(Agency.short_name),
+        col(Agency.name),
+        col(TaskInstance.period),
+        col(TaskInstance.kind),
+        col(TaskInstance.due_date),
+        col(TaskInstance.original_due_date),
+        col(Assignment.deadline_text),
+        col(Assignment.report_to_codes),
+        col(TaskInstance.state),
+        col(TaskInstance.opens_on),
+        col(TaskInstance.completed_on),
+        col(TaskInstance.completion_evidence),
+        col(TaskInstance.extended_at),
+        col(TaskInstance.due_on_day_off),
+        col(Assignment.co_agencies),
+        col(Assignment.position),
+        col(Assignment.report_via),
+        col(Assignment.ad_hoc),
     )
-    return stmt
 
 
 def resolve_directive(session: Session, code: str) -> Directive:
@@ -386,3 +380,16 @@ def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[
                 )
             )
     return out
+
+
+def instance_rows(*columns: Any, agency: Any = Agency) -> Select[*tuple[Any, ...]]:
+    """A select of ``columns`` over task instances with their assignment, directive and agency joined
+    (``agency``: an alias when the caller also joins agencies for something else)."""
+    stmt: Select[*tuple[Any, ...]] = (
+        select(*columns)
+        .select_from(TaskInstance)
+        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
+        .join(agency, col(agency.id) == col(TaskInstance.agency_id))
+    )
+    return stmt

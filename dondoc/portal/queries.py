@@ -18,7 +18,7 @@ from sqlalchemy import Select, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dondoc.directives.queries import answers_to
+from dondoc.directives.queries import answers_to, instance_rows
 from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionKind, SubmissionState
 from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
@@ -51,41 +51,35 @@ class AgencyPage:
 def _columns() -> Select[*tuple[Any, ...]]:
     """The columns every portal task row needs (built once: constructing it costs more than running it)."""
     lead = aliased(Agency)
-    stmt: Select[*tuple[Any, ...]] = (
-        select(
-            col(TaskInstance.id),
-            col(TaskInstance.directive_id),
-            col(Directive.code),
-            col(Directive.number),
-            col(Directive.title),
-            col(Directive.coordinator_code),
-            col(Directive.province),
-            col(Assignment.id),
-            col(Assignment.clause),
-            col(Assignment.summary),
-            col(Assignment.text),
-            col(Assignment.deadline_text),
-            col(Assignment.kpis),
-            col(Directive.kpis),
-            col(Assignment.depends_on),
-            col(lead.code),
-            func.coalesce(lead.short_name, lead.name),
-            col(TaskInstance.kind),
-            col(TaskInstance.state),
-            col(TaskInstance.opens_on),
-            col(TaskInstance.due_date),
-            col(TaskInstance.original_due_date),
-            col(TaskInstance.completed_on),
-            col(TaskInstance.completion_evidence),
-            col(TaskInstance.extended_reason),
-            col(TaskInstance.period),
-        )
-        .select_from(TaskInstance)
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .join(lead, col(lead.id) == col(TaskInstance.agency_id))
+    return instance_rows(
+        col(TaskInstance.id),
+        col(TaskInstance.directive_id),
+        col(Directive.code),
+        col(Directive.number),
+        col(Directive.title),
+        col(Directive.coordinator_code),
+        col(Directive.province),
+        col(Assignment.id),
+        col(Assignment.clause),
+        col(Assignment.summary),
+        col(Assignment.text),
+        col(Assignment.deadline_text),
+        col(Assignment.kpis),
+        col(Directive.kpis),
+        col(Assignment.depends_on),
+        col(lead.code),
+        func.coalesce(lead.short_name, lead.name),
+        col(TaskInstance.kind),
+        col(TaskInstance.state),
+        col(TaskInstance.opens_on),
+        col(TaskInstance.due_date),
+        col(TaskInstance.original_due_date),
+        col(TaskInstance.completed_on),
+        col(TaskInstance.completion_evidence),
+        col(TaskInstance.extended_reason),
+        col(TaskInstance.period),
+        agency=lead,
     )
-    return stmt
 
 
 def _facts(row: Any, role: str) -> TaskFacts:
@@ -351,14 +345,14 @@ def instance_audiences(session: Session, instance_ids: Collection[int]) -> dict[
     if not instance_ids:
         return {}
     rows = session.execute(
-        select(
-            col(TaskInstance.id), col(Agency.code), col(Assignment.co_agencies), col(Assignment.clause),
-            col(Assignment.directive_id), col(Directive.coordinator_code),
-        )
-        .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .where(col(TaskInstance.id).in_(sorted(instance_ids)))
+        instance_rows(
+            col(TaskInstance.id),
+            col(Agency.code),
+            col(Assignment.co_agencies),
+            col(Assignment.clause),
+            col(Assignment.directive_id),
+            col(Directive.coordinator_code),
+        ).where(col(TaskInstance.id).in_(sorted(instance_ids)))
     ).all()
     directives = sorted({r[4] for r in rows})
     consolidating: dict[tuple[int, str], list[int]] = {}  # (directive, clause consolidated) → consolidating assignments
@@ -381,7 +375,9 @@ def instance_audiences(session: Session, instance_ids: Collection[int]) -> dict[
             leads.setdefault(aid, set()).add(code)
     return {
         iid: instance_audience(
-            lead=lead, co_agencies=co or [], coordinator=coordinator,
+            lead=lead,
+            co_agencies=co or [],
+            coordinator=coordinator,
             consolidators={c for a in consolidating.get((did, clause), []) for c in leads.get(a, ())},
         )
         for iid, lead, co, clause, did, coordinator in rows
@@ -400,5 +396,3 @@ def agency_name(session: Session, code: str) -> str:
         return str(row[0])
     group = session.execute(select(col(AgencyGroup.name)).where(col(AgencyGroup.code) == code)).first()
     return str(group[0]) if group else code
-
-

@@ -64,14 +64,20 @@ class IssuedLink:
     url: str
 
 
-def issue_link(agency: str, *, office: bool, recipient: str | None, label: str | None, actor: str, base: str | None = None) -> IssuedLink:
+def issue_link(
+    agency: str, *, office: bool, recipient: str | None, label: str | None, actor: str, base: str | None = None
+) -> IssuedLink:
     with session_scope() as session:
         found = resolve_agency(session, agency)
         role = LinkRole.OFFICE if office else LinkRole.DEPARTMENT
         if office:
-            coordinates = session.execute(select(col(Directive.code)).where(col(Directive.coordinator_code) == found.code)).first()
+            coordinates = session.execute(
+                select(col(Directive.code)).where(col(Directive.coordinator_code) == found.code)
+            ).first()
             if coordinates is None:
-                raise InputError(f"{found.code}: coordinates no imported directive; an Office link is for the coordinating office")
+                raise InputError(
+                    f"{found.code}: coordinates no imported directive; an Office link is for the coordinating office"
+                )
         p = policy(found.province)
         days = p.office_link_days if office else p.link_days
         row, token = store.issue_link(
@@ -238,7 +244,9 @@ def task_page(link: PortalLink, instance_id: int, *, as_of: date) -> TaskPage:
         task = _task(session, link, instance_id)
         subs = queries.submissions_of(session, instance_id)
         waits = queries.consolidation_waits(session, [task]).get(instance_id)
-    shown = subs if link.role == LinkRole.OFFICE or task.role == "lead" else [s for s in subs if s.agency_code == link.agency_code]
+    shown = (
+        subs if link.role == LinkRole.OFFICE or task.role == "lead" else [s for s in subs if s.agency_code == link.agency_code]
+    )
     c = view.card(task, as_of=as_of, calendar=load_calendar(), policy=load_policy(task.province), submissions=shown, waits=waits)
     return TaskPage(c, shown, policy(task.province))
 
@@ -283,7 +291,9 @@ def stale(since: int, upto: int, reads: frozenset[str]) -> bool:
         with _AUDIENCES_LOCK:
             known = {c.id: _AUDIENCES[(database, c.id)] for c in found if (database, c.id) in _AUDIENCES}
         todo = [c for c in found if c.id not in known]
-        by_instance = queries.instance_audiences(session, {c.instance_id for c in todo if freshness.needs_instance(c) and c.instance_id})
+        by_instance = queries.instance_audiences(
+            session, {c.instance_id for c in todo if freshness.needs_instance(c) and c.instance_id}
+        )
     for change in todo:
         known[change.id] = freshness.audience(change, by_instance.get(change.instance_id or 0))
     with _AUDIENCES_LOCK:
@@ -361,14 +371,18 @@ def _add_in(
     if link.role == LinkRole.OFFICE:
         raise Forbidden("the Office approves; it does not submit for a department")
     if kind != SubmissionKind.INPUT and task.role != "lead":
-        raise Forbidden(f"instance {instance_id}: {link.agency_code} contributes; only the lead reports completion or asks for more time")
+        raise Forbidden(
+            f"instance {instance_id}: {link.agency_code} contributes; only the lead reports completion or asks for more time"
+        )
     if kind == SubmissionKind.INPUT and task.role != "co":
         raise Forbidden(f"instance {instance_id}: input is what co-agencies send to the lead")
     if task.state != "open":
         raise rules.FormError({"form": "Nhiệm vụ này đã hoàn thành hoặc đã hủy; không cần gửi thêm."})
     pending = [s for s in queries.submissions_of(session, instance_id) if s.state == SubmissionState.PENDING and s.kind == kind]
     if pending:
-        raise rules.FormError({"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."})
+        raise rules.FormError(
+            {"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."}
+        )
     fields: dict[str, Any] = make(task)
     stored = _upload(upload, policy(task.province))
     if kind == SubmissionKind.COMPLETION and stored is None:
@@ -384,7 +398,12 @@ def _add_in(
     )
     if stored is not None:
         saved, check, name = stored
-        submission.file_path, submission.file_name, submission.file_type, submission.file_size = saved.relative, name, check.mime, saved.size
+        submission.file_path, submission.file_name, submission.file_type, submission.file_size = (
+            saved.relative,
+            name,
+            check.mime,
+            saved.size,
+        )
         submission.detail = {"sha256": saved.sha256}
     try:
         store.add_submission(session, submission, actor=_actor(link), directive_id=task.directive_id)
@@ -403,7 +422,12 @@ def _actor(link: PortalLink) -> str:
 def submit_completion(link: PortalLink, instance_id: int, form: Mapping[str, str], upload: Upload | None, *, today: date) -> int:
     def make(task: TaskFacts) -> dict[str, Any]:
         parsed = rules.parse_completion(form, rules.kpi_fields(task.kpis), today=today)
-        return {"report_number": parsed.report_number, "report_date": parsed.report_date, "note": parsed.note or None, "kpis": parsed.kpis}
+        return {
+            "report_number": parsed.report_number,
+            "report_date": parsed.report_date,
+            "note": parsed.note or None,
+            "kpis": parsed.kpis,
+        }
 
     return _add(link, instance_id, SubmissionKind.COMPLETION, make, upload, as_of=today)
 
@@ -482,7 +506,10 @@ def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today:
         elif kind == SubmissionKind.EXTENSION:
             assert snapshot.new_due is not None
             recorded = directives.record_extension(
-                instance_id, to=snapshot.new_due, reason=f"{snapshot.note} (duyệt qua cổng dondoc, đề nghị #{submission_id})", actor=by
+                instance_id,
+                to=snapshot.new_due,
+                reason=f"{snapshot.note} (duyệt qua cổng dondoc, đề nghị #{submission_id})",
+                actor=by,
             )
         else:
             raise InputError(f"submission #{submission_id}: an input goes to the lead agency; there is nothing to approve")
@@ -548,7 +575,7 @@ def announce(decision: Decision, as_of: date) -> str:
     for an extension; prefect.yaml's trigger refreshes the directive's tracking run on either, as for
     `dondoc complete`. Reminders stop (or move to the new date) at the next sweep either way. Returns
     the event's id ("" when nothing was emitted)."""
-    from dondoc.tracking.view import COMPLETED_EVENT, EXTENDED_EVENT, completion_payload, directive_resource_id
+    from dondoc.tracking.view import COMPLETED_EVENT, EXTENDED_EVENT, task_event
 
     recorded = decision.recorded
     if not decision.approved or recorded is None:
@@ -559,15 +586,7 @@ def announce(decision: Decision, as_of: date) -> str:
         event = EXTENDED_EVENT
     else:
         return ""
-    payload = completion_payload(
-        directive=recorded.directive,
-        clause=recorded.clause,
-        agency=recorded.agency,
-        instance_id=recorded.instance_id,
-        completed_on=recorded.completed_on,
-        as_of=as_of,
-    )
-    resource = {"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive}
+    resource, payload = task_event(recorded, as_of)
     return _emit(event, resource, payload)
 
 
@@ -611,4 +630,8 @@ def calendar_subscription(link: PortalLink, *, base: str | None = None) -> str:
         audit.record(session, "portal.calendar.subscribed", actor=_actor(link), detail={"calendar_token_id": _id})
     root = (base or get_settings().portal_url).rstrip("/")
     scheme, _, rest = root.partition("://")
-    return f"webcal://{rest}/calendars/{link.agency_code}.ics?token={token}" if scheme else f"{root}/calendars/{link.agency_code}.ics?token={token}"
+    return (
+        f"webcal://{rest}/calendars/{link.agency_code}.ics?token={token}"
+        if scheme
+        else f"{root}/calendars/{link.agency_code}.ics?token={token}"
+    )

@@ -151,7 +151,13 @@ def issue_link(
         session,
         "portal.link.issued",
         actor=actor,
-        detail={"link_id": row.id, "agency": agency_code, "role": role, "recipient": recipient, "expires_at": row.expires_at.isoformat()},
+        detail={
+            "link_id": row.id,
+            "agency": agency_code,
+            "role": role,
+            "recipient": recipient,
+            "expires_at": row.expires_at.isoformat(),
+        },
     )
     session.flush()
     return row, token
@@ -183,7 +189,9 @@ def revoke_links(session: Session, agency_code: str, *, now: datetime, actor: st
         stmt = stmt.where(col(PortalLink.id) == link_id)
     ids = [i for (i,) in session.execute(stmt).all()]
     if link_id is not None and not ids:
-        raise NotFoundError(f"portal link #{link_id}: not a live link of {agency_code}; see `dondoc portal-link list {agency_code}`")
+        raise NotFoundError(
+            f"portal link #{link_id}: not a live link of {agency_code}; see `dondoc portal-link list {agency_code}`"
+        )
     if ids:
         session.execute(update(PortalLink).where(col(PortalLink.id).in_(ids)).values(revoked_at=now))
         audit.record(session, "portal.link.revoked", actor=actor, detail={"agency": agency_code, "link_ids": ids})
@@ -216,7 +224,9 @@ def ensure_links(
             out[key] = token_of(row)
             continue
         agency, role, recipient = key
-        _row, token = issue_link(session, agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None)
+        _row, token = issue_link(
+            session, agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None
+        )
         out[key] = token
     return out
 
@@ -239,7 +249,15 @@ def add_submission(session: Session, submission: PortalSubmission, *, actor: str
 
 
 def decide(
-    session: Session, submission_id: int, *, state: str, actor: str, reason: str, now: datetime, directive_id: int, detail: dict[str, Any]
+    session: Session,
+    submission_id: int,
+    *,
+    state: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+    directive_id: int,
+    detail: dict[str, Any],
 ) -> bool:
     """Move a pending submission to approved/rejected; False if someone else decided it first."""
     result: Any = session.execute(
@@ -260,5 +278,3 @@ def decide(
             detail={"submission_id": submission_id, "reason": reason, **detail},
         )
     return bool(changed)
-
-
