@@ -1,0 +1,147 @@
+"""Screenshots of the department portal for the README and docs/portal.md (docs/img/portal-*.png).
+
+The demo's data, built in a temporary folder without the Prefect stack: the five seeds imported
+as `./run demo` imports them and the demo's recorded completions (``flows.demo.STORY``: 1.k by Sở
+Tư pháp on 01/12, 5.b by Sở TT&TT on 07/12, …), as of the demo's last day (20/12/2023). It serves
+`dondoc serve`'s app on a free loopback port and drives Debian's Chromium through Playwright
+(nothing downloaded): Sở TT&TT reports completion of 2.a, which it leads (phone), then its page
+on a phone and a desktop (1.k is under "Đơn vị phối hợp": Sở Tư pháp leads it and completed it),
+and the Office's approval queue with that report and an extension request of Sở Nội vụ.
+
+    .venv/bin/python docs/portal_screenshots.py [--as-of 20/12/2023]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "img"
+AGENCY = "dn-so-thong-tin-truyen-thong"
+OFFICE = "dn-vp-ubnd"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-sync",
+]
+
+
+def report_pdf(path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8.27, 11.69))
+    figure.text(0.1, 0.9, "BÁO CÁO số 45/BC-STTTT", fontsize=14)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="pdf")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--as-of", default="20/12/2023", help="the day the pages show (the demo's last day)")
+    args = parser.parse_args()
+    as_of = datetime.strptime(args.as_of, "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
+    folder = Path(tempfile.mkdtemp(prefix="dondoc-portal-shots-"))
+    from dondoc.orchestration.stack import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    os.environ.update(
+        {"DONDOC_DATA_DIR": str(folder), "DONDOC_DATABASE_URL": f"sqlite:///{folder / 'dondoc.db'}", "DONDOC_PORTAL_URL": base}
+    )
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import text
+
+    from dondoc.calendars.server import create_app
+    from dondoc.db import session_scope
+    from dondoc.db.migrate import upgrade
+    from dondoc.directives import service as directives
+    from dondoc.portal import service
+    from flows.demo import STORY
+
+    upgrade()
+    directives.import_paths([ROOT / "directives_seed"], as_of=as_of, actor="screenshots")
+    for done in STORY:
+        iid = directives.find_instance_id(done.directive, done.clause, done.agency)
+        directives.record_completion(iid, on=done.on, evidence=done.evidence, actor="screenshots (flows/demo.py)", today=as_of)
+
+    def instance_of(clause: str, agency: str) -> int:
+        with session_scope() as session:
+            return int(
+                session.execute(
+                    text(
+                        "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
+                        "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
+                        "where d.code = '11677/UBND-HCC' and a.clause = :c and ag.code = :a"
+                    ),
+                    {"c": clause, "a": agency},
+                ).scalar_one()
+            )
+
+    lead_task = instance_of("2.a", AGENCY)
+    server = uvicorn.Server(uvicorn.Config(create_app(as_of=lambda: as_of), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.1)
+    dept = service.issue_link(AGENCY, office=False, recipient=None, label="screenshots", actor="screenshots", base=base)
+    office = service.issue_link(OFFICE, office=True, recipient=None, label="screenshots", actor="screenshots", base=base)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        phone = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
+        ).new_page()
+        phone.goto(f"{dept.url}?task={lead_task}")
+        phone.get_by_label("Số, ký hiệu văn bản báo cáo").fill("45/BC-STTTT")
+        phone.get_by_label("Ngày báo cáo (dd/mm/yyyy)").fill(as_of.strftime("%d/%m/%Y"))
+        phone.locator("input[name=file]").set_input_files(str(report_pdf(folder / "bao-cao-2a.pdf")))
+        phone.get_by_label("Ghi chú").fill("Đã xử lý dứt điểm các điểm nghẽn thuộc lĩnh vực thông tin và truyền thông.")
+        phone.screenshot(path=str(OUT / "portal-task-phone.png"), full_page=True)
+        phone.get_by_role("button", name="Gửi báo cáo hoàn thành").click()
+        phone.wait_for_url(f"**/portal/task/{lead_task}?sent=*")
+        phone.goto(f"{base}/portal/")
+        phone.screenshot(path=str(OUT / "portal-department-phone.png"))
+        other = service.issue_link(
+            "dn-so-noi-vu", office=False, recipient=None, label="screenshots", actor="screenshots", base=base
+        )
+        asks = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
+        asks.goto(f"{other.url}?task={instance_of('2.a', 'dn-so-noi-vu')}")
+        asks.get_by_label("Hạn mới đề nghị (dd/mm/yyyy)").fill("29/12/2023")
+        asks.get_by_label("Lý do").fill("Chờ Bộ Nội vụ hướng dẫn liên thông dữ liệu cán bộ")
+        asks.get_by_role("button", name="Gửi đề nghị gia hạn").click()
+        asks.wait_for_url("**?sent=*")
+        desktop = browser.new_context(viewport=DESKTOP, locale="vi-VN").new_page()
+        desktop.goto(dept.url)
+        desktop.screenshot(path=str(OUT / "portal-department-desktop.png"))
+        queue = browser.new_context(viewport=DESKTOP, locale="vi-VN").new_page()
+        queue.goto(office.url)
+        queue.screenshot(path=str(OUT / "portal-office-desktop.png"), full_page=True)
+        browser.close()
+    server.should_exit = True
+    shutil.rmtree(folder, ignore_errors=True)
+    print(
+        f"portal-task-phone, portal-department-phone, portal-department-desktop, portal-office-desktop → {OUT}", file=sys.stderr
+    )
+
+
+if __name__ == "__main__":
+    main()
