@@ -12,8 +12,8 @@ plans of the page's queries. A benchmark, not a test: figures depend on the mach
 The httpx clients run in one Python process on the same machine and cost more CPU per request than
 the server does, so on 2 cores they measure themselves as much as the server. When ``wrk`` (Debian's
 package, C, ~0.05 ms per request) is on PATH, the same 200 connections are then driven by it for
-``--seconds``, each with its own opened link's session cookie per wrk thread: that is the figure of the
-server under 200 concurrent clients.
+``--seconds`` (one opened link's session cookie on every connection: the server's work per request is
+the same as for 200 sessions): that is the figure of the server under 200 concurrent clients.
 """
 
 from __future__ import annotations
