@@ -14,7 +14,6 @@ and the Office's approval queue with that report and an extension request of S�
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import sys
@@ -40,20 +39,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def report_pdf(path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(8.27, 11.69))
-    figure.text(0.1, 0.9, "BÁO CÁO số 45/BC-STTTT", fontsize=14)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="pdf")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--as-of", default="20/12/2023", help="the day the pages show (the demo's last day)")
@@ -69,14 +54,13 @@ def main() -> None:
     )
     import uvicorn
     from playwright.sync_api import sync_playwright
-    from sqlalchemy import text
 
     from dondoc.calendars.server import create_app
-    from dondoc.db import session_scope
     from dondoc.db.migrate import upgrade
     from dondoc.directives import service as directives
     from dondoc.portal import service
     from flows.demo import STORY
+    from tests.test_portal_browser import real_pdf  # the browser test's real PDF (matplotlib)
 
     upgrade()
     directives.import_paths([ROOT / "directives_seed"], as_of=as_of, actor="screenshots")
@@ -85,17 +69,7 @@ def main() -> None:
         directives.record_completion(iid, on=done.on, evidence=done.evidence, actor="screenshots (flows/demo.py)", today=as_of)
 
     def instance_of(clause: str, agency: str) -> int:
-        with session_scope() as session:
-            return int(
-                session.execute(
-                    text(
-                        "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
-                        "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
-                        "where d.code = '11677/UBND-HCC' and a.clause = :c and ag.code = :a"
-                    ),
-                    {"c": clause, "a": agency},
-                ).scalar_one()
-            )
+        return directives.find_instance_id("11677/UBND-HCC", clause, agency)
 
     lead_task = instance_of("2.a", AGENCY)
     server = uvicorn.Server(uvicorn.Config(create_app(as_of=lambda: as_of), host="127.0.0.1", port=port, log_level="warning"))
@@ -113,7 +87,7 @@ def main() -> None:
         phone.goto(f"{dept.url}?task={lead_task}")
         phone.get_by_label("Số, ký hiệu văn bản báo cáo").fill("45/BC-STTTT")
         phone.get_by_label("Ngày báo cáo (dd/mm/yyyy)").fill(as_of.strftime("%d/%m/%Y"))
-        phone.locator("input[name=file]").set_input_files(str(report_pdf(folder / "bao-cao-2a.pdf")))
+        phone.locator("input[name=file]").set_input_files(str(real_pdf(folder / "bao-cao-2a.pdf")))
         phone.get_by_label("Ghi chú").fill("Đã xử lý dứt điểm các điểm nghẽn thuộc lĩnh vực thông tin và truyền thông.")
         phone.screenshot(path=str(OUT / "portal-task-phone.png"), full_page=True)
         phone.get_by_role("button", name="Gửi báo cáo hoàn thành").click()
