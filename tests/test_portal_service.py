@@ -249,7 +249,7 @@ def rename(code: str, name: str) -> None:
         session.execute(text("update agency set name = :n, short_name = :n where code = :c"), {"n": name, "c": code})
 
 
-def test_a_write_re_renders_only_the_pages_it_concerns(seeded_sqlite: str) -> None:
+def test_a_write_re_renders_only_the_pages_it_concerns(seeded_db: str) -> None:
     from dondoc.portal.queries import instance_audiences
 
     iid = instance("1.b", NOI_VU)  # Sở Nội vụ leads it; no co-agency, nothing consolidates it
