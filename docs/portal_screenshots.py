@@ -1,14 +1,15 @@
 """Screenshots of the department portal for the README and docs/portal.md (docs/img/portal-*.png).
 
-The demo's data, built in a temporary folder without the Prefect stack: the five seeds imported
-as `./run demo` imports them and the demo's recorded completions (``flows.demo.STORY``: 1.k by Sở
-Tư pháp on 01/12, 5.b by Sở TT&TT on 07/12, …), as of the demo's last day (20/12/2023). It serves
+The demo's data: a copy of what `./run demo` left in ``data/dondoc.db`` (or, without it, the same
+story rebuilt in a temporary folder without the Prefect stack: the five seeds and the demo's
+recorded completions, ``flows.demo.STORY``: 1.k by Sở Tư pháp on 01/12, 5.b by Sở TT&TT on 07/12,
+…), as of the demo's last day (20/12/2023). It serves
 `dondoc serve`'s app on a free loopback port and drives Debian's Chromium through Playwright
 (nothing downloaded): Sở TT&TT reports completion of 2.a, which it leads (phone), then its page
 on a phone and a desktop (1.k is under "Đơn vị phối hợp": Sở Tư pháp leads it and completed it),
 and the Office's approval queue with that report and an extension request of Sở Nội vụ.
 
-    .venv/bin/python docs/portal_screenshots.py [--as-of 20/12/2023]
+    ./run demo && .venv/bin/python docs/portal_screenshots.py [--as-of 20/12/2023]
 """
 
 from __future__ import annotations
@@ -42,9 +43,16 @@ CHROMIUM_ARGS = [
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--as-of", default="20/12/2023", help="the day the pages show (the demo's last day)")
+    parser.add_argument("--demo-database", type=Path, default=ROOT / "data" / "dondoc.db", help="what `./run demo` left (copied)")
     args = parser.parse_args()
     as_of = datetime.strptime(args.as_of, "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
     folder = Path(tempfile.mkdtemp(prefix="dondoc-portal-shots-"))
+    from_demo = args.demo_database.exists()
+    if from_demo:
+        import sqlite3
+
+        with sqlite3.connect(args.demo_database) as source, sqlite3.connect(folder / "dondoc.db") as copy:
+            source.backup(copy)  # a consistent copy, WAL included; the demo's data is not written to
     from dondoc.orchestration.stack import free_port
 
     port = free_port()
@@ -63,10 +71,13 @@ def main() -> None:
     from tests.test_portal_browser import real_pdf  # the browser test's real PDF (matplotlib)
 
     upgrade()
-    directives.import_paths([ROOT / "directives_seed"], as_of=as_of, actor="screenshots")
-    for done in STORY:
-        iid = directives.find_instance_id(done.directive, done.clause, done.agency)
-        directives.record_completion(iid, on=done.on, evidence=done.evidence, actor="screenshots (flows/demo.py)", today=as_of)
+    if not from_demo:  # the demo's story without its Prefect stack
+        directives.import_paths([ROOT / "directives_seed"], as_of=as_of, actor="screenshots")
+        for done in STORY:
+            iid = directives.find_instance_id(done.directive, done.clause, done.agency)
+            directives.record_completion(
+                iid, on=done.on, evidence=done.evidence, actor="screenshots (flows/demo.py)", today=as_of
+            )
 
     def instance_of(clause: str, agency: str) -> int:
         return directives.find_instance_id("11677/UBND-HCC", clause, agency)
