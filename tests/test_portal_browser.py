@@ -1,16 +1,14 @@
 """The portal in a real browser: Debian's Chromium driven by Playwright (nothing downloaded), against
 `dondoc serve`'s app on loopback, with the digest received by a real SMTP server.
 
-Set DONDOC_PORTAL_SCREENSHOTS=docs/img to refresh the README's pictures from this run.
+The README's pictures come from the demo's data instead: docs/portal_screenshots.py.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -93,11 +91,7 @@ def stack(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def shoot(page: Any, tmp: Path, name: str, *, full_page: bool = True) -> None:
     path = tmp / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("DONDOC_PORTAL_SCREENSHOTS")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, Path(target) / path.name)
+    page.screenshot(path=str(path), full_page=full_page)  # kept beside the run's files, for a look when it fails
 
 
 def real_pdf(path: Path) -> Path:
