@@ -8,6 +8,12 @@ measured agency (Sở TT&TT, Đồng Nai) holding a few hundred of them. `dondoc
 process; the clients (asyncio + httpx, one connection each) open the agency's personal link once,
 then ask for its page repeatedly. Prints p50/p90/p99 latency and requests per second, plus the
 plans of the page's queries. A benchmark, not a test: figures depend on the machine.
+
+The httpx clients run in one Python process on the same machine and cost more CPU per request than
+the server does, so on 2 cores they measure themselves as much as the server. When ``wrk`` (Debian's
+package, C, ~0.05 ms per request) is on PATH, the same 200 connections are then driven by it for
+``--seconds`` (one opened link's session cookie on every connection: the server's work per request is
+the same as for 200 sessions): that is the figure of the server under 200 concurrent clients.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -108,6 +116,38 @@ async def load(base: str, token: str, clients: int, requests: int) -> tuple[list
     return latencies, time.perf_counter() - started, errors
 
 
+def session_cookie(base: str, token: str) -> str:
+    import httpx
+
+    with httpx.Client(base_url=base) as client:
+        opened = client.get(f"/portal/open/{token}", follow_redirects=False)
+        assert opened.status_code == 303, opened.status_code
+        page = client.get("/portal/")
+        assert page.status_code == 200, page.status_code
+        assert "Nhiệm vụ của" in page.text
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def wrk(base: str, cookie: str, clients: int, seconds: int) -> dict[str, float]:
+    """200 keep-alive connections from wrk (two threads), closed loop like the httpx clients; its latency percentiles."""
+    threads = 2 if clients >= 2 else 1
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+         "-H", f"Cookie: {cookie}", "-H", "Accept-Encoding: gzip", f"{base}/portal/"],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    unit = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+    figures = {f"p{p}": float(v) * unit[u] for p, v, u in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    if len(figures) != 3:
+        raise SystemExit(f"wrk's output not understood:\n{out}")
+    figures["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    figures["requests"] = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    figures["errors"] = float(bad.group(1) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
+    return figures
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc): the server's own cost, whatever else runs."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -122,6 +162,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--requests", type=int, default=20, help="per client, after a warm-up round")
     parser.add_argument("--reuse", type=Path, help="the folder of an earlier run: measure again without refilling")
+    parser.add_argument("--seconds", type=int, default=15, help="how long wrk drives the page")
+    parser.add_argument("--client", choices=["both", "httpx", "wrk"], default="both")
     args = parser.parse_args()
     folder = args.reuse or Path(tempfile.mkdtemp(prefix="dondoc-bench-portal-"))
     db = folder / "bench.db"
@@ -155,8 +197,10 @@ def main() -> None:
 
         from dondoc.models import TaskInstance
 
-        stmt = _columns().where(col(TaskInstance.agency_id) == 1, OPEN, col(TaskInstance.due_date).is_not(None)).order_by(
-            col(TaskInstance.due_date)
+        stmt = (
+            _columns()
+            .where(col(TaskInstance.agency_id) == 1, OPEN, col(TaskInstance.due_date).is_not(None))
+            .order_by(col(TaskInstance.due_date))
         )
         print("plan of the page's main query:", " | ".join(explain(session, stmt.limit(151))))
         page = service.department_page(service.current_link(issued.id) or sys.exit("link"), as_of=AS_OF)
@@ -164,7 +208,16 @@ def main() -> None:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", "from dondoc.cli import app; app()", "serve", "--port", str(port), "--as-of", AS_OF.strftime("%d/%m/%Y")],
+        [
+            sys.executable,
+            "-c",
+            "from dondoc.cli import app; app()",
+            "serve",
+            "--port",
+            str(port),
+            "--as-of",
+            AS_OF.strftime("%d/%m/%Y"),
+        ],
         env={**env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
         stderr=(folder / "serve.log").open("w"),
@@ -184,20 +237,35 @@ def main() -> None:
                 raise SystemExit("dondoc serve did not start")
             time.sleep(0.2)
         asyncio.run(load(base, token, min(args.clients, 20), 2))  # warm-up: imports, caches, connections
+        if args.client in ("both", "httpx"):
+            cpu_before = cpu_seconds(server.pid)
+            latencies, elapsed, errors = asyncio.run(load(base, token, args.clients, args.requests))
+            cpu = cpu_seconds(server.pid) - cpu_before
+            latencies.sort()
+            q = statistics.quantiles(latencies, n=100)
+            print(
+                f"httpx, {args.clients} concurrent clients, {len(latencies):,} requests in {elapsed:.1f} s: "
+                f"{len(latencies) / elapsed:.0f} req/s; p50 {q[49] * 1000:.0f} ms, p90 {q[89] * 1000:.0f} ms, "
+                f"p99 {q[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; errors {errors}"
+            )
+            per_request = cpu / max(1, len(latencies)) * 1000
+            print(
+                f"server CPU {cpu:.1f} s = {per_request:.2f} ms per request (≈ {1000 / per_request:.0f} req/s per free core); "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring"
+            )
+        if args.client == "httpx":
+            return
+        if shutil.which("wrk") is None:
+            print("wrk: not installed (apt-get install wrk): the server's own figure is not measured")
+            return
+        cookie = session_cookie(base, token)
         cpu_before = cpu_seconds(server.pid)
-        latencies, elapsed, errors = asyncio.run(load(base, token, args.clients, args.requests))
+        got = wrk(base, cookie, args.clients, args.seconds)
         cpu = cpu_seconds(server.pid) - cpu_before
-        latencies.sort()
-        q = statistics.quantiles(latencies, n=100)
         print(
-            f"{args.clients} concurrent clients, {len(latencies):,} requests in {elapsed:.1f} s: "
-            f"{len(latencies) / elapsed:.0f} req/s; p50 {q[49] * 1000:.0f} ms, p90 {q[89] * 1000:.0f} ms, "
-            f"p99 {q[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; errors {errors}"
-        )
-        per_request = cpu / max(1, len(latencies)) * 1000
-        print(
-            f"server CPU {cpu:.1f} s = {per_request:.2f} ms per request (≈ {1000 / per_request:.0f} req/s per free core); "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring"
+            f"wrk, {args.clients} connections for {args.seconds} s, {got['requests']:,.0f} requests: {got['rps']:.0f} req/s; "
+            f"p50 {got['p50']:.0f} ms, p90 {got['p90']:.0f} ms, p99 {got['p99']:.0f} ms; errors {got['errors']:.0f}; "
+            f"server CPU {cpu / max(1.0, got['requests']) * 1000:.2f} ms per request; load average {os.getloadavg()[0]:.1f}"
         )
     finally:
         server.terminate()

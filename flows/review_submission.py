@@ -17,8 +17,7 @@ from pydantic import Field
 
 from flows.form_fields import as_of_or_today
 from tasks.database import migrate_database
-from tasks.directives import announce_completion
-from tasks.portal import decide_submission, publish_queue
+from tasks.portal import announce_decision, decide_submission, publish_queue
 
 SUBMISSION_ID: Any = Field(
     default=None, description="Số đề nghị cần duyệt (cột «Số đề nghị» trong bảng «dondoc-portal-queue»); để trống: chỉ cập nhật bảng"
@@ -48,7 +47,5 @@ def review_submission(
     decided: dict[str, Any] | None = None
     if submission_id is not None:
         result = decide_submission(submission_id, decision, reason, today)
-        recorded = result.recorded
-        event_id = announce_completion(recorded, today) if recorded is not None and recorded.completed_on else ""
-        decided = {**result.as_json(), "event_id": event_id}
+        decided = {**result.as_json(), "event_id": announce_decision(result, today)}
     return {"decided": decided, "pending": publish_queue()}

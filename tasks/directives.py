@@ -17,7 +17,7 @@ from dondoc.directives.service import Recorded
 from dondoc.directives.store import PlanResult
 from dondoc.domain.dates import vn_date
 from dondoc.errors import DondocError, InputError
-from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
+from dondoc.tracking.view import COMPLETED_EVENT, task_event
 from tasks.policy import side_effect_task
 
 ACTOR = "prefect"
@@ -92,19 +92,8 @@ def record_completion_task(
 @side_effect_task("announce-completion", retries=0)
 def announce_completion(recorded: Recorded, as_of: date) -> str:
     """Emit ``dondoc.task.completed`` about the directive; prefect.yaml's trigger refreshes its tracking."""
-    code = recorded.directive
-    event = emit_event(
-        event=COMPLETED_EVENT,
-        resource={"prefect.resource.id": directive_resource_id(code), "prefect.resource.name": code},
-        payload=completion_payload(
-            directive=code,
-            clause=recorded.clause,
-            agency=recorded.agency,
-            instance_id=recorded.instance_id,
-            completed_on=recorded.completed_on,
-            as_of=as_of,
-        ),
-    )
+    resource, payload = task_event(recorded, as_of)
+    event = emit_event(event=COMPLETED_EVENT, resource=resource, payload=payload)
     return str(event.id) if event else ""
 
 

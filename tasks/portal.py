@@ -34,6 +34,14 @@ def decide_submission(submission_id: int, decision: str | None, reason: str, tod
     return result
 
 
+@side_effect_task("announce-decision", retries=0)
+def announce_decision(result: Decision, today: date) -> str:
+    """The approval's tracking event (dondoc.task.completed / dondoc.task.extended): the trigger refreshes tracking."""
+    from dondoc.portal import service
+
+    return service.announce(result, today)
+
+
 @side_effect_task("publish-queue")
 def publish_queue() -> int:
     """The pending submissions as one table artifact, under a stable key (its history is the queue's)."""

@@ -1,16 +1,14 @@
 """The portal in a real browser: Debian's Chromium driven by Playwright (nothing downloaded), against
 `dondoc serve`'s app on loopback, with the digest received by a real SMTP server.
 
-Set DONDOC_PORTAL_SCREENSHOTS=docs/img to refresh the README's pictures from this run.
+The README's pictures come from the demo's data instead: docs/portal_screenshots.py.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -93,11 +91,7 @@ def stack(seeded_sqlite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def shoot(page: Any, tmp: Path, name: str, *, full_page: bool = True) -> None:
     path = tmp / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    target = os.environ.get("DONDOC_PORTAL_SCREENSHOTS")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, Path(target) / path.name)
+    page.screenshot(path=str(path), full_page=full_page)  # kept beside the run's files, for a look when it fails
 
 
 def real_pdf(path: Path) -> Path:
@@ -151,7 +145,12 @@ def test_department_reports_from_the_email_and_the_office_approves(stack: dict[s
     assert "Chờ Văn phòng duyệt" in page.content()
     with session_scope() as session:
         (sub,) = session.execute(select(PortalSubmission).where(col(PortalSubmission.instance_id) == iid)).scalars()
-    assert (sub.state, sub.report_number, sub.report_date, sub.file_type) == ("pending", "123/BC-STTTT", date(2023, 12, 5), "application/pdf")
+    assert (sub.state, sub.report_number, sub.report_date, sub.file_type) == (
+        "pending",
+        "123/BC-STTTT",
+        date(2023, 12, 5),
+        "application/pdf",
+    )
     assert stored_path(sub.file_path or "").read_bytes().startswith(b"%PDF")
     assert state_of(iid).state == "open"  # nothing is recorded before the Office approves
     page.goto(f"{base}/portal/")
@@ -238,19 +237,19 @@ def test_expired_revoked_and_foreign_links_open_nothing(stack: dict[str, Any]) -
     page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
     page.goto(f"{link.url}?task={mine}")
     assert page.get_by_role("button", name="Gửi báo cáo hoàn thành").is_visible()
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
 
     # Another agency's task: not shown, and a forged form post (with a valid CSRF token) is refused.
     response = page.goto(f"{base}/portal/task/{foreign}")
     assert response is not None
     assert response.status == 404
     posted = page.evaluate(
-        """async (iid) => {
-            const csrf = document.cookie.split('; ').find(c => c.startsWith('dondoc_csrf=')).split('=')[1];
+        """async ([iid, csrf]) => {
             const body = new FormData(); body.append('new_due', '31/12/2023'); body.append('reason', 'x');
             const r = await fetch(`/portal/task/${iid}/extend`, {method: 'POST', body, headers: {'X-CSRFToken': csrf}});
             return r.status;
         }""",
-        foreign,
+        [foreign, csrf],
     )
     assert posted == 404
     no_csrf = page.evaluate(
@@ -278,3 +277,58 @@ def test_expired_revoked_and_foreign_links_open_nothing(stack: dict[str, Any]) -
         )
     assert page.goto(expired.url).status == 404  # type: ignore[union-attr]
     assert "hết hạn" in page.content()
+
+
+def test_forms_work_without_javascript(stack: dict[str, Any]) -> None:
+    """JavaScript off: the CSRF token travels in each form's hidden field, so a plain form post works;
+    a post without it is refused and records nothing."""
+    base, browser, tmp = stack["base"], stack["browser"], stack["tmp"]
+    iid = instance_id("1.k")
+    link = portal.issue_link(TTTT, office=False, recipient=None, label=None, actor="test", base=base)
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{link.url}?task={iid}")
+    assert page.url == f"{base}/portal/task/{iid}"
+
+    # Without the token (the context's own cookies, a well-formed multipart post): refused, nothing written.
+    refused = context.request.post(
+        f"{base}/portal/task/{iid}/complete",
+        multipart={"report_number": "9/BC", "report_date": "05/12/2023",
+                   "file": {"name": "x.pdf", "mimeType": "application/pdf", "buffer": real_pdf(tmp / "x.pdf").read_bytes()}},
+    )  # fmt: skip
+    assert refused.status == 403
+    assert "thiếu mã xác thực" in refused.text()
+    with session_scope() as session:
+        assert session.execute(select(PortalSubmission)).first() is None
+
+    # The page's own form, submitted by the browser itself.
+    page.get_by_label("Số, ký hiệu văn bản báo cáo").fill("77/BC-STP")
+    page.get_by_label("Ngày báo cáo (dd/mm/yyyy)").fill("05/12/2023")
+    page.locator("input[name=file]").set_input_files(str(real_pdf(tmp / "bao-cao-khong-js.pdf")))
+    page.get_by_role("button", name="Gửi báo cáo hoàn thành").click()
+    page.wait_for_url(re.compile(rf".*/portal/task/{iid}\?sent=\d+"))
+    assert "Đã gửi (#" in page.content()
+    with session_scope() as session:
+        (sub,) = session.execute(select(PortalSubmission)).scalars()
+    assert (sub.state, sub.report_number, sub.file_type, sub.file_name) == (
+        "pending",
+        "77/BC-STP",
+        "application/pdf",
+        "bao-cao-khong-js.pdf",
+    )
+    assert stored_path(sub.file_path or "").read_bytes().startswith(b"%PDF")
+
+    # The calendar button and the Office's decision buttons need no script either.
+    page.goto(f"{base}/portal/")
+    page.get_by_role("link", name="Đăng ký lịch hạn nhiệm vụ (webcal)").click()
+    page.get_by_role("button", name="Tạo địa chỉ lịch").click()
+    assert (page.get_by_role("link", name="Thêm vào ứng dụng Lịch").get_attribute("href", timeout=5000) or "").startswith(
+        "webcal://"
+    )
+    office_link = portal.issue_link("dn-vp-ubnd", office=True, recipient=None, label=None, actor="test", base=base)
+    office = browser.new_context(viewport=DESKTOP, java_script_enabled=False, locale="vi-VN").new_page()
+    office.goto(office_link.url)
+    office.locator(f"#submission-{sub.id}").get_by_role("button", name="Duyệt").click()
+    office.wait_for_url(re.compile(rf".*/portal/\?decided={sub.id}"))
+    done = state_of(iid)
+    assert (done.state, done.completed_on) == ("done", date(2023, 12, 5))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dondoc.errors import InputError
-from dondoc.portal import rules, tokens
+from dondoc.portal import freshness, rules, tokens
 from dondoc.portal.mail import personalise
 from dondoc.portal.rules import DOCX, JPEG, PDF, FormError, KpiField, PortalPolicy
 
@@ -38,7 +38,10 @@ def test_dates_people_type(text: str, expected: date | None) -> None:
         ({"report_number": "", "report_date": "05/12/2023"}, {"report_number"}),
         ({"report_number": "1", "report_date": "07/12/2023"}, {"report_date"}),  # in the future
         ({"report_number": "1", "report_date": "hôm qua"}, {"report_date"}),
-        ({"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "nhiều"}, {"kpi_processed_on_system_rate"}),
+        (
+            {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "nhiều"},
+            {"kpi_processed_on_system_rate"},
+        ),
         ({"report_number": "x" * 121, "report_date": "", "note": "y" * 2001}, {"report_number", "report_date", "note"}),
     ],
 )
@@ -54,7 +57,9 @@ def test_completion_form_problems_name_their_field(fields: dict[str, str], probl
 
 def test_kpi_values_accept_a_decimal_comma() -> None:
     form = rules.parse_completion(
-        {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "98,5", "kpi_unknown": "1"}, KPI, today=TODAY
+        {"report_number": "1", "report_date": "05/12/2023", "kpi_processed_on_system_rate": "98,5", "kpi_unknown": "1"},
+        KPI,
+        today=TODAY,
     )
     assert form.kpis == {"processed_on_system_rate": 98.5}  # only the KPIs the assignment asks for
 
@@ -161,7 +166,10 @@ def test_email_urls_get_display_names_and_reply_to(url: str, expected: str | Non
         assert plugin.reply_to == ({"keep@x.gov.vn"} if "keep@" in url else {"vp@x.gov.vn"})
 
 
-@pytest.mark.parametrize("module", ["dondoc.portal.rules", "dondoc.portal.tokens", "dondoc.portal.facts", "dondoc.portal.view"])
+@pytest.mark.parametrize(
+    "module",
+    ["dondoc.portal.rules", "dondoc.portal.tokens", "dondoc.portal.facts", "dondoc.portal.view", "dondoc.portal.freshness"],
+)
 def test_the_portal_pure_modules_import_no_database_prefect_or_apprise(module: str) -> None:
     import subprocess
     import sys
@@ -172,3 +180,49 @@ def test_the_portal_pure_modules_import_no_database_prefect_or_apprise(module: s
     root = Path(__file__).resolve().parent.parent
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout.strip()
     assert loaded == "", f"{module} pulls in {loaded}"
+
+
+# ---------------------------------------------------------------- freshness of cached pages
+
+AUD = freshness.instance_audience(lead="dn-so-a", co_agencies=["dn-g-so"], consolidators=["dn-cong-an"], coordinator="dn-vp")
+
+
+@pytest.mark.parametrize(
+    ("action", "instance_id", "expected"),
+    [
+        ("instance.completed", 7, AUD),
+        ("instance.extended", 7, AUD),
+        ("portal.submission.completion", 7, AUD),
+        ("portal.submission.input", 7, AUD),
+        ("portal.submission.approved", 7, AUD),
+        ("portal.link.issued", None, freshness.NOBODY),  # every digest issues links: no page changes
+        ("portal.calendar.subscribed", None, freshness.NOBODY),
+        ("report.frozen", None, freshness.NOBODY),
+        ("directive.planned", None, freshness.EVERYBODY),  # new instances: anyone's page
+        ("directive.imported", None, freshness.EVERYBODY),
+        ("registry.imported", None, freshness.EVERYBODY),
+        ("something.new", 7, freshness.EVERYBODY),  # unknown: safe side
+    ],
+)
+def test_audience_of_an_audit_row(action: str, instance_id: int | None, expected: frozenset[str] | None) -> None:
+    change = freshness.Change(1, action, instance_id)
+    assert freshness.audience(change, AUD if freshness.needs_instance(change) else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("audiences", "reads", "stale"),
+    [
+        ([], frozenset({"dn-so-b"}), False),
+        ([AUD], frozenset({"dn-so-b"}), False),  # another agency's task
+        ([AUD], frozenset({"dn-so-a"}), True),  # its lead
+        ([AUD], frozenset({"dn-so-b", "dn-g-so"}), True),  # a member of the co-agency group
+        ([AUD], frozenset({"dn-cong-an"}), True),  # consolidates it: "inputs arrived" changed
+        ([AUD], frozenset({"dn-vp"}), True),  # the coordinating office's queue
+        ([freshness.NOBODY, AUD], frozenset({"dn-so-b"}), False),
+        ([freshness.NOBODY, freshness.EVERYBODY], frozenset({"dn-so-b"}), True),
+    ],
+)
+def test_a_page_is_stale_only_for_rows_that_reach_it(
+    audiences: list[frozenset[str] | None], reads: frozenset[str], stale: bool
+) -> None:
+    assert freshness.stale(audiences, reads) is stale

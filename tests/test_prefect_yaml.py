@@ -77,12 +77,12 @@ def test_completion_trigger_renders_parameters_the_tracking_flow_accepts() -> No
     from prefect.flows import load_flow_from_entrypoint
     from prefect.server.utilities.user_templates import render_user_template_sync
 
-    from dondoc.tracking.view import COMPLETED_EVENT, completion_payload, directive_resource_id
+    from dondoc.tracking.view import COMPLETED_EVENT, EXTENDED_EVENT, completion_payload, directive_resource_id
 
     (spec,) = DEPLOYMENTS["track-directive"]["triggers"]
     trigger = DeploymentEventTrigger.model_validate(spec)
     assert trigger.enabled
-    assert trigger.expect == {COMPLETED_EVENT}
+    assert trigger.expect == {COMPLETED_EVENT, EXTENDED_EVENT}
     resource_id = directive_resource_id("11677/UBND-HCC")
     pattern = trigger.match.model_dump()["prefect.resource.id"]
     assert resource_id.startswith(pattern.rstrip("*"))

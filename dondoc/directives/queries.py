@@ -47,13 +47,7 @@ _PASSED_THROUGH = (
 
 
 def _base() -> Select[*tuple[Any, ...]]:
-    stmt: Select[*tuple[Any, ...]] = (
-        select(*(col(column).label(name) for name, column in _COLUMNS.items()))
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
-    )
-    return stmt
+    return instance_rows(*(col(column).label(name) for name, column in _COLUMNS.items()))
 
 
 def resolve_directive(session: Session, code: str) -> Directive:
@@ -365,3 +359,16 @@ def instance_parents(session: Session, instance: TaskInstance) -> tuple[Assignme
     assert directive is not None
     assert agency is not None
     return assignment, directive, agency
+
+
+def instance_rows(*columns: Any, agency: Any = Agency) -> Select[*tuple[Any, ...]]:
+    """A select of ``columns`` over task instances with their assignment, directive and agency joined
+    (``agency``: an alias when the caller also joins agencies for something else)."""
+    stmt: Select[*tuple[Any, ...]] = (
+        select(*columns)
+        .select_from(TaskInstance)
+        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
+        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
+        .join(agency, col(agency.id) == col(TaskInstance.agency_id))
+    )
+    return stmt

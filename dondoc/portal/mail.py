@@ -46,7 +46,9 @@ def email_address(book: ContactBook, agency: str, role: str) -> str | None:
     return None
 
 
-def rejection_message(sub: SubmissionFacts, task: TaskFacts, reason: str, *, office_name: str, agency_name: str) -> tuple[str, str]:
+def rejection_message(
+    sub: SubmissionFacts, task: TaskFacts, reason: str, *, office_name: str, agency_name: str
+) -> tuple[str, str]:
     what = {"completion": "báo cáo hoàn thành", "extension": "đề nghị gia hạn"}.get(sub.kind, "đề nghị")
     label = task.directive_number or f"{task.directive} (chưa có số)"
     title = f"[dondoc] {office_name} chưa chấp nhận {what} — {label}, mục {task.clause}"
@@ -73,7 +75,9 @@ def rejection_message(sub: SubmissionFacts, task: TaskFacts, reason: str, *, off
     return title, "\n".join(lines)
 
 
-def send_to_agency(agency: str, office: str, *, title: str, body: str, book: ContactBook | None = None) -> tuple[list[str], list[str]]:
+def send_to_agency(
+    agency: str, office: str, *, title: str, body: str, book: ContactBook | None = None
+) -> tuple[list[str], list[str]]:
     """Deliver a plain-text message to an agency's focal contacts; returns (delivered to, errors)."""
     book = book if book is not None else load_contacts(get_settings().contacts)
     reply = email_address(book, office, "coordinator")

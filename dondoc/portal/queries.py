@@ -8,6 +8,7 @@ limit: its cost does not grow with the table (benchmarks/bench_portal.py, 1M ins
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -17,10 +18,11 @@ from sqlalchemy import Select, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dondoc.directives.queries import answers_to
+from dondoc.directives.queries import answers_to, instance_rows
 from dondoc.models import Agency, AgencyGroup, Assignment, AuditEvent, Directive, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission, SubmissionKind, SubmissionState
 from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
+from dondoc.portal.freshness import Change, instance_audience
 
 OPEN: Any = literal_column("task_instance.state = 'open'")
 DATED_LIMIT = 100
@@ -42,47 +44,42 @@ class AgencyPage:
     decided: list[SubmissionFacts]  # this agency's recent decisions (a rejection shows its reason)
     waits: dict[int, tuple[int, int]]  # consolidation instance → (inputs done, inputs due)
     truncated: bool
+    reads: frozenset[str]  # the codes this page shows work for: the agency's own and its groups'
 
 
 @lru_cache(maxsize=1)
 def _columns() -> Select[*tuple[Any, ...]]:
     """The columns every portal task row needs (built once: constructing it costs more than running it)."""
     lead = aliased(Agency)
-    stmt: Select[*tuple[Any, ...]] = (
-        select(
-            col(TaskInstance.id),
-            col(TaskInstance.directive_id),
-            col(Directive.code),
-            col(Directive.number),
-            col(Directive.title),
-            col(Directive.coordinator_code),
-            col(Directive.province),
-            col(Assignment.id),
-            col(Assignment.clause),
-            col(Assignment.summary),
-            col(Assignment.text),
-            col(Assignment.deadline_text),
-            col(Assignment.kpis),
-            col(Directive.kpis),
-            col(Assignment.depends_on),
-            col(lead.code),
-            func.coalesce(lead.short_name, lead.name),
-            col(TaskInstance.kind),
-            col(TaskInstance.state),
-            col(TaskInstance.opens_on),
-            col(TaskInstance.due_date),
-            col(TaskInstance.original_due_date),
-            col(TaskInstance.completed_on),
-            col(TaskInstance.completion_evidence),
-            col(TaskInstance.extended_reason),
-            col(TaskInstance.period),
-        )
-        .select_from(TaskInstance)
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .join(lead, col(lead.id) == col(TaskInstance.agency_id))
+    return instance_rows(
+        col(TaskInstance.id),
+        col(TaskInstance.directive_id),
+        col(Directive.code),
+        col(Directive.number),
+        col(Directive.title),
+        col(Directive.coordinator_code),
+        col(Directive.province),
+        col(Assignment.id),
+        col(Assignment.clause),
+        col(Assignment.summary),
+        col(Assignment.text),
+        col(Assignment.deadline_text),
+        col(Assignment.kpis),
+        col(Directive.kpis),
+        col(Assignment.depends_on),
+        col(lead.code),
+        func.coalesce(lead.short_name, lead.name),
+        col(TaskInstance.kind),
+        col(TaskInstance.state),
+        col(TaskInstance.opens_on),
+        col(TaskInstance.due_date),
+        col(TaskInstance.original_due_date),
+        col(TaskInstance.completed_on),
+        col(TaskInstance.completion_evidence),
+        col(TaskInstance.extended_reason),
+        col(TaskInstance.period),
+        agency=lead,
     )
-    return stmt
 
 
 def _facts(row: Any, role: str) -> TaskFacts:
@@ -157,7 +154,8 @@ def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
     truncated = len(dated) > DATED_LIMIT or len(undated) > UNDATED_LIMIT
     lead_open = [_facts(r, "lead") for r in [*dated[:DATED_LIMIT], *undated[:UNDATED_LIMIT]]]
 
-    co_ids = CO_ASSIGNMENTS.ids(session, agency.province, answers_to(session, agency))
+    reads = frozenset(answers_to(session, agency))
+    co_ids = CO_ASSIGNMENTS.ids(session, agency.province, set(reads))
     co_open: list[TaskFacts] = []
     if co_ids:
         rows = session.execute(
@@ -221,6 +219,7 @@ def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
         decided,
         consolidation_waits(session, lead_open),
         truncated,
+        reads,
     )
 
 
@@ -330,6 +329,61 @@ def link_and_stamp_statement() -> Select[*tuple[Any, ...]]:
     return select(*PortalLink.__table__.columns, stamp).where(col(PortalLink.id) == bindparam("link_id"))  # type: ignore[attr-defined]
 
 
+def changes(session: Session, *, since: int, upto: int, limit: int = 500) -> list[Change] | None:
+    """The audit rows after ``since`` up to ``upto`` (primary-key range), or None when more than ``limit``."""
+    rows = session.execute(
+        select(col(AuditEvent.id), col(AuditEvent.action), col(AuditEvent.instance_id))
+        .where(col(AuditEvent.id) > since, col(AuditEvent.id) <= upto)
+        .order_by(col(AuditEvent.id))
+        .limit(limit + 1)
+    ).all()
+    return None if len(rows) > limit else [Change(int(i), str(a), n) for i, a, n in rows]
+
+
+def instance_audiences(session: Session, instance_ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """Instance → the codes whose pages show it (see :func:`dondoc.portal.freshness.instance_audience`)."""
+    if not instance_ids:
+        return {}
+    rows = session.execute(
+        instance_rows(
+            col(TaskInstance.id),
+            col(Agency.code),
+            col(Assignment.co_agencies),
+            col(Assignment.clause),
+            col(Assignment.directive_id),
+            col(Directive.coordinator_code),
+        ).where(col(TaskInstance.id).in_(sorted(instance_ids)))
+    ).all()
+    directives = sorted({r[4] for r in rows})
+    consolidating: dict[tuple[int, str], list[int]] = {}  # (directive, clause consolidated) → consolidating assignments
+    for aid, did, deps in session.execute(
+        select(col(Assignment.id), col(Assignment.directive_id), col(Assignment.depends_on)).where(
+            col(Assignment.directive_id).in_(directives)
+        )
+    ).all():
+        for clause in deps or []:
+            consolidating.setdefault((did, clause), []).append(aid)
+    wanted = sorted({a for r in rows for a in consolidating.get((r[4], r[3]), [])})
+    leads: dict[int, set[str]] = {}
+    if wanted:
+        for aid, code in session.execute(
+            select(col(TaskInstance.assignment_id), col(Agency.code))
+            .distinct()
+            .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
+            .where(col(TaskInstance.assignment_id).in_(wanted))
+        ).all():
+            leads.setdefault(aid, set()).add(code)
+    return {
+        iid: instance_audience(
+            lead=lead,
+            co_agencies=co or [],
+            coordinator=coordinator,
+            consolidators={c for a in consolidating.get((did, clause), []) for c in leads.get(a, ())},
+        )
+        for iid, lead, co, clause, did, coordinator in rows
+    }
+
+
 def change_stamp(session: Session) -> int:
     """The newest audit row's id: every write of dondoc's use cases (completion, extension, planning,
     import, portal submission and decision) adds one, so an unchanged stamp means an unchanged page."""
@@ -342,5 +396,3 @@ def agency_name(session: Session, code: str) -> str:
         return str(row[0])
     group = session.execute(select(col(AgencyGroup.name)).where(col(AgencyGroup.code) == code)).first()
     return str(group[0]) if group else code
-
-

@@ -54,13 +54,18 @@ def file_store() -> Path:
 
 @dataclass(frozen=True)
 class StoredFile:
-    relative: str
+    relative: str  # where it lives once placed: ``ab/abcd….pdf`` (content hash)
     size: int
     sha256: str
+    pending: Path  # the temporary file holding it until the submission is committed
 
 
-def save_upload(source: IO[bytes], extension: str, max_bytes: int) -> StoredFile:
-    """Copy an upload into the store under its content hash (``ab/abcd….pdf``); refuses more than ``max_bytes``."""
+def save_upload(source: IO[bytes], max_bytes: int) -> StoredFile:
+    """Copy an upload into a temporary file of the store; refuses more than ``max_bytes``.
+
+    Nothing is visible under its final name until :func:`place` (after the database committed the
+    submission naming it); :func:`discard` removes it when the submission is not saved.
+    """
     root = file_store()
     root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -74,15 +79,29 @@ def save_upload(source: IO[bytes], extension: str, max_bytes: int) -> StoredFile
                     raise InputError(f"file: larger than {max_bytes} bytes")
                 digest.update(chunk)
                 out.write(chunk)
-        name = digest.hexdigest()
-        relative = f"{name[:2]}/{name}.{extension}"
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return StoredFile(relative, size, name)
+    name = digest.hexdigest()
+    return StoredFile(f"{name[:2]}/{name}.bin", size, name, Path(tmp))
+
+
+def named(saved: StoredFile, extension: str) -> StoredFile:
+    """The same file under the extension its content was recognised as."""
+    return StoredFile(saved.relative.removesuffix(".bin") + f".{extension}", saved.size, saved.sha256, saved.pending)
+
+
+def place(saved: StoredFile) -> Path:
+    """Move a committed upload to its final name (atomic rename; the same content may already be there)."""
+    target = file_store() / saved.relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(saved.pending, target)
+    return target
+
+
+def discard(saved: StoredFile | None) -> None:
+    if saved is not None:
+        saved.pending.unlink(missing_ok=True)
 
 
 def stored_path(relative: str) -> Path:
@@ -132,7 +151,13 @@ def issue_link(
         session,
         "portal.link.issued",
         actor=actor,
-        detail={"link_id": row.id, "agency": agency_code, "role": role, "recipient": recipient, "expires_at": row.expires_at.isoformat()},
+        detail={
+            "link_id": row.id,
+            "agency": agency_code,
+            "role": role,
+            "recipient": recipient,
+            "expires_at": row.expires_at.isoformat(),
+        },
     )
     session.flush()
     return row, token
@@ -164,7 +189,9 @@ def revoke_links(session: Session, agency_code: str, *, now: datetime, actor: st
         stmt = stmt.where(col(PortalLink.id) == link_id)
     ids = [i for (i,) in session.execute(stmt).all()]
     if link_id is not None and not ids:
-        raise NotFoundError(f"portal link #{link_id}: not a live link of {agency_code}; see `dondoc portal-link list {agency_code}`")
+        raise NotFoundError(
+            f"portal link #{link_id}: not a live link of {agency_code}; see `dondoc portal-link list {agency_code}`"
+        )
     if ids:
         session.execute(update(PortalLink).where(col(PortalLink.id).in_(ids)).values(revoked_at=now))
         audit.record(session, "portal.link.revoked", actor=actor, detail={"agency": agency_code, "link_ids": ids})
@@ -197,7 +224,9 @@ def ensure_links(
             out[key] = token_of(row)
             continue
         agency, role, recipient = key
-        _row, token = issue_link(session, agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None)
+        _row, token = issue_link(
+            session, agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None
+        )
         out[key] = token
     return out
 
@@ -220,7 +249,15 @@ def add_submission(session: Session, submission: PortalSubmission, *, actor: str
 
 
 def decide(
-    session: Session, submission_id: int, *, state: str, actor: str, reason: str, now: datetime, directive_id: int, detail: dict[str, Any]
+    session: Session,
+    submission_id: int,
+    *,
+    state: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+    directive_id: int,
+    detail: dict[str, Any],
 ) -> bool:
     """Move a pending submission to approved/rejected; False if someone else decided it first."""
     result: Any = session.execute(
@@ -241,5 +278,3 @@ def decide(
             detail={"submission_id": submission_id, "reason": reason, **detail},
         )
     return bool(changed)
-
-

@@ -14,7 +14,12 @@ from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.rules import TYPE_NAMES, KpiField, kpi_fields
 
 KIND_VI = {"completion": "Báo cáo hoàn thành", "extension": "Xin gia hạn", "input": "Đầu vào phối hợp"}
-STATE_VI = {"pending": "Chờ Văn phòng duyệt", "approved": "Đã duyệt", "rejected": "Bị từ chối", "received": "Đã gửi đơn vị chủ trì"}
+STATE_VI = {
+    "pending": "Chờ Văn phòng duyệt",
+    "approved": "Đã duyệt",
+    "rejected": "Bị từ chối",
+    "received": "Đã gửi đơn vị chủ trì",
+}
 _URGENCY = {Status.OVERDUE: 0, Status.IN_PROGRESS: 1, Status.UNDATED: 2, Status.ONGOING: 3, Status.NOT_YET_OPEN: 4}
 
 
@@ -63,8 +68,6 @@ class Card:
     @property
     def has_pending(self) -> bool:
         return bool(self.pending)
-
-
 
 
 def days_vi(due: date | None, as_of: date, status: Status) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
-from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry, expand_co_agencies
+from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry, expand_co_agencies, instance_rows
 from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
@@ -49,36 +49,29 @@ class LineFacts:
 
 
 def _columns() -> Select[*tuple[Any, ...]]:
-    stmt: Select[*tuple[Any, ...]] = (
-        select(
-            col(TaskInstance.id),
-            col(TaskInstance.due_date),
-            col(TaskInstance.opens_on),
-            col(TaskInstance.state),
-            col(TaskInstance.completed_on),
-            col(TaskInstance.period),
-            col(Assignment.clause),
-            col(Assignment.summary),
-            col(Assignment.co_agencies),
-            col(Assignment.deadline_rule),
-            col(Assignment.deadline_text),
-            col(Directive.code),
-            col(Directive.number),
-            col(Directive.title),
-            col(Directive.province),
-            col(Directive.coordinator_code),
-            col(Agency.code),
-            col(Agency.short_name),
-            col(Agency.name),
-            col(Assignment.report_to_codes),
-            col(Assignment.report_via),
-        )
-        .select_from(TaskInstance)
-        .join(Assignment, col(Assignment.id) == col(TaskInstance.assignment_id))
-        .join(Directive, col(Directive.id) == col(TaskInstance.directive_id))
-        .join(Agency, col(Agency.id) == col(TaskInstance.agency_id))
+    return instance_rows(
+        col(TaskInstance.id),
+        col(TaskInstance.due_date),
+        col(TaskInstance.opens_on),
+        col(TaskInstance.state),
+        col(TaskInstance.completed_on),
+        col(TaskInstance.period),
+        col(Assignment.clause),
+        col(Assignment.summary),
+        col(Assignment.co_agencies),
+        col(Assignment.deadline_rule),
+        col(Assignment.deadline_text),
+        col(Directive.code),
+        col(Directive.number),
+        col(Directive.title),
+        col(Directive.province),
+        col(Directive.coordinator_code),
+        col(Agency.code),
+        col(Agency.short_name),
+        col(Agency.name),
+        col(Assignment.report_to_codes),
+        col(Assignment.report_via),
     )
-    return stmt
 
 
 OPEN: Any = literal_column("task_instance.state = 'open'")  # inlined: lets SQLite use the partial index

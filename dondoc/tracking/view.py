@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.domain.dates import vn_date
@@ -24,6 +24,8 @@ from dondoc.errors import InputError
 
 #: Event emitted when a completion is recorded; the trigger in prefect.yaml listens for it.
 COMPLETED_EVENT = "dondoc.task.completed"
+#: Emitted when an extension is recorded (the portal's approval): the same payload, ``completed_on`` empty.
+EXTENDED_EVENT = "dondoc.task.extended"
 #: Resource ids of directives in Prefect events: ``dondoc.directive.<code>``.
 DIRECTIVE_RESOURCE_PREFIX = "dondoc.directive."
 #: How many overdue lines the Markdown summary lists before pointing to the table.
@@ -449,3 +451,28 @@ def completion_payload(
         "agency": agency,
         "completed_on": completed_on.isoformat() if completed_on else None,
     }
+
+
+class RecordedTask(Protocol):
+    """What a recorded completion or extension says about its task (``directives.service.Recorded``)."""
+
+    @property
+    def instance_id(self) -> int: ...
+    @property
+    def directive(self) -> str: ...
+    @property
+    def clause(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def completed_on(self) -> date | None: ...
+
+
+_RECORDED_FIELDS = ("directive", "clause", "agency", "instance_id", "completed_on")
+
+
+def task_event(recorded: RecordedTask, as_of: date) -> tuple[dict[str, str], dict[str, Any]]:
+    """The Prefect event's resource (the directive) and payload for a recorded completion or extension."""
+    resource = {"prefect.resource.id": directive_resource_id(recorded.directive), "prefect.resource.name": recorded.directive}
+    payload = completion_payload(**{name: getattr(recorded, name) for name in _RECORDED_FIELDS}, as_of=as_of)
+    return resource, payload
