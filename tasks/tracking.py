@@ -3,6 +3,7 @@ status, publish the artifacts. The decisions are made in :mod:`dondoc.tracking.v
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 from uuid import uuid4
@@ -28,6 +29,22 @@ from tasks.policy import side_effect_task
 _STATES = {"COMPLETED": Completed, "FAILED": Failed, "CANCELLED": Cancelled}
 
 
+class _VerdictIsNotAnError(logging.Filter):
+    """Prefect logs every task run that does not end Completed at ERROR ("Finished in state …").
+    An assessment's grey or red state is the official status of the agencies' work, not a software
+    failure: its "Finished" line is logged at INFO (the overdue verdict itself is a WARNING, above)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and getattr(record, "task_name", None) == ASSESS_TASK:
+            if str(record.msg).startswith("Finished in state"):
+                record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+ASSESS_TASK = "assess-assignment"
+logging.getLogger("prefect.task_runs").addFilter(_VerdictIsNotAnError())
+
+
 @side_effect_task("load-directive-snapshot")
 def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     """Read-only: the directive's instances and per-assignment progress as of a day."""
@@ -36,7 +53,7 @@ def load_snapshot(directive: str, as_of: date) -> DirectiveSnapshot:
     return service.snapshot(directive, as_of)
 
 
-@task(cache_policy=NO_CACHE, persist_result=False)  # decides nothing and writes nothing: no retries
+@task(name=ASSESS_TASK, cache_policy=NO_CACHE, persist_result=False)  # decides nothing and writes nothing: no retries
 def assess_assignment(view: AssignmentView) -> State[None]:
     """Ends in a state named with the official status, whose *type* gives the badge its colour
     class (:data:`dondoc.tracking.view.STATE_TYPE`): overdue is a Failed-type state named "Quá hạn

@@ -349,3 +349,20 @@ def test_completion_payload_carries_the_refresh_parameters() -> None:
     assert payload["directive"] == "11677/UBND-HCC"
     assert payload["as_of"] == "2023-12-06"
     assert payload["completed_on"] == "2023-12-07"
+
+
+def test_an_assessments_finished_line_is_info_and_other_tasks_errors_stay_errors() -> None:
+    import logging
+
+    from tasks.tracking import ASSESS_TASK
+
+    logger = logging.getLogger("prefect.task_runs")
+
+    def logged(task_name: str, message: str) -> str:
+        record = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, message, None, None, extra={"task_name": task_name})
+        assert logger.filter(record)
+        return record.levelname
+
+    assert logged(ASSESS_TASK, "Finished in state Đang thực hiện trong hạn('0/1 cơ quan đã hoàn thành', type=CANCELLED)") == "INFO"
+    assert logged(ASSESS_TASK, "Task run failed with exception: ValueError()") == "ERROR"
+    assert logged("send-reminders", "Finished in state Failed('2/70 thư không gửi được')") == "ERROR"
