@@ -11,7 +11,7 @@ import pytest
 
 from dondoc.orchestration.stack import free_port
 
-__all__ = ["free_port", "override_policy", "poll"]
+__all__ = ["free_port", "override_policy", "poll", "seed_instance_id"]
 
 T = TypeVar("T")
 
@@ -48,3 +48,21 @@ def override_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, yaml_text: 
     get_settings.cache_clear()
     clear_caches()
     return path
+
+
+def seed_instance_id(clause: str, agency: str, *, directive: str = "11677/UBND-HCC", earliest: bool = False) -> int:
+    """The id of ``agency``'s instance of ``clause``: the only one (an error if there are several), or
+    with ``earliest`` the one due first."""
+    from sqlalchemy import text
+
+    from dondoc.db import session_scope
+
+    sql = (
+        "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
+        "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
+        "where d.code = :directive and a.clause = :clause and ag.code = :agency"
+    )
+    if earliest:
+        sql += " order by ti.due_date, ti.id limit 1"
+    with session_scope() as session:
+        return int(session.execute(text(sql), {"directive": directive, "clause": clause, "agency": agency}).scalar_one())

@@ -21,7 +21,7 @@ from dondoc.db import session_scope
 from dondoc.models import AuditEvent, TaskInstance
 from dondoc.models.portal import PortalLink, PortalSubmission
 from dondoc.portal import service as portal
-from tests.helpers import override_policy
+from tests.helpers import override_policy, seed_instance_id
 
 AS_OF = date(2023, 12, 6)
 NOI_VU = "dn-so-noi-vu"
@@ -31,17 +31,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def instance(clause: str, agency: str) -> int:
-    with session_scope() as session:
-        return int(
-            session.execute(
-                text(
-                    "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
-                    "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
-                    "where d.code = '11677/UBND-HCC' and a.clause = :clause and ag.code = :agency order by ti.due_date limit 1"
-                ),
-                {"clause": clause, "agency": agency},
-            ).scalar_one()
-        )
+    return seed_instance_id(clause, agency, earliest=True)
 
 
 def client_for(agency: str, *, office: bool = False) -> TestClient:

@@ -34,7 +34,7 @@ from dondoc.reminders.contacts import load_contacts
 from dondoc.reminders.mailbox import start as start_mailbox
 from dondoc.reminders.queries import candidates_statement, explain
 from dondoc.reminders.service import run_sweep
-from tests.helpers import free_port, override_policy
+from tests.helpers import free_port, override_policy, seed_instance_id
 
 LEAD = "dn-so-tu-phap"  # a department leading 1.k itself (Sở TT&TT is its co-agency, not a lead)
 FOCAL = f"dau-moi.{LEAD}@demo.gov.vn"
@@ -102,17 +102,7 @@ urls:
 
 
 def instance_id(clause: str = "1.k", agency: str = LEAD) -> int:
-    with session_scope() as session:
-        return int(
-            session.execute(
-                text(
-                    "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "
-                    "join agency ag on ag.id = ti.agency_id join directive d on d.id = ti.directive_id "
-                    "where d.code = '11677/UBND-HCC' and a.clause = :clause and ag.code = :agency"
-                ),
-                {"clause": clause, "agency": agency},
-            ).scalar_one()
-        )
+    return seed_instance_id(clause, agency)
 
 
 def ledger_rows(iid: int | None = None) -> list[tuple[str, str, str, int]]:
