@@ -221,6 +221,7 @@ def test_table_rows_numbered_again_under_roman_groups_and_a_split_time_column() 
         ("PL II.2", ["dn-so-noi-vu"], "Thực hiện thường xuyên trong cả giai đoạn"),
     ]
     assert rows[2]["reading"]["kind"] == "ongoing"  # type: ignore[index]
+    assert (rows[1]["reading"]["kind"], rows[1]["reading"]["dates"]) == ("once", ["2030-12-31"])  # type: ignore[index]
 
 
 def test_markdown_table_with_cells_dropped_by_the_export() -> None:
