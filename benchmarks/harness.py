@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import workload
+from benchmarks import bench_digests, workload
 
 ROOT = workload.ROOT
 PYTHON = sys.executable
@@ -481,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         "cli": lambda: cli_measure(nation, repeat),
         "ics-cold": lambda: ics_cold_measure(repeat),
         "ics-304": lambda: ics_304_measure(),
+        "digests-smtp": lambda: Result(**bench_digests.measure()),
     }
     chosen = {k: v for k, v in measures.items() if not args.only or any(k.startswith(o) for o in args.only)}
     results: list[Result] = []
