@@ -20,6 +20,7 @@ benchmark). The figure is wall time per phase; digests per second is ``digests /
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,7 @@ def measure() -> dict[str, Any]:
         for proc in servers.values():
             proc.terminate()
             proc.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
     digests = len(result.digests)
     return {
         "measure": f"{digests:,} digests to a loopback SMTP server",
