@@ -14,6 +14,7 @@ from dondoc.domain.reminders import (
     current_stage,
     ladder,
     plan_reminders,
+    plan_window,
     retry_delay_minutes,
 )
 
@@ -199,3 +200,16 @@ def test_current_stage_is_the_ladders_last_stage(audience: str, monthly: bool, c
                 found += got is not None
     assert checked == 2 * 11 * 731
     assert found > 150  # the table really exercised stages (co-agencies: ~10 days a due date)
+
+
+def test_plan_window_is_both_plans_in_one_pass(cal) -> None:  # type: ignore[no-untyped-def]
+    day, since = D(2023, 12, 14), D(2023, 12, 12)
+    instances = [
+        _inst(D(2023, 11, 1) + timedelta(days=n), instance_id=n, monthly=n % 2 == 0, co_agencies=("x",) if n % 3 else ())
+        for n in range(60)
+    ]
+    retries = [_inst(D(2023, 11, 20) + timedelta(days=n), instance_id=100 + n) for n in range(10)]
+    fresh, current = plan_window(day, instances, retries, policy_of=lambda _i: POLICY, calendar=cal, since=since)
+    assert fresh == plan_reminders(day, instances, policy_of=lambda _i: POLICY, calendar=cal, since=since)
+    assert current == plan_reminders(day, [*instances, *retries], policy_of=lambda _i: POLICY, calendar=cal, since=None)
+    assert 0 < len(fresh) < len(current)

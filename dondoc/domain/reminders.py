@@ -219,10 +219,42 @@ def plan_reminders(
     An instance is not reminded before it opens; a stage that fell before that day counts as
     becoming current on the opening day.
     """
+    return [r for r, effective in _current(day, instances, policy_of, calendar, memo) if since is None or effective > since]
+
+
+def plan_window(
+    day: date,
+    instances: Iterable[DueInstance],
+    retries: Iterable[DueInstance],
+    *,
+    policy_of: Callable[[DueInstance], ReminderPolicy],
+    calendar: WorkCalendar,
+    since: date | None,
+    memo: StageMemo | None = None,
+) -> tuple[list[Reminder], list[Reminder]]:
+    """``(fresh, current)`` in one pass: ``plan_reminders(day, instances, since=since)`` and
+    ``plan_reminders(day, [*instances, *retries], since=None)``, as a sweep needs both."""
+    fresh: list[Reminder] = []
+    current: list[Reminder] = []
+    for reminder, effective in _current(day, instances, policy_of, calendar, memo):
+        current.append(reminder)
+        if since is None or effective > since:
+            fresh.append(reminder)
+    current.extend(r for r, _effective in _current(day, retries, policy_of, calendar, memo))
+    return fresh, current
+
+
+def _current(
+    day: date,
+    instances: Iterable[DueInstance],
+    policy_of: Callable[[DueInstance], ReminderPolicy],
+    calendar: WorkCalendar,
+    memo: StageMemo | None,
+) -> Iterable[tuple[Reminder, date]]:
+    """Each instance's current stage(s) expanded to (addressee, role), with the day each became current."""
     if not calendar.is_working_day(day):
-        return []
+        return
     stages = memo if memo is not None else StageMemo()
-    out: list[Reminder] = []
     for inst in instances:
         if day < inst.opens_on or inst.state != "open" or (inst.completed_on is not None and inst.completed_on <= day):
             continue  # completion or cancellation stops the ladder; an extension moved due_date
@@ -238,13 +270,10 @@ def plan_reminders(
             if stage is None:
                 continue
             effective = max(stage.send_on, inst.opens_on)
-            if since is not None and effective <= since:
-                continue
             for agency in agencies:
                 for role in stage.roles:
                     addressee = {"coordinator": inst.coordinator, "leadership": inst.province}.get(role, agency)
-                    out.append(Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date))
-    return out
+                    yield Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date), effective
 
 
 def candidate_due_dates(

@@ -32,7 +32,7 @@ from dondoc.domain.reminders import (
     StageMemo,
     candidate_due_dates,
     due_deliveries,
-    plan_reminders,
+    plan_window,
     route,
 )
 from dondoc.errors import BusyError, InputError
@@ -282,8 +282,7 @@ def _sweep(
         def policy_of(inst: DueInstance) -> ReminderPolicy:
             return policies.get(inst.directive, default_policy)
 
-        fresh = plan_reminders(as_of, facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
-        current = plan_reminders(as_of, [*facts, *retry_facts], policy_of=policy_of, calendar=calendar, since=None, memo=stages)
+        fresh, current = plan_window(as_of, facts, retry_facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
         routing = route(fresh, current, book.lookup)
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
