@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import workload
+from benchmarks import bench_digests, bench_prefect_sweep, workload
 
 ROOT = workload.ROOT
 PYTHON = sys.executable
@@ -578,8 +578,12 @@ def main(argv: list[str] | None = None) -> int:
         "ics-cold": lambda: ics_cold_measure(repeat),
         "ics-cold-first": lambda: ics_cold_measure(repeat, first=True),
         "ics-304": lambda: ics_304_measure(),
+        "digests-smtp": lambda: Result(**bench_digests.measure()),
+        "prefect-sweep-100": lambda: Result(**bench_prefect_sweep.measure()),  # slow (minutes): its own process
     }
     chosen = {k: v for k, v in measures.items() if not args.only or any(k.startswith(o) for o in args.only)}
+    if args.quick and not args.only:  # minutes on its own: --quick stays under 5 minutes (--only prefect runs it)
+        chosen.pop("prefect-sweep-100", None)
     results: list[Result] = []
     for key, fn in chosen.items():
         print(f"» {key} …", file=sys.stderr, flush=True)

@@ -55,6 +55,26 @@ def pg_url(name: str, driver: str) -> str:
     return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", f"postgresql+{driver}://") + f"/{name}"
 
 
+def monthly_directive(code: str, n: int) -> dict[str, Any]:
+    """Directive ``n + 1`` of province ``code``: three monthly assignments led by the group of all its agencies."""
+    return {
+        "number": f"{n + 1}/CT-{code.upper()}",
+        "province": code,
+        "issuer": f"{code}-ubnd",
+        "kind": "chi_thi",
+        "issued": ISSUED.isoformat(),
+        "end": "2024-12-31",
+        "title": f"Chỉ thị thử nghiệm số {n + 1} về triển khai nhiệm vụ hằng tháng",
+        "source_file": "scale.txt",
+        "coordinator": f"{code}-vp",
+        "assignments": [
+            {"clause": f"{k + 1}", "text": f"Báo cáo kết quả nhiệm vụ {k + 1} hằng tháng", "summary": f"Nhiệm vụ {k + 1}",
+             "lead": f"{code}-g-all", "deadline": f"trước ngày {15 + k} hàng tháng"}
+            for k in range(3)
+        ],
+    }  # fmt: skip
+
+
 def write_inputs(folder: Path, provinces: int, agencies: int, smtp_port: int) -> list[Path]:
     """Registries, directives and contact files of the synthetic provinces; returns what to import."""
     paths: list[Path] = []
@@ -82,22 +102,7 @@ def write_inputs(folder: Path, provinces: int, agencies: int, smtp_port: int) ->
         reg.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
         paths.append(reg)
         for d in range(3):
-            directive = {
-                "number": f"{d + 1}/CT-{code.upper()}",
-                "province": code,
-                "issuer": f"{code}-ubnd",
-                "kind": "chi_thi",
-                "issued": ISSUED.isoformat(),
-                "end": "2024-12-31",
-                "title": f"Chỉ thị thử nghiệm số {d + 1} về triển khai nhiệm vụ hằng tháng",
-                "source_file": "scale.txt",
-                "coordinator": f"{code}-vp",
-                "assignments": [
-                    {"clause": f"{k + 1}", "text": f"Báo cáo kết quả nhiệm vụ {k + 1} hằng tháng", "summary": f"Nhiệm vụ {k + 1}",
-                     "lead": f"{code}-g-all", "deadline": f"trước ngày {15 + k} hàng tháng"}
-                    for k in range(3)
-                ],
-            }
+            directive = monthly_directive(code, d)
             path = folder / f"{code}-{d}.yaml"
             path.write_text(yaml.safe_dump(directive, allow_unicode=True), encoding="utf-8")
             paths.append(path)

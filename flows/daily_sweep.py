@@ -8,6 +8,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from pydantic import Field
 
 from dondoc.configuration.files import load_calendar
@@ -56,8 +57,11 @@ def daily_sweep(
         return {"as_of": day.isoformat(), "skipped": reason}
     codes = active_directives(province, day)
     plans = replan_directives(codes, day)
-    # a tracking run ends red when something is overdue: a verdict to show, not an error to stop on
-    tracked = [tracking_result(track_directive(code, day, return_state=True)) for code in codes] if track else []
+    # a tracking run ends red when something is overdue: a verdict to show, not an error to stop on.
+    # The subflows run in this flow run's process, whose heartbeat shows it is alive; their own
+    # heartbeat threads would only cost a wait of up to 1 s at the end of each (issue 13).
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        tracked = [tracking_result(track_directive(code, day, return_state=True)) for code in codes] if track else []
     reminders = reminder_step(as_of=day, province=province, dry_run=dry_run)
     return {
         "as_of": day.isoformat(),

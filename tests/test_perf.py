@@ -29,13 +29,13 @@ def test_the_ladder_is_evaluated_once_per_due_date_and_policy(monkeypatch: pytes
     calendar = WorkCalendar()
     expected = plan_reminders(DAY, _instances(300), policy_of=lambda _i: policy, calendar=calendar)
     calls: list[tuple[date, str]] = []
-    real = planner.ladder
+    real = planner.current_stage  # one ladder evaluation (its rungs, without building every Stage)
 
     def counting(due: date, **kw: Any) -> Any:
         calls.append((due, kw["audience"]))
         return real(due, **kw)
 
-    monkeypatch.setattr(planner, "ladder", counting)
+    monkeypatch.setattr(planner, "current_stage", counting)
     stages = StageMemo()
     first = plan_reminders(DAY, _instances(300), policy_of=lambda _i: policy, calendar=calendar, memo=stages)
     again = plan_reminders(DAY, _instances(300), policy_of=lambda _i: policy, calendar=calendar, memo=stages)

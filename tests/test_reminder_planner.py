@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from dondoc.domain.reminders import (
     current_stage,
     ladder,
     plan_reminders,
+    plan_window,
     retry_delay_minutes,
 )
 
@@ -176,3 +177,39 @@ def test_candidate_due_dates_cover_every_planned_instance(cal) -> None:  # type:
 @pytest.mark.parametrize(("attempts", "minutes"), [(0, 0), (1, 10), (2, 20), (3, 40), (10, 720)])
 def test_retry_backoff(attempts: int, minutes: int) -> None:
     assert retry_delay_minutes(attempts, POLICY) == minutes
+
+
+@pytest.mark.parametrize("monthly", [False, True])
+@pytest.mark.parametrize("audience", ["lead", "co"])
+def test_current_stage_is_the_ladders_last_stage(audience: str, monthly: bool, cal) -> None:  # type: ignore[no-untyped-def]
+    """current_stage picks the ladder's last stage without building the others: every due date of two
+    years (Tết, make-up days, weekends) against eleven sweep days, with the default and a custom policy."""
+    custom = POLICY.model_copy(update={"lead_before": [5, 0], "co_agency_before": [4, 0], "repeat_every_days": 3})
+    days = [D(2023, 12, 15), D(2024, 1, 2), D(2024, 2, 6), D(2024, 2, 15), D(2024, 2, 16), D(2024, 3, 1), D(2024, 4, 29),
+            D(2024, 5, 2), D(2024, 9, 3), D(2025, 1, 27), D(2025, 2, 3)]  # fmt: skip
+    checked = found = 0
+    for policy in (POLICY, custom):
+        for day in days:
+            for n in range(731):
+                due = D(2023, 6, 1) + timedelta(days=n)
+                stages = ladder(due, audience=audience, monthly=monthly, policy=policy, calendar=cal, until=day, since=day)  # type: ignore[arg-type]
+                expected = None if not stages or (audience == "co" and day > due) else stages[-1]
+                got = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=cal)  # type: ignore[arg-type]
+                assert got == expected, (policy is POLICY, day, due)
+                checked += 1
+                found += got is not None
+    assert checked == 2 * 11 * 731
+    assert found > 150  # the table really exercised stages (co-agencies: ~10 days a due date)
+
+
+def test_plan_window_is_both_plans_in_one_pass(cal) -> None:  # type: ignore[no-untyped-def]
+    day, since = D(2023, 12, 14), D(2023, 12, 12)
+    instances = [
+        _inst(D(2023, 11, 1) + timedelta(days=n), instance_id=n, monthly=n % 2 == 0, co_agencies=("x",) if n % 3 else ())
+        for n in range(60)
+    ]
+    retries = [_inst(D(2023, 11, 20) + timedelta(days=n), instance_id=100 + n) for n in range(10)]
+    fresh, current = plan_window(day, instances, retries, policy_of=lambda _i: POLICY, calendar=cal, since=since)
+    assert fresh == plan_reminders(day, instances, policy_of=lambda _i: POLICY, calendar=cal, since=since)
+    assert current == plan_reminders(day, [*instances, *retries], policy_of=lambda _i: POLICY, calendar=cal, since=None)
+    assert 0 < len(fresh) < len(current)

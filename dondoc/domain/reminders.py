@@ -89,6 +89,54 @@ def _dedupe(stages: list[Stage]) -> list[Stage]:
     return [by_day[d] for d in sorted(by_day)]
 
 
+class _Rung(NamedTuple):
+    """A stage before it is one: cheap to make, thousands per sweep (only the chosen ones become a Stage)."""
+
+    send_on: date
+    offset: int
+    key: str
+    audience: Audience
+    nominal: date
+    roles: tuple[Role, ...]
+    require_explanation: bool = False
+
+    def stage(self) -> Stage:
+        return Stage(self.key, self.audience, self.offset, self.nominal, self.send_on, self.roles, self.require_explanation)
+
+
+def _rungs(
+    due: date, *, audience: Audience, monthly: bool, policy: ReminderPolicy, calendar: WorkCalendar, until: date, since: date | None
+) -> Iterable[_Rung]:
+    """Every rung of one due date's ladder, in ladder order (weekly repeats only near ``[since, until]``)."""
+    if audience == "co":
+        for n in sorted(set(policy.co_agency_before), reverse=True):
+            nominal = calendar.add_working_days(due, -n) if n else due
+            yield _Rung(calendar.previous_working_day(nominal), -n, f"co-before-{n}", "co", nominal, ("focal",))
+        return
+    before = policy.lead_before_monthly if monthly else policy.lead_before
+    for n in sorted(set(before), reverse=True):
+        nominal = calendar.add_working_days(due, -n) if n else due
+        yield _Rung(calendar.previous_working_day(nominal), -n, f"before-{n}" if n else "due-day", "lead", nominal, ("focal",))
+    steps = sorted(policy.escalation, key=lambda s: s.after_working_days)
+    for step in steps:
+        nominal = calendar.add_working_days(due, step.after_working_days)
+        yield _Rung(
+            nominal, step.after_working_days, f"overdue-{step.after_working_days}", "lead", nominal, tuple(step.roles), step.require_explanation
+        )
+    if steps:
+        last = steps[-1]
+        base = calendar.add_working_days(due, last.after_working_days)
+        every = policy.repeat_every_days
+        low = since if since is not None else until
+        first_k = max(1, (low - base).days // every - 2)
+        last_k = (until - base).days // every + 2
+        roles = tuple(last.roles)
+        for k in range(first_k, last_k + 1):
+            nominal = base + timedelta(days=k * every)
+            offset = last.after_working_days + k * every  # calendar days: only used to order by urgency
+            yield _Rung(calendar.previous_working_day(nominal), offset, f"repeat-{k}", "lead", nominal, roles, last.require_explanation)
+
+
 def ladder(
     due: date,
     *,
@@ -103,45 +151,8 @@ def ladder(
 
     Weekly repeats are endless, so only those near ``[since, until]`` are generated.
     """
-    stages: list[Stage] = []
-    if audience == "co":
-        for n in sorted(set(policy.co_agency_before), reverse=True):
-            nominal = calendar.add_working_days(due, -n) if n else due
-            stages.append(Stage(f"co-before-{n}", "co", -n, nominal, calendar.previous_working_day(nominal), ("focal",)))
-        return [s for s in _dedupe(stages) if s.send_on <= until]
-    before = policy.lead_before_monthly if monthly else policy.lead_before
-    for n in sorted(set(before), reverse=True):
-        nominal = calendar.add_working_days(due, -n) if n else due
-        key = f"before-{n}" if n else "due-day"
-        stages.append(Stage(key, "lead", -n, nominal, calendar.previous_working_day(nominal), ("focal",)))
-    steps = sorted(policy.escalation, key=lambda s: s.after_working_days)
-    for step in steps:
-        nominal = calendar.add_working_days(due, step.after_working_days)
-        stages.append(
-            Stage(
-                f"overdue-{step.after_working_days}",
-                "lead",
-                step.after_working_days,
-                nominal,
-                nominal,
-                tuple(step.roles),
-                step.require_explanation,
-            )
-        )
-    if steps:
-        last = steps[-1]
-        base = calendar.add_working_days(due, last.after_working_days)
-        every = policy.repeat_every_days
-        low = since if since is not None else until
-        first_k = max(1, (low - base).days // every - 2)
-        last_k = (until - base).days // every + 2
-        for k in range(first_k, last_k + 1):
-            nominal = base + timedelta(days=k * every)
-            offset = last.after_working_days + k * every  # calendar days: only used to order by urgency
-            stages.append(
-                Stage(f"repeat-{k}", "lead", offset, nominal, calendar.previous_working_day(nominal), tuple(last.roles), last.require_explanation)
-            )
-    return [s for s in _dedupe(stages) if s.send_on <= until]
+    rungs = _rungs(due, audience=audience, monthly=monthly, policy=policy, calendar=calendar, until=until, since=since)
+    return [s for s in _dedupe([r.stage() for r in rungs]) if s.send_on <= until]
 
 
 def current_stage(
@@ -156,13 +167,17 @@ def current_stage(
     """The latest stage whose send day has come, if it still applies on ``day``.
 
     Co-agencies owe their input before the lead's deadline: their reminders stop after it.
+
+    This is the last stage of ``ladder(..., until=day, since=day)`` (the latest send day; on a shared
+    send day the more urgent stage) without building the others.
     """
-    stages = ladder(due, audience=audience, monthly=monthly, policy=policy, calendar=calendar, until=day, since=day)
-    if not stages:
-        return None
     if audience == "co" and day > due:
         return None
-    return stages[-1]
+    best: _Rung | None = None
+    for rung in _rungs(due, audience=audience, monthly=monthly, policy=policy, calendar=calendar, until=day, since=day):
+        if rung.send_on <= day and (best is None or (rung.send_on, rung.offset) > (best.send_on, best.offset)):
+            best = rung
+    return best.stage() if best is not None else None
 
 
 @dataclass
@@ -204,10 +219,42 @@ def plan_reminders(
     An instance is not reminded before it opens; a stage that fell before that day counts as
     becoming current on the opening day.
     """
+    return [r for r, effective in _current(day, instances, policy_of, calendar, memo) if since is None or effective > since]
+
+
+def plan_window(
+    day: date,
+    instances: Iterable[DueInstance],
+    retries: Iterable[DueInstance],
+    *,
+    policy_of: Callable[[DueInstance], ReminderPolicy],
+    calendar: WorkCalendar,
+    since: date | None,
+    memo: StageMemo | None = None,
+) -> tuple[list[Reminder], list[Reminder]]:
+    """``(fresh, current)`` in one pass: ``plan_reminders(day, instances, since=since)`` and
+    ``plan_reminders(day, [*instances, *retries], since=None)``, as a sweep needs both."""
+    fresh: list[Reminder] = []
+    current: list[Reminder] = []
+    for reminder, effective in _current(day, instances, policy_of, calendar, memo):
+        current.append(reminder)
+        if since is None or effective > since:
+            fresh.append(reminder)
+    current.extend(r for r, _effective in _current(day, retries, policy_of, calendar, memo))
+    return fresh, current
+
+
+def _current(
+    day: date,
+    instances: Iterable[DueInstance],
+    policy_of: Callable[[DueInstance], ReminderPolicy],
+    calendar: WorkCalendar,
+    memo: StageMemo | None,
+) -> Iterable[tuple[Reminder, date]]:
+    """Each instance's current stage(s) expanded to (addressee, role), with the day each became current."""
     if not calendar.is_working_day(day):
-        return []
+        return
     stages = memo if memo is not None else StageMemo()
-    out: list[Reminder] = []
     for inst in instances:
         if day < inst.opens_on or inst.state != "open" or (inst.completed_on is not None and inst.completed_on <= day):
             continue  # completion or cancellation stops the ladder; an extension moved due_date
@@ -223,13 +270,10 @@ def plan_reminders(
             if stage is None:
                 continue
             effective = max(stage.send_on, inst.opens_on)
-            if since is not None and effective <= since:
-                continue
             for agency in agencies:
                 for role in stage.roles:
                     addressee = {"coordinator": inst.coordinator, "leadership": inst.province}.get(role, agency)
-                    out.append(Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date))
-    return out
+                    yield Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date), effective
 
 
 def candidate_due_dates(

@@ -36,7 +36,10 @@ import apprise
 import apprise.plugins.email.base as _email_base
 from apprise.plugins.email import NotifyEmail
 
+from dondoc.reminders import smtp_tls
+
 log = logging.getLogger(__name__)
+smtp_tls.install()  # one TLS context per set of checks, not one per email (issue 13)
 
 ChannelKind = Literal["email", "chat", "invalid"]
 _SECRET_IN_TEXT = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")

@@ -7,12 +7,14 @@ ignores a partial index when the value is a bound parameter.
 
 A co-agency list may name a group (170/KH-VP PL 1.1: ``dn-g-vp-phong``); reminders go to
 agencies, so the group is expanded to its members on the instance's due date, and an ended agency
-to its successors (``co_agency_registry`` is loaded once per sweep and passed in).
+to its successors. Only the part of the dated registry those co-agency lists reach is read
+(``registry_for``: the codes named, their members, included groups and successors, with Core
+tuples), not the nation's whole registry: a province's sweep reads a few dozen agencies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,11 +22,12 @@ from typing import Any
 from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
-from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry, expand_co_agencies, instance_rows
+from dondoc.directives.queries import CoAgencyRegistry, instance_rows
 from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
-from dondoc.models import Agency, Assignment, Directive, TaskInstance
+from dondoc.domain.succession import GroupSpan, Lifespan
+from dondoc.models import Agency, AgencyGroup, AgencySuccession, Assignment, Directive, GroupMember, TaskInstance
 
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
 
@@ -110,19 +113,17 @@ def select_candidates(
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     """The planner's input and the digest's facts for every candidate instance.
 
-    ``members`` (the dated registry, from ``co_agency_registry``) expands group co-agencies as of
-    each instance's due date; None loads it. ``day`` (the sweep's): escalations go to the
-    coordinating office in force that day (an office that ended hands over to its successor).
+    ``members`` (the dated registry) expands group co-agencies as of each instance's due date;
+    None reads the part of it that the candidates' co-agency lists and coordinating offices reach
+    (``registry_for``). ``day`` (the sweep's): escalations go to the coordinating office in force
+    that day (an office that ended hands over to its successor).
     """
-    if members is None:
-        members = co_agency_registry(session)
     ordered = sorted(due_dates)
-    facts: list[DueInstance] = []
-    lines: dict[int, LineFacts] = {}
+    rows: list[Any] = []
     for start in range(0, len(ordered), _CHUNK):
         stmt = candidates_statement(ordered[start : start + _CHUNK], province=province, historical_as_of=historical_as_of)
-        _collect(_rows(session, stmt), facts, lines, historical_as_of, members, day)
-    return facts, lines
+        rows.extend(_rows(session, stmt))
+    return _collect(session, rows, historical_as_of, members, day)
 
 
 def select_instances(
@@ -134,17 +135,11 @@ def select_instances(
     day: date | None = None,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     """The same facts for given instances (ledger retries); ``members`` and ``day`` as for ``select_candidates``."""
-    facts: list[DueInstance] = []
-    lines: dict[int, LineFacts] = {}
     ordered = sorted(ids)
-    if not ordered:
-        return facts, lines
-    if members is None:
-        members = co_agency_registry(session)
+    rows: list[Any] = []
     for start in range(0, len(ordered), _CHUNK):
-        stmt = _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))
-        _collect(_rows(session, stmt), facts, lines, historical_as_of, members, day)
-    return facts, lines
+        rows.extend(_rows(session, _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))))
+    return _collect(session, rows, historical_as_of, members, day)
 
 
 def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, day: date | None) -> str:
@@ -156,13 +151,14 @@ def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, d
 
 
 def _collect(
-    rows: Iterable[Any],
-    facts: list[DueInstance],
-    lines: dict[int, LineFacts],
-    historical_as_of: date | None,
-    members: CoAgencyRegistry,
-    day: date | None = None,
-) -> None:
+    session: Session, rows: Sequence[Any], historical_as_of: date | None, members: CoAgencyRegistry | None, day: date | None = None
+) -> tuple[list[DueInstance], dict[int, LineFacts]]:
+    facts: list[DueInstance] = []
+    lines: dict[int, LineFacts] = {}
+    if members is None:  # co-agency lists and coordinating offices (for the one in force on ``day``)
+        members = registry_for(session, {code for r in rows for code in (*(r[8] or ()), *((r[15],) if r[15] else ()))})
+    expanded: dict[tuple[tuple[str, ...], date], tuple[str, ...]] = {}  # many instances share a list and a due date
+    monthly: dict[str | None, bool] = {}
     offices: dict[str, str] = {}  # coordinating office → the one in force on ``day``
     for r in rows:
         (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
@@ -170,14 +166,23 @@ def _collect(
             continue
         if historical_as_of is not None and state == "done" and done_on is not None and done_on > historical_as_of:
             state, done_on = "open", None  # as it stood on that day
+        co_agencies: tuple[str, ...] = ()
+        if co:
+            key = (tuple(co), due)
+            hit = expanded.get(key)
+            if hit is None:
+                hit = expanded[key] = tuple(members.expand(co, due))
+            co_agencies = hit
+        if rule not in monthly:
+            monthly[rule] = is_monthly(rule)
         facts.append(
             DueInstance(
                 iid,
                 due,
                 opens,
-                monthly=is_monthly(rule),
+                monthly=monthly[rule],
                 lead=acode,
-                co_agencies=tuple(expand_co_agencies(co, members, due)),
+                co_agencies=co_agencies,
                 coordinator=_office(offices, members, coord, day),
                 province=prov,
                 directive=dcode,
@@ -187,6 +192,62 @@ def _collect(
         )
         report_to, report_via = tuple(report_targets(acode, rto or [])), (rvia if rvia != acode else None)
         lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, report_to, report_via)
+    return facts, lines
+
+
+def registry_for(session: Session, codes: Collection[str]) -> CoAgencyRegistry:
+    """The dated registry reachable from ``codes`` (agencies or groups): their spans and lifespans, the
+    members and included groups of the groups, the groups and agencies that succeed them, and so on
+    until nothing new is named. ``CoAgencyRegistry.expand`` gives the same answer with it as with the
+    whole registry for any list of those codes."""
+    groups: dict[str, GroupSpan] = {}
+    lives: dict[str, Lifespan] = {}
+    asked: set[str] = set()
+    todo = set(codes)
+    while todo:
+        batch = sorted(todo)
+        asked.update(batch)
+        found: set[str] = set()
+        for start in range(0, len(batch), _CHUNK):
+            found |= _registry_rows(session, batch[start : start + _CHUNK], groups, lives)
+        todo = found - asked
+    return CoAgencyRegistry(groups, lives)
+
+
+def _registry_rows(session: Session, codes: list[str], groups: dict[str, GroupSpan], lives: dict[str, Lifespan]) -> set[str]:
+    """Load the groups and agencies among ``codes`` into ``groups``/``lives``; returns the codes they name."""
+    named: set[str] = set()
+    group_rows = session.execute(
+        select(col(AgencyGroup.id), col(AgencyGroup.code), col(AgencyGroup.includes), col(AgencyGroup.valid_from),
+               col(AgencyGroup.valid_to), col(AgencyGroup.successor_code))
+        .where(col(AgencyGroup.code).in_(codes))
+    ).all()  # fmt: skip
+    if group_rows:
+        members: dict[int, list[str]] = {}
+        stmt = (
+            select(col(GroupMember.group_id), col(Agency.code))
+            .join(Agency, col(Agency.id) == col(GroupMember.agency_id))
+            .where(col(GroupMember.direct), col(GroupMember.group_id).in_([g[0] for g in group_rows]))
+        )
+        for group_id, agency in session.execute(stmt).all():
+            members.setdefault(group_id, []).append(agency)
+        for gid, code, includes, valid_from, valid_to, successor in group_rows:
+            span = GroupSpan(tuple(sorted(members.get(gid, []))), tuple(includes or ()), valid_from, valid_to, successor)
+            groups[code] = span
+            named.update(span.members, span.includes, [successor] if successor else [])
+    successions = {
+        code: [lead] if work == "lead" and lead else list(to or [])
+        for code, work, lead, to in session.execute(
+            select(col(AgencySuccession.from_code), col(AgencySuccession.work), col(AgencySuccession.lead_code), col(AgencySuccession.to_codes))
+            .where(col(AgencySuccession.from_code).in_(codes))
+        ).all()
+    }  # fmt: skip
+    stmt2 = select(col(Agency.code), col(Agency.valid_from), col(Agency.valid_to), col(Agency.successor_code)).where(col(Agency.code).in_(codes))
+    for code, valid_from, valid_to, successor in session.execute(stmt2).all():
+        receivers = successions[code] if code in successions else ([successor] if successor else [])
+        lives[code] = Lifespan(valid_to, tuple(receivers), valid_from)
+        named.update(receivers)
+    return named
 
 
 def agency_names(session: Session, codes: Collection[str]) -> dict[str, str]:

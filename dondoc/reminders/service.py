@@ -23,7 +23,7 @@ from dondoc.clock import today_vn, utc_now
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.settings import get_settings
 from dondoc.db import lease, session_scope
-from dondoc.directives.queries import CoAgencyRegistry, co_agency_registry
+from dondoc.directives.queries import CoAgencyRegistry
 from dondoc.domain.dates import vn_date
 from dondoc.domain.policy import ReminderPolicy
 from dondoc.domain.reminders import (
@@ -32,7 +32,7 @@ from dondoc.domain.reminders import (
     StageMemo,
     candidate_due_dates,
     due_deliveries,
-    plan_reminders,
+    plan_window,
     route,
 )
 from dondoc.errors import BusyError, InputError
@@ -47,6 +47,9 @@ from dondoc.reminders.queries import LineFacts, agency_names, directives_in_scop
 log = logging.getLogger(__name__)
 
 Sender = Callable[..., notify.Outcome]
+
+#: Digests delivered at once (each is one SMTP session or chat request; the threads mostly wait on the network).
+SEND_WORKERS = 4
 
 
 @dataclass
@@ -201,7 +204,7 @@ def run_sweep(
     today: date | None = None,
     contacts: ContactBook | None = None,
     sender: Sender = notify.send,
-    workers: int = 4,
+    workers: int = SEND_WORKERS,
     wait: float = 0.0,
     retry_failed_now: bool = False,
     render: bool = False,
@@ -263,10 +266,11 @@ def _sweep(
         historical = as_of if as_of < today else None
         stages = StageMemo()  # shared: each ladder is evaluated once per (due date, policy), not per instance
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar, memo=stages)
-        members = co_agency_registry(session)  # once per sweep: group co-agencies stand for their members on the due date
-        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, members=members, day=as_of)
+        # group co-agencies stand for their members on the due date, escalations go to the office in
+        # force on the sweep's day: each selection reads the part of the registry its rows reach
+        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, day=as_of)
         retry_ids = [i for i in ledger.retry_instance_ids(session, now=due_by) if i not in lines]
-        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, members=members, day=as_of)
+        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, day=as_of)
         retry_facts = [f for f in retry_facts if province is None or f.province == province]
         lines.update(retry_lines)
         result.candidates = len(facts)
@@ -278,8 +282,7 @@ def _sweep(
         def policy_of(inst: DueInstance) -> ReminderPolicy:
             return policies.get(inst.directive, default_policy)
 
-        fresh = plan_reminders(as_of, facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
-        current = plan_reminders(as_of, [*facts, *retry_facts], policy_of=policy_of, calendar=calendar, since=None, memo=stages)
+        fresh, current = plan_window(as_of, facts, retry_facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
         routing = route(fresh, current, book.lookup)
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
