@@ -50,7 +50,7 @@ def main() -> None:
     def timed(label: str, day: date = AS_OF) -> float:
         start = time.perf_counter()
         with session_scope() as session:
-            feed = render(session, spec, as_of=day)
+            feed = render(spec, as_of=day, session=session)
         elapsed = time.perf_counter() - start
         print(
             f"{label:<44} {elapsed * 1000:8.1f} ms  events={feed.events} serialised={feed.rebuilt_events} "

@@ -202,7 +202,7 @@ def main() -> None:
             .where(col(TaskInstance.agency_id) == 1, OPEN, col(TaskInstance.due_date).is_not(None))
             .order_by(col(TaskInstance.due_date))
         )
-        print("plan of the page's main query:", " | ".join(explain(session, stmt.limit(151))))
+        print("plan of the page's main query:", " | ".join(explain(stmt.limit(151), session=session)))
         page = service.department_page(service.current_link(issued.id) or sys.exit("link"), as_of=AS_OF)
         print(f"page: {len(page.lead)} lead tasks, {len(page.co)} co-agency tasks, truncated={page.truncated}")
 

@@ -196,12 +196,12 @@ def measure(url: str, label: str, repeat: int) -> None:
         total = session.exec(select(func.count()).select_from(TaskInstance)).one()
         province = session.get(Province, "p00")
         assert province is not None
-        median, best, (by_agency, by_directive) = timed(lambda: count_totals(session, "p00", win, win.end), repeat)
+        median, best, (by_agency, by_directive) = timed(lambda: count_totals("p00", win, win.end, session=session), repeat)
         print(
             f"{label}: {total:,} instances; counts query for one province, Q4/2023: median {median * 1000:.0f} ms "
             f"(best {best * 1000:.0f} ms), {len(by_agency)} agencies, {len(by_directive)} directives"
         )
-        median, best, report = timed(lambda: compute(session, province, period, "nd09", win.end, Policy()), repeat)
+        median, best, report = timed(lambda: compute(province, period, "nd09", win.end, Policy(), session=session), repeat)
         print(
             f"{label}: whole report (counts + lists): median {median * 1000:.0f} ms (best {best * 1000:.0f} ms); "
             f"totals {report.totals.as_dict()}; overdue list {len(report.overdue):,} rows; KPI rows {len(report.kpis):,}"

@@ -183,7 +183,7 @@ def report_measure(label: str, path: Path, province: str, repeat: int, target_se
     with Session(engine) as session:
         prov = session.get(Province, province)
         assert prov is not None
-        seconds, report = median_time(lambda: compute(session, prov, period, "nd09", as_of, Policy()), repeat)
+        seconds, report = median_time(lambda: compute(prov, period, "nd09", as_of, Policy(), session=session), repeat)
     note = f"Q4/2025 as of {as_of:%d/%m/%Y}: {quarter_rows:,} rows due in the quarter; overdue list {len(report.overdue):,}"
     return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note, _CPU[0], floor_cpu)
 
@@ -221,10 +221,10 @@ def alltime_measure(label: str, path: Path, province: str, repeat: int) -> Resul
     con.close()
     with Session(get_engine()) as session:
         start = time.perf_counter()
-        all_time(session, province=province, as_of=as_of, today=as_of, policy=Policy(), actor="bench")
+        all_time(province=province, as_of=as_of, today=as_of, policy=Policy(), actor="bench", session=session)
         freezing = time.perf_counter() - start
         seconds, report = median_time(
-            lambda: all_time(session, province=province, as_of=as_of, today=as_of, policy=Policy(), actor="bench"), repeat
+            lambda: all_time(province=province, as_of=as_of, today=as_of, policy=Policy(), actor="bench", session=session), repeat
         )
         session.rollback()
     note = (
@@ -345,7 +345,7 @@ def _calendar_database(events: int) -> Path:
     services.import_paths([ROOT / "directives_seed"], as_of=ICS_AS_OF, actor="bench")
     spec = FeedSpec("agency", ICS_AGENCY)
     with session_scope() as session:
-        have = render(session, spec, as_of=ICS_AS_OF).events
+        have = render(spec, as_of=ICS_AS_OF, session=session).events
         agency_id = session.execute(select(col(Agency.id)).where(col(Agency.code) == ICS_AGENCY)).scalar_one()
         assignments = session.execute(
             select(col(Assignment.id), col(Assignment.directive_id))
@@ -385,7 +385,7 @@ def ics_cold_measure(repeat: int, events: int = 2000, *, first: bool = False) ->
     use_database(path)
     spec = FeedSpec("agency", ICS_AGENCY)
     with session_scope() as session:
-        render(session, spec, as_of=ICS_AS_OF)  # events built once, as they are in a live database
+        render(spec, as_of=ICS_AS_OF, session=session)  # events built once, as they are in a live database
 
     def cold(day: date) -> Any:
         with session_scope() as session:
@@ -394,7 +394,7 @@ def ics_cold_measure(repeat: int, events: int = 2000, *, first: bool = False) ->
             session.execute(delete(CalendarFeedCache))
         start = time.perf_counter()
         with session_scope() as session:
-            feed = render(session, spec, as_of=day)
+            feed = render(spec, as_of=day, session=session)
         return time.perf_counter() - start, feed
 
     samples = [cold(ICS_AS_OF + timedelta(days=n)) for n in range(1, repeat + 2)][1:]
@@ -421,7 +421,7 @@ def _the_same_events_alone(spec: Any, day: date) -> Callable[[], int]:
     from dondoc.db import session_scope
 
     with session_scope() as session:
-        _scope, items, _ = load_items(session, spec, as_of=day)
+        _scope, items, _ = load_items(spec, as_of=day, session=session)
     policy, calendar = load_policy("dong-nai"), load_calendar()
     revision = ical.Revision(0, datetime(2023, 12, 1, tzinfo=UTC), "", "")
     plan = [

@@ -28,7 +28,7 @@ NOW = datetime(2023, 12, 6, 1, 0, tzinfo=UTC)
 
 def _render(spec: FeedSpec, *, as_of: date = AS_OF, now: datetime = NOW) -> tuple[str, bool, int]:
     with session_scope() as session:
-        feed = render(session, spec, as_of=as_of, now=now)
+        feed = render(spec, as_of=as_of, now=now, session=session)
     return feed.body, feed.from_cache, feed.rebuilt_events
 
 

@@ -128,7 +128,7 @@ def test_record_completion_writes_kpis_and_refreshed_tracking_shows_it(seeded_sq
     assert done["clause"] == "5.b"
     assert done["event_id"]
     with session_scope() as session:
-        rows = {r.instance_id: r for r in task_rows(session, as_of=date(2023, 12, 8), directive="11677/UBND-HCC")}
+        rows = {r.instance_id: r for r in task_rows(as_of=date(2023, 12, 8), directive="11677/UBND-HCC", session=session)}
     assert rows[done["instance_id"]].status == "done_on_time"
     assert rows[done["instance_id"]].evidence == "Báo cáo số 3301/BC-STTTT ngày 07/12/2023"
     assert kpi["kpis"] == {"processed_on_system_rate": 98.5}

@@ -101,14 +101,14 @@ def test_ledger_states_through_the_key_table_match_the_inline_list(any_db: str, 
     absent = [ledger.Key(i, "email:nobody", "due-day", date(2024, 1, 5)) for i in range(1, 100)]
     with session_scope() as session:
         _instances_for(session, 400)
-        ledger.plan(session, [ledger.Planned(k, "a", "focal") for k in stored], day=date(2024, 1, 2), now=now)
+        ledger.plan([ledger.Planned(k, "a", "focal") for k in stored], day=date(2024, 1, 2), now=now, session=session)
     with session_scope() as session:
-        ledger.mark_sent(session, stored[:10], now=now)
+        ledger.mark_sent(stored[:10], now=now, session=session)
     with session_scope() as session:
-        through_table = ledger.states(session, stored + absent)
+        through_table = ledger.states(stored + absent, session=session)
         monkeypatch.setattr(ledger, "_INLINE", 10_000)
-        inline = ledger.states(session, stored + absent)
-        again = ledger.states(session, stored[:3])  # the key table is emptied between calls
+        inline = ledger.states(stored + absent, session=session)
+        again = ledger.states(stored[:3], session=session)  # the key table is emptied between calls
     assert through_table == inline
     assert set(through_table) == set(stored)
     assert through_table[stored[0]].state == "sent"

@@ -209,7 +209,7 @@ def test_the_agency_page_reads_open_rows_through_the_partial_index(seeded_sqlite
         .limit(101)
     )
     with session_scope() as session:
-        plan = " | ".join(explain(session, stmt))
+        plan = " | ".join(explain(stmt, session=session))
     assert "USING INDEX ix_instance_open_agency_due (agency_id=?" in plan, plan
     assert "TEMP B-TREE" not in plan, plan  # rows come in due-date order: the limit stops the walk
 
@@ -240,7 +240,7 @@ def test_a_write_re_renders_only_the_pages_it_concerns(seeded_db: str) -> None:
 
     iid = instance("1.b", NOI_VU)  # Sở Nội vụ leads it; no co-agency, nothing consolidates it
     with session_scope() as session:
-        assert instance_audiences(session, [iid])[iid] == {NOI_VU, "dn-vp-ubnd"}
+        assert instance_audiences([iid], session=session)[iid] == {NOI_VU, "dn-vp-ubnd"}
     noi_vu, tttt = client_for(NOI_VU), client_for(TTTT)
     office, other_office = client_for("dn-vp-ubnd", office=True), client_for("dn-vp-hctc", office=True)  # hctc: 170/KH-VP only
     for client in (noi_vu, tttt, office, other_office):

@@ -434,9 +434,9 @@ def test_escalations_go_to_the_coordinating_office_in_force_on_the_reminder_day(
     _replay_to_august_2025()
     dues = [date(2025, 6, 2 + i) for i in range(28)]
     with session_scope() as s:
-        members = co_agency_registry(s)
+        members = co_agency_registry(session=s)
         offices = {
-            day: {f.coordinator for f in select_candidates(s, dues, province="long-an", members=members, day=day)[0] if f.directive == LA}
+            day: {f.coordinator for f in select_candidates(dues, province="long-an", members=members, day=day, session=s)[0] if f.directive == LA}
             for day in (date(2025, 6, 30), date(2025, 7, 1))
         }
     assert offices == {date(2025, 6, 30): {"la-vp-ubnd"}, date(2025, 7, 1): {"tn-vp-ubnd"}}

@@ -399,7 +399,7 @@ def test_chat_webhook_split_under_the_limit(seeded_sqlite: str, tmp_path: Path, 
 
 def test_hot_query_uses_the_partial_index(seeded_sqlite: str) -> None:
     with session_scope() as session:
-        plan = " | ".join(explain(session, candidates_statement([date(2023, 12, 4), date(2023, 12, 15)], province=None)))
+        plan = " | ".join(explain(candidates_statement([date(2023, 12, 4), date(2023, 12, 15)], province=None), session=session))
     assert "ix_instance_open_agency_due" in plan
     assert "SCAN task_instance " not in plan.replace("USING INDEX", "") or "USING INDEX" in plan
 
@@ -531,7 +531,7 @@ def test_group_co_agency_is_reminded_through_its_members(
 
     port, inbox, _ = smtp
     with session_scope() as session:
-        phong = group_members(session, "dong-nai")["dn-g-vp-phong"]
+        phong = group_members("dong-nai", session=session)["dn-g-vp-phong"]
         (iid,) = session.execute(
             text(
                 "select ti.id from task_instance ti join assignment a on a.id = ti.assignment_id "

@@ -103,7 +103,7 @@ class Expected:
 def expected_from_task_rows(as_of: date, start: date) -> Expected:
     """An independent computation: each instance's status from the domain (status_of), then the window rules."""
     with session_scope() as session:
-        rows = task_rows(session, as_of=as_of, province="dong-nai")
+        rows = task_rows(as_of=as_of, province="dong-nai", session=session)
     counters: dict[str, Counter[str]] = {}
     for r in rows:
         if r.due is None:
@@ -239,7 +239,7 @@ def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_per
     # Freezing matters: computed afresh, the back-dated completion and the extension change Q4.
     with session_scope() as session:
         live = compute(
-            session, province_row(session, "dong-nai"), parse_period("2023-Q4"), "nd09", Q4.end, load_policy("dong-nai")
+            province_row("dong-nai", session=session), parse_period("2023-Q4"), "nd09", Q4.end, load_policy("dong-nai"), session=session
         )
     assert _four(live.totals) != _four(first.totals)
     # Q1/2024: Y tế's 1.k (due 04/12, done 20/12) is "hoàn thành quá hạn"; the previous period is the frozen Q4.
@@ -256,8 +256,8 @@ def test_frozen_report_is_reproducible_and_late_completions_move_to_the_next_per
 def _full_recount(as_of: date) -> dict[str, Counts]:
     """Every row of the province counted again, as of ``as_of`` (what the all-time figures must equal)."""
     with session_scope() as session:
-        infos = aggregate.agencies(session, "dong-nai")
-        by_agency, _ = aggregate.count_totals(session, "dong-nai", Window(date.min, as_of), as_of)
+        infos = aggregate.agencies("dong-nai", session=session)
+        by_agency, _ = aggregate.count_totals("dong-nai", Window(date.min, as_of), as_of, session=session)
     return {infos[a].code: c for a, c in by_agency.items()}
 
 

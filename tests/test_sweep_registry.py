@@ -23,13 +23,13 @@ DAYS = [date(2023, 12, 6), date(2025, 2, 28), date(2025, 3, 1), date(2025, 6, 30
 def test_the_scoped_registry_expands_every_list_as_the_whole_registry(seeded_sqlite: str) -> None:
     services.import_paths(sorted((SEEDS / "agencies").glob("*-2025-*.yaml")), as_of=date(2025, 8, 1), actor="test")
     with session_scope() as session:
-        whole = co_agency_registry(session)
+        whole = co_agency_registry(session=session)
         lists = {tuple(co) for (co,) in session.execute(select(col(Assignment.co_agencies))).all() if co}
         lists |= {(code,) for (code,) in session.execute(select(col(AgencyGroup.code))).all()}
         lists |= {(code,) for (code,) in session.execute(select(col(Agency.code))).all()}
         checked = changed = 0
         for codes in sorted(lists):
-            scoped = registry_for(session, codes)
+            scoped = registry_for(codes, session=session)
             assert len(scoped.lifespans) <= len(whole.lifespans)
             for day in DAYS:
                 expected = whole.expand(codes, day)

@@ -76,7 +76,7 @@ def _ical_stamp(value: Any) -> str:
 
 def publish_agency(principal: Any, agency: str, *, as_of: date, now: datetime | None = None) -> PublishResult:
     with session_scope() as session:
-        feed = render(session, FeedSpec("agency", agency), as_of=as_of, now=now)
+        feed = render(FeedSpec("agency", agency), as_of=as_of, now=now, session=session)
     code = feed.spec.key
     wanted = split_events(feed.body)
     name = _field(feed.body.split("BEGIN:VEVENT", 1)[0], "X-WR-CALNAME") or f"Hạn nhiệm vụ — {code}"

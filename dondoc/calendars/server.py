@@ -104,10 +104,10 @@ class _Feeds:
         self._grants.pop(hashed, None)
         generation, checked = token_generation(), time.monotonic()
         with session_scope() as session:
-            if not token_opens(session, spec, token):
+            if not token_opens(spec, token, session=session):
                 return None
             try:
-                fp = fingerprint(session, spec, as_of=day)
+                fp = fingerprint(spec, as_of=day, session=session)
             except DondocError:
                 return None
             entry = self._entries.get(spec.cache_key)
@@ -116,7 +116,7 @@ class _Feeds:
                 entry = self._entries.get(spec.cache_key)
                 if entry is None or entry.fingerprint != fp:
                     with session_scope() as session:
-                        feed = render(session, spec, as_of=day)
+                        feed = render(spec, as_of=day, session=session)
                     body = feed.body.encode("utf-8")
                     entry = _Entry(feed.fingerprint, feed.etag, body, gzip.compress(body, compresslevel=6, mtime=0))
                     self._entries[spec.cache_key] = entry

@@ -59,7 +59,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tuple[str, int]:
     with session_scope() as session:
-        feed = render(session, spec, as_of=as_of, now=now)
+        feed = render(spec, as_of=as_of, now=now, session=session)
     return feed.body, feed.events
 
 
@@ -67,7 +67,7 @@ def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None =
     if out.is_dir():
         raise InputError(f"--out {out}: is a folder; give a file name such as {out / file_name(spec)}")
     with session_scope() as session:
-        feed = render(session, spec, as_of=as_of, now=now)
+        feed = render(spec, as_of=as_of, now=now, session=session)
     _write_atomically(out, feed.body)
     return WrittenFeed(feed.spec.cache_key, out, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
 
@@ -85,12 +85,12 @@ def write_all(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
     with session_scope() as session:
-        specs = all_specs(session, province=province)
+        specs = all_specs(province=province, session=session)
         provinces = [province] if province else sorted(_provinces(session))
         specs += [FeedSpec("province", p) for p in provinces]
         rendered = []
         for done, spec in enumerate(specs, 1):
-            rendered.append(render(session, spec, as_of=as_of, now=now))
+            rendered.append(render(spec, as_of=as_of, now=now, session=session))
             if progress:
                 progress(done, len(specs), spec.cache_key)
     written: list[WrittenFeed] = []
@@ -109,8 +109,8 @@ def _provinces(session: Session) -> list[str]:
 
 def agencies_with_events(*, as_of: date, province: str | None = None) -> list[str]:
     with session_scope() as session:
-        specs = [s for s in all_specs(session, province=province) if s.scope == "agency"]
-        return [s.key for s in specs if render(session, s, as_of=as_of).events > 0]
+        specs = [s for s in all_specs(province=province, session=session) if s.scope == "agency"]
+        return [s.key for s in specs if render(s, as_of=as_of, session=session).events > 0]
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class Issued:
 
 def issue(spec: FeedSpec, *, label: str | None) -> Issued:
     with session_scope() as session:
-        token_id, token = issue_token(session, spec, label=label, now=utc_now())
+        token_id, token = issue_token(spec, label=label, now=utc_now(), session=session)
         row = session.get(CalendarToken, token_id)
         assert row is not None
         return Issued(token_id, token, FeedSpec(spec.scope, row.key))
@@ -130,12 +130,12 @@ def issue(spec: FeedSpec, *, label: str | None) -> Issued:
 
 def revoke(token_id: int) -> CalendarToken:
     with session_scope() as session:
-        return revoke_token(session, token_id, now=utc_now())
+        return revoke_token(token_id, now=utc_now(), session=session)
 
 
 def tokens(*, key: str | None = None) -> list[CalendarToken]:
     with session_scope() as session:
-        return list_tokens(session, key=key)
+        return list_tokens(key=key, session=session)
 
 
 def publish_to_caldav(

@@ -81,10 +81,10 @@ class _Scope:
     co_assignment_ids: tuple[int, ...] = ()
 
 
-def _resolve(session: Session, spec: FeedSpec) -> _Scope:
+def _resolve(spec: FeedSpec, *, session: Session) -> _Scope:
     if spec.scope == "agency":
-        agency = resolve_agency(session, spec.key)
-        names = answers_to(session, agency)
+        agency = resolve_agency(spec.key, session=session)
+        names = answers_to(agency, session=session)
         co_ids = tuple(
             aid
             for aid, co in session.execute(
@@ -96,7 +96,7 @@ def _resolve(session: Session, spec: FeedSpec) -> _Scope:
         )
         return _Scope(spec, agency.display_name, agency.province, agency.id, agency.code, agency.display_name, None, co_ids)
     if spec.scope == "directive":
-        directive = resolve_directive(session, spec.key)
+        directive = resolve_directive(spec.key, session=session)
         return _Scope(spec, f"văn bản {directive.display_number}", directive.province, directive_id=directive.id)
     province = session.get(Province, spec.key)
     if province is None:
@@ -134,9 +134,9 @@ def _policy_fingerprint(province: str) -> str:
     ).hexdigest()
 
 
-def fingerprint(session: Session, spec: FeedSpec, *, as_of: date) -> str:
+def fingerprint(spec: FeedSpec, *, session: Session, as_of: date) -> str:
     """A cheap digest of everything the feed is built from: one aggregate query, no rows loaded."""
-    scope = _resolve(session, spec)
+    scope = _resolve(spec, session=session)
     stmt = (
         select(
             func.count(col(TaskInstance.id)),
@@ -158,7 +158,7 @@ def fingerprint(session: Session, spec: FeedSpec, *, as_of: date) -> str:
         scope.co_assignment_ids,
     ]
     parts.append(_policy_fingerprint(scope.province))
-    parts.append(sorted(_names(session, scope.province).items()))  # a registry import may rename an agency
+    parts.append(sorted(_names(scope.province, session=session).items()))  # a registry import may rename an agency
     parts.append(portal_root())
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
@@ -205,7 +205,7 @@ def _rows_stmt(scope: _Scope) -> Select[*tuple[Any, ...]]:
     return stmt
 
 
-def _names(session: Session, province: str) -> dict[str, str]:
+def _names(province: str, *, session: Session) -> dict[str, str]:
     names = {
         code: short or name
         for code, short, name in session.execute(
@@ -224,23 +224,23 @@ def portal_root() -> str:
     return get_settings().portal_url.rstrip("/") + "/portal"
 
 
-def _registry(session: Session) -> CoAgencyRegistry:
+def _registry(*, session: Session) -> CoAgencyRegistry:
     """The dated registry, read once per session (``write_all`` renders every feed in one)."""
     found = session.info.get("dondoc.co_agency_registry")
     if not isinstance(found, CoAgencyRegistry):
-        found = session.info["dondoc.co_agency_registry"] = co_agency_registry(session)
+        found = session.info["dondoc.co_agency_registry"] = co_agency_registry(session=session)
     return found
 
 
-def load_items(session: Session, spec: FeedSpec, *, as_of: date) -> tuple[_Scope, list[EventInput], int]:
+def load_items(spec: FeedSpec, *, session: Session, as_of: date) -> tuple[_Scope, list[EventInput], int]:
     """The feed's events as plain data, and how many of its instances have no date (left out)."""
-    scope = _resolve(session, spec)
-    names = _names(session, scope.province)
+    scope = _resolve(spec, session=session)
+    names = _names(scope.province, session=session)
     portal = portal_root()
     items: list[EventInput] = []
     undated = 0
     co_groups: dict[tuple[int, str], list[tuple[Any, Status]]] = {}
-    registry = _registry(session) if scope.co_assignment_ids else None
+    registry = _registry(session=session) if scope.co_assignment_ids else None
     co_on: dict[tuple[int, date], bool] = {}  # (assignment, due) → is the feed's agency a co-agency on that day
     for r in session.execute(_rows_stmt(scope)):
         if r.due_date is None:
@@ -330,7 +330,7 @@ def _co_item(
 # ---------------------------------------------------------------- revisions and the cache
 
 
-def _states(session: Session, uids: Sequence[str]) -> dict[str, CalendarEventState]:
+def _states(uids: Sequence[str], *, session: Session) -> dict[str, CalendarEventState]:
     found: dict[str, CalendarEventState] = {}
     for start in range(0, len(uids), _CHUNK):
         chunk = uids[start : start + _CHUNK]
@@ -348,19 +348,19 @@ def _meta(scope: _Scope, *, as_of: date, events: int, undated: int, refresh: tim
     )
 
 
-def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | None = None, force: bool = False) -> RenderedFeed:
+def render(spec: FeedSpec, *, session: Session, as_of: date, now: datetime | None = None, force: bool = False) -> RenderedFeed:
     """The feed's text: from the cache when nothing it shows has changed, else rebuilt incrementally."""
-    fp = fingerprint(session, spec, as_of=as_of)
+    fp = fingerprint(spec, as_of=as_of, session=session)
     cached = session.get(CalendarFeedCache, spec.cache_key)
     if cached is not None and cached.fingerprint == fp and not force:
         return RenderedFeed(spec, cached.body, cached.etag, fp, cached.events, 0, True)
     now = now or utc_now()
-    scope, items, undated = load_items(session, spec, as_of=as_of)
+    scope, items, undated = load_items(spec, as_of=as_of, session=session)
     policy = load_policy(scope.province)
     cal_policy = policy.calendars
     reminders = policy.reminders
     calendar = load_calendar()
-    previous = _states(session, [i.uid for i in items])
+    previous = _states([i.uid for i in items], session=session)
     parts: list[str] = []
     changed: list[dict[str, Any]] = []
     newest: datetime | None = None
@@ -417,7 +417,7 @@ def render(session: Session, spec: FeedSpec, *, as_of: date, now: datetime | Non
     return RenderedFeed(spec, body, etag, fp, len(items), len(changed), False)
 
 
-def all_specs(session: Session, *, province: str | None = None) -> list[FeedSpec]:
+def all_specs(*, session: Session, province: str | None = None) -> list[FeedSpec]:
     """One feed per agency that has instances (as lead or co-agency) and one per directive."""
     agencies = select(col(Agency.code)).order_by(col(Agency.code))
     directives = select(col(Directive.code)).order_by(col(Directive.code))
@@ -445,27 +445,27 @@ def token_generation() -> int:
     return _generation[0]
 
 
-def _bump_after_commit(session: Session) -> None:
+def _bump_after_commit(*, session: Session) -> None:
     def bump(_session: Session) -> None:
         _generation[0] += 1
 
     event.listen(session, "after_commit", bump, once=True)
 
 
-def check_scope(session: Session, spec: FeedSpec) -> FeedSpec:
+def check_scope(spec: FeedSpec, *, session: Session) -> FeedSpec:
     """Validate that the feed exists (canonical code) before a token is issued for it."""
     if spec.scope not in SCOPES:
         raise InputError(f"scope {spec.scope!r}: use one of {', '.join(SCOPES)}")
-    scope = _resolve(session, spec)
+    scope = _resolve(spec, session=session)
     if spec.scope == "agency":
         assert scope.agency_code is not None
         return FeedSpec("agency", scope.agency_code)
     return spec
 
 
-def issue_token(session: Session, spec: FeedSpec, *, label: str | None, now: datetime) -> tuple[int, str]:
+def issue_token(spec: FeedSpec, *, session: Session, label: str | None, now: datetime) -> tuple[int, str]:
     """A new secret for one feed; only its hash is stored, so the caller shows it once."""
-    spec = check_scope(session, spec)
+    spec = check_scope(spec, session=session)
     token = secrets.token_urlsafe(24)
     row = CalendarToken(token_hash=token_hash(token), scope=spec.scope, key=spec.key, label=label, created_at=now)
     session.add(row)
@@ -474,24 +474,24 @@ def issue_token(session: Session, spec: FeedSpec, *, label: str | None, now: dat
     return row.id, token
 
 
-def revoke_token(session: Session, token_id: int, *, now: datetime) -> CalendarToken:
+def revoke_token(token_id: int, *, session: Session, now: datetime) -> CalendarToken:
     row = session.get(CalendarToken, token_id)
     if row is None:
         raise NotFoundError(f"calendar token #{token_id}: unknown; list them with `dondoc calendar-token list`")
     if row.revoked_at is None:
         row.revoked_at = now
-        _bump_after_commit(session)
+        _bump_after_commit(session=session)
     return row
 
 
-def list_tokens(session: Session, *, key: str | None = None) -> list[CalendarToken]:
+def list_tokens(*, session: Session, key: str | None = None) -> list[CalendarToken]:
     stmt = select(CalendarToken).order_by(col(CalendarToken.scope), col(CalendarToken.key), col(CalendarToken.id))
     if key:
         stmt = stmt.where(col(CalendarToken.key) == key)
     return list(session.execute(stmt).scalars())
 
 
-def token_opens(session: Session, spec: FeedSpec, token: str | None) -> bool:
+def token_opens(spec: FeedSpec, token: str | None, *, session: Session) -> bool:
     """True only for a live token issued for exactly this feed (never another agency's)."""
     if not token:
         return False

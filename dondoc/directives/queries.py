@@ -50,7 +50,7 @@ def _base() -> Select[*tuple[Any, ...]]:
     return instance_rows(*(col(column).label(name) for name, column in _COLUMNS.items()))
 
 
-def resolve_directive(session: Session, code: str) -> Directive:
+def resolve_directive(code: str, *, session: Session) -> Directive:
     directive = session.scalars(select(Directive).where(col(Directive.code) == code)).first()
     if directive is None:
         known = [c for (c,) in session.execute(select(col(Directive.code))).all()]
@@ -60,7 +60,7 @@ def resolve_directive(session: Session, code: str) -> Directive:
     return directive
 
 
-def resolve_agency(session: Session, code: str) -> Agency:
+def resolve_agency(code: str, *, session: Session) -> Agency:
     agency = session.scalars(select(Agency).where(col(Agency.code) == code)).first()
     if agency is None:
         labels: dict[str, str] = {}
@@ -77,7 +77,7 @@ def resolve_agency(session: Session, code: str) -> Agency:
     return agency
 
 
-def answers_to(session: Session, agency: Agency) -> set[str]:
+def answers_to(agency: Agency, *, session: Session) -> set[str]:
     """The codes an agency is addressed by: its own and every group it belongs to (co-agency lists name either)."""
     groups = session.execute(
         select(col(AgencyGroup.code))
@@ -87,7 +87,7 @@ def answers_to(session: Session, agency: Agency) -> set[str]:
     return {agency.code, *(g for (g,) in groups)}
 
 
-def group_members(session: Session, province: str | None = None) -> dict[str, list[str]]:
+def group_members(province: str | None = None, *, session: Session) -> dict[str, list[str]]:
     """Group code → member agency codes (flattened), to expand a co-agency list that names a group."""
     stmt = (
         select(col(AgencyGroup.code), col(Agency.code))
@@ -125,7 +125,7 @@ class CoAgencyRegistry:
         return owner_on(code, on, self.lifespans)
 
 
-def co_agency_registry(session: Session) -> CoAgencyRegistry:
+def co_agency_registry(*, session: Session) -> CoAgencyRegistry:
     """Loaded once per sweep."""
     from dondoc.registries.queries import stored_state
 
@@ -139,8 +139,8 @@ def expand_co_agencies(codes: Sequence[str] | None, registry: CoAgencyRegistry, 
 
 
 def task_rows(
-    session: Session,
     *,
+    session: Session,
     as_of: date,
     directive: str | None = None,
     agency: str | None = None,
@@ -154,7 +154,7 @@ def task_rows(
     """Task instances with their status as of ``as_of``, optionally as co-agency too."""
     stmt = _base()
     if directive:
-        stmt = stmt.where(col(Directive.code) == resolve_directive(session, directive).code)
+        stmt = stmt.where(col(Directive.code) == resolve_directive(directive, session=session).code)
     if province:
         stmt = stmt.where(col(Directive.province) == province)
     if due_from:
@@ -164,13 +164,13 @@ def task_rows(
     lead_stmt = stmt
     agency_row: Agency | None = None
     if agency:
-        agency_row = resolve_agency(session, agency)
+        agency_row = resolve_agency(agency, session=session)
         lead_stmt = stmt.where(col(TaskInstance.agency_id) == agency_row.id)
     order = (col(Directive.code), col(Assignment.position), col(TaskInstance.due_date), col(Agency.code))
     results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
     if include_co_agency and agency_row is not None:
         co_rows = session.execute(stmt.order_by(*order)).all()
-        names = answers_to(session, agency_row)
+        names = answers_to(agency_row, session=session)
         results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r.acode != agency_row.code)
     calendar = load_calendar()
     policies: dict[str, Any] = {}
@@ -216,14 +216,14 @@ def issued_on_or_after(directive: Directive) -> date:
     return date(directive.issued_year, directive.issued_month or 1, directive.issued_day or 1)
 
 
-def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
+def directive_progress(code: str, *, session: Session, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
     """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived.
 
     Before the directive's issue date every clause is "Chưa ban hành"; a clause whose instances all
     open later is "Chưa đến kỳ"; "Hạn kế tiếp" is the first open due date on or after ``as_of``."""
-    directive = resolve_directive(session, code)
+    directive = resolve_directive(code, session=session)
     not_issued = as_of < issued_on_or_after(directive)
-    rows = task_rows(session, as_of=as_of, directive=code)
+    rows = task_rows(as_of=as_of, directive=code, session=session)
     lead_alias = aliased(Agency)
     assignments = session.execute(
         select(Assignment, func.coalesce(lead_alias.short_name, lead_alias.name, AgencyGroup.name))
@@ -272,7 +272,7 @@ def directive_progress(session: Session, code: str, *, as_of: date) -> tuple[Dir
     return directive, out
 
 
-def directive_listing(session: Session) -> list[dict[str, Any]]:
+def directive_listing(*, session: Session) -> list[dict[str, Any]]:
     """Imported directives with their count of active assignments, by province and code."""
     counts = dict(
         session.execute(
@@ -297,7 +297,7 @@ def directive_listing(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def directive_codes(session: Session) -> list[str]:
+def directive_codes(*, session: Session) -> list[str]:
     return list(session.scalars(select(col(Directive.code)).order_by(col(Directive.province), col(Directive.code))))
 
 
@@ -306,11 +306,11 @@ def issued_iso(year: int, month: int | None, day: int | None) -> str:
     return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
 
 
-def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[ClausePlan]:
+def planned_by_clause(directive_codes: Sequence[str], *, session: Session) -> list[ClausePlan]:
     """Per clause of the given directives: who leads, which periods, how many open instances."""
     out: list[ClausePlan] = []
     for code in directive_codes:
-        directive = resolve_directive(session, code)
+        directive = resolve_directive(code, session=session)
         assignments = session.scalars(
             select(Assignment)
             .where(col(Assignment.directive_id) == directive.id, col(Assignment.active))
@@ -343,14 +343,14 @@ def planned_by_clause(session: Session, directive_codes: Sequence[str]) -> list[
     return out
 
 
-def instance_by_id(session: Session, instance_id: int) -> TaskInstance:
+def instance_by_id(instance_id: int, *, session: Session) -> TaskInstance:
     instance = session.get(TaskInstance, instance_id)
     if instance is None:
         raise NotFoundError(f"instance {instance_id}: no such task instance; list them with `dondoc tasks`")
     return instance
 
 
-def instance_parents(session: Session, instance: TaskInstance) -> tuple[Assignment, Directive, Agency]:
+def instance_parents(instance: TaskInstance, *, session: Session) -> tuple[Assignment, Directive, Agency]:
     """The assignment, directive and agency an instance belongs to."""
     assignment = session.get(Assignment, instance.assignment_id)
     directive = session.get(Directive, instance.directive_id)

@@ -64,7 +64,7 @@ def import_paths(
     def work() -> ImportSummary:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
-            return apply_batch(session, batch, as_of=as_of, actor=actor, replace=replace, progress=progress)
+            return apply_batch(batch, as_of=as_of, actor=actor, replace=replace, progress=progress, session=session)
 
     budget = get_settings().busy_seconds if wait is None else wait
     with lease.hold(["import"], what="Một lượt nhập văn bản khác", wait=budget):
@@ -76,8 +76,8 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
     try:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
-            summary = apply_batch(session, batch, as_of=as_of, actor=actor, check=True)
-            summary.clauses = queries.planned_by_clause(session, [d.code for d in batch.directives])
+            summary = apply_batch(batch, as_of=as_of, actor=actor, check=True, session=session)
+            summary.clauses = queries.planned_by_clause([d.code for d in batch.directives], session=session)
             raise _DryRun(summary)
     except _DryRun as done:
         return done.summary
@@ -88,7 +88,7 @@ def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
 
     def work() -> PlanResult:
         with session_scope() as session:
-            return plan_directive(session, resolve_directive(session, directive), as_of=as_of, actor=actor)[0]
+            return plan_directive(resolve_directive(directive, session=session), as_of=as_of, actor=actor, session=session)[0]
 
     return retry_busy(work, what=f"lập kế hoạch {directive}")
 
@@ -107,8 +107,8 @@ class Recorded:
 def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
     """Resolve (directive, clause, agency[, period]) to one instance id: the earliest open one by default."""
     with session_scope() as session:
-        d = resolve_directive(session, directive)
-        a = resolve_agency(session, agency)
+        d = resolve_directive(directive, session=session)
+        a = resolve_agency(agency, session=session)
         assignment = session.exec(
             select(Assignment).where(Assignment.directive_id == d.id, col(Assignment.clause) == clause)
         ).first()
@@ -125,7 +125,7 @@ def find_instance_id(directive: str, clause: str, agency: str, period: str | Non
 
 
 def _recorded(session: Session, instance: TaskInstance) -> Recorded:
-    assignment, directive, agency = queries.instance_parents(session, instance)
+    assignment, directive, agency = queries.instance_parents(instance, session=session)
     assert instance.id is not None
     return Recorded(
         instance.id,
@@ -153,7 +153,7 @@ def record_completion(
     def work() -> Recorded:
         with session_scope() as session:
             report = CompletionReport(on, evidence, dict(kpis or {}))
-            instance = complete_instance(session, instance_id, report, actor=actor, today=today, force=force)
+            instance = complete_instance(instance_id, report, actor=actor, today=today, force=force, session=session)
             return _recorded(session, instance)
 
     return retry_busy(work, what=f"ghi nhận hoàn thành #{instance_id}")
@@ -162,7 +162,7 @@ def record_completion(
 def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
     def work() -> Recorded:
         with session_scope() as session:
-            instance = extend_instance(session, instance_id, to=to, reason=reason, actor=actor)
+            instance = extend_instance(instance_id, to=to, reason=reason, actor=actor, session=session)
             return _recorded(session, instance)
 
     return retry_busy(work, what=f"gia hạn #{instance_id}")
@@ -170,17 +170,17 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
 
 def list_directives() -> list[dict[str, Any]]:
     with session_scope() as session:
-        return queries.directive_listing(session)
+        return queries.directive_listing(session=session)
 
 
 def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
     """Task instances with their status as of a day (filters: see :func:`queries.task_rows`)."""
     with session_scope() as session:
-        return queries.task_rows(session, as_of=as_of, **filters)
+        return queries.task_rows(as_of=as_of, **filters, session=session)
 
 
 def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
     """Per-clause progress of one directive, or of every directive in province and code order."""
     with session_scope() as session:
-        codes = [directive] if directive else queries.directive_codes(session)
-        return [queries.directive_progress(session, code, as_of=as_of) for code in codes]
+        codes = [directive] if directive else queries.directive_codes(session=session)
+        return [queries.directive_progress(code, as_of=as_of, session=session) for code in codes]

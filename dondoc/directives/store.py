@@ -71,7 +71,7 @@ def registry_view(state: RegistryState, *, session: Session) -> tuple[dict[str, 
 
 
 def plan_directive(
-    session: Session, directive: Directive, *, as_of: date, actor: str, state: RegistryState | None = None, cancel_lost: bool = False
+    directive: Directive, *, session: Session, as_of: date, actor: str, state: RegistryState | None = None, cancel_lost: bool = False
 ) -> tuple[PlanResult, list[Loss]]:
     """Plan, and list the open work a registry change would take away without a successor.
 
@@ -133,7 +133,7 @@ def plan_directive(
         )
     table = TaskInstance.__table__  # type: ignore[attr-defined]
     before = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
-    reopened = _reopened(session, directive.id, rows) if before else 0  # a first planning has nothing to reopen
+    reopened = _reopened(directive.id, rows, session=session) if before else 0  # a first planning has nothing to reopen
     insert = upsert_insert(session)
     for start in range(0, len(rows), BATCH):
         # what every row shares is bound once per statement, not once per row
@@ -165,7 +165,7 @@ def plan_directive(
         session.connection().execute(stmt, rows[start : start + BATCH])
     after = session.exec(select(func.count()).select_from(TaskInstance).where(TaskInstance.directive_id == directive.id)).one()
     codes = {i: c for c, i in ids.items()}
-    gone = _unplanned(session, directive.id, rows, horizon) if before else []  # nothing planned before: nothing unplanned
+    gone = _unplanned(directive.id, rows, horizon, session=session) if before else []  # nothing planned before: nothing unplanned
     clauses = {a.id: a.clause for a in assignments}
     replanned_away: list[int] = []
     handed: dict[str, list[int]] = {}
@@ -184,12 +184,12 @@ def plan_directive(
             lost.setdefault((clauses.get(assignment_id, "?"), code), []).append(instance_id)
     lost_ids = [i for ids_ in lost.values() for i in ids_]
     doomed = [*replanned_away, *(i for ids_ in handed.values() for i in ids_), *(lost_ids if cancel_lost else [])]
-    notes = _submissions_kept_on(session, directive.code, doomed)  # refuses while a submission awaits the Office
-    _cancel(session, replanned_away, REPLANNED_AWAY, now)
+    notes = _submissions_kept_on(directive.code, doomed, session=session)  # refuses while a submission awaits the Office
+    _cancel(replanned_away, REPLANNED_AWAY, now, session=session)
     for reason, instance_ids in handed.items():
-        _cancel(session, instance_ids, reason, now)
+        _cancel(instance_ids, reason, now, session=session)
     if cancel_lost:
-        _cancel(session, lost_ids, REPLACED, now)
+        _cancel(lost_ids, REPLACED, now, session=session)
     cancelled = len(replanned_away) + sum(map(len, handed.values())) + (len(lost_ids) if cancel_lost else 0)
     if after != before or cancelled or reopened:
         audit.record(
@@ -220,7 +220,7 @@ def plan_directive(
     return result, losses
 
 
-def _reopened(session: Session, directive_id: int, rows: Sequence[dict[str, Any]]) -> int:
+def _reopened(directive_id: int, rows: Sequence[dict[str, Any]], *, session: Session) -> int:
     """How many cancelled instances nobody acted on are planned again (the upsert reopens them)."""
     planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
     t = TaskInstance.__table__.c  # type: ignore[attr-defined]
@@ -232,7 +232,7 @@ def _reopened(session: Session, directive_id: int, rows: Sequence[dict[str, Any]
     return sum(1 for key in cancelled if tuple(key) in planned)
 
 
-def _submissions_kept_on(session: Session, directive: str, ids: Sequence[int]) -> list[str]:
+def _submissions_kept_on(directive: str, ids: Sequence[int], *, session: Session) -> list[str]:
     """Portal submissions on the instances about to be cancelled: refused while one awaits a decision.
 
     A department's completion report or extension request that the Office has not decided would
@@ -280,7 +280,9 @@ def _handover_reason(owners: Sequence[str], last_day: date, *, session: Session)
 
 
 def _unplanned(
-    session: Session, directive_id: int, rows: Sequence[dict[str, Any]], horizon: date
+    directive_id: int, rows: Sequence[dict[str, Any]], horizon: date,
+    *,
+    session: Session,
 ) -> list[tuple[int, int, int, str, date | None]]:
     """Open, untouched instances whose (assignment, agency, period) is no longer planned."""
     planned = {(r["assignment_id"], r["agency_id"], r["period"]) for r in rows}
@@ -294,7 +296,7 @@ def _unplanned(
     return [(i or 0, a, g, p, d) for i, a, g, p, d in candidates if (a, g, p) not in planned]
 
 
-def _cancel(session: Session, ids: Sequence[int], reason: str, now: datetime) -> None:
+def _cancel(ids: Sequence[int], reason: str, now: datetime, *, session: Session) -> None:
     for start in range(0, len(ids), BATCH):
         session.exec(
             update(TaskInstance)
@@ -303,10 +305,10 @@ def _cancel(session: Session, ids: Sequence[int], reason: str, now: datetime) ->
         )
 
 
-def _check_kpis(session: Session, instance: TaskInstance, kpis: dict[str, float]) -> None:
+def _check_kpis(instance: TaskInstance, kpis: dict[str, float], *, session: Session) -> None:
     if not kpis:
         return
-    assignment, directive, _agency = instance_parents(session, instance)
+    assignment, directive, _agency = instance_parents(instance, session=session)
     known = {k["key"] for k in [*assignment.kpis, *directive.kpis]}
     unknown = sorted(set(kpis) - known)
     if unknown:
@@ -340,7 +342,7 @@ class CompletionReport:
 
 
 def complete_instance(
-    session: Session, instance_id: int, report: CompletionReport, *, actor: str, today: date, force: bool = False
+    instance_id: int, report: CompletionReport, *, session: Session, actor: str, today: date, force: bool = False
 ) -> TaskInstance:
     """Record that an instance was fulfilled as ``report`` says.
 
@@ -348,9 +350,9 @@ def complete_instance(
     that was read, so of two concurrent completions exactly one wins and the other gets a
     :class:`ConflictError` saying who completed it and when.
     """
-    instance = instance_by_id(session, instance_id)
+    instance = instance_by_id(instance_id, session=session)
     on, evidence, kpis = report.on, report.evidence, report.kpis
-    _check_kpis(session, instance, kpis)
+    _check_kpis(instance, kpis, session=session)
     if on > today:
         raise InputError(
             f"--on {vn_date(on)}: completion date is in the future (today is {vn_date(today)}); record it on or after the day it happens"
@@ -408,9 +410,9 @@ def complete_instance(
     return instance
 
 
-def extend_instance(session: Session, instance_id: int, *, to: date, reason: str, actor: str) -> TaskInstance:
+def extend_instance(instance_id: int, *, session: Session, to: date, reason: str, actor: str) -> TaskInstance:
     """Approve an extension: the due date moves, the original is kept, lateness counts from the new date."""
-    instance = instance_by_id(session, instance_id)
+    instance = instance_by_id(instance_id, session=session)
     if instance.state != InstanceState.OPEN:
         raise InputError(f"instance {instance_id}: already {instance.state}; only open tasks can be extended")
     if instance.due_date is None:
@@ -450,7 +452,7 @@ class ImportSummary:
 _now = utc_now
 
 
-def _acted_on_note(session: Session, directive: str, gone: Assignment) -> list[str]:
+def _acted_on_note(directive: str, gone: Assignment, *, session: Session) -> list[str]:
     """A clause dropped by the new version whose tasks someone completed or extended: say where they stay.
 
     They are kept (never cancelled) under the old clause, which no longer shows in ``dondoc status``;
@@ -471,7 +473,7 @@ def _acted_on_note(session: Session, directive: str, gone: Assignment) -> list[s
     ]
 
 
-def _write_directive(session: Session, item: DirectiveFile, actor: str, notes: list[str]) -> tuple[Directive, int, bool]:
+def _write_directive(item: DirectiveFile, actor: str, notes: list[str], *, session: Session) -> tuple[Directive, int, bool]:
     """Write one directive and its clauses; ``notes`` gets what the import summary must say."""
     m = item.model
     digest = content_hash(m)
@@ -539,7 +541,7 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str, notes: l
         session.add(row)
     for gone in existing.values():
         if gone.active:
-            notes.extend(_acted_on_note(session, item.code, gone))
+            notes.extend(_acted_on_note(item.code, gone, session=session))
         gone.active = False
         session.add(gone)
     if changed:
@@ -555,7 +557,7 @@ def _write_directive(session: Session, item: DirectiveFile, actor: str, notes: l
 
 
 def apply_batch(
-    session: Session, batch: Batch, *, as_of: date, actor: str, replace: str | None = None, check: bool = False,
+    batch: Batch, *, session: Session, as_of: date, actor: str, replace: str | None = None, check: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportSummary:  # fmt: skip
     """Write a validated batch in the caller's transaction and (re)plan the directives it affects.
@@ -598,7 +600,7 @@ def apply_batch(
     touched = set(diff.provinces)
     written: list[tuple[Directive, bool]] = []
     for item in batch.directives:
-        directive, count, changed = _write_directive(session, item, actor, summary.warnings)
+        directive, count, changed = _write_directive(item, actor, summary.warnings, session=session)
         summary.directives.append(directive.code)
         summary.assignments += count
         written.append((directive, changed))
@@ -611,7 +613,7 @@ def apply_batch(
             progress(done, len(to_plan), directive.number or directive.code)
         if changed or directive.province in touched:
             result, losses = plan_directive(
-                session, directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed
+                directive, as_of=as_of, actor=actor, state=batch.state, cancel_lost=confirmed, session=session
             )
             summary.plans[directive.code] = result
             summary.losses.extend(losses)

@@ -136,7 +136,7 @@ class _CoAssignments:
 CO_ASSIGNMENTS = _CoAssignments()
 
 
-def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
+def agency_page(agency: Agency, *, session: Session, as_of: date) -> AgencyPage:
     assert agency.id is not None
     started = col(TaskInstance.opens_on) <= as_of
     dated = session.execute(
@@ -154,7 +154,7 @@ def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
     truncated = len(dated) > DATED_LIMIT or len(undated) > UNDATED_LIMIT
     lead_open = [_facts(r, "lead") for r in [*dated[:DATED_LIMIT], *undated[:UNDATED_LIMIT]]]
 
-    reads = frozenset(answers_to(session, agency))
+    reads = frozenset(answers_to(agency, session=session))
     co_ids = CO_ASSIGNMENTS.ids(session, agency.province, set(reads))
     co_open: list[TaskFacts] = []
     if co_ids:
@@ -217,13 +217,13 @@ def agency_page(session: Session, agency: Agency, *, as_of: date) -> AgencyPage:
         extended,
         submissions,
         decided,
-        consolidation_waits(session, lead_open),
+        consolidation_waits(lead_open, session=session),
         truncated,
         reads,
     )
 
 
-def consolidation_waits(session: Session, tasks: list[TaskFacts]) -> dict[int, tuple[int, int]]:
+def consolidation_waits(tasks: list[TaskFacts], *, session: Session) -> dict[int, tuple[int, int]]:
     """For a consolidating task: how many of its inputs have arrived.
 
     A recurring consolidation counts the inputs of its own period (this month's reports for this
@@ -259,7 +259,7 @@ def consolidation_waits(session: Session, tasks: list[TaskFacts]) -> dict[int, t
     return out
 
 
-def task_for(session: Session, instance_id: int, *, agency_code: str, office: bool) -> TaskFacts | None:
+def task_for(instance_id: int, *, session: Session, agency_code: str, office: bool) -> TaskFacts | None:
     """One task, only if this link may see it: the agency leads it or contributes, or (Office) coordinates it."""
     row = session.execute(_columns().where(col(TaskInstance.id) == instance_id)).first()
     if row is None:
@@ -273,21 +273,21 @@ def task_for(session: Session, instance_id: int, *, agency_code: str, office: bo
     if agency is None:
         return None
     co = session.execute(select(col(Assignment.co_agencies)).where(col(Assignment.id) == facts.assignment_id)).scalar_one()
-    return _facts(row, "co") if set(co or []) & answers_to(session, agency) else None
+    return _facts(row, "co") if set(co or []) & answers_to(agency, session=session) else None
 
 
-def submissions_of(session: Session, instance_id: int) -> list[SubmissionFacts]:
+def submissions_of(instance_id: int, *, session: Session) -> list[SubmissionFacts]:
     rows = session.execute(
         select(PortalSubmission).where(col(PortalSubmission.instance_id) == instance_id).order_by(col(PortalSubmission.id).desc())
     ).scalars()
     return [_submission(s) for s in rows]
 
 
-def submission(session: Session, submission_id: int) -> PortalSubmission | None:
+def submission(submission_id: int, *, session: Session) -> PortalSubmission | None:
     return session.get(PortalSubmission, submission_id)
 
 
-def office_queue(session: Session, office_code: str, *, decided: bool = False, limit: int = 200) -> list[QueueItem]:
+def office_queue(office_code: str, *, session: Session, decided: bool = False, limit: int = 200) -> list[QueueItem]:
     """Submissions on the directives this office coordinates: pending (oldest first) or recently decided."""
     states = [SubmissionState.APPROVED, SubmissionState.REJECTED] if decided else [SubmissionState.PENDING]
     stmt = (
@@ -307,7 +307,7 @@ def office_queue(session: Session, office_code: str, *, decided: bool = False, l
     return items
 
 
-def all_pending(session: Session) -> list[QueueItem]:
+def all_pending(*, session: Session) -> list[QueueItem]:
     """Every pending submission (the Prefect artifact shows the whole queue, per office)."""
     stmt = (
         select(PortalSubmission, func.coalesce(Agency.short_name, Agency.name))
@@ -329,7 +329,7 @@ def link_and_stamp_statement() -> Select[*tuple[Any, ...]]:
     return select(*PortalLink.__table__.columns, stamp).where(col(PortalLink.id) == bindparam("link_id"))  # type: ignore[attr-defined]
 
 
-def changes(session: Session, *, since: int, upto: int, limit: int = 500) -> list[Change] | None:
+def changes(*, session: Session, since: int, upto: int, limit: int = 500) -> list[Change] | None:
     """The audit rows after ``since`` up to ``upto`` (primary-key range), or None when more than ``limit``."""
     rows = session.execute(
         select(col(AuditEvent.id), col(AuditEvent.action), col(AuditEvent.instance_id))
@@ -340,7 +340,7 @@ def changes(session: Session, *, since: int, upto: int, limit: int = 500) -> lis
     return None if len(rows) > limit else [Change(int(i), str(a), n) for i, a, n in rows]
 
 
-def instance_audiences(session: Session, instance_ids: Collection[int]) -> dict[int, frozenset[str]]:
+def instance_audiences(instance_ids: Collection[int], *, session: Session) -> dict[int, frozenset[str]]:
     """Instance → the codes whose pages show it (see :func:`dondoc.portal.freshness.instance_audience`)."""
     if not instance_ids:
         return {}
@@ -384,13 +384,13 @@ def instance_audiences(session: Session, instance_ids: Collection[int]) -> dict[
     }
 
 
-def change_stamp(session: Session) -> int:
+def change_stamp(*, session: Session) -> int:
     """The newest audit row's id: every write of dondoc's use cases (completion, extension, planning,
     import, portal submission and decision) adds one, so an unchanged stamp means an unchanged page."""
     return int(session.execute(select(func.max(col(AuditEvent.id)))).scalar_one() or 0)
 
 
-def agency_name(session: Session, code: str) -> str:
+def agency_name(code: str, *, session: Session) -> str:
     row = session.execute(select(func.coalesce(Agency.short_name, Agency.name)).where(col(Agency.code) == code)).first()
     if row is not None:
         return str(row[0])

@@ -68,7 +68,7 @@ def issue_link(
     agency: str, *, office: bool, recipient: str | None, label: str | None, actor: str, base: str | None = None
 ) -> IssuedLink:
     with session_scope() as session:
-        found = resolve_agency(session, agency)
+        found = resolve_agency(agency, session=session)
         role = LinkRole.OFFICE if office else LinkRole.DEPARTMENT
         if office:
             coordinates = session.execute(
@@ -81,7 +81,7 @@ def issue_link(
         p = policy(found.province)
         days = p.office_link_days if office else p.link_days
         row, token = store.issue_link(
-            session, agency_code=found.code, role=role, days=days, now=utc_now(), actor=actor, recipient=recipient, label=label
+            agency_code=found.code, role=role, days=days, now=utc_now(), actor=actor, recipient=recipient, label=label, session=session
         )
         assert row.id is not None
         return IssuedLink(row.id, found.code, role, row.expires_at, link_url(token, base=base))
@@ -91,13 +91,13 @@ def list_links(agency: str | None) -> list[PortalLink]:
     with session_scope() as session:
         stmt = select(PortalLink).order_by(col(PortalLink.agency_code), col(PortalLink.id))
         if agency:
-            stmt = stmt.where(col(PortalLink.agency_code) == resolve_agency(session, agency).code)
+            stmt = stmt.where(col(PortalLink.agency_code) == resolve_agency(agency, session=session).code)
         return list(session.execute(stmt).scalars())
 
 
 def revoke_links(agency: str, *, link_id: int | None, actor: str) -> list[int]:
     with session_scope() as session:
-        return store.revoke_links(session, resolve_agency(session, agency).code, now=utc_now(), actor=actor, link_id=link_id)
+        return store.revoke_links(resolve_agency(agency, session=session).code, now=utc_now(), actor=actor, link_id=link_id, session=session)
 
 
 # ---------------------------------------------------------------- opening a link
@@ -105,7 +105,7 @@ def revoke_links(agency: str, *, link_id: int | None, actor: str) -> list[int]:
 
 def open_link(token: str) -> PortalLink | None:
     with session_scope() as session:
-        return store.open_token(session, token, now=utc_now())
+        return store.open_token(token, now=utc_now(), session=session)
 
 
 def current_link(link_id: int | None) -> PortalLink | None:
@@ -201,8 +201,8 @@ class DepartmentPage:
 
 def department_page(link: PortalLink, *, as_of: date) -> DepartmentPage:
     with session_scope() as session:
-        agency = resolve_agency(session, link.agency_code)
-        page = queries.agency_page(session, agency, as_of=as_of)
+        agency = resolve_agency(link.agency_code, session=session)
+        page = queries.agency_page(agency, as_of=as_of, session=session)
     pol, cal = load_policy(page.province), load_calendar()
 
     def make(task: TaskFacts) -> view.Card:
@@ -233,7 +233,7 @@ class TaskPage:
 
 
 def _task(session: Any, link: PortalLink, instance_id: int) -> TaskFacts:
-    task = queries.task_for(session, instance_id, agency_code=link.agency_code, office=link.role == LinkRole.OFFICE)
+    task = queries.task_for(instance_id, agency_code=link.agency_code, office=link.role == LinkRole.OFFICE, session=session)
     if task is None:
         raise Forbidden(f"instance {instance_id}: not a task of {link.agency_code}")
     return task
@@ -242,8 +242,8 @@ def _task(session: Any, link: PortalLink, instance_id: int) -> TaskFacts:
 def task_page(link: PortalLink, instance_id: int, *, as_of: date) -> TaskPage:
     with session_scope() as session:
         task = _task(session, link, instance_id)
-        subs = queries.submissions_of(session, instance_id)
-        waits = queries.consolidation_waits(session, [task]).get(instance_id)
+        subs = queries.submissions_of(instance_id, session=session)
+        waits = queries.consolidation_waits([task], session=session).get(instance_id)
     shown = (
         subs if link.role == LinkRole.OFFICE or task.role == "lead" else [s for s in subs if s.agency_code == link.agency_code]
     )
@@ -267,9 +267,9 @@ def office_page(link: PortalLink) -> OfficePage:
     with session_scope() as session:
         return OfficePage(
             link.agency_code,
-            queries.agency_name(session, link.agency_code),
-            queries.office_queue(session, link.agency_code),
-            queries.office_queue(session, link.agency_code, decided=True, limit=30),
+            queries.agency_name(link.agency_code, session=session),
+            queries.office_queue(link.agency_code, session=session),
+            queries.office_queue(link.agency_code, decided=True, limit=30, session=session),
         )
 
 
@@ -285,14 +285,14 @@ def stale(since: int, upto: int, reads: frozenset[str]) -> bool:
     up to ``upto``. Each row's audience is looked up once per process, whichever page asks first."""
     database = str(get_engine().url)  # audit rows never change; ids are per database
     with session_scope() as session:
-        found = queries.changes(session, since=since, upto=upto)
+        found = queries.changes(since=since, upto=upto, session=session)
         if found is None:  # a burst of writes: not worth sorting out
             return True
         with _AUDIENCES_LOCK:
             known = {c.id: _AUDIENCES[(database, c.id)] for c in found if (database, c.id) in _AUDIENCES}
         todo = [c for c in found if c.id not in known]
         by_instance = queries.instance_audiences(
-            session, {c.instance_id for c in todo if freshness.needs_instance(c) and c.instance_id}
+            {c.instance_id for c in todo if freshness.needs_instance(c) and c.instance_id}, session=session
         )
     for change in todo:
         known[change.id] = freshness.audience(change, by_instance.get(change.instance_id or 0))
@@ -378,7 +378,7 @@ def _add_in(
         raise Forbidden(f"instance {instance_id}: input is what co-agencies send to the lead")
     if task.state != "open":
         raise rules.FormError({"form": "Nhiệm vụ này đã hoàn thành hoặc đã hủy; không cần gửi thêm."})
-    pending = [s for s in queries.submissions_of(session, instance_id) if s.state == SubmissionState.PENDING and s.kind == kind]
+    pending = [s for s in queries.submissions_of(instance_id, session=session) if s.state == SubmissionState.PENDING and s.kind == kind]
     if pending:
         raise rules.FormError(
             {"form": f"Đã có đề nghị #{pending[0].id} đang chờ Văn phòng duyệt; chờ kết quả trước khi gửi lại."}
@@ -406,7 +406,7 @@ def _add_in(
         )
         submission.detail = {"sha256": saved.sha256}
     try:
-        store.add_submission(session, submission, actor=_actor(link), directive_id=task.directive_id)
+        store.add_submission(submission, actor=_actor(link), directive_id=task.directive_id, session=session)
     except BaseException:
         store.discard(stored[0] if stored else None)
         raise
@@ -485,12 +485,12 @@ def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today:
         sub = session.get(PortalSubmission, submission_id)
         if sub is None:
             raise NotFoundError(f"submission #{submission_id}: unknown")
-        task = queries.task_for(session, sub.instance_id, agency_code=office or "", office=True) if office else None
+        task = queries.task_for(sub.instance_id, agency_code=office or "", office=True, session=session) if office else None
         if office and task is None:
             raise Forbidden(f"submission #{submission_id}: not on a directive coordinated by {office}")
         if sub.state != SubmissionState.PENDING:
             raise InputError(f"submission #{submission_id}: already {view.STATE_VI.get(sub.state, sub.state).lower()}")
-        facts = queries.task_for(session, sub.instance_id, agency_code=sub.agency_code, office=False)
+        facts = queries.task_for(sub.instance_id, agency_code=sub.agency_code, office=False, session=session)
         kind, instance_id, snapshot = sub.kind, sub.instance_id, queries._submission(sub)
     recorded: directives.Recorded | None = None
     if approve:
@@ -521,8 +521,8 @@ def decide(submission_id: int, *, approve: bool, reason: str, actor: str, today:
         ).scalar_one()
         state = SubmissionState.APPROVED if approve else SubmissionState.REJECTED
         changed = store.decide(
-            session, submission_id, state=state, actor=actor[:120], reason=reason, now=utc_now(), directive_id=directive_id_value,
-            detail={"kind": kind, "instance_id": instance_id},
+            submission_id, state=state, actor=actor[:120], reason=reason, now=utc_now(), directive_id=directive_id_value,
+            detail={"kind": kind, "instance_id": instance_id}, session=session,
         )  # fmt: skip
         if not changed:
             raise InputError(f"submission #{submission_id}: decided by someone else meanwhile")
@@ -537,8 +537,8 @@ def _email_rejection(decision: Decision, sub: SubmissionFacts, task: TaskFacts, 
     from dondoc.portal.mail import rejection_message, send_to_agency
 
     with session_scope() as session:
-        office_name = queries.agency_name(session, task.coordinator)
-        agency_name = queries.agency_name(session, sub.agency_code)
+        office_name = queries.agency_name(task.coordinator, session=session)
+        agency_name = queries.agency_name(sub.agency_code, session=session)
     title, body = rejection_message(sub, task, reason, office_name=office_name, agency_name=agency_name)
     sent, errors = send_to_agency(sub.agency_code, task.coordinator, title=title, body=body)
     decision.notified, decision.notify_errors = sent, errors
@@ -599,7 +599,7 @@ def announce_submission(submission_id: int) -> str:
 def pending_queue() -> list[dict[str, str]]:
     """Every pending submission as table rows (the Prefect artifact of the queue)."""
     with session_scope() as session:
-        return view.queue_rows(queries.all_pending(session))
+        return view.queue_rows(queries.all_pending(session=session))
 
 
 # ---------------------------------------------------------------- files and calendar
@@ -623,10 +623,10 @@ def calendar_subscription(link: PortalLink, *, base: str | None = None) -> str:
     label = f"cổng dondoc, đường dẫn #{link.id}"
     now = utc_now()
     with session_scope() as session:
-        for row in list_tokens(session, key=link.agency_code):
+        for row in list_tokens(key=link.agency_code, session=session):
             if row.label == label and row.revoked_at is None and row.id is not None:
-                revoke_token(session, row.id, now=now)
-        _id, token = issue_token(session, FeedSpec("agency", link.agency_code), label=label, now=now)
+                revoke_token(row.id, now=now, session=session)
+        _id, token = issue_token(FeedSpec("agency", link.agency_code), label=label, now=now, session=session)
         audit.record(session, "portal.calendar.subscribed", actor=_actor(link), detail={"calendar_token_id": _id})
     root = (base or get_settings().portal_url).rstrip("/")
     scheme, _, rest = root.partition("://")

@@ -120,8 +120,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def issue_link(
-    session: Session,
     *,
+    session: Session,
     agency_code: str,
     role: str,
     days: int,
@@ -172,7 +172,7 @@ def live(row: PortalLink | None, now: datetime) -> bool:
     return row is not None and row.revoked_at is None and _utc(row.expires_at) > now
 
 
-def open_token(session: Session, token: str, *, now: datetime) -> PortalLink | None:
+def open_token(token: str, *, session: Session, now: datetime) -> PortalLink | None:
     """The live link a token opens, or None (forged, unknown, expired, revoked: all look the same)."""
     link_id = tokens.link_id_of(secret(), token)
     if link_id is None:
@@ -183,7 +183,7 @@ def open_token(session: Session, token: str, *, now: datetime) -> PortalLink | N
     return row if live(row, now) else None
 
 
-def revoke_links(session: Session, agency_code: str, *, now: datetime, actor: str, link_id: int | None = None) -> list[int]:
+def revoke_links(agency_code: str, *, session: Session, now: datetime, actor: str, link_id: int | None = None) -> list[int]:
     stmt = select(col(PortalLink.id)).where(col(PortalLink.agency_code) == agency_code, col(PortalLink.revoked_at).is_(None))
     if link_id is not None:
         stmt = stmt.where(col(PortalLink.id) == link_id)
@@ -199,7 +199,7 @@ def revoke_links(session: Session, agency_code: str, *, now: datetime, actor: st
 
 
 def ensure_links(
-    session: Session, wanted: dict[tuple[str, str, str], int], *, now: datetime, actor: str
+    wanted: dict[tuple[str, str, str], int], *, session: Session, now: datetime, actor: str
 ) -> dict[tuple[str, str, str], str]:
     """(agency, role, recipient) → token of a live link, issuing one where none is live for long enough.
 
@@ -225,7 +225,7 @@ def ensure_links(
             continue
         agency, role, recipient = key
         _row, token = issue_link(
-            session, agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None
+            agency_code=agency, role=role, days=days, now=now, actor=actor, recipient=recipient or None, session=session
         )
         out[key] = token
     return out
@@ -234,7 +234,7 @@ def ensure_links(
 # ---------------------------------------------------------------- submissions
 
 
-def add_submission(session: Session, submission: PortalSubmission, *, actor: str, directive_id: int) -> PortalSubmission:
+def add_submission(submission: PortalSubmission, *, session: Session, actor: str, directive_id: int) -> PortalSubmission:
     session.add(submission)
     session.flush()
     audit.record(
@@ -249,9 +249,9 @@ def add_submission(session: Session, submission: PortalSubmission, *, actor: str
 
 
 def decide(
-    session: Session,
     submission_id: int,
     *,
+    session: Session,
     state: str,
     actor: str,
     reason: str,

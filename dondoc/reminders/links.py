@@ -71,7 +71,7 @@ def portal_context(
     if dry_run:
         tokens = {key: DRY_RUN_TOKEN for key in wanted}
     else:
-        tokens = store.ensure_links(session, wanted, now=utc_now(), actor=ACTOR)
+        tokens = store.ensure_links(wanted, now=utc_now(), actor=ACTOR, session=session)
     context = PortalContext({key: service.link_url(token) for key, token in tokens.items()})
     for directive, office in coordinators.items():
         context.offices[directive] = office_names.get(office, office)

@@ -98,14 +98,14 @@ def candidates_statement(due_dates: Collection[date], *, province: str | None, h
     return stmt
 
 
-def _rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterable[Any]:
+def _rows(stmt: Select[*tuple[Any, ...]], *, session: Session) -> Iterable[Any]:
     return session.execute(stmt).all()
 
 
 def select_candidates(
-    session: Session,
     due_dates: Collection[date],
     *,
+    session: Session,
     province: str | None,
     historical_as_of: date | None = None,
     members: CoAgencyRegistry | None = None,
@@ -122,14 +122,14 @@ def select_candidates(
     rows: list[Any] = []
     for start in range(0, len(ordered), _CHUNK):
         stmt = candidates_statement(ordered[start : start + _CHUNK], province=province, historical_as_of=historical_as_of)
-        rows.extend(_rows(session, stmt))
-    return _collect(session, rows, historical_as_of, members, day)
+        rows.extend(_rows(stmt, session=session))
+    return _collect(rows, historical_as_of, members, day, session=session)
 
 
 def select_instances(
-    session: Session,
     ids: Collection[int],
     *,
+    session: Session,
     historical_as_of: date | None = None,
     members: CoAgencyRegistry | None = None,
     day: date | None = None,
@@ -138,8 +138,8 @@ def select_instances(
     ordered = sorted(ids)
     rows: list[Any] = []
     for start in range(0, len(ordered), _CHUNK):
-        rows.extend(_rows(session, _columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK]))))
-    return _collect(session, rows, historical_as_of, members, day)
+        rows.extend(_rows(_columns().where(col(TaskInstance.id).in_(ordered[start : start + _CHUNK])), session=session))
+    return _collect(rows, historical_as_of, members, day, session=session)
 
 
 def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, day: date | None) -> str:
@@ -151,12 +151,14 @@ def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, d
 
 
 def _collect(
-    session: Session, rows: Sequence[Any], historical_as_of: date | None, members: CoAgencyRegistry | None, day: date | None = None
+    rows: Sequence[Any], historical_as_of: date | None, members: CoAgencyRegistry | None, day: date | None = None,
+    *,
+    session: Session,
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
     if members is None:  # co-agency lists and coordinating offices (for the one in force on ``day``)
-        members = registry_for(session, {code for r in rows for code in (*(r[8] or ()), *((r[15],) if r[15] else ()))})
+        members = registry_for({code for r in rows for code in (*(r[8] or ()), *((r[15],) if r[15] else ()))}, session=session)
     expanded: dict[tuple[tuple[str, ...], date], tuple[str, ...]] = {}  # many instances share a list and a due date
     monthly: dict[str | None, bool] = {}
     offices: dict[str, str] = {}  # coordinating office → the one in force on ``day``
@@ -195,7 +197,7 @@ def _collect(
     return facts, lines
 
 
-def registry_for(session: Session, codes: Collection[str]) -> CoAgencyRegistry:
+def registry_for(codes: Collection[str], *, session: Session) -> CoAgencyRegistry:
     """The dated registry reachable from ``codes`` (agencies or groups): their spans and lifespans, the
     members and included groups of the groups, the groups and agencies that succeed them, and so on
     until nothing new is named. ``CoAgencyRegistry.expand`` gives the same answer with it as with the
@@ -209,12 +211,12 @@ def registry_for(session: Session, codes: Collection[str]) -> CoAgencyRegistry:
         asked.update(batch)
         found: set[str] = set()
         for start in range(0, len(batch), _CHUNK):
-            found |= _registry_rows(session, batch[start : start + _CHUNK], groups, lives)
+            found |= _registry_rows(batch[start : start + _CHUNK], groups, lives, session=session)
         todo = found - asked
     return CoAgencyRegistry(groups, lives)
 
 
-def _registry_rows(session: Session, codes: list[str], groups: dict[str, GroupSpan], lives: dict[str, Lifespan]) -> set[str]:
+def _registry_rows(codes: list[str], groups: dict[str, GroupSpan], lives: dict[str, Lifespan], *, session: Session) -> set[str]:
     """Load the groups and agencies among ``codes`` into ``groups``/``lives``; returns the codes they name."""
     named: set[str] = set()
     group_rows = session.execute(
@@ -250,14 +252,14 @@ def _registry_rows(session: Session, codes: list[str], groups: dict[str, GroupSp
     return named
 
 
-def agency_names(session: Session, codes: Collection[str]) -> dict[str, str]:
+def agency_names(codes: Collection[str], *, session: Session) -> dict[str, str]:
     if not codes:
         return {}
     stmt = select(col(Agency.code), col(Agency.short_name), col(Agency.name)).where(col(Agency.code).in_(sorted(codes)))
     return {code: short or name for code, short, name in session.execute(stmt).all()}
 
 
-def directives_in_scope(session: Session, province: str | None) -> list[tuple[str, str]]:
+def directives_in_scope(province: str | None, *, session: Session) -> list[tuple[str, str]]:
     """(directive code, province) of every directive a sweep may touch: their policies are loaded once."""
     stmt = select(col(Directive.code), col(Directive.province))
     if province:
@@ -265,7 +267,7 @@ def directives_in_scope(session: Session, province: str | None) -> list[tuple[st
     return [(c, p) for c, p in session.execute(stmt).all()]
 
 
-def explain(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[str]:
+def explain(stmt: Select[*tuple[Any, ...]], *, session: Session) -> list[str]:
     """SQLite's plan for a statement (tests check the hot query uses the partial index)."""
     compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     return [str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()]

@@ -256,9 +256,9 @@ def _sweep(
     scope = province or "*"
     started = time.perf_counter()
     with session_scope() as session:
-        scoped = directives_in_scope(session, province)
+        scoped = directives_in_scope(province, session=session)
         policies = _policies(scoped)
-        last = ledger.last_sweep_before(session, scope, as_of)
+        last = ledger.last_sweep_before(scope, as_of, session=session)
         since = _window_start(last, as_of, list(policies.values()))
         result = SweepResult(as_of, scope, dry_run, since, calendar.is_working_day(as_of))
         if not result.working_day or not policies:
@@ -268,9 +268,9 @@ def _sweep(
         dates = candidate_due_dates(as_of, since=since, policies=policies.values(), calendar=calendar, memo=stages)
         # group co-agencies stand for their members on the due date, escalations go to the office in
         # force on the sweep's day: each selection reads the part of the registry its rows reach
-        facts, lines = select_candidates(session, dates, province=province, historical_as_of=historical, day=as_of)
-        retry_ids = [i for i in ledger.retry_instance_ids(session, now=due_by) if i not in lines]
-        retry_facts, retry_lines = select_instances(session, retry_ids, historical_as_of=historical, day=as_of)
+        facts, lines = select_candidates(dates, province=province, historical_as_of=historical, day=as_of, session=session)
+        retry_ids = [i for i in ledger.retry_instance_ids(now=due_by, session=session) if i not in lines]
+        retry_facts, retry_lines = select_instances(retry_ids, historical_as_of=historical, day=as_of, session=session)
         retry_facts = [f for f in retry_facts if province is None or f.province == province]
         lines.update(retry_lines)
         result.candidates = len(facts)
@@ -287,29 +287,28 @@ def _sweep(
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
         )
-        due = due_deliveries(routing, ledger.states(session, list(routing.routed)), now=due_by)
+        due = due_deliveries(routing, ledger.states(list(routing.routed), session=session), now=due_by)
         todo = due.todo
         result.already_sent, result.waiting_backoff = due.already_sent, due.waiting_backoff
         result.planned = len(todo)
         if not dry_run:
             ledger.plan(
-                session,
                 (ledger.Planned(DeliveryKey(r.instance_id, c.key, r.stage.key, r.due_date), r.addressee, r.role) for r, c in todo),
                 day=as_of,
-                now=now,
+                now=now, session=session,
             )
             stages_now: dict[int, set[tuple[str, date]]] = {}
             for reminder in current:
                 stages_now.setdefault(reminder.instance_id, set()).add((reminder.stage.key, reminder.due_date))
-            ledger.supersede_older(session, [f.instance_id for f in retry_facts], stages_now, now=now)
+            ledger.supersede_older([f.instance_id for f in retry_facts], stages_now, now=now, session=session)
         addressees = {r.addressee for r, _ in todo}
         bodies = {c for f in lines.values() for c in (*f.report_to, *([f.report_via] if f.report_via else []))}
-        names = agency_names(session, addressees | bodies)
+        names = agency_names(addressees | bodies, session=session)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
         coordinators = _coordinators(session, {lines[r.instance_id].directive for r, _ in todo})
         portal = portal_context(
-            session, todo, coordinators=coordinators, office_names=agency_names(session, set(coordinators.values())),
+            session, todo, coordinators=coordinators, office_names=agency_names(set(coordinators.values()), session=session),
             book=book, dry_run=dry_run,
         )  # fmt: skip
         digests = build_digests(as_of, todo, lines, names, portal)
@@ -320,7 +319,7 @@ def _sweep(
         result.failures_reported = _report_unreachable_once(as_of, book, sender, now, default_policy)
         with session_scope() as session:
             ledger.record_sweep(
-                session, scope, as_of, started=now, finished=_now(), planned=result.planned, sent=result.sent, failed=result.failed
+                scope, as_of, started=now, finished=_now(), planned=result.planned, sent=result.sent, failed=result.failed, session=session
             )
     return result
 
@@ -356,10 +355,10 @@ def _send_all(
                 continue
             with session_scope() as session:  # one short transaction per digest: its outcome is recorded at once
                 if report.delivered:
-                    ledger.mark_sent(session, digest.keys, now=now)
+                    ledger.mark_sent(digest.keys, now=now, session=session)
                 else:
                     log.warning("reminder digest to %s failed: %s", report.recipient, report.error)
-                    ledger.mark_failed(session, digest.keys, error=report.error or "không rõ", now=now, policy=policy_for(digest))
+                    ledger.mark_failed(digest.keys, error=report.error or "không rõ", now=now, policy=policy_for(digest), session=session)
 
 
 def _report_unreachable_once(day: date, book: ContactBook, sender: Sender, now: datetime, policy: ReminderPolicy) -> int:
@@ -375,13 +374,13 @@ def _report_unreachable_once(day: date, book: ContactBook, sender: Sender, now: 
 def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datetime, policy: ReminderPolicy) -> int:
     """Tell each coordinating office which of its directives' recipients keep failing (once per failing row)."""
     with session_scope() as session:
-        failures = ledger.unreported_failures(session, min_attempts=policy.report_failures_after_attempts)
+        failures = ledger.unreported_failures(min_attempts=policy.report_failures_after_attempts, session=session)
         if not failures:
             return 0
         # only the lines are used: an empty registry leaves co-agency lists as they are written
-        _facts, lines = select_instances(session, {f.instance_id for f in failures}, members=CoAgencyRegistry({}, {}))
+        _facts, lines = select_instances({f.instance_id for f in failures}, members=CoAgencyRegistry({}, {}), session=session)
         coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines})
-        office_names = agency_names(session, set(coordinators.values()))
+        office_names = agency_names(set(coordinators.values()), session=session)
     by_coordinator: dict[str, dict[str, list[ledger.Unreachable]]] = {}
     for failure in failures:
         facts = lines.get(failure.instance_id)
@@ -409,7 +408,7 @@ def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datet
         if all(sender(c.url, title=title, body=body, html=False).ok for c in targets if c.url):
             with session_scope() as session:
                 for recipient, rows in per_recipient.items():
-                    ledger.mark_reported(session, recipient, [f.instance_id for f in rows], now=now)
+                    ledger.mark_reported(recipient, [f.instance_id for f in rows], now=now, session=session)
             reported += len(items)
     return reported
 

@@ -57,7 +57,7 @@ _KEYS = Table(
 )
 
 
-def states(session: Session, keys: Sequence[Key]) -> dict[Key, LedgerState]:
+def states(keys: Sequence[Key], *, session: Session) -> dict[Key, LedgerState]:
     """Current state, attempts and next attempt of the keys that have a ledger row.
 
     A sweep asks about tens of thousands of keys: beyond a digest's few, they go into a temporary
@@ -70,7 +70,7 @@ def states(session: Session, keys: Sequence[Key]) -> dict[Key, LedgerState]:
     if len(keys) <= _INLINE:
         rows = session.execute(_states_select().where(_key_filter(keys))).all()
     else:
-        conn = _fill_keys(session, keys)
+        conn = _fill_keys(keys, session=session)
         joined = _states_select().join(
             _KEYS,
             and_(
@@ -87,7 +87,7 @@ def states(session: Session, keys: Sequence[Key]) -> dict[Key, LedgerState]:
     return out
 
 
-def _fill_keys(session: Session, keys: Sequence[Key]) -> Any:
+def _fill_keys(keys: Sequence[Key], *, session: Session) -> Any:
     """The keys in the session's temporary key table (the driver's own ``executemany``); returns the connection."""
     conn = session.connection()
     conn.execute(CreateTable(_KEYS, if_not_exists=True))
@@ -113,7 +113,7 @@ def _states_select() -> Any:
     )
 
 
-def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime) -> int:
+def plan(rows: Iterable[Planned], *, session: Session, day: date, now: datetime) -> int:
     """Insert planned rows as pending (rows that exist are left alone). Returns how many were new.
 
     One single-row ``INSERT … ON CONFLICT DO NOTHING`` run by the driver's ``executemany`` (compiled
@@ -147,7 +147,7 @@ def plan(session: Session, rows: Iterable[Planned], *, day: date, now: datetime)
     return inserted
 
 
-def supersede_older(session: Session, instance_ids: Iterable[int], current: dict[int, set[tuple[str, date]]], *, now: datetime) -> int:
+def supersede_older(instance_ids: Iterable[int], current: dict[int, set[tuple[str, date]]], *, session: Session, now: datetime) -> int:
     """Pending/failed rows of these instances whose stage is no longer current will never be sent."""
     ids = sorted(set(instance_ids))
     changed = 0
@@ -166,7 +166,7 @@ def supersede_older(session: Session, instance_ids: Iterable[int], current: dict
     return changed
 
 
-def retry_instance_ids(session: Session, *, now: datetime) -> list[int]:
+def retry_instance_ids(*, session: Session, now: datetime) -> list[int]:
     """Instances with pending rows (a crash) or failed rows whose backoff has passed."""
     stmt = (
         select(col(ReminderDelivery.instance_id))
@@ -184,7 +184,7 @@ def retry_instance_ids(session: Session, *, now: datetime) -> list[int]:
     return [iid for (iid,) in session.execute(stmt).all()]
 
 
-def _by_key(session: Session, keys: Sequence[Key], values: dict[str, Any], per_key: Sequence[dict[str, Any]] | None = None) -> None:
+def _by_key(keys: Sequence[Key], values: dict[str, Any], per_key: Sequence[dict[str, Any]] | None = None, *, session: Session) -> None:
     """``UPDATE`` the ledger rows of ``keys`` (each found through the unique key) with ``values``, plus
     each key's own ``per_key`` values: one statement, compiled once, run by ``executemany``."""
     if not keys:
@@ -205,27 +205,27 @@ def _by_key(session: Session, keys: Sequence[Key], values: dict[str, Any], per_k
     session.connection().execute(stmt, rows)
 
 
-def mark_sent(session: Session, keys: Sequence[Key], *, now: datetime) -> None:
+def mark_sent(keys: Sequence[Key], *, session: Session, now: datetime) -> None:
     """A digest's rows are sent: beyond a few keys, one ``UPDATE`` of the rows whose key is in the
     temporary key table (a digest of a busy agency carries thousands of lines)."""
     values = {"state": DeliveryState.SENT, "attempts": _LEDGER.c.attempts + 1, "last_error": None, "next_attempt_at": None,
               "sent_at": now, "updated_at": now}  # fmt: skip
     if len(keys) <= _INLINE:
-        _by_key(session, keys, values)
+        _by_key(keys, values, session=session)
         return
-    conn = _fill_keys(session, keys)
+    conn = _fill_keys(keys, session=session)
     t = _LEDGER
     listed = select(_KEYS.c.instance_id, _KEYS.c.recipient, _KEYS.c.stage, _KEYS.c.due_date)
     conn.execute(update(t).where(tuple_(t.c.instance_id, t.c.recipient, t.c.stage, t.c.due_date).in_(listed)).values(**values))
     conn.execute(delete(_KEYS))
 
 
-def mark_failed(session: Session, keys: Sequence[Key], *, error: str, now: datetime, policy: ReminderPolicy) -> None:
-    current = states(session, keys)
+def mark_failed(keys: Sequence[Key], *, session: Session, error: str, now: datetime, policy: ReminderPolicy) -> None:
+    current = states(keys, session=session)
     attempts = [(current[k].attempts if k in current else 0) + 1 for k in keys]
     _by_key(
-        session, keys, {"state": DeliveryState.FAILED, "last_error": error[:1000], "updated_at": now},
-        [{"attempts": n, "next_attempt_at": now + timedelta(minutes=retry_delay_minutes(n, policy))} for n in attempts],
+        keys, {"state": DeliveryState.FAILED, "last_error": error[:1000], "updated_at": now},
+        [{"attempts": n, "next_attempt_at": now + timedelta(minutes=retry_delay_minutes(n, policy))} for n in attempts], session=session,
     )  # fmt: skip
 
 
@@ -237,7 +237,7 @@ class Unreachable:
     last_error: str | None
 
 
-def unreported_failures(session: Session, *, min_attempts: int) -> list[Unreachable]:
+def unreported_failures(*, session: Session, min_attempts: int) -> list[Unreachable]:
     stmt = select(
         col(ReminderDelivery.recipient), col(ReminderDelivery.instance_id), col(ReminderDelivery.attempts), col(ReminderDelivery.last_error)
     ).where(
@@ -248,7 +248,7 @@ def unreported_failures(session: Session, *, min_attempts: int) -> list[Unreacha
     return [Unreachable(*r) for r in session.execute(stmt).all()]
 
 
-def mark_reported(session: Session, recipient: str, instance_ids: Sequence[int], *, now: datetime) -> None:
+def mark_reported(recipient: str, instance_ids: Sequence[int], *, session: Session, now: datetime) -> None:
     session.execute(
         update(ReminderDelivery)
         .where(
@@ -260,7 +260,7 @@ def mark_reported(session: Session, recipient: str, instance_ids: Sequence[int],
     )
 
 
-def last_sweep_before(session: Session, scope: str, day: date) -> date | None:
+def last_sweep_before(scope: str, day: date, *, session: Session) -> date | None:
     scopes = [scope] if scope == "*" else [scope, "*"]
     stmt = select(func.max(col(ReminderSweep.day))).where(
         col(ReminderSweep.scope).in_(scopes), col(ReminderSweep.day) < day, col(ReminderSweep.finished_at).is_not(None)
@@ -268,7 +268,7 @@ def last_sweep_before(session: Session, scope: str, day: date) -> date | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
-def record_sweep(session: Session, scope: str, day: date, *, started: datetime, finished: datetime, planned: int, sent: int, failed: int) -> None:
+def record_sweep(scope: str, day: date, *, session: Session, started: datetime, finished: datetime, planned: int, sent: int, failed: int) -> None:
     insert = upsert_insert(session)
     values = {"scope": scope, "day": day, "started_at": started, "finished_at": finished, "planned": planned, "sent": sent, "failed": failed}
     stmt = insert(ReminderSweep).values(values)

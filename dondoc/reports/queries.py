@@ -144,7 +144,7 @@ def counts_statement(province: str, window: Window, as_of: date) -> Any:
     return _counts().params(province=province, start=window.start, as_of=as_of)
 
 
-def count_totals(session: Session, province: str, window: Window, as_of: date) -> tuple[dict[int, Counts], dict[int, Counts]]:
+def count_totals(province: str, window: Window, as_of: date, *, session: Session) -> tuple[dict[int, Counts], dict[int, Counts]]:
     """Counts per agency and per directive (those with anything to count)."""
     margins: tuple[dict[int, Counts], dict[int, Counts]] = ({}, {})
     values_of = {"province": province, "start": window.start, "as_of": as_of}
@@ -154,14 +154,14 @@ def count_totals(session: Session, province: str, window: Window, as_of: date) -
     return margins
 
 
-def agencies(session: Session, province: str) -> dict[int, AgencyInfo]:
+def agencies(province: str, *, session: Session) -> dict[int, AgencyInfo]:
     rows = session.connection().execute(
         select(A.c.id, A.c.code, func.coalesce(A.c.short_name, A.c.name), A.c.kind).where(A.c.province == province)
     )
     return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows}
 
 
-def directives(session: Session, ids: set[int]) -> dict[int, ReportDirective]:
+def directives(ids: set[int], *, session: Session) -> dict[int, ReportDirective]:
     if not ids:
         return {}
     rows = session.connection().execute(select(D.c.id, D.c.code, D.c.number, D.c.title).where(D.c.id.in_(sorted(ids))))
@@ -201,7 +201,9 @@ class Clauses:
 
 
 def overdue_rows(
-    session: Session, province: str, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+    province: str, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    *,
+    session: Session,
 ) -> list[OverdueRow]:
     """Tasks not completed by ``as_of`` whose due date has passed: worst first.
 
@@ -226,7 +228,9 @@ def overdue_rows(
 
 
 def extended_rows(
-    session: Session, province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    *,
+    session: Session,
 ) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
     # Found through the small partial index of extended rows; their names come from the few clauses they belong to.
@@ -260,7 +264,7 @@ def extended_rows(
     return sorted(rows, key=lambda e: (e.directive, e.clause, e.agency_name))
 
 
-def ongoing_rows(session: Session, province: str, window: Window, as_of: date, clauses: Clauses) -> list[OngoingRow]:
+def ongoing_rows(province: str, window: Window, as_of: date, clauses: Clauses, *, session: Session) -> list[OngoingRow]:
     """Ongoing (Thường xuyên) tasks per clause: how many leads, how many reported in the window.
 
     Counted per assignment on the partial index of ongoing rows, then named once per clause. "Undated"
@@ -281,7 +285,9 @@ def ongoing_rows(session: Session, province: str, window: Window, as_of: date, c
 
 
 def kpi_rows(
-    session: Session, province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses
+    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    *,
+    session: Session,
 ) -> list[KpiRow]:
     """KPI actuals reported with completions in the window, against the target for the agency's level.
 
@@ -345,7 +351,7 @@ E = AuditEvent.__table__  # type: ignore[attr-defined]
 _SETTLED = list(Settled.__dataclass_fields__)
 
 
-def earliest_completion(session: Session, province: str) -> date | None:
+def earliest_completion(province: str, *, session: Session) -> date | None:
     """The first day any task of the province was completed: one index probe per agency, not a scan."""
     per_agency = (
         select(func.min(T.c.completed_on)).where(T.c.agency_id == A.c.id, T.c.completed_on.is_not(None)).scalar_subquery()
@@ -358,7 +364,7 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite hands an aggregate back as text
 
 
-def settled_in(session: Session, province: str, window: Window) -> dict[int, Settled]:
+def settled_in(province: str, window: Window, *, session: Session) -> dict[int, Settled]:
     """Per agency, the tasks settled inside ``window`` (its settled range of the covering index), counted
     by the rules of :func:`_conditions` for a day after the window."""
     dated, undated = T.c.due_date.is_not(None), T.c.due_date.is_(None)
@@ -378,7 +384,7 @@ def settled_in(session: Session, province: str, window: Window) -> dict[int, Set
     return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt) if any(r[1:])}
 
 
-def frozen_settled(session: Session, snapshot_ids: list[int]) -> dict[int, Settled]:
+def frozen_settled(snapshot_ids: list[int], *, session: Session) -> dict[int, Settled]:
     """The frozen periods' settled counts, summed per agency in SQL."""
     if not snapshot_ids:
         return {}
@@ -390,12 +396,12 @@ def frozen_settled(session: Session, snapshot_ids: list[int]) -> dict[int, Settl
     return {r[0]: Settled(*map(int, r[1:])) for r in session.connection().execute(stmt)}
 
 
-def snapshot_rows(session: Session, snapshot_id: int) -> dict[int, Settled]:
+def snapshot_rows(snapshot_id: int, *, session: Session) -> dict[int, Settled]:
     stmt = select(PR.c.agency_id, *(PR.c[name] for name in _SETTLED)).where(PR.c.snapshot_id == snapshot_id)
     return {r[0]: Settled(*r[1:]) for r in session.connection().execute(stmt)}
 
 
-def completion_records(session: Session, province: str, since: datetime) -> list[CompletionRecord]:
+def completion_records(province: str, since: datetime, *, session: Session) -> list[CompletionRecord]:
     """Completions of the province's tasks recorded after ``since``, from the audit trail (indexed by time)."""
     stmt = (
         select(E.c.instance_id, E.c.at, E.c.detail)

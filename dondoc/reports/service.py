@@ -83,7 +83,7 @@ def unreported_periods(
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     latest = last_closed(min(as_of, today), kind, mode, policy.reports.cutoff_day)
     with session_scope() as session:
-        stored = stored_period_keys(session, province, mode)
+        stored = stored_period_keys(province, mode, session=session)
     return [p.key for p in unreported(latest, stored)]
 
 
@@ -92,7 +92,7 @@ def _in_one_transaction(build: Callable[..., T], province: str, today: date | No
     default: today in Asia/Ho_Chi_Minh), which decides whether a period has really closed."""
     policy = load_policy(province)
     with session_scope() as session:
-        return build(session, province=province, today=today or today_vn(), policy=policy, **arguments)
+        return build(session=session, province=province, today=today or today_vn(), policy=policy, **arguments)
 
 
 def build_report(

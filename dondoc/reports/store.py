@@ -44,7 +44,7 @@ def period_from_key(key: str) -> Period:
         raise InputError(f"--period {exc}") from exc
 
 
-def province_row(session: Session, code: str) -> Province:
+def province_row(code: str, *, session: Session) -> Province:
     province = session.get(Province, code)
     if province is None:
         known = [p for (p,) in session.execute(select(Province.code).order_by(Province.code))]  # type: ignore[call-overload]
@@ -63,13 +63,13 @@ def _scope(province: str, period: Period, mode: CutoffMode, win: periods.Window)
     return {"province": province, "period_key": period.key, "cutoff_mode": mode, "window_start": win.start, "window_end": win.end}
 
 
-def compute(session: Session, province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy) -> ReportData:
+def compute(province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy, *, session: Session) -> ReportData:
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     win = window(period, mode, policy.reports.cutoff_day)
-    infos = queries.agencies(session, province.code)
+    infos = queries.agencies(province.code, session=session)
     clauses = queries.Clauses(session)
-    by_agency, by_directive = queries.count_totals(session, province.code, win, as_of)
-    dinfos = queries.directives(session, set(by_directive))
+    by_agency, by_directive = queries.count_totals(province.code, win, as_of, session=session)
+    dinfos = queries.directives(set(by_directive), session=session)
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
     )
@@ -86,10 +86,10 @@ def compute(session: Session, province: Province, period: Period, mode: CutoffMo
         previous=None,
         directives=directive_rows,
         agencies=agency_rows,
-        overdue=queries.overdue_rows(session, province.code, as_of, infos, clauses),
-        extended=queries.extended_rows(session, province.code, win, as_of, infos, clauses),
-        ongoing=queries.ongoing_rows(session, province.code, win, as_of, clauses),
-        kpis=queries.kpi_rows(session, province.code, win, as_of, infos, clauses),
+        overdue=queries.overdue_rows(province.code, as_of, infos, clauses, session=session),
+        extended=queries.extended_rows(province.code, win, as_of, infos, clauses, session=session),
+        ongoing=queries.ongoing_rows(province.code, win, as_of, clauses, session=session),
+        kpis=queries.kpi_rows(province.code, win, as_of, infos, clauses, session=session),
     )
 
 
@@ -97,7 +97,7 @@ def _hash(data: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _stored(session: Session, province: str, period: Period, mode: CutoffMode) -> ReportSnapshot | None:
+def _stored(province: str, period: Period, mode: CutoffMode, *, session: Session) -> ReportSnapshot | None:
     stmt = select(ReportSnapshot).where(
         ReportSnapshot.province == province,  # type: ignore[arg-type]
         ReportSnapshot.period_key == period.key,  # type: ignore[arg-type]
@@ -112,15 +112,15 @@ def frozen_too_early(snapshot: ReportSnapshot) -> bool:
     return local_day(snapshot.created_at) <= snapshot.window_end
 
 
-def _frozen(session: Session, province: str, period: Period, mode: CutoffMode) -> ReportData | None:
+def _frozen(province: str, period: Period, mode: CutoffMode, *, session: Session) -> ReportData | None:
     """The period's stored report, if one was stored after its cut-off had really passed."""
-    snapshot = _stored(session, province, period, mode)
+    snapshot = _stored(province, period, mode, session=session)
     if snapshot is None or frozen_too_early(snapshot):
         return None
     return ReportData.from_json(snapshot.data)
 
 
-def stored_period_keys(session: Session, province: str, mode: CutoffMode) -> set[str]:
+def stored_period_keys(province: str, mode: CutoffMode, *, session: Session) -> set[str]:
     """Keys of the periods whose report is frozen for ``province`` in ``mode`` (what a scheduled run skips)."""
     stmt = select(ReportSnapshot).where(
         ReportSnapshot.province == province,  # type: ignore[arg-type]
@@ -129,33 +129,33 @@ def stored_period_keys(session: Session, province: str, mode: CutoffMode) -> set
     return {s.period_key for s in session.scalars(stmt) if not frozen_too_early(s)}
 
 
-def _previous_summary(session: Session, province: Province, period: Period, mode: CutoffMode, policy: Policy) -> PreviousSummary:
+def _previous_summary(province: Province, period: Period, mode: CutoffMode, policy: Policy, *, session: Session) -> PreviousSummary:
     """The previous period's totals: its frozen report if stored, else computed as of its cut-off.
 
     Never stores anything: building one period's report does not freeze another."""
     prev = previous(period)
-    stored = _frozen(session, province.code, prev, mode)
+    stored = _frozen(province.code, prev, mode, session=session)
     totals = (
         stored.totals
         if stored is not None
-        else compute(session, province, prev, mode, window(prev, mode, policy.reports.cutoff_day).end, policy).totals
+        else compute(province, prev, mode, window(prev, mode, policy.reports.cutoff_day).end, policy, session=session).totals
     )
     return PreviousSummary(prev.key, prev.short_vi, totals)
 
 
 def closed_report(
-    session: Session, province: Province, period: Period, mode: CutoffMode, policy: Policy, *, actor: str, recompute: bool = False
+    province: Province, period: Period, mode: CutoffMode, policy: Policy, *, session: Session, actor: str, recompute: bool = False
 ) -> ReportData:
     """A closed period's frozen report: read back if stored, else computed as of its cut-off and stored.
 
     Call it only for a period whose cut-off has passed by the real day (see :func:`report_for`)."""
-    snapshot = _stored(session, province.code, period, mode)
+    snapshot = _stored(province.code, period, mode, session=session)
     premature = snapshot is not None and frozen_too_early(snapshot)
     if snapshot is not None and not recompute and not premature:
         return ReportData.from_json(snapshot.data)
     cutoff = window(period, mode, policy.reports.cutoff_day).end
-    report = compute(session, province, period, mode, cutoff, policy)
-    report = _with(report, frozen=True, previous=_previous_summary(session, province, period, mode, policy))
+    report = compute(province, period, mode, cutoff, policy, session=session)
+    report = _with(report, frozen=True, previous=_previous_summary(province, period, mode, policy, session=session))
     data = report.to_json()
     now = utc_now()
     action = "report.frozen" if snapshot is None else "report.recomputed" if recompute else "report.refrozen"
@@ -184,7 +184,7 @@ def closed_report(
             audit.record(session, action, actor=actor, detail=detail)
             session.flush()
     except IntegrityError:
-        stored = _stored(session, province.code, period, mode)
+        stored = _stored(province.code, period, mode, session=session)
         if stored is None:
             raise
         return ReportData.from_json(stored.data)
@@ -196,8 +196,8 @@ def _with(report: ReportData, **changes: object) -> ReportData:
 
 
 def report_for(
-    session: Session,
     *,
+    session: Session,
     province: str,
     period_key: str,
     as_of: date,
@@ -215,7 +215,7 @@ def report_for(
     provisional and not stored; an open period is computed as of ``as_of``, provisional too.
     """
     period = period_from_key(period_key)
-    prov = province_row(session, province)
+    prov = province_row(province, session=session)
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     win = window(period, mode, policy.reports.cutoff_day)
     if as_of < win.start:
@@ -224,14 +224,14 @@ def report_for(
             "choose an earlier period or a later --as-of"
         )
     if is_closed(period, min(as_of, today), mode, policy.reports.cutoff_day):
-        return closed_report(session, prov, period, mode, policy, actor=actor, recompute=recompute)
+        return closed_report(prov, period, mode, policy, actor=actor, recompute=recompute, session=session)
     if recompute:
         raise InputError(
             f"--recompute: {period.key} is not closed yet (its cut-off {vn_date(win.end)} has not passed on {vn_date(today)}); "
             "its report is provisional and never stored, so there is nothing to recompute"
         )
-    report = compute(session, prov, period, mode, min(as_of, win.end), policy)
-    return _with(report, previous=_previous_summary(session, prov, period, mode, policy))
+    report = compute(prov, period, mode, min(as_of, win.end), policy, session=session)
+    return _with(report, previous=_previous_summary(prov, period, mode, policy, session=session))
 
 
 # --- all-time figures ------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def report_for(
 IN_FLIGHT = timedelta(minutes=10)
 
 
-def _frozen_windows(session: Session, province: str, mode: CutoffMode) -> dict[str, PeriodCountSnapshot]:
+def _frozen_windows(province: str, mode: CutoffMode, *, session: Session) -> dict[str, PeriodCountSnapshot]:
     stmt = select(PeriodCountSnapshot).where(
         PeriodCountSnapshot.province == province,  # type: ignore[arg-type]
         PeriodCountSnapshot.cutoff_mode == mode,  # type: ignore[arg-type]
@@ -249,7 +249,7 @@ def _frozen_windows(session: Session, province: str, mode: CutoffMode) -> dict[s
     return {s.period_key: s for s in session.scalars(stmt)}
 
 
-def _write_rows(session: Session, snapshot_id: int, counts: dict[int, Settled]) -> None:
+def _write_rows(snapshot_id: int, counts: dict[int, Settled], *, session: Session) -> None:
     if counts:
         session.execute(
             insert(PeriodCountRow),
@@ -257,10 +257,10 @@ def _write_rows(session: Session, snapshot_id: int, counts: dict[int, Settled]) 
         )
 
 
-def _freeze_counts(session: Session, province: str, period: Period, mode: CutoffMode, win: periods.Window, actor: str) -> None:
+def _freeze_counts(province: str, period: Period, mode: CutoffMode, win: periods.Window, actor: str, *, session: Session) -> None:
     """Store a closed period's settled counts (once: a concurrent build that froze it first wins)."""
     now = utc_now()
-    counts = queries.settled_in(session, province, win)
+    counts = queries.settled_in(province, win, session=session)
     try:
         with session.begin_nested():
             snapshot = PeriodCountSnapshot(
@@ -272,7 +272,7 @@ def _freeze_counts(session: Session, province: str, period: Period, mode: Cutoff
             session.add(snapshot)
             session.flush()
             assert snapshot.id is not None
-            _write_rows(session, snapshot.id, counts)
+            _write_rows(snapshot.id, counts, session=session)
             audit.record(
                 session, "report.counts_frozen", actor=actor, detail={"province": province, "period": period.key, "cutoff": mode}
             )
@@ -281,7 +281,7 @@ def _freeze_counts(session: Session, province: str, period: Period, mode: Cutoff
         pass  # frozen by the other build, from the same rows
 
 
-def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids: list[int], actor: str) -> bool:
+def _reopen_counts(snapshot: PeriodCountSnapshot, instance_ids: list[int], actor: str, *, session: Session) -> bool:
     """Recompute a frozen period's counts after completions recorded later fell into its window.
 
     The numbers it replaces are kept in the audit trail with the instances that changed them.
@@ -289,12 +289,12 @@ def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids
     assert snapshot.id is not None
     snapshot.frozen_at = utc_now()
     session.flush()  # the row is written (locked) first: a concurrent build re-opening it waits, then finds it done
-    before = queries.snapshot_rows(session, snapshot.id)
-    after = queries.settled_in(session, snapshot.province, periods.Window(snapshot.window_start, snapshot.window_end))
+    before = queries.snapshot_rows(snapshot.id, session=session)
+    after = queries.settled_in(snapshot.province, periods.Window(snapshot.window_start, snapshot.window_end), session=session)
     if before == after:
         return False
     session.execute(delete(PeriodCountRow).where(PeriodCountRow.snapshot_id == snapshot.id))  # type: ignore[arg-type]
-    _write_rows(session, snapshot.id, after)
+    _write_rows(snapshot.id, after, session=session)
     audit.record(
         session,
         "report.counts_reopened",
@@ -312,7 +312,7 @@ def _reopen_counts(session: Session, snapshot: PeriodCountSnapshot, instance_ids
 
 
 def all_time(
-    session: Session, *, province: str, as_of: date, today: date, policy: Policy, actor: str, calendar_periods: bool = False
+    *, session: Session, province: str, as_of: date, today: date, policy: Policy, actor: str, calendar_periods: bool = False
 ) -> AllTimeReport:
     """A province's all-time figures as of ``as_of``, without rescanning its history.
 
@@ -321,34 +321,34 @@ def all_time(
     ``as_of``, is counted live. Completions recorded since the last check are looked up in the audit
     trail: one that falls into a frozen quarter re-opens that quarter's counts (audited), so the
     all-time figures always equal a full recount."""
-    prov = province_row(session, province)
+    prov = province_row(province, session=session)
     mode: CutoffMode = "calendar" if calendar_periods else policy.reports.cutoff
     day = policy.reports.cutoff_day
-    first = queries.earliest_completion(session, province)
+    first = queries.earliest_completion(province, session=session)
     quarters = periods.closed_since(first, min(as_of, today), periods.PeriodKind.QUARTER, mode, day) if first else []
     chain = [(p, window(p, mode, day)) for p in quarters]
-    stored = _frozen_windows(session, province, mode)
+    stored = _frozen_windows(province, mode, session=session)
     for period, win in chain:
         if period.key not in stored:
-            _freeze_counts(session, province, period, mode, win, actor)
-    stored = _frozen_windows(session, province, mode)
+            _freeze_counts(province, period, mode, win, actor, session=session)
+    stored = _frozen_windows(province, mode, session=session)
     used = [stored[p.key] for p, _ in chain]
     reopened: list[str] = []
     if used:
         now = utc_now()
         since = min(s.checked_at for s in used) - IN_FLIGHT
-        records = queries.completion_records(session, province, since)
+        records = queries.completion_records(province, since, session=session)
         frozen = [FrozenWindow(s.period_key, s.window_start, s.window_end, s.frozen_at) for s in used]
         for key, instance_ids in sorted(stale_periods(frozen, records, IN_FLIGHT).items()):
-            if _reopen_counts(session, stored[key], instance_ids, actor):
+            if _reopen_counts(stored[key], instance_ids, actor, session=session):
                 reopened.append(key)
         for s in used:
             s.checked_at = now
         session.flush()
     live_from = chain[-1][1].end + timedelta(days=1) if chain else None
-    live, _by_directive = queries.count_totals(session, province, periods.Window(live_from or date.min, as_of), as_of)
-    by_agency = all_time_counts([queries.frozen_settled(session, [s.id for s in used if s.id is not None])], live)
-    infos = queries.agencies(session, province)
+    live, _by_directive = queries.count_totals(province, periods.Window(live_from or date.min, as_of), as_of, session=session)
+    by_agency = all_time_counts([queries.frozen_settled([s.id for s in used if s.id is not None], session=session)], live)
+    infos = queries.agencies(province, session=session)
     return AllTimeReport(
         province=prov.code,
         province_name=prov.name,

@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from dondoc.models import Directive
 
 
-def directive_windows(session: Session, province: str | None = None) -> list[tuple[str, date, date | None]]:
+def directive_windows(province: str | None = None, *, session: Session) -> list[tuple[str, date, date | None]]:
     """(code, start, end) of every directive (of a province), by province and code."""
     stmt = select(col(Directive.code), col(Directive.start_date), col(Directive.end_date)).order_by(
         col(Directive.province), col(Directive.code)
