@@ -27,6 +27,8 @@ class PlannedOccurrence:
 
 @dataclass(frozen=True)
 class PlannedInstance:
+    """One task instance to plan: who leads it, for which occurrence."""
+
     agency_code: str
     occurrence: PlannedOccurrence
 

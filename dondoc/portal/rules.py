@@ -76,6 +76,8 @@ def _number(value: str) -> float | None:
 
 @dataclass(frozen=True)
 class KpiField:
+    """A KPI the completion form asks for (declared by the assignment or its directive)."""
+
     key: str
     label: str
     unit: str
@@ -83,6 +85,8 @@ class KpiField:
 
 @dataclass(frozen=True)
 class CompletionForm:
+    """\"Báo cáo hoàn thành\" as checked: the report's number and date, a note and the KPI actuals."""
+
     report_number: str
     report_date: date
     note: str
@@ -95,12 +99,16 @@ class CompletionForm:
 
 @dataclass(frozen=True)
 class ExtensionForm:
+    """\"Xin gia hạn\": the new date asked for and why."""
+
     new_due: date
     reason: str
 
 
 @dataclass(frozen=True)
 class InputForm:
+    """A co-agency's input to the lead's task."""
+
     note: str
 
 

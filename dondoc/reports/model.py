@@ -72,6 +72,8 @@ class KpiRow:
 
 @dataclass(frozen=True)
 class PreviousSummary:
+    """The previous period's totals, shown beside this one's."""
+
     period_key: str
     period_short: str
     counts: Counts
