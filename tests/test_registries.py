@@ -442,6 +442,16 @@ def test_escalations_go_to_the_coordinating_office_in_force_on_the_reminder_day(
     assert offices == {date(2025, 6, 30): {"la-vp-ubnd"}, date(2025, 7, 1): {"tn-vp-ubnd"}}
 
 
+
+def test_digests_name_and_reply_to_the_coordinating_office_in_force(seeded_db: str) -> None:
+    """The footer and Reply-To of a Long An digest name Long An's Office until 30/6/2025, Tây Ninh's from 1/7."""
+    from dondoc.reminders.service import _coordinators
+
+    _replay_to_august_2025()
+    with session_scope() as s:
+        offices = {day: _coordinators(s, {LA}, day) for day in (date(2025, 6, 30), date(2025, 7, 1))}
+    assert offices == {date(2025, 6, 30): {LA: "la-vp-ubnd"}, date(2025, 7, 1): {LA: "tn-vp-ubnd"}}
+
 # ---------------------------------------------------------------- calendar feeds: co-agency membership as of the item's date
 
 _CO_DIRECTIVE = """number: 99/KH-THU

@@ -46,6 +46,12 @@ def main() -> None:
     by_province: dict[str, list[dict[str, Any]]] = {}
     for registry in sorted(registries, key=lambda r: str(r["as_of"])):
         by_province.setdefault(registry["province"], []).append(registry)
+    # the office that succeeds a coordinating office coordinates its directives from then on (escalations,
+    # footers and Reply-To go to it), so it gets a coordinator contact too
+    for registry in sorted(registries, key=lambda r: str(r["as_of"])):
+        for succession in registry.get("successions") or []:
+            if any(code in c for code in succession["from"] for c in coordinators.values()):
+                coordinators.setdefault(registry["province"], set()).update(succession["to"])
     for province, files in by_province.items():
         domain, province_name = DOMAINS[province], files[-1]["province_name"]
         lines = [

@@ -42,7 +42,14 @@ from dondoc.reminders import store as ledger
 from dondoc.reminders.contacts import ContactBook, load_contacts
 from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
 from dondoc.reminders.links import portal_context
-from dondoc.reminders.queries import LineFacts, agency_names, directives_in_scope, select_candidates, select_instances
+from dondoc.reminders.queries import (
+    LineFacts,
+    agency_names,
+    directives_in_scope,
+    registry_for,
+    select_candidates,
+    select_instances,
+)
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +313,7 @@ def _sweep(
         names = agency_names(addressees | bodies, session=session)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
-        coordinators = _coordinators(session, {lines[r.instance_id].directive for r, _ in todo})
+        coordinators = _coordinators(session, {lines[r.instance_id].directive for r, _ in todo}, as_of)
         portal = portal_context(
             session, todo, coordinators=coordinators, office_names=agency_names(set(coordinators.values()), session=session),
             book=book, dry_run=dry_run,
@@ -379,7 +386,7 @@ def _report_unreachable(day: date, book: ContactBook, sender: Sender, now: datet
             return 0
         # only the lines are used: an empty registry leaves co-agency lists as they are written
         _facts, lines = select_instances({f.instance_id for f in failures}, members=CoAgencyRegistry({}, {}), session=session)
-        coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines})
+        coordinators = _coordinators(session, {lines[f.instance_id].directive for f in failures if f.instance_id in lines}, day)
         office_names = agency_names(set(coordinators.values()), session=session)
     by_coordinator: dict[str, dict[str, list[ledger.Unreachable]]] = {}
     for failure in failures:
@@ -420,11 +427,15 @@ def _display(book: ContactBook, key: str) -> str:
     return key
 
 
-def _coordinators(session: Any, directive_codes: set[str]) -> dict[str, str]:
+def _coordinators(session: Any, directive_codes: set[str], day: date) -> dict[str, str]:
+    """Directive code → its coordinating office in force on ``day`` (a merged office's successor), the
+    office a digest's footer and Reply-To name and failures are reported to."""
     from dondoc.models import Directive
 
     stmt = select(col(Directive.code), col(Directive.coordinator_code)).where(col(Directive.code).in_(sorted(directive_codes)))
-    return {code: coord for code, coord in session.execute(stmt).all()}
+    written = {code: coord for code, coord in session.execute(stmt).all() if coord}
+    registry = registry_for(set(written.values()), session=session)
+    return {code: registry.in_force(coord, day) for code, coord in written.items()}
 
 
 def remind(
