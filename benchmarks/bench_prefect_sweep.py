@@ -76,8 +76,9 @@ def write_inputs(folder: Path, directives: int, agencies: int, smtp_port: int) -
     return paths
 
 
-def _counts(api: str, settle: float = 3.0, timeout: float = 120.0) -> dict[str, int]:
-    """Run counts once the server has recorded everything (task runs arrive as events, a little later)."""
+def _counts(api: str, settle: float = 7.0, timeout: float = 120.0) -> dict[str, int]:
+    """Run counts once the server has recorded everything: task runs arrive as events, written by the
+    recorder in batches flushed at least every 5 s, so the counts must stay unchanged for longer."""
 
     def read() -> dict[str, int]:
         return {
