@@ -6,7 +6,9 @@ Reads only git mirrors fetched beforehand (``<mirrors>/<owner>+<name>/repo``, ba
 and writes ``docs/<label name>.<ext>``: nothing is downloaded. The thuvienphapluat.vn body texts are
 flattened as the README says (``committee``, ``type``, ``title``, then every string of ``summary`` and
 ``chapters`` depth first, one per line, blank line between); files copied from a repository are
-written byte for byte, and their sha256 is checked against the one their label records.
+written byte for byte, and their sha256 is checked against the one their label records. A label
+with a ``rebuild`` key takes its text from one entry of a JSON file (a repository's OCR of a scanned
+PDF) and also copies the scan.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def git_show(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
     if not gitdir.exists():
         raise FileNotFoundError(f"no mirror of {repo} at {gitdir} (fetch github:{repo} first)")
     return subprocess.run(["git", "--git-dir", str(gitdir), "show", f"{commit}:{path}"], check=True, capture_output=True).stdout
+
+
+def check(blob: bytes, sha256: str | None) -> None:
+    if sha256 and hashlib.sha256(blob).hexdigest() != sha256:
+        raise ValueError(f"sha256 differs from the label's {sha256}")
 
 
 def walk(node: Any, out: list[str]) -> None:
@@ -74,11 +81,26 @@ def main(argv: list[str] | None = None) -> int:
         source = str(data["source"])
         match = REPO_SOURCE.match(source)
         try:
-            if match:
+            if match and "rebuild" in data:
+                # A text taken from one entry of a JSON file (an OCR of a scan), plus the scan itself.
+                spec = data["rebuild"]
+                blob = git_show(args.mirrors, match["repo"], match["commit"], match["path"])
+                entry = spec["json_entry"]
+                found = [e for e in json.loads(blob) if e["file_info"]["filename"] == entry["filename"]]
+                if len(found) != 1:
+                    raise KeyError(f"{entry['filename']} is not once in {match['path']}")
+                text = str(found[0][entry["field"]]).encode("utf-8")
+                check(text, entry.get("sha256"))
+                target.write_bytes(text)
+                scan = spec.get("scan")
+                if scan:
+                    pdf = git_show(args.mirrors, match["repo"], str(scan["commit"]), scan["path"])
+                    check(pdf, scan.get("sha256"))
+                    (ROOT / scan["to"]).write_bytes(pdf)
+            elif match:
                 blob = git_show(args.mirrors, match["repo"], match["commit"], match["path"])
                 recorded = SHA256.search(raw)
-                if recorded and hashlib.sha256(blob).hexdigest() != recorded.group(1):
-                    raise ValueError(f"sha256 differs from the label's {recorded.group(1)}")
+                check(blob, recorded.group(1) if recorded else None)
                 target.write_bytes(blob)
             elif source.startswith("https://thuvienphapluat.vn/"):
                 if crawl is None:
