@@ -633,3 +633,78 @@ def test_a_programme_issued_with_a_decision_is_read_after_the_signature() -> Non
 )
 def test_markers_the_export_put_apart_or_together(lines: list[str], texts: list[str]) -> None:
     assert [b.text for b in to_blocks(split_text("\n".join(lines)))] == texts
+
+
+# Công điện 103/CĐ-TTg (30/6/2025): ministries, the provinces and a Deputy Prime Minister are given work.
+@pytest.mark.parametrize(
+    ("body", "clause", "lead_text"),
+    [
+        (
+            "1. Về thể chế, cơ chế chính sách\n\nb) Bộ Khoa học và Công nghệ: Chủ trì, phối hợp với các cơ quan liên quan xây dựng, "
+            "ban hành Khung Kiến trúc tổng thể quốc gia số, hoàn thành trong tháng 8 năm 2025.\n",
+            "1.b",
+            "Bộ Khoa học và Công nghệ",
+        ),
+        (
+            "4. Về nguồn lực\n\na) Bộ Tài chính chủ trì, phối hợp với Bộ Công an, Bộ Khoa học và Công nghệ và các bộ, ngành, địa phương "
+            "có liên quan bảo đảm bố trí đủ nguồn lực tài chính để đầu tư, nâng cấp các cơ sở dữ liệu quốc gia.\n",
+            "4.a",
+            "Bộ Tài chính",
+        ),
+        (
+            "3. Về Dữ liệu\n\na) Bộ Công an đôn đốc các bộ, ngành, địa phương khẩn trương xây dựng, hoàn thiện các cơ sở dữ liệu quốc gia.\n",
+            "3.a",
+            "Bộ Công an",
+        ),
+        (
+            "5. Giao Phó Thủ tướng Chính phủ Nguyễn Chí Dũng trực tiếp chỉ đạo thực hiện các nội dung nêu trong Công điện này.\n",
+            "5",
+            "Phó Thủ tướng Chính phủ Nguyễn Chí Dũng",
+        ),
+    ],
+)
+def test_ministries_and_a_deputy_prime_minister_lead(body: str, clause: str, lead_text: str) -> None:
+    d = draft(HEADER + body + FOOTER, province=None)
+    assert [(a.clause, a.lead_text) for a in d.assignments] == [(clause, lead_text)]
+
+
+def test_a_measure_of_the_ministry_is_not_a_lead() -> None:
+    d = draft(HEADER + "2. Bộ tiêu chí đánh giá chuyển đổi số cấp tỉnh được áp dụng từ năm 2025.\n" + FOOTER, province=None)
+    assert d.assignments == ()
+
+
+def test_bullets_with_times_of_their_own_under_a_lead_heading_are_tasks_each() -> None:
+    # Công điện 103/CĐ-TTg, 1.a: the heading names the lead, each bullet is work with its own time.
+    d = draft(
+        HEADER
+        + "1. Về thể chế, cơ chế chính sách\n\na) Bộ Công an:\n\n"
+        + "- Khẩn trương xây dựng, trình Chính phủ ban hành các Nghị định quy định chi tiết một số điều và biện pháp thi hành "
+        + "Luật Bảo vệ dữ liệu cá nhân;\n\n"
+        + "- Phối hợp với Bộ Khoa học và Công nghệ rà soát, nghiên cứu xây dựng Quy định về kết nối, chia sẻ dữ liệu bắt buộc, "
+        + "hoàn thành trong tháng 8 năm 2025;\n\n"
+        + "- Chủ trì xây dựng và trình cấp có thẩm quyền ban hành các Nghị định, Thông tư hướng dẫn về Kiến trúc dữ liệu quốc gia "
+        + "tổng thể, hoàn thành trong tháng 8 năm 2025.\n"
+        + FOOTER,
+        province=None,
+    )
+    got = [(a.clause, a.lead_text, a.reading["kind"], a.reading["dates"][:1]) for a in d.assignments]
+    assert got == [
+        ("1.a (1)", "Bộ Công an", "ongoing", []),
+        ("1.a (2)", "Bộ Công an", "once", ["2025-08-31"]),
+        ("1.a (3)", "Bộ Công an", "once", ["2025-08-31"]),
+    ]
+
+
+def test_bullets_without_times_under_a_lead_heading_stay_one_task() -> None:
+    # KH 5301/KH-UBND (Lâm Đồng, 2023), III.3.b: three kinds of work, no time of their own.
+    d = draft(
+        HEADER
+        + "3. Đổi mới, nâng cao chất lượng, hiệu quả hoạt động của các tổ chức kinh tế tập thể:\n\n"
+        + "b) Các Sở, ban, ngành, địa phương:\n\n"
+        + "- Xây dựng và phát triển các mô hình liên kết giữa tổ chức kinh tế tập thể với các tổ chức thuộc thành phần kinh tế khác;\n\n"
+        + "- Xây dựng mô hình hợp tác xã gắn với chuỗi giá trị, gắn với sản phẩm chủ lực địa phương;\n\n"
+        + "- Khuyến khích các tổ chức kinh tế tập thể mở rộng thành viên.\n"
+        + FOOTER,
+        province=None,
+    )
+    assert [(a.clause, a.lead_text, a.reading["kind"]) for a in d.assignments] == [("3.b", "Các Sở, ban, ngành, địa phương", "ongoing")]

@@ -359,8 +359,8 @@ IsAgency = Callable[[str], bool]
 _ASK = r"(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?:\s+(?:nhiệm vụ\s+)?cho)?"
 _ASK_PREFIX = re.compile(rf"^{_ASK}\s+")
 _AGENCY_START = re.compile(
-    rf"^(?:{_ASK}\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
-    r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
+    rf"^(?:{_ASK}\s+)?(?:(?:Phó\s+)?(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng|Bộ trưởng|Thủ tướng)\s+)?"
+    r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Bộ(?=\s+\S)(?!\s+(?:phận|máy|luật|tiêu chí|chỉ số|công cụ|hồ sơ|dữ liệu|tài liệu|câu hỏi|mặt|đội)\b)|Chính phủ|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Toà án|Viện|Mặt trận|"
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
@@ -577,6 +577,31 @@ def _bullet_tasks(blocks: Sequence[Block]) -> list[list[Block]]:
     segments = [list(blocks[start:end]) for start, end in zip(bullets, [*bullets[1:], len(blocks)], strict=True)]
     with_lead = [seg for seg in segments if any(_INLINE_LEAD.search(b.text) for b in seg)]
     return with_lead if len(with_lead) >= 2 else []
+
+
+def _bulleted_work(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Bullets under a heading that only names the lead ("a) Bộ Công an:"), each a sentence of work of its own.
+
+    "- Khẩn trương xây dựng … Nghị định …;" "- Phối hợp … hoàn thành trong tháng 8 năm 2025;" "- Chủ trì
+    xây dựng … hoàn thành trong tháng 8 năm 2025.": when the bullets carry times of their own, every
+    bullet is a task ("(1)", "(2)" …). Bullets without times stay one task ("b) Các Sở, ban, ngành, địa
+    phương:" then three kinds of work, no time). A line that is not a bullet (a page number, a line the
+    page break cut off) belongs to the bullet before it.
+    """
+    if not blocks or not re.match(r"^[-–•+]\s*\S", blocks[0].text):
+        return []
+    segments: list[list[Block]] = []
+    for block in blocks:
+        if re.match(r"^[-–•+]\s*\S", block.text):
+            segments.append([block])
+        else:
+            segments[-1].append(block)
+    if len(segments) < 2 or not all(re.search(r"[;.]\s*$", seg[-1].text) for seg in segments):
+        return []
+    # One assignment has one deadline: bullets are one task unless they carry times of their own
+    # (two bullets with a time, or a time before the last bullet).
+    timed = [i for i, seg in enumerate(segments) if deadline_phrases(" ".join(b.text for b in seg))]
+    return segments if len(timed) >= 2 or (timed and timed[0] < len(segments) - 1) else []
 
 
 def _clause(item: _Item, has_sections: bool) -> str:
@@ -835,6 +860,8 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             text = " ".join([item.head, *(b.text for b in item.blocks[1:])]).strip()
         clause = _clause(item, has_sections)
         segments = _bullet_tasks(own_blocks)
+        if not segments and heading_lead and item.head.rstrip().endswith(":"):
+            segments = _bulleted_work(own_blocks)
         if segments:
             for n, segment in enumerate(segments, start=1):
                 seg_text = " ".join(b.text for b in segment)
