@@ -708,3 +708,24 @@ def test_bullets_without_times_under_a_lead_heading_stay_one_task() -> None:
         province=None,
     )
     assert [(a.clause, a.lead_text, a.reading["kind"]) for a in d.assignments] == [("3.b", "Các Sở, ban, ngành, địa phương", "ongoing")]
+
+
+@pytest.mark.parametrize(
+    ("body", "lead_text"),
+    [
+        # Công điện 103/CĐ-TTg, 3.d: the name ends with the list of its members, the work follows.
+        (
+            "3. Về Dữ liệu\n\nd) Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, Mobifone, TecaPro, CMC, GTel...) hỗ trợ các bộ, "
+            "ngành, địa phương trong việc nâng cấp, chỉnh sửa các hệ thống thông tin, hoàn thành trước tháng 9 năm 2025.\n",
+            "Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, Mobifone, TecaPro, CMC, GTel...)",
+        ),
+        # A parenthesis that is not a list of members stays inside the name.
+        (
+            "3. Về Dữ liệu\n\nd) UBND các huyện (thành phố) có liên quan triển khai kết nối cơ sở dữ liệu.\n",
+            "UBND các huyện (thành phố) có liên quan",
+        ),
+    ],
+)
+def test_a_name_ends_with_the_list_of_its_members(body: str, lead_text: str) -> None:
+    d = draft(HEADER + body + FOOTER, province=None)
+    assert [a.lead_text for a in d.assignments] == [lead_text]

@@ -691,10 +691,23 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
             return clean_name(_ASK_PREFIX.sub("", m.group(1)))
         m = _LEAD_BEFORE_VERB.match(first_sentence)
         if m and len(m.group(1)) >= 3:
-            lead = clean_name(_ASK_PREFIX.sub("", m.group(1)))
+            lead = _end_at_member_list(clean_name(_ASK_PREFIX.sub("", m.group(1))))
             if is_agency(lead) or _AGENCY_START.match(lead):
                 return lead
     return None
+
+
+_LOWER = "a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ"
+_MEMBER_LIST = re.compile(rf"^(.{{3,150}}?\(([^()]{{3,150}})\))\s+(?=[{_LOWER}])")
+
+
+def _end_at_member_list(lead: str) -> str:
+    """ "Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, …) hỗ trợ …": the name ends with the list of its members."""
+    m = _MEMBER_LIST.match(lead)
+    if m is None:
+        return lead
+    members = [p.strip() for p in m.group(2).split(",") if p.strip()]
+    return m.group(1) if len(members) >= 2 and all(p[:1].isupper() for p in members) else lead
 
 
 def deadline_phrases(text: str) -> list[str]:
