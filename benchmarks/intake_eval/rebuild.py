@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
                 spec = data["rebuild"]
                 blob = git_show(args.mirrors, match["repo"], match["commit"], match["path"])
                 entry = spec["json_entry"]
-                found = [e for e in json.loads(blob) if e["file_info"]["filename"] == entry["filename"]]
+                loaded = json.loads(blob)
+                entries = loaded if isinstance(loaded, list) else [loaded]
+                found = [e for e in entries if (e.get("file_info") or e).get("filename") == entry["filename"]]
                 if len(found) != 1:
                     raise KeyError(f"{entry['filename']} is not once in {match['path']}")
                 text = str(found[0][entry["field"]]).encode("utf-8")
