@@ -729,3 +729,18 @@ def test_bullets_without_times_under_a_lead_heading_stay_one_task() -> None:
 def test_a_name_ends_with_the_list_of_its_members(body: str, lead_text: str) -> None:
     d = draft(HEADER + body + FOOTER, province=None)
     assert [a.lead_text for a in d.assignments] == [lead_text]
+
+
+def test_a_cong_dien_header_number_and_place_on_one_line_and_its_addressees() -> None:
+    # Công điện 100/CĐ-TTg (29/6/2025): "Số: … Hà Nội, ngày …" on one line, addressees after "… điện:".
+    header = (
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 100/CĐ-TTg Hà Nội, ngày 29 tháng 6 năm 2025\n\nCÔNG ĐIỆN\n"
+        "Về vụ cháy tại thôn Ao, xã Minh Hải, huyện Văn Lâm, tỉnh Hưng Yên\n\nTHỦ TƯỚNG CHÍNH PHỦ điện:\n\n"
+        "- Bộ trưởng các Bộ: Công an, Y tế;\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "Khoảng 13 giờ 45 phút ngày 28 tháng 6 năm 2025, xảy ra vụ cháy xưởng phế liệu.\n"
+    )
+    h = parse_header(to_blocks(split_text(header)))
+    assert (h.number, h.kind, h.place, h.issued) == ("100/CĐ-TTg", "cong_dien", "Hà Nội", "2025-06-29")
+    assert h.title == "Về vụ cháy tại thôn Ao, xã Minh Hải, huyện Văn Lâm, tỉnh Hưng Yên"
+    assert h.addressees == ("Bộ trưởng các Bộ: Công an, Y tế", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")

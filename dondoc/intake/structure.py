@@ -59,6 +59,8 @@ _NUMBER = re.compile(r"Số\s*(?:hiệu)?\s*:?\s*([0-9]*)\s*/\s*([0-9]{4}/)?([A-
 _PLACE_DATE = re.compile(
     r"([A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\d,|;:]{1,40}?),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE
 )
+# A công điện names its addressees after "<issuer> điện:" ("THỦ TƯỚNG CHÍNH PHỦ điện:", "CHỦ TỊCH UBND TỈNH điện:").
+_SENDS_WORD = re.compile(r"^[^\s:;.,]+(?:\s+[^\s:;.,]+){0,12}\s+(?:điện|ĐIỆN)\s*:")
 _NATIONAL = re.compile(r"CỘNG\s+H[OÒ]A\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|^-{3,}$|^_{3,}$", re.IGNORECASE)
 _SIGN_TITLE = re.compile(
     r"\b(?:KT\.|TM\.|TL\.|Q\.)?\s*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG)\b"
@@ -124,7 +126,8 @@ def parse_header(blocks: Sequence[Block]) -> Header:
         m = _PLACE_DATE.search(block.text)
         if m and "Căn cứ" not in block.text[: m.start()]:
             place = re.sub(r"^.*\|", "", m.group(1)).strip(" *|")
-            place = re.sub(r"^.*?(?:[A-Z0-9Đ]+-[A-Z0-9Đ-]+)\s+", "", place)  # "Số: /UBND-HCC Đồng Tháp" → "Đồng Tháp"
+            # "Số: /UBND-HCC Đồng Tháp" → "Đồng Tháp", "Số: 100/CĐ-TTg Hà Nội" → "Hà Nội"
+            place = re.sub(r"^.*?(?:[A-Z0-9Đ]+-[A-Za-z0-9Đđ-]+)\s+", "", place)
             year = m.group(4)
             month, day = m.group(3), m.group(2)
             issued = year
@@ -202,11 +205,11 @@ def parse_header(blocks: Sequence[Block]) -> Header:
             title = " ".join(parts)
             lines["title"] = blocks[heading_index + 1].first
 
-    # Addressees after "Kính gửi".
+    # Addressees after "Kính gửi", or after a công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:".
     addressees: list[str] = []
     body_start = (heading_index + 1) if heading_index is not None else 0
     for i, block in head:
-        if block.text.startswith("Kính gửi"):
+        if block.text.startswith("Kính gửi") or _SENDS_WORD.match(block.text):
             lines["addressees"] = block.first
             rest = block.text.split(":", 1)[1] if ":" in block.text else ""
             addressees.extend(_split_bullets(rest))
