@@ -177,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v["total"] for k, v in report.items() if v}, ensure_ascii=False, indent=2))
     for line in missing:
         print(f"skipped {line}", file=sys.stderr)
+    if missing:
+        print("Rebuild the texts from fetched mirrors: python benchmarks/intake_eval/rebuild.py", file=sys.stderr)
     if not held_out:
         print(f"Nothing to score in {args.labels}: no label file has its text in place.", file=sys.stderr)
         return 2 if args.strict else 0

@@ -633,3 +633,114 @@ def test_a_programme_issued_with_a_decision_is_read_after_the_signature() -> Non
 )
 def test_markers_the_export_put_apart_or_together(lines: list[str], texts: list[str]) -> None:
     assert [b.text for b in to_blocks(split_text("\n".join(lines)))] == texts
+
+
+# Công điện 103/CĐ-TTg (30/6/2025): ministries, the provinces and a Deputy Prime Minister are given work.
+@pytest.mark.parametrize(
+    ("body", "clause", "lead_text"),
+    [
+        (
+            "1. Về thể chế, cơ chế chính sách\n\nb) Bộ Khoa học và Công nghệ: Chủ trì, phối hợp với các cơ quan liên quan xây dựng, "
+            "ban hành Khung Kiến trúc tổng thể quốc gia số, hoàn thành trong tháng 8 năm 2025.\n",
+            "1.b",
+            "Bộ Khoa học và Công nghệ",
+        ),
+        (
+            "4. Về nguồn lực\n\na) Bộ Tài chính chủ trì, phối hợp với Bộ Công an, Bộ Khoa học và Công nghệ và các bộ, ngành, địa phương "
+            "có liên quan bảo đảm bố trí đủ nguồn lực tài chính để đầu tư, nâng cấp các cơ sở dữ liệu quốc gia.\n",
+            "4.a",
+            "Bộ Tài chính",
+        ),
+        (
+            "3. Về Dữ liệu\n\na) Bộ Công an đôn đốc các bộ, ngành, địa phương khẩn trương xây dựng, hoàn thiện các cơ sở dữ liệu quốc gia.\n",
+            "3.a",
+            "Bộ Công an",
+        ),
+        (
+            "5. Giao Phó Thủ tướng Chính phủ Nguyễn Chí Dũng trực tiếp chỉ đạo thực hiện các nội dung nêu trong Công điện này.\n",
+            "5",
+            "Phó Thủ tướng Chính phủ Nguyễn Chí Dũng",
+        ),
+    ],
+)
+def test_ministries_and_a_deputy_prime_minister_lead(body: str, clause: str, lead_text: str) -> None:
+    d = draft(HEADER + body + FOOTER, province=None)
+    assert [(a.clause, a.lead_text) for a in d.assignments] == [(clause, lead_text)]
+
+
+def test_a_measure_of_the_ministry_is_not_a_lead() -> None:
+    d = draft(HEADER + "2. Bộ tiêu chí đánh giá chuyển đổi số cấp tỉnh được áp dụng từ năm 2025.\n" + FOOTER, province=None)
+    assert d.assignments == ()
+
+
+def test_bullets_with_times_of_their_own_under_a_lead_heading_are_tasks_each() -> None:
+    # Công điện 103/CĐ-TTg, 1.a: the heading names the lead, each bullet is work with its own time.
+    d = draft(
+        HEADER
+        + "1. Về thể chế, cơ chế chính sách\n\na) Bộ Công an:\n\n"
+        + "- Khẩn trương xây dựng, trình Chính phủ ban hành các Nghị định quy định chi tiết một số điều và biện pháp thi hành "
+        + "Luật Bảo vệ dữ liệu cá nhân;\n\n"
+        + "- Phối hợp với Bộ Khoa học và Công nghệ rà soát, nghiên cứu xây dựng Quy định về kết nối, chia sẻ dữ liệu bắt buộc, "
+        + "hoàn thành trong tháng 8 năm 2025;\n\n"
+        + "- Chủ trì xây dựng và trình cấp có thẩm quyền ban hành các Nghị định, Thông tư hướng dẫn về Kiến trúc dữ liệu quốc gia "
+        + "tổng thể, hoàn thành trong tháng 8 năm 2025.\n"
+        + FOOTER,
+        province=None,
+    )
+    got = [(a.clause, a.lead_text, a.reading["kind"], a.reading["dates"][:1]) for a in d.assignments]
+    assert got == [
+        ("1.a (1)", "Bộ Công an", "ongoing", []),
+        ("1.a (2)", "Bộ Công an", "once", ["2025-08-31"]),
+        ("1.a (3)", "Bộ Công an", "once", ["2025-08-31"]),
+    ]
+
+
+def test_bullets_without_times_under_a_lead_heading_stay_one_task() -> None:
+    # KH 5301/KH-UBND (Lâm Đồng, 2023), III.3.b: three kinds of work, no time of their own.
+    d = draft(
+        HEADER
+        + "3. Đổi mới, nâng cao chất lượng, hiệu quả hoạt động của các tổ chức kinh tế tập thể:\n\n"
+        + "b) Các Sở, ban, ngành, địa phương:\n\n"
+        + "- Xây dựng và phát triển các mô hình liên kết giữa tổ chức kinh tế tập thể với các tổ chức thuộc thành phần kinh tế khác;\n\n"
+        + "- Xây dựng mô hình hợp tác xã gắn với chuỗi giá trị, gắn với sản phẩm chủ lực địa phương;\n\n"
+        + "- Khuyến khích các tổ chức kinh tế tập thể mở rộng thành viên.\n"
+        + FOOTER,
+        province=None,
+    )
+    assert [(a.clause, a.lead_text, a.reading["kind"]) for a in d.assignments] == [("3.b", "Các Sở, ban, ngành, địa phương", "ongoing")]
+
+
+@pytest.mark.parametrize(
+    ("body", "lead_text"),
+    [
+        # Công điện 103/CĐ-TTg, 3.d: the name ends with the list of its members, the work follows.
+        (
+            "3. Về Dữ liệu\n\nd) Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, Mobifone, TecaPro, CMC, GTel...) hỗ trợ các bộ, "
+            "ngành, địa phương trong việc nâng cấp, chỉnh sửa các hệ thống thông tin, hoàn thành trước tháng 9 năm 2025.\n",
+            "Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, Mobifone, TecaPro, CMC, GTel...)",
+        ),
+        # A parenthesis that is not a list of members stays inside the name.
+        (
+            "3. Về Dữ liệu\n\nd) UBND các huyện (thành phố) có liên quan triển khai kết nối cơ sở dữ liệu.\n",
+            "UBND các huyện (thành phố) có liên quan",
+        ),
+    ],
+)
+def test_a_name_ends_with_the_list_of_its_members(body: str, lead_text: str) -> None:
+    d = draft(HEADER + body + FOOTER, province=None)
+    assert [a.lead_text for a in d.assignments] == [lead_text]
+
+
+def test_a_cong_dien_header_number_and_place_on_one_line_and_its_addressees() -> None:
+    # Công điện 100/CĐ-TTg (29/6/2025): "Số: … Hà Nội, ngày …" on one line, addressees after "… điện:".
+    header = (
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 100/CĐ-TTg Hà Nội, ngày 29 tháng 6 năm 2025\n\nCÔNG ĐIỆN\n"
+        "Về vụ cháy tại thôn Ao, xã Minh Hải, huyện Văn Lâm, tỉnh Hưng Yên\n\nTHỦ TƯỚNG CHÍNH PHỦ điện:\n\n"
+        "- Bộ trưởng các Bộ: Công an, Y tế;\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "Khoảng 13 giờ 45 phút ngày 28 tháng 6 năm 2025, xảy ra vụ cháy xưởng phế liệu.\n"
+    )
+    h = parse_header(to_blocks(split_text(header)))
+    assert (h.number, h.kind, h.place, h.issued) == ("100/CĐ-TTg", "cong_dien", "Hà Nội", "2025-06-29")
+    assert h.title == "Về vụ cháy tại thôn Ao, xã Minh Hải, huyện Văn Lâm, tỉnh Hưng Yên"
+    assert h.addressees == ("Bộ trưởng các Bộ: Công an, Y tế", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")

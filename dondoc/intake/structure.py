@@ -59,6 +59,8 @@ _NUMBER = re.compile(r"Số\s*(?:hiệu)?\s*:?\s*([0-9]*)\s*/\s*([0-9]{4}/)?([A-
 _PLACE_DATE = re.compile(
     r"([A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\d,|;:]{1,40}?),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE
 )
+# A công điện names its addressees after "<issuer> điện:" ("THỦ TƯỚNG CHÍNH PHỦ điện:", "CHỦ TỊCH UBND TỈNH điện:").
+_SENDS_WORD = re.compile(r"^[^\s:;.,]+(?:\s+[^\s:;.,]+){0,12}\s+(?:điện|ĐIỆN)\s*:")
 _NATIONAL = re.compile(r"CỘNG\s+H[OÒ]A\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|^-{3,}$|^_{3,}$", re.IGNORECASE)
 _SIGN_TITLE = re.compile(
     r"\b(?:KT\.|TM\.|TL\.|Q\.)?\s*(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG)\b"
@@ -124,7 +126,8 @@ def parse_header(blocks: Sequence[Block]) -> Header:
         m = _PLACE_DATE.search(block.text)
         if m and "Căn cứ" not in block.text[: m.start()]:
             place = re.sub(r"^.*\|", "", m.group(1)).strip(" *|")
-            place = re.sub(r"^.*?(?:[A-Z0-9Đ]+-[A-Z0-9Đ-]+)\s+", "", place)  # "Số: /UBND-HCC Đồng Tháp" → "Đồng Tháp"
+            # "Số: /UBND-HCC Đồng Tháp" → "Đồng Tháp", "Số: 100/CĐ-TTg Hà Nội" → "Hà Nội"
+            place = re.sub(r"^.*?(?:[A-Z0-9Đ]+-[A-Za-z0-9Đđ-]+)\s+", "", place)
             year = m.group(4)
             month, day = m.group(3), m.group(2)
             issued = year
@@ -202,11 +205,11 @@ def parse_header(blocks: Sequence[Block]) -> Header:
             title = " ".join(parts)
             lines["title"] = blocks[heading_index + 1].first
 
-    # Addressees after "Kính gửi".
+    # Addressees after "Kính gửi", or after a công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:".
     addressees: list[str] = []
     body_start = (heading_index + 1) if heading_index is not None else 0
     for i, block in head:
-        if block.text.startswith("Kính gửi"):
+        if block.text.startswith("Kính gửi") or _SENDS_WORD.match(block.text):
             lines["addressees"] = block.first
             rest = block.text.split(":", 1)[1] if ":" in block.text else ""
             addressees.extend(_split_bullets(rest))
@@ -359,8 +362,8 @@ IsAgency = Callable[[str], bool]
 _ASK = r"(?:Giao|giao|Yêu cầu|yêu cầu|Đề nghị|đề nghị)(?:\s+(?:nhiệm vụ\s+)?cho)?"
 _ASK_PREFIX = re.compile(rf"^{_ASK}\s+")
 _AGENCY_START = re.compile(
-    rf"^(?:{_ASK}\s+)?(?:(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng)\s+)?"
-    r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
+    rf"^(?:{_ASK}\s+)?(?:(?:Phó\s+)?(?:Lãnh đạo|Thủ trưởng|Giám đốc|Chủ tịch|Người đứng đầu|Trưởng|Bộ trưởng|Thủ tướng)\s+)?"
+    r"(?:(?:các|Các|Từng|từng|Mỗi|mỗi)\s+)?(?:Sở|Bộ(?=\s+\S)(?!\s+(?:phận|máy|luật|tiêu chí|chỉ số|công cụ|hồ sơ|dữ liệu|tài liệu|câu hỏi|mặt|đội)\b)|Chính phủ|Tiểu ban|Ban(?!\s+hành)|UBND|Ủy ban|Uỷ ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|Đài|Báo(?!\s+cáo)|Kho bạc|Cục|Chi cục|"
     r"Bảo hiểm|Ngân hàng|Liên đoàn|Hội(?!\s+nghị)|Mặt trận|Tỉnh đoàn|Đoàn(?!\s+kết)|Trung tâm|Phòng(?!,?\s+(?:chống|ngừa))|Cổng|Tòa án|Toà án|Viện|Mặt trận|"
     r"Trường(?!\s+hợp)|Công ty|"
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
@@ -579,6 +582,31 @@ def _bullet_tasks(blocks: Sequence[Block]) -> list[list[Block]]:
     return with_lead if len(with_lead) >= 2 else []
 
 
+def _bulleted_work(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Bullets under a heading that only names the lead ("a) Bộ Công an:"), each a sentence of work of its own.
+
+    "- Khẩn trương xây dựng … Nghị định …;" "- Phối hợp … hoàn thành trong tháng 8 năm 2025;" "- Chủ trì
+    xây dựng … hoàn thành trong tháng 8 năm 2025.": when the bullets carry times of their own, every
+    bullet is a task ("(1)", "(2)" …). Bullets without times stay one task ("b) Các Sở, ban, ngành, địa
+    phương:" then three kinds of work, no time). A line that is not a bullet (a page number, a line the
+    page break cut off) belongs to the bullet before it.
+    """
+    if not blocks or not re.match(r"^[-–•+]\s*\S", blocks[0].text):
+        return []
+    segments: list[list[Block]] = []
+    for block in blocks:
+        if re.match(r"^[-–•+]\s*\S", block.text):
+            segments.append([block])
+        else:
+            segments[-1].append(block)
+    if len(segments) < 2 or not all(re.search(r"[;.]\s*$", seg[-1].text) for seg in segments):
+        return []
+    # One assignment has one deadline: bullets are one task unless they carry times of their own
+    # (two bullets with a time, or a time before the last bullet).
+    timed = [i for i, seg in enumerate(segments) if deadline_phrases(" ".join(b.text for b in seg))]
+    return segments if len(timed) >= 2 or (timed and timed[0] < len(segments) - 1) else []
+
+
 def _clause(item: _Item, has_sections: bool) -> str:
     labels: list[str] = []
     node: _Item | None = item
@@ -666,10 +694,23 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
             return clean_name(_ASK_PREFIX.sub("", m.group(1)))
         m = _LEAD_BEFORE_VERB.match(first_sentence)
         if m and len(m.group(1)) >= 3:
-            lead = clean_name(_ASK_PREFIX.sub("", m.group(1)))
+            lead = _end_at_member_list(clean_name(_ASK_PREFIX.sub("", m.group(1))))
             if is_agency(lead) or _AGENCY_START.match(lead):
                 return lead
     return None
+
+
+_LOWER = "a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ"
+_MEMBER_LIST = re.compile(rf"^(.{{3,150}}?\(([^()]{{3,150}})\))\s+(?=[{_LOWER}])")
+
+
+def _end_at_member_list(lead: str) -> str:
+    """ "Các tập đoàn, công ty công nghệ (VNPT, Viettel, FPT, …) hỗ trợ …": the name ends with the list of its members."""
+    m = _MEMBER_LIST.match(lead)
+    if m is None:
+        return lead
+    members = [p.strip() for p in m.group(2).split(",") if p.strip()]
+    return m.group(1) if len(members) >= 2 and all(p[:1].isupper() for p in members) else lead
 
 
 def deadline_phrases(text: str) -> list[str]:
@@ -835,6 +876,8 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             text = " ".join([item.head, *(b.text for b in item.blocks[1:])]).strip()
         clause = _clause(item, has_sections)
         segments = _bullet_tasks(own_blocks)
+        if not segments and heading_lead and item.head.rstrip().endswith(":"):
+            segments = _bulleted_work(own_blocks)
         if segments:
             for n, segment in enumerate(segments, start=1):
                 seg_text = " ".join(b.text for b in segment)
