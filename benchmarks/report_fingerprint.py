@@ -33,9 +33,9 @@ CASES = [
 
 
 def main() -> None:
-    from benchmarks.harness import use_database
     from sqlmodel import Session
 
+    from benchmarks.harness import use_database
     from dondoc.db import get_engine
     from dondoc.domain.periods import parse_period
     from dondoc.domain.policy import Policy

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Select, String, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -111,47 +111,85 @@ def _relevant(start: Any, as_of: Any, province: Any, columns: list[Any]) -> Any:
     return union_all(opened, early_overdue, settled)
 
 
-_COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date, T.c.opens_on, T.c.completed_on, T.c.kind]
-
-
 _BY_AGENCY, _BY_DIRECTIVE = 0, 1
+# The categories of :class:`Counts` a counted row falls in (mutually exclusive), in its field order;
+# "extended" is a flag on top of the four dated ones.
+_ON_TIME, _LATE, _IN_PROGRESS, _OVERDUE, _ONGOING, _UNDATED = (literal_column(str(n), Integer) for n in range(6))
+_DATED_CATEGORIES = 4  # on time, late, in progress, overdue: the ones an extension counts for
+
+
+def _categorised(start: Any, as_of: Any, province: Any) -> Any:
+    """The rows of :func:`_relevant`, each with the one category of :func:`_conditions` it counts in
+    (NULL: none; the conditions are mutually exclusive) and its extended flag, as a single CASE per
+    branch that tests only what the branch does not already know (each condition once per row, not
+    once per count)."""
+    t = T.c
+    kind = case((t.kind == ONGOING, _ONGOING), (t.kind != ONGOING, _UNDATED))
+    unsettled_dated = case((t.due_date < as_of, _OVERDUE), else_=_IN_PROGRESS)  # opened by as_of
+    settled = case(
+        (
+            t.due_date.is_not(None),
+            case(
+                (t.completed_on <= as_of, case((t.completed_on <= t.due_date, _ON_TIME), else_=_LATE)),
+                (t.due_date < as_of, _OVERDUE),  # settled after as_of: not done by then
+                (t.opens_on <= as_of, _IN_PROGRESS),
+            ),
+        ),
+        (t.opens_on <= as_of, kind),
+    )
+    opened = case((t.due_date.is_not(None), unsettled_dated), else_=kind)
+    extended = case((t.due_date != t.original_due_date, literal_column("1")), else_=literal_column("0"))
+    opened_rows, early_overdue, settled_rows = _relevant(start, as_of, province, []).selects
+    keys = (t.agency_id, t.directive_id)
+    return union_all(
+        opened_rows.with_only_columns(*keys, opened.label("category"), extended.label("extended")),
+        early_overdue.with_only_columns(*keys, _OVERDUE, extended),
+        settled_rows.with_only_columns(*keys, settled, extended),
+    )
 
 
 @cache
 def _counts() -> Any:
     """The counts statement, built once per process with bound parameters ``province``, ``start`` and
-    ``as_of`` (building it and its cache key per report cost about as much as running it for a province)."""
+    ``as_of`` (building it and its cache key per report cost about as much as running it for a province).
+
+    One row per (agency, directive, category, extended flag) of the relevant rows, then the two margins
+    of those: ``(margin, key, category, extended, n)``."""
     start, as_of = bindparam("start", type_=Date), bindparam("as_of", type_=Date)
-    rows = _relevant(start, as_of, bindparam("province", type_=String), _COUNTED).subquery("relevant")
-    conditions = _conditions(start, as_of, rows.c)
-    names = list(Counts.__dataclass_fields__)
-    pairs = (
-        select(rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in names))
-        .group_by(rows.c.agency_id, rows.c.directive_id)
-        .cte("pairs")
-    )
+    rows = _categorised(start, as_of, bindparam("province", type_=String)).subquery("relevant")
+    columns = (rows.c.agency_id, rows.c.directive_id, rows.c.category, rows.c.extended)
+    pairs = select(*columns, func.count().label("n")).group_by(*columns).cte("pairs")
 
     def margin(kind: int, key: Any) -> Select[Any]:
-        return select(literal(kind, literal_execute=True), key, *(func.sum(pairs.c[name]) for name in names)).group_by(key)
+        columns = (key, pairs.c.category, pairs.c.extended)
+        return (
+            select(literal_column(str(kind)), *columns, func.sum(pairs.c.n))
+            .where(pairs.c.category.is_not(None))
+            .group_by(*columns)
+        )
 
     return union_all(margin(_BY_AGENCY, pairs.c.agency_id), margin(_BY_DIRECTIVE, pairs.c.directive_id))
 
 
 def counts_statement(province: str, window: Window, as_of: date) -> Any:
-    """The counts of :class:`Counts` (in its field order) per agency and per directive, in one statement:
-    ``(0, agency_id, *counts)`` and ``(1, directive_id, *counts)`` rows, summed in SQL from one row per
-    (agency, directive) so that only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
+    """The counts of :class:`Counts` per agency and per directive, in one statement: ``(0, agency_id,
+    category, extended, n)`` and ``(1, directive_id, category, extended, n)`` rows, summed in SQL so that
+    only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
     return _counts().params(province=province, start=window.start, as_of=as_of)
 
 
 def count_totals(province: str, window: Window, as_of: date, *, session: Session) -> tuple[dict[int, Counts], dict[int, Counts]]:
     """Counts per agency and per directive (those with anything to count)."""
-    margins: tuple[dict[int, Counts], dict[int, Counts]] = ({}, {})
+    sums: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
     values_of = {"province": province, "start": window.start, "as_of": as_of}
-    for kind, key, *values in session.connection().execute(_counts(), values_of):
-        if any(values):
-            margins[kind][key] = Counts(*map(int, values))
-    return margins
+    for kind, key, category, extended, n in session.connection().execute(_counts(), values_of):
+        values = sums[kind].get(key)
+        if values is None:
+            values = sums[kind][key] = [0] * 7
+        values[category] += int(n)  # PostgreSQL sums a count as numeric
+        if extended and category < _DATED_CATEGORIES:
+            values[6] += int(n)
+    return ({k: Counts(*v) for k, v in sums[0].items()}, {k: Counts(*v) for k, v in sums[1].items()})
 
 
 def agencies(province: str, *, session: Session) -> dict[int, AgencyInfo]:
@@ -201,7 +239,10 @@ class Clauses:
 
 
 def overdue_rows(
-    province: str, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[OverdueRow]:
@@ -228,7 +269,11 @@ def overdue_rows(
 
 
 def extended_rows(
-    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    window: Window,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[ExtendedRow]:
@@ -285,7 +330,11 @@ def ongoing_rows(province: str, window: Window, as_of: date, clauses: Clauses, *
 
 
 def kpi_rows(
-    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    window: Window,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[KpiRow]:
