@@ -12,10 +12,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    TypeDecorator,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -250,7 +267,8 @@ def overdue_rows(
 
     Two ranges of the covering report index: the unsettled rows due before ``as_of``, and those settled after it.
     """
-    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, T.c.due_date, T.c.original_due_date)
+    # The dates as the driver hands them (ISO text on SQLite): parsed once per distinct day, not per row.
+    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, _raw(T.c.due_date), _raw(T.c.original_due_date))
     base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED, T.c.due_date < as_of)
     found = [
         r
@@ -262,10 +280,34 @@ def overdue_rows(
     ]
     names = clauses({r[1] for r in found})
     rows = []
-    for iid, assignment_id, agency_id, due, original in found:
-        c, a = names[assignment_id], infos[agency_id]
-        rows.append(OverdueRow(iid, c.directive, c.clause, c.summary, a.code, a.name, due, (as_of - due).days, due != original))
-    return sorted(rows, key=lambda o: (-o.days_overdue, o.directive, o.clause, o.agency_name))
+    for iid, assignment_id, agency_id, due_raw, original in found:
+        c, a, due = names[assignment_id], infos[agency_id], _day(due_raw)
+        rows.append((iid, c.directive, c.clause, c.summary, a.code, a.name, due, (as_of - due).days, due_raw != original))
+    # Worst first: the earliest due date is the most days overdue (a stable sort, as before, on plain tuples).
+    rows.sort(key=_OVERDUE_ORDER)
+    return [OverdueRow(*r) for r in rows]
+
+
+_OVERDUE_ORDER = itemgetter(6, 1, 2, 5)  # due, directive, clause, agency name
+
+
+def _raw(column: Any) -> Any:
+    """``column`` without SQLAlchemy's result processing (a date arrives as ISO text on SQLite, as a date on PostgreSQL)."""
+    return type_coerce(column, _Raw()).label(column.name)
+
+
+class _Raw(TypeDecorator[Any]):
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+@lru_cache(maxsize=16_384)
+def _day(value: Any) -> Any:
+    """A day from a :func:`_raw` date column (ISO text or a date; None stays None), parsed once per distinct value."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def extended_rows(
