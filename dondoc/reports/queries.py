@@ -10,6 +10,7 @@ quarter's rows and the open backlog, not to the province's whole history (issue 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -54,9 +55,10 @@ A = Agency.__table__  # type: ignore[attr-defined]
 D = Directive.__table__  # type: ignore[attr-defined]
 S = Assignment.__table__  # type: ignore[attr-defined]
 M = ProvinceMerger.__table__  # type: ignore[attr-defined]
-# Inlined rather than bound, so that the planner sees constants (PERFORMANCE.md, SQLite traps).
-CANCELLED = literal("cancelled", literal_execute=True)
-ONGOING = literal("ongoing", literal_execute=True)
+# Inlined rather than bound, so that the planner sees constants (PERFORMANCE.md, SQLite traps), and
+# written into the SQL once when it is compiled (``literal_execute`` re-rendered them on every execution).
+CANCELLED = literal_column("'cancelled'", String)
+ONGOING = literal_column("'ongoing'", String)
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _n(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _province_agencies(province: str) -> Any:
+def _province_agencies(province: Any) -> Any:
     return select(A.c.id).where(A.c.province == province).scalar_subquery()
 
 
@@ -102,10 +104,10 @@ def _conditions(start: Any, as_of: Any, t: Any = T.c) -> dict[str, ColumnElement
     }
 
 
-def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
+def _extended_when_dated(start: Any, as_of: Any) -> ColumnElement[bool]:
     """``_conditions()["extended"]`` without its ``due_date IS NOT NULL`` (implied by ``due_date <> original_due_date``):
     that term alone would lead SQLite to walk every dated row of the agency instead of the partial index."""
-    done_in = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
+    done_in = and_(T.c.completed_on >= start, T.c.completed_on <= as_of)
     not_done = or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
     return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
 
@@ -199,7 +201,7 @@ def count_totals(province: str, window: Window, as_of: date, *, session: Session
     """Counts per agency and per directive (those with anything to count)."""
     sums: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
     values_of = {"province": province, "start": window.start, "as_of": as_of}
-    for kind, key, category, extended, n in session.connection().execute(_counts(), values_of):
+    for kind, key, category, extended, n in session.connection().execute(_counts(), values_of).all():
         values = sums[kind].get(key)
         if values is None:
             values = sums[kind][key] = [0] * 7
@@ -246,13 +248,23 @@ class Clauses:
     def __call__(self, ids: set[int]) -> dict[int, Clause]:
         wanted = sorted(ids - self._known.keys())
         for start in range(0, len(wanted), _CHUNK):
-            stmt = (
-                select(S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position)
-                .join(D, D.c.id == S.c.directive_id)
-                .where(S.c.id.in_(wanted[start : start + _CHUNK]))
-            )
-            self._known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in self._session.connection().execute(stmt))
+            found = self._session.connection().execute(_clauses(), {"ids": wanted[start : start + _CHUNK]})
+            self._known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in found)
         return self._known
+
+
+# The statements of the lists are built once per process with bound parameters, like the counts (building a
+# statement and its cache key on every report cost more than running it on a province of the nation).
+_PROVINCE, _START, _AS_OF = bindparam("province", type_=String), bindparam("start", type_=Date), bindparam("as_of", type_=Date)
+
+
+@cache
+def _clauses() -> Any:
+    return (
+        select(S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position)
+        .join(D, D.c.id == S.c.directive_id)
+        .where(S.c.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 def overdue_rows(
@@ -268,16 +280,9 @@ def overdue_rows(
     Two ranges of the covering report index: the unsettled rows due before ``as_of``, and those settled after it.
     """
     # The dates as the driver hands them (ISO text on SQLite): parsed once per distinct day, not per row.
-    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, _raw(T.c.due_date), _raw(T.c.original_due_date))
-    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED, T.c.due_date < as_of)
-    found = [
-        r
-        for stmt in (
-            select(*columns).where(*base, T.c.completed_on.is_(None)),
-            select(*columns).where(*base, T.c.completed_on > as_of),
-        )
-        for r in session.connection().execute(stmt)
-    ]
+    values_of = {"province": province, "as_of": as_of}
+    # fetched whole (``all()``: one driver call, not one per row)
+    found = [r for stmt in _overdue() for r in session.connection().execute(stmt, values_of).all()]
     names = clauses({r[1] for r in found})
     rows = []
     for iid, assignment_id, agency_id, due_raw, original in found:
@@ -291,6 +296,16 @@ def overdue_rows(
 _OVERDUE_ORDER = itemgetter(6, 1, 2, 5)  # due, directive, clause, agency name
 
 
+@cache
+def _overdue() -> tuple[Any, Any]:
+    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, _raw(T.c.due_date), _raw(T.c.original_due_date))
+    base = (T.c.agency_id.in_(_province_agencies(_PROVINCE)), T.c.state != CANCELLED, T.c.due_date < _AS_OF)
+    return (
+        select(*columns).where(*base, T.c.completed_on.is_(None)),
+        select(*columns).where(*base, T.c.completed_on > _AS_OF),
+    )
+
+
 def _raw(column: Any) -> Any:
     """``column`` without SQLAlchemy's result processing (a date arrives as ISO text on SQLite, as a date on PostgreSQL)."""
     return type_coerce(column, _Raw()).label(column.name)
@@ -302,6 +317,53 @@ class _Raw(TypeDecorator[Any]):
 
     def result_processor(self, dialect: Any, coltype: Any) -> None:
         return None
+
+
+@cache
+def _kpi_declared() -> Any:
+    return (
+        select(S.c.id, _raw(S.c.kpis), _raw(D.c.kpis))
+        .join(D, D.c.id == S.c.directive_id)
+        # a province that merged in: its directives' KPIs count for the agencies that now lead them
+        .where(or_(D.c.province == _PROVINCE, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == _PROVINCE))))
+    )
+
+
+@cache
+def _kpi_reported() -> Any:
+    return (
+        select(T.c.assignment_id, T.c.agency_id, _raw(T.c.completed_on), T.c.id, _raw(T.c.kpi_values))
+        # ``+ 0``: not an index term, so that SQLite reads the settled range of the covering report index
+        # rather than every row of each KPI assignment (``uq_instance_assignment_agency_period``).
+        .where((T.c.assignment_id + 0).in_(bindparam("assignments", expanding=True)), T.c.state != CANCELLED)
+        # Only the province's agencies are reported (``infos``): their settled range of the index.
+        .where(T.c.agency_id.in_(_province_agencies(_PROVINCE)))
+        .where(T.c.completed_on >= _START, T.c.completed_on <= _AS_OF)
+        .order_by(T.c.completed_on, T.c.id)
+    )
+
+
+def _kpi_items(values: Any) -> tuple[tuple[str, Any], ...]:
+    """The reported KPI values of a :func:`_raw` JSON column: JSON text on SQLite (the same few texts recur:
+    decoded once each), already decoded on PostgreSQL."""
+    return _decoded_items(values) if isinstance(values, str) else tuple(dict(values).items())
+
+
+def _kpi_targets(declared: Any) -> tuple[KpiTarget, ...]:
+    """The KPI targets a :func:`_raw` JSON column declares (most are ``[]``; the same texts recur: decoded once each)."""
+    if isinstance(declared, str):
+        return _decoded_targets(declared)
+    return tuple(KpiTarget.from_dict(k) for k in declared or [])
+
+
+@lru_cache(maxsize=4096)
+def _decoded_targets(text: str) -> tuple[KpiTarget, ...]:
+    return tuple(KpiTarget.from_dict(k) for k in json.loads(text) or [])
+
+
+@lru_cache(maxsize=4096)
+def _decoded_items(text: str) -> tuple[tuple[str, Any], ...]:
+    return tuple(dict(json.loads(text)).items())
 
 
 @lru_cache(maxsize=16_384)
@@ -321,27 +383,7 @@ def extended_rows(
 ) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
     # Found through the small partial index of extended rows; their names come from the few clauses they belong to.
-    found = (
-        session.connection()
-        .execute(
-            select(
-                T.c.id,
-                T.c.assignment_id,
-                T.c.agency_id,
-                T.c.original_due_date,
-                T.c.due_date,
-                T.c.extended_reason,
-                T.c.completed_on,
-            ).where(
-                T.c.agency_id.in_(_province_agencies(province)),
-                T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
-                T.c.state != CANCELLED,
-                or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
-                _extended_when_dated(window, as_of),
-            )
-        )
-        .all()
-    )
+    found = session.connection().execute(_extended(), {"province": province, "start": window.start, "as_of": as_of}).all()
     names = clauses({r[1] for r in found})
     rows = []
     for iid, assignment_id, agency_id, original, due, reason, done_on in found:
@@ -351,24 +393,48 @@ def extended_rows(
     return sorted(rows, key=lambda e: (e.directive, e.clause, e.agency_name))
 
 
+@cache
+def _extended() -> Any:
+    return select(
+        T.c.id,
+        T.c.assignment_id,
+        T.c.agency_id,
+        T.c.original_due_date,
+        T.c.due_date,
+        T.c.extended_reason,
+        T.c.completed_on,
+    ).where(
+        T.c.agency_id.in_(_province_agencies(_PROVINCE)),
+        T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
+        T.c.state != CANCELLED,
+        or_(T.c.completed_on.is_(None), T.c.completed_on >= _START),
+        _extended_when_dated(_START, _AS_OF),
+    )
+
+
 def ongoing_rows(province: str, window: Window, as_of: date, clauses: Clauses, *, session: Session) -> list[OngoingRow]:
     """Ongoing (Thường xuyên) tasks per clause: how many leads, how many reported in the window.
 
     Counted per assignment on the partial index of ongoing rows, then named once per clause. "Undated"
     is a counted condition, not a filter: as a filter SQLite would read the rows through
     ``ix_instance_report (agency_id, due_date)``, whose statistics take ``due_date IS NULL`` for a few rows."""
-    undated = T.c.due_date.is_(None)
-    reported = and_(undated, T.c.completed_on >= window.start, T.c.completed_on <= as_of)
-    stmt = (
-        select(T.c.assignment_id, _n(undated), _n(reported))
-        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.kind == ONGOING)
-        .where(T.c.opens_on <= as_of, T.c.state != CANCELLED)
-        .group_by(T.c.assignment_id)
-    )
-    counted = [r for r in session.connection().execute(stmt) if r[1]]
+    found = session.connection().execute(_ongoing(), {"province": province, "start": window.start, "as_of": as_of}).all()
+    counted = [r for r in found if r[1]]
     names = clauses({r[0] for r in counted})
     rows = sorted(counted, key=lambda r: (names[r[0]].directive, names[r[0]].position))
     return [OngoingRow(names[a].directive, names[a].clause, names[a].summary, int(n), int(k)) for a, n, k in rows]
+
+
+@cache
+def _ongoing() -> Any:
+    undated = T.c.due_date.is_(None)
+    reported = and_(undated, T.c.completed_on >= _START, T.c.completed_on <= _AS_OF)
+    return (
+        select(T.c.assignment_id, _n(undated), _n(reported))
+        .where(T.c.agency_id.in_(_province_agencies(_PROVINCE)), T.c.kind == ONGOING)
+        .where(T.c.opens_on <= _AS_OF, T.c.state != CANCELLED)
+        .group_by(T.c.assignment_id)
+    )
 
 
 def kpi_rows(
@@ -384,35 +450,21 @@ def kpi_rows(
 
     The latest report of an agency for a KPI of a task wins.
     """
-    declared = session.connection().execute(
-        select(S.c.id, S.c.kpis, D.c.kpis)
-        .join(D, D.c.id == S.c.directive_id)
-        # a province that merged in: its directives' KPIs count for the agencies that now lead them
-        .where(or_(D.c.province == province, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == province))))
-    )
+    declared = session.connection().execute(_kpi_declared(), {"province": province}).all()
     targets: dict[int, list[KpiTarget]] = {}
     for assignment_id, own, inherited in declared:
-        found = [KpiTarget.from_dict(k) for k in [*(own or []), *(inherited or [])]]
+        found = [*_kpi_targets(own), *_kpi_targets(inherited)]
         if found:
             targets[assignment_id] = found
     if not targets:
         return []
-    stmt = (
-        select(T.c.assignment_id, T.c.agency_id, T.c.completed_on, T.c.id, T.c.kpi_values)
-        # ``+ 0``: not an index term, so that SQLite reads the settled range of the covering report index
-        # rather than every row of each KPI assignment (``uq_instance_assignment_agency_period``).
-        .where((T.c.assignment_id + 0).in_(sorted(targets)), T.c.state != CANCELLED)
-        # Only the province's agencies are reported (``infos``): their settled range of the index.
-        .where(T.c.agency_id.in_(_province_agencies(province)))
-        .where(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
-        .order_by(T.c.completed_on, T.c.id)
-    )
-    reported = [r for r in session.connection().execute(stmt) if r[4] and r[1] in infos]
+    values_of = {"assignments": sorted(targets), "province": province, "start": window.start, "as_of": as_of}
+    reported = [r for r in session.connection().execute(_kpi_reported(), values_of).all() if r[1] in infos and _kpi_items(r[4])]
     names = clauses({r[0] for r in reported})
     latest: dict[tuple[int, int, str], tuple[float, date]] = {}  # rows come oldest first: the last one wins
     for assignment_id, agency_id, done_on, _iid, values in reported:
-        for key, actual in dict(values).items():
-            latest[(assignment_id, agency_id, key)] = (float(actual), done_on)
+        for key, actual in _kpi_items(values):
+            latest[(assignment_id, agency_id, key)] = (float(actual), _day(done_on))
     out: list[tuple[tuple[str, int, str, str], KpiRow]] = []
     for (assignment_id, agency_id, key), (actual, done_on) in latest.items():
         info, c = infos[agency_id], names[assignment_id]

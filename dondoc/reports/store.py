@@ -86,7 +86,9 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _compute(province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy, *, session: Session) -> ReportData:
+def _compute(
+    province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy, *, session: Session
+) -> ReportData:
     win = window(period, mode, policy.reports.cutoff_day)
     infos = queries.agencies(province.code, session=session)
     clauses = queries.Clauses(session)
@@ -151,7 +153,9 @@ def stored_period_keys(province: str, mode: CutoffMode, *, session: Session) -> 
     return {s.period_key for s in session.scalars(stmt) if not frozen_too_early(s)}
 
 
-def _previous_summary(province: Province, period: Period, mode: CutoffMode, policy: Policy, *, session: Session) -> PreviousSummary:
+def _previous_summary(
+    province: Province, period: Period, mode: CutoffMode, policy: Policy, *, session: Session
+) -> PreviousSummary:
     """The previous period's totals: its frozen report if stored, else computed as of its cut-off.
 
     Never stores anything: building one period's report does not freeze another."""
