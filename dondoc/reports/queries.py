@@ -284,10 +284,15 @@ def overdue_rows(
     # fetched whole (``all()``: one driver call, not one per row)
     found = [r for stmt in _overdue() for r in session.connection().execute(stmt, values_of).all()]
     names = clauses({r[1] for r in found})
+    shown = {i: (c.directive, c.clause, c.summary) for i, c in names.items()}
+    agencies = {i: (a.code, a.name) for i, a in infos.items()}
+    days: dict[Any, tuple[date, int]] = {}  # per distinct due date: the day and how many days overdue
     rows = []
     for iid, assignment_id, agency_id, due_raw, original in found:
-        c, a, due = names[assignment_id], infos[agency_id], _day(due_raw)
-        rows.append((iid, c.directive, c.clause, c.summary, a.code, a.name, due, (as_of - due).days, due_raw != original))
+        if (due_days := days.get(due_raw)) is None:
+            due = _day(due_raw)
+            due_days = days[due_raw] = (due, (as_of - due).days)
+        rows.append((iid, *shown[assignment_id], *agencies[agency_id], *due_days, due_raw != original))
     # Worst first: the earliest due date is the most days overdue (a stable sort, as before, on plain tuples).
     rows.sort(key=_OVERDUE_ORDER)
     return [OverdueRow(*r) for r in rows]
@@ -466,9 +471,23 @@ def kpi_rows(
         for key, actual in _kpi_items(values):
             latest[(assignment_id, agency_id, key)] = (float(actual), _day(done_on))
     out: list[tuple[tuple[str, int, str, str], KpiRow]] = []
+    # The target depends on the agency's code only when a target names an agency, on its kind only when a
+    # target has a level other than "any": picked once per distinct answer, not per reporting agency.
+    by_agency = {a for a, found in targets.items() if any(t.agency is not None for t in found)}
+    by_level = {a for a, found in targets.items() if any(t.level != "any" for t in found)}
+    picked: dict[tuple[int, str, str | None, str | None], KpiTarget | None] = {}
     for (assignment_id, agency_id, key), (actual, done_on) in latest.items():
         info, c = infos[agency_id], names[assignment_id]
-        target = pick_target(targets[assignment_id], key, info.code, info.kind)
+        memo = (
+            assignment_id,
+            key,
+            info.code if assignment_id in by_agency else None,
+            info.kind if assignment_id in by_level else None,
+        )
+        if memo in picked:
+            target = picked[memo]
+        else:
+            target = picked[memo] = pick_target(targets[assignment_id], key, info.code, info.kind)
         if target is not None:
             row = KpiRow(
                 c.directive,
