@@ -532,7 +532,7 @@ if {what!r} == "sweep":
     run_sweep(workload.AS_OF, dry_run=True, today=workload.AS_OF, contacts=book)
 else:
     with session_scope() as session:
-        compute(session, session.get(Province, {province!r}), parse_period("2025-Q4"), "nd09", workload.AS_OF, Policy())
+        compute(session.get(Province, {province!r}), parse_period("2025-Q4"), "nd09", workload.AS_OF, Policy(), session=session)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(before, after)
 """

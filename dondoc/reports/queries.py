@@ -10,12 +10,30 @@ quarter's rows and the open backlog, not to the province's whole history (issue 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, Select, String, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    TypeDecorator,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -37,9 +55,10 @@ A = Agency.__table__  # type: ignore[attr-defined]
 D = Directive.__table__  # type: ignore[attr-defined]
 S = Assignment.__table__  # type: ignore[attr-defined]
 M = ProvinceMerger.__table__  # type: ignore[attr-defined]
-# Inlined rather than bound, so that the planner sees constants (PERFORMANCE.md, SQLite traps).
-CANCELLED = literal("cancelled", literal_execute=True)
-ONGOING = literal("ongoing", literal_execute=True)
+# Inlined rather than bound, so that the planner sees constants (PERFORMANCE.md, SQLite traps), and
+# written into the SQL once when it is compiled (``literal_execute`` re-rendered them on every execution).
+CANCELLED = literal_column("'cancelled'", String)
+ONGOING = literal_column("'ongoing'", String)
 
 
 @dataclass(frozen=True)
@@ -62,7 +81,7 @@ def _n(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _province_agencies(province: str) -> Any:
+def _province_agencies(province: Any) -> Any:
     return select(A.c.id).where(A.c.province == province).scalar_subquery()
 
 
@@ -85,10 +104,10 @@ def _conditions(start: Any, as_of: Any, t: Any = T.c) -> dict[str, ColumnElement
     }
 
 
-def _extended_when_dated(window: Window, as_of: date) -> ColumnElement[bool]:
+def _extended_when_dated(start: Any, as_of: Any) -> ColumnElement[bool]:
     """``_conditions()["extended"]`` without its ``due_date IS NOT NULL`` (implied by ``due_date <> original_due_date``):
     that term alone would lead SQLite to walk every dated row of the agency instead of the partial index."""
-    done_in = and_(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
+    done_in = and_(T.c.completed_on >= start, T.c.completed_on <= as_of)
     not_done = or_(T.c.completed_on.is_(None), T.c.completed_on > as_of)
     return or_(done_in, and_(not_done, T.c.due_date >= as_of, T.c.opens_on <= as_of), and_(not_done, T.c.due_date < as_of))
 
@@ -111,47 +130,85 @@ def _relevant(start: Any, as_of: Any, province: Any, columns: list[Any]) -> Any:
     return union_all(opened, early_overdue, settled)
 
 
-_COUNTED = [T.c.agency_id, T.c.directive_id, T.c.due_date, T.c.original_due_date, T.c.opens_on, T.c.completed_on, T.c.kind]
-
-
 _BY_AGENCY, _BY_DIRECTIVE = 0, 1
+# The categories of :class:`Counts` a counted row falls in (mutually exclusive), in its field order;
+# "extended" is a flag on top of the four dated ones.
+_ON_TIME, _LATE, _IN_PROGRESS, _OVERDUE, _ONGOING, _UNDATED = (literal_column(str(n), Integer) for n in range(6))
+_DATED_CATEGORIES = 4  # on time, late, in progress, overdue: the ones an extension counts for
+
+
+def _categorised(start: Any, as_of: Any, province: Any) -> Any:
+    """The rows of :func:`_relevant`, each with the one category of :func:`_conditions` it counts in
+    (NULL: none; the conditions are mutually exclusive) and its extended flag, as a single CASE per
+    branch that tests only what the branch does not already know (each condition once per row, not
+    once per count)."""
+    t = T.c
+    kind = case((t.kind == ONGOING, _ONGOING), (t.kind != ONGOING, _UNDATED))
+    unsettled_dated = case((t.due_date < as_of, _OVERDUE), else_=_IN_PROGRESS)  # opened by as_of
+    settled = case(
+        (
+            t.due_date.is_not(None),
+            case(
+                (t.completed_on <= as_of, case((t.completed_on <= t.due_date, _ON_TIME), else_=_LATE)),
+                (t.due_date < as_of, _OVERDUE),  # settled after as_of: not done by then
+                (t.opens_on <= as_of, _IN_PROGRESS),
+            ),
+        ),
+        (t.opens_on <= as_of, kind),
+    )
+    opened = case((t.due_date.is_not(None), unsettled_dated), else_=kind)
+    extended = case((t.due_date != t.original_due_date, literal_column("1")), else_=literal_column("0"))
+    opened_rows, early_overdue, settled_rows = _relevant(start, as_of, province, []).selects
+    keys = (t.agency_id, t.directive_id)
+    return union_all(
+        opened_rows.with_only_columns(*keys, opened.label("category"), extended.label("extended")),
+        early_overdue.with_only_columns(*keys, _OVERDUE, extended),
+        settled_rows.with_only_columns(*keys, settled, extended),
+    )
 
 
 @cache
 def _counts() -> Any:
     """The counts statement, built once per process with bound parameters ``province``, ``start`` and
-    ``as_of`` (building it and its cache key per report cost about as much as running it for a province)."""
+    ``as_of`` (building it and its cache key per report cost about as much as running it for a province).
+
+    One row per (agency, directive, category, extended flag) of the relevant rows, then the two margins
+    of those: ``(margin, key, category, extended, n)``."""
     start, as_of = bindparam("start", type_=Date), bindparam("as_of", type_=Date)
-    rows = _relevant(start, as_of, bindparam("province", type_=String), _COUNTED).subquery("relevant")
-    conditions = _conditions(start, as_of, rows.c)
-    names = list(Counts.__dataclass_fields__)
-    pairs = (
-        select(rows.c.agency_id, rows.c.directive_id, *(_n(conditions[name]).label(name) for name in names))
-        .group_by(rows.c.agency_id, rows.c.directive_id)
-        .cte("pairs")
-    )
+    rows = _categorised(start, as_of, bindparam("province", type_=String)).subquery("relevant")
+    columns = (rows.c.agency_id, rows.c.directive_id, rows.c.category, rows.c.extended)
+    pairs = select(*columns, func.count().label("n")).group_by(*columns).cte("pairs")
 
     def margin(kind: int, key: Any) -> Select[Any]:
-        return select(literal(kind, literal_execute=True), key, *(func.sum(pairs.c[name]) for name in names)).group_by(key)
+        columns = (key, pairs.c.category, pairs.c.extended)
+        return (
+            select(literal_column(str(kind)), *columns, func.sum(pairs.c.n))
+            .where(pairs.c.category.is_not(None))
+            .group_by(*columns)
+        )
 
     return union_all(margin(_BY_AGENCY, pairs.c.agency_id), margin(_BY_DIRECTIVE, pairs.c.directive_id))
 
 
 def counts_statement(province: str, window: Window, as_of: date) -> Any:
-    """The counts of :class:`Counts` (in its field order) per agency and per directive, in one statement:
-    ``(0, agency_id, *counts)`` and ``(1, directive_id, *counts)`` rows, summed in SQL from one row per
-    (agency, directive) so that only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
+    """The counts of :class:`Counts` per agency and per directive, in one statement: ``(0, agency_id,
+    category, extended, n)`` and ``(1, directive_id, category, extended, n)`` rows, summed in SQL so that
+    only the two margins reach Python. (With its values bound, e.g. to look at its plan.)"""
     return _counts().params(province=province, start=window.start, as_of=as_of)
 
 
 def count_totals(province: str, window: Window, as_of: date, *, session: Session) -> tuple[dict[int, Counts], dict[int, Counts]]:
     """Counts per agency and per directive (those with anything to count)."""
-    margins: tuple[dict[int, Counts], dict[int, Counts]] = ({}, {})
+    sums: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
     values_of = {"province": province, "start": window.start, "as_of": as_of}
-    for kind, key, *values in session.connection().execute(_counts(), values_of):
-        if any(values):
-            margins[kind][key] = Counts(*map(int, values))
-    return margins
+    for kind, key, category, extended, n in session.connection().execute(_counts(), values_of).all():
+        values = sums[kind].get(key)
+        if values is None:
+            values = sums[kind][key] = [0] * 7
+        values[category] += int(n)  # PostgreSQL sums a count as numeric
+        if extended and category < _DATED_CATEGORIES:
+            values[6] += int(n)
+    return ({k: Counts(*v) for k, v in sums[0].items()}, {k: Counts(*v) for k, v in sums[1].items()})
 
 
 def agencies(province: str, *, session: Session) -> dict[int, AgencyInfo]:
@@ -191,17 +248,30 @@ class Clauses:
     def __call__(self, ids: set[int]) -> dict[int, Clause]:
         wanted = sorted(ids - self._known.keys())
         for start in range(0, len(wanted), _CHUNK):
-            stmt = (
-                select(S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position)
-                .join(D, D.c.id == S.c.directive_id)
-                .where(S.c.id.in_(wanted[start : start + _CHUNK]))
-            )
-            self._known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in self._session.connection().execute(stmt))
+            found = self._session.connection().execute(_clauses(), {"ids": wanted[start : start + _CHUNK]})
+            self._known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in found)
         return self._known
 
 
+# The statements of the lists are built once per process with bound parameters, like the counts (building a
+# statement and its cache key on every report cost more than running it on a province of the nation).
+_PROVINCE, _START, _AS_OF = bindparam("province", type_=String), bindparam("start", type_=Date), bindparam("as_of", type_=Date)
+
+
+@cache
+def _clauses() -> Any:
+    return (
+        select(S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position)
+        .join(D, D.c.id == S.c.directive_id)
+        .where(S.c.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 def overdue_rows(
-    province: str, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[OverdueRow]:
@@ -209,52 +279,116 @@ def overdue_rows(
 
     Two ranges of the covering report index: the unsettled rows due before ``as_of``, and those settled after it.
     """
-    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, T.c.due_date, T.c.original_due_date)
-    base = (T.c.agency_id.in_(_province_agencies(province)), T.c.state != CANCELLED, T.c.due_date < as_of)
-    found = [
-        r
-        for stmt in (
-            select(*columns).where(*base, T.c.completed_on.is_(None)),
-            select(*columns).where(*base, T.c.completed_on > as_of),
-        )
-        for r in session.connection().execute(stmt)
-    ]
+    # The dates as the driver hands them (ISO text on SQLite): parsed once per distinct day, not per row.
+    values_of = {"province": province, "as_of": as_of}
+    # fetched whole (``all()``: one driver call, not one per row)
+    found = [r for stmt in _overdue() for r in session.connection().execute(stmt, values_of).all()]
     names = clauses({r[1] for r in found})
+    shown = {i: (c.directive, c.clause, c.summary) for i, c in names.items()}
+    agencies = {i: (a.code, a.name) for i, a in infos.items()}
+    days: dict[Any, tuple[date, int]] = {}  # per distinct due date: the day and how many days overdue
     rows = []
-    for iid, assignment_id, agency_id, due, original in found:
-        c, a = names[assignment_id], infos[agency_id]
-        rows.append(OverdueRow(iid, c.directive, c.clause, c.summary, a.code, a.name, due, (as_of - due).days, due != original))
-    return sorted(rows, key=lambda o: (-o.days_overdue, o.directive, o.clause, o.agency_name))
+    for iid, assignment_id, agency_id, due_raw, original in found:
+        if (due_days := days.get(due_raw)) is None:
+            due = _day(due_raw)
+            due_days = days[due_raw] = (due, (as_of - due).days)
+        rows.append((iid, *shown[assignment_id], *agencies[agency_id], *due_days, due_raw != original))
+    # Worst first: the earliest due date is the most days overdue (a stable sort, as before, on plain tuples).
+    rows.sort(key=_OVERDUE_ORDER)
+    return [OverdueRow(*r) for r in rows]
+
+
+_OVERDUE_ORDER = itemgetter(6, 1, 2, 5)  # due, directive, clause, agency name
+
+
+@cache
+def _overdue() -> tuple[Any, Any]:
+    columns = (T.c.id, T.c.assignment_id, T.c.agency_id, _raw(T.c.due_date), _raw(T.c.original_due_date))
+    base = (T.c.agency_id.in_(_province_agencies(_PROVINCE)), T.c.state != CANCELLED, T.c.due_date < _AS_OF)
+    return (
+        select(*columns).where(*base, T.c.completed_on.is_(None)),
+        select(*columns).where(*base, T.c.completed_on > _AS_OF),
+    )
+
+
+def _raw(column: Any) -> Any:
+    """``column`` without SQLAlchemy's result processing (a date arrives as ISO text on SQLite, as a date on PostgreSQL)."""
+    return type_coerce(column, _Raw()).label(column.name)
+
+
+class _Raw(TypeDecorator[Any]):
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+@cache
+def _kpi_declared() -> Any:
+    return (
+        select(S.c.id, _raw(S.c.kpis), _raw(D.c.kpis))
+        .join(D, D.c.id == S.c.directive_id)
+        # a province that merged in: its directives' KPIs count for the agencies that now lead them
+        .where(or_(D.c.province == _PROVINCE, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == _PROVINCE))))
+    )
+
+
+@cache
+def _kpi_reported() -> Any:
+    return (
+        select(T.c.assignment_id, T.c.agency_id, _raw(T.c.completed_on), T.c.id, _raw(T.c.kpi_values))
+        # ``+ 0``: not an index term, so that SQLite reads the settled range of the covering report index
+        # rather than every row of each KPI assignment (``uq_instance_assignment_agency_period``).
+        .where((T.c.assignment_id + 0).in_(bindparam("assignments", expanding=True)), T.c.state != CANCELLED)
+        # Only the province's agencies are reported (``infos``): their settled range of the index.
+        .where(T.c.agency_id.in_(_province_agencies(_PROVINCE)))
+        .where(T.c.completed_on >= _START, T.c.completed_on <= _AS_OF)
+        .order_by(T.c.completed_on, T.c.id)
+    )
+
+
+def _kpi_items(values: Any) -> tuple[tuple[str, Any], ...]:
+    """The reported KPI values of a :func:`_raw` JSON column: JSON text on SQLite (the same few texts recur:
+    decoded once each), already decoded on PostgreSQL."""
+    return _decoded_items(values) if isinstance(values, str) else tuple(dict(values).items())
+
+
+def _kpi_targets(declared: Any) -> tuple[KpiTarget, ...]:
+    """The KPI targets a :func:`_raw` JSON column declares (most are ``[]``; the same texts recur: decoded once each)."""
+    if isinstance(declared, str):
+        return _decoded_targets(declared)
+    return tuple(KpiTarget.from_dict(k) for k in declared or [])
+
+
+@lru_cache(maxsize=4096)
+def _decoded_targets(text: str) -> tuple[KpiTarget, ...]:
+    return tuple(KpiTarget.from_dict(k) for k in json.loads(text) or [])
+
+
+@lru_cache(maxsize=4096)
+def _decoded_items(text: str) -> tuple[tuple[str, Any], ...]:
+    return tuple(dict(json.loads(text)).items())
+
+
+@lru_cache(maxsize=16_384)
+def _day(value: Any) -> Any:
+    """A day from a :func:`_raw` date column (ISO text or a date; None stays None), parsed once per distinct value."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def extended_rows(
-    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    window: Window,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[ExtendedRow]:
     """Extended tasks that the window counts (settled in it, or open at its cut-off)."""
     # Found through the small partial index of extended rows; their names come from the few clauses they belong to.
-    found = (
-        session.connection()
-        .execute(
-            select(
-                T.c.id,
-                T.c.assignment_id,
-                T.c.agency_id,
-                T.c.original_due_date,
-                T.c.due_date,
-                T.c.extended_reason,
-                T.c.completed_on,
-            ).where(
-                T.c.agency_id.in_(_province_agencies(province)),
-                T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
-                T.c.state != CANCELLED,
-                or_(T.c.completed_on.is_(None), T.c.completed_on >= window.start),
-                _extended_when_dated(window, as_of),
-            )
-        )
-        .all()
-    )
+    found = session.connection().execute(_extended(), {"province": province, "start": window.start, "as_of": as_of}).all()
     names = clauses({r[1] for r in found})
     rows = []
     for iid, assignment_id, agency_id, original, due, reason, done_on in found:
@@ -264,28 +398,56 @@ def extended_rows(
     return sorted(rows, key=lambda e: (e.directive, e.clause, e.agency_name))
 
 
+@cache
+def _extended() -> Any:
+    return select(
+        T.c.id,
+        T.c.assignment_id,
+        T.c.agency_id,
+        T.c.original_due_date,
+        T.c.due_date,
+        T.c.extended_reason,
+        T.c.completed_on,
+    ).where(
+        T.c.agency_id.in_(_province_agencies(_PROVINCE)),
+        T.c.due_date != T.c.original_due_date,  # the partial index's own predicate
+        T.c.state != CANCELLED,
+        or_(T.c.completed_on.is_(None), T.c.completed_on >= _START),
+        _extended_when_dated(_START, _AS_OF),
+    )
+
+
 def ongoing_rows(province: str, window: Window, as_of: date, clauses: Clauses, *, session: Session) -> list[OngoingRow]:
     """Ongoing (Thường xuyên) tasks per clause: how many leads, how many reported in the window.
 
     Counted per assignment on the partial index of ongoing rows, then named once per clause. "Undated"
     is a counted condition, not a filter: as a filter SQLite would read the rows through
     ``ix_instance_report (agency_id, due_date)``, whose statistics take ``due_date IS NULL`` for a few rows."""
-    undated = T.c.due_date.is_(None)
-    reported = and_(undated, T.c.completed_on >= window.start, T.c.completed_on <= as_of)
-    stmt = (
-        select(T.c.assignment_id, _n(undated), _n(reported))
-        .where(T.c.agency_id.in_(_province_agencies(province)), T.c.kind == ONGOING)
-        .where(T.c.opens_on <= as_of, T.c.state != CANCELLED)
-        .group_by(T.c.assignment_id)
-    )
-    counted = [r for r in session.connection().execute(stmt) if r[1]]
+    found = session.connection().execute(_ongoing(), {"province": province, "start": window.start, "as_of": as_of}).all()
+    counted = [r for r in found if r[1]]
     names = clauses({r[0] for r in counted})
     rows = sorted(counted, key=lambda r: (names[r[0]].directive, names[r[0]].position))
     return [OngoingRow(names[a].directive, names[a].clause, names[a].summary, int(n), int(k)) for a, n, k in rows]
 
 
+@cache
+def _ongoing() -> Any:
+    undated = T.c.due_date.is_(None)
+    reported = and_(undated, T.c.completed_on >= _START, T.c.completed_on <= _AS_OF)
+    return (
+        select(T.c.assignment_id, _n(undated), _n(reported))
+        .where(T.c.agency_id.in_(_province_agencies(_PROVINCE)), T.c.kind == ONGOING)
+        .where(T.c.opens_on <= _AS_OF, T.c.state != CANCELLED)
+        .group_by(T.c.assignment_id)
+    )
+
+
 def kpi_rows(
-    province: str, window: Window, as_of: date, infos: dict[int, AgencyInfo], clauses: Clauses,
+    province: str,
+    window: Window,
+    as_of: date,
+    infos: dict[int, AgencyInfo],
+    clauses: Clauses,
     *,
     session: Session,
 ) -> list[KpiRow]:
@@ -293,39 +455,39 @@ def kpi_rows(
 
     The latest report of an agency for a KPI of a task wins.
     """
-    declared = session.connection().execute(
-        select(S.c.id, S.c.kpis, D.c.kpis)
-        .join(D, D.c.id == S.c.directive_id)
-        # a province that merged in: its directives' KPIs count for the agencies that now lead them
-        .where(or_(D.c.province == province, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == province))))
-    )
+    declared = session.connection().execute(_kpi_declared(), {"province": province}).all()
     targets: dict[int, list[KpiTarget]] = {}
     for assignment_id, own, inherited in declared:
-        found = [KpiTarget.from_dict(k) for k in [*(own or []), *(inherited or [])]]
+        found = [*_kpi_targets(own), *_kpi_targets(inherited)]
         if found:
             targets[assignment_id] = found
     if not targets:
         return []
-    stmt = (
-        select(T.c.assignment_id, T.c.agency_id, T.c.completed_on, T.c.id, T.c.kpi_values)
-        # ``+ 0``: not an index term, so that SQLite reads the settled range of the covering report index
-        # rather than every row of each KPI assignment (``uq_instance_assignment_agency_period``).
-        .where((T.c.assignment_id + 0).in_(sorted(targets)), T.c.state != CANCELLED)
-        # Only the province's agencies are reported (``infos``): their settled range of the index.
-        .where(T.c.agency_id.in_(_province_agencies(province)))
-        .where(T.c.completed_on >= window.start, T.c.completed_on <= as_of)
-        .order_by(T.c.completed_on, T.c.id)
-    )
-    reported = [r for r in session.connection().execute(stmt) if r[4] and r[1] in infos]
+    values_of = {"assignments": sorted(targets), "province": province, "start": window.start, "as_of": as_of}
+    reported = [r for r in session.connection().execute(_kpi_reported(), values_of).all() if r[1] in infos and _kpi_items(r[4])]
     names = clauses({r[0] for r in reported})
     latest: dict[tuple[int, int, str], tuple[float, date]] = {}  # rows come oldest first: the last one wins
     for assignment_id, agency_id, done_on, _iid, values in reported:
-        for key, actual in dict(values).items():
-            latest[(assignment_id, agency_id, key)] = (float(actual), done_on)
+        for key, actual in _kpi_items(values):
+            latest[(assignment_id, agency_id, key)] = (float(actual), _day(done_on))
     out: list[tuple[tuple[str, int, str, str], KpiRow]] = []
+    # The target depends on the agency's code only when a target names an agency, on its kind only when a
+    # target has a level other than "any": picked once per distinct answer, not per reporting agency.
+    by_agency = {a for a, found in targets.items() if any(t.agency is not None for t in found)}
+    by_level = {a for a, found in targets.items() if any(t.level != "any" for t in found)}
+    picked: dict[tuple[int, str, str | None, str | None], KpiTarget | None] = {}
     for (assignment_id, agency_id, key), (actual, done_on) in latest.items():
         info, c = infos[agency_id], names[assignment_id]
-        target = pick_target(targets[assignment_id], key, info.code, info.kind)
+        memo = (
+            assignment_id,
+            key,
+            info.code if assignment_id in by_agency else None,
+            info.kind if assignment_id in by_level else None,
+        )
+        if memo in picked:
+            target = picked[memo]
+        else:
+            target = picked[memo] = pick_target(targets[assignment_id], key, info.code, info.kind)
         if target is not None:
             row = KpiRow(
                 c.directive,
