@@ -185,7 +185,10 @@ def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
     assert "vertical_agency" not in agencies
 
 
-HEAVY = ("prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav")
+HEAVY = (
+    "prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav",
+    "holidays",  # working days come from the shipped table (dondoc.domain.holiday_table) for the years it holds
+)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -202,7 +205,8 @@ HEAVY = ("prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlet
 )
 def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str]) -> None:
     """A read command (a process, as a coordinator runs it) loads none of Prefect, Apprise, the report
-    writers, the web stack or Alembic: `python -X importtime` lists every module it imported."""
+    writers, the web stack, Alembic or the ``holidays`` package: `python -X importtime` lists every
+    module it imported."""
     import os
     import subprocess
     import sys
