@@ -189,6 +189,7 @@ HEAVY = (
     "prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav",
     "holidays",  # working days come from the shipped table (dondoc.domain.holiday_table) for the years it holds
 )  # fmt: skip
+WRITE_SIDE = ("dondoc.directives.store", "dondoc.directives.validation", "dondoc.domain.planning", "dondoc.domain.deadlines", "dondoc.db.lease")
 
 
 @pytest.mark.parametrize(
@@ -223,3 +224,6 @@ def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str])
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert {"typer", "rich", "dondoc"} <= imported  # the listing is real
     assert sorted(imported & set(HEAVY)) == []
+    modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    if args[0] in {"tasks", "status", "deadlines", "directives", "agencies"}:  # no YAML validation, planning, deadline parser
+        assert sorted(modules & set(WRITE_SIDE)) == []

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
-from dondoc.domain.planning import report_targets
+from dondoc.domain.reporting import report_targets
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify, in_official_order
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on, owner_on
 from dondoc.domain.vocabulary import InstanceState

@@ -9,31 +9,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
 from dondoc.configuration.settings import get_settings
-from dondoc.db import lease, session_scope
+from dondoc.db import session_scope
 from dondoc.db.retry import retry_busy
 from dondoc.directives import queries
 from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.rows import AssignmentProgress, TaskRow
-from dondoc.directives.store import (
-    CompletionReport,
-    ImportSummary,
-    PlanResult,
-    apply_batch,
-    complete_instance,
-    extend_instance,
-    plan_directive,
-)
-from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
 from dondoc.models import Assignment, Directive, TaskInstance
 
+# The writing side (validation of the YAML files, planning, the import lease) is imported by the
+# functions that write: a read command (`dondoc tasks`, `status`, `directives`) loads none of it.
+if TYPE_CHECKING:
+    from dondoc.directives.store import ImportSummary, PlanResult
+    from dondoc.directives.validation import Batch
+
 
 def validate(paths: Sequence[Path]) -> Batch:
+    from dondoc.directives.validation import stored_lookup, validate_paths
+
     with session_scope() as session:
         return validate_paths(paths, stored_lookup(session))
 
@@ -60,6 +58,9 @@ def import_paths(
     Imports are serialised by the ``import`` lease: a second import waits (``wait`` seconds, default
     ``DONDOC_BUSY_SECONDS``) for the first to finish, then validates against what it wrote.
     """
+    from dondoc.db import lease
+    from dondoc.directives.store import apply_batch
+    from dondoc.directives.validation import stored_lookup, validate_paths
 
     def work() -> ImportSummary:
         with session_scope() as session:
@@ -73,6 +74,9 @@ def import_paths(
 
 def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
     """Everything an import would do (registry diff, replanning, open work lost), then roll it all back."""
+    from dondoc.directives.store import apply_batch
+    from dondoc.directives.validation import stored_lookup, validate_paths
+
     try:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
@@ -85,6 +89,7 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
     """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
+    from dondoc.directives.store import plan_directive
 
     def work() -> PlanResult:
         with session_scope() as session:
@@ -149,6 +154,7 @@ def record_completion(
     force: bool = False,
 ) -> Recorded:
     """Complete an instance (``force`` to overwrite an earlier completion); retried while the database is busy."""
+    from dondoc.directives.store import CompletionReport, complete_instance
 
     def work() -> Recorded:
         with session_scope() as session:
@@ -160,6 +166,8 @@ def record_completion(
 
 
 def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
+    from dondoc.directives.store import extend_instance
+
     def work() -> Recorded:
         with session_scope() as session:
             instance = extend_instance(instance_id, to=to, reason=reason, actor=actor, session=session)
