@@ -227,3 +227,18 @@ def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str])
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     if args[0] in {"tasks", "status", "deadlines", "directives", "agencies"}:  # no YAML validation, planning, deadline parser
         assert sorted(modules & set(WRITE_SIDE)) == []
+
+
+def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
+    from dataclasses import asdict
+
+    from dondoc.directives.rows import TaskRow
+
+    row = TaskRow(
+        7, "d", "11677/UBND-HCC", "dong-nai", "1.a", "Báo cáo", "so-a", "Sở A", "chủ trì", "so-a", "Sở A", "2023-12", "monthly",
+        date(2023, 12, 5), date(2023, 12, 4), "trước ngày 05 hàng tháng", ("ubnd",), "overdue", "Quá hạn", "do",
+        None, None, True, False, "so-b", None,
+    )  # fmt: skip
+    expected = asdict(row) | {"due": "2023-12-05", "original_due": "2023-12-04", "completed_on": None}
+    assert row.as_json() == expected
+    assert list(row.as_json()) == list(expected)  # same keys in the same order: `--format json` is unchanged
