@@ -227,6 +227,8 @@ def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str])
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     if args[0] in {"tasks", "status", "deadlines", "directives", "agencies"}:  # no YAML validation, planning, deadline parser
         assert sorted(modules & set(WRITE_SIDE)) == []
+    if args[0] in {"tasks", "deadlines"}:  # Core tables (dondoc.db.tables): no SQLModel class is built
+        assert sorted(m for m in modules if m.startswith("dondoc.models")) == []
 
 
 def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
@@ -242,3 +244,19 @@ def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
     expected = asdict(row) | {"due": "2023-12-05", "original_due": "2023-12-04", "completed_on": None}
     assert row.as_json() == expected
     assert list(row.as_json()) == list(expected)  # same keys in the same order: `--format json` is unchanged
+
+
+def test_the_light_tables_of_the_read_commands_match_the_models() -> None:
+    """`dondoc tasks` reads through Core views of the tables (no SQLModel class built): every column
+    they name exists in the model's table with the very same type."""
+    from sqlmodel import SQLModel
+
+    import dondoc.models  # noqa: F401  (fills SQLModel.metadata)
+    from dondoc.db.tables import TABLES
+
+    for light in TABLES:
+        model = SQLModel.metadata.tables[light.name]
+        for column in light.columns:
+            assert column.name in model.columns, f"{light.name}.{column.name}: not in the model"
+            assert repr(column.type) == repr(model.columns[column.name].type), f"{light.name}.{column.name}"
+            assert type(column.type) is type(model.columns[column.name].type), f"{light.name}.{column.name}"

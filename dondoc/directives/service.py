@@ -11,22 +11,22 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
-
 from dondoc.configuration.settings import get_settings
 from dondoc.db import session_scope
 from dondoc.db.retry import retry_busy
-from dondoc.directives import queries
-from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.rows import AssignmentProgress, TaskRow
 from dondoc.errors import InputError
-from dondoc.models import Assignment, Directive, TaskInstance
 
 # The writing side (validation of the YAML files, planning, the import lease) is imported by the
-# functions that write: a read command (`dondoc tasks`, `status`, `directives`) loads none of it.
+# functions that write, and the ORM models and their queries by the functions that use them:
+# `dondoc tasks` and `dondoc deadlines` read through :mod:`dondoc.directives.listing` (Core tables)
+# and build no SQLModel class; `status` and `directives` load none of the writing side.
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from dondoc.directives.store import ImportSummary, PlanResult
     from dondoc.directives.validation import Batch
+    from dondoc.models import Directive, TaskInstance
 
 
 def validate(paths: Sequence[Path]) -> Batch:
@@ -74,6 +74,7 @@ def import_paths(
 
 def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
     """Everything an import would do (registry diff, replanning, open work lost), then roll it all back."""
+    from dondoc.directives import queries
     from dondoc.directives.store import apply_batch
     from dondoc.directives.validation import stored_lookup, validate_paths
 
@@ -89,6 +90,7 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
     """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
+    from dondoc.directives.queries import resolve_directive
     from dondoc.directives.store import plan_directive
 
     def work() -> PlanResult:
@@ -111,6 +113,11 @@ class Recorded:
 
 def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
     """Resolve (directive, clause, agency[, period]) to one instance id: the earliest open one by default."""
+    from sqlmodel import col, select
+
+    from dondoc.directives.queries import resolve_agency, resolve_directive
+    from dondoc.models import Assignment, TaskInstance
+
     with session_scope() as session:
         d = resolve_directive(directive, session=session)
         a = resolve_agency(agency, session=session)
@@ -130,6 +137,8 @@ def find_instance_id(directive: str, clause: str, agency: str, period: str | Non
 
 
 def _recorded(session: Session, instance: TaskInstance) -> Recorded:
+    from dondoc.directives import queries
+
     assignment, directive, agency = queries.instance_parents(instance, session=session)
     assert instance.id is not None
     return Recorded(
@@ -177,18 +186,24 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
 
 
 def list_directives() -> list[dict[str, Any]]:
+    from dondoc.directives import queries
+
     with session_scope() as session:
         return queries.directive_listing(session=session)
 
 
 def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
-    """Task instances with their status as of a day (filters: see :func:`queries.task_rows`)."""
+    """Task instances with their status as of a day (filters: see :func:`listing.task_rows`)."""
+    from dondoc.directives import listing
+
     with session_scope() as session:
-        return queries.task_rows(as_of=as_of, **filters, session=session)
+        return listing.task_rows(as_of=as_of, **filters, session=session)
 
 
 def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
     """Per-clause progress of one directive, or of every directive in province and code order."""
+    from dondoc.directives import queries
+
     with session_scope() as session:
         codes = [directive] if directive else queries.directive_codes(session=session)
         return [queries.directive_progress(code, as_of=as_of, session=session) for code in codes]
