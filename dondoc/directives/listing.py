@@ -63,7 +63,9 @@ def _base() -> Select[Any]:
 
 def directive_not_found(code: str, *, session: Session) -> NotFoundError:
     known = [c for (c,) in session.execute(select(d.code)).all()]
-    return NotFoundError(f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}")
+    return NotFoundError(
+        f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}"
+    )
 
 
 def agency_not_found(code: str, *, session: Session) -> NotFoundError:
