@@ -260,3 +260,48 @@ def test_the_light_tables_of_the_read_commands_match_the_models() -> None:
             assert column.name in model.columns, f"{light.name}.{column.name}: not in the model"
             assert repr(column.type) == repr(model.columns[column.name].type), f"{light.name}.{column.name}"
             assert type(column.type) is type(model.columns[column.name].type), f"{light.name}.{column.name}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "--help"],
+        ["tasks", "--bogus"],
+        ["tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["tasks", "--directive", "nope"],
+        ["deadlines", "--from", "01/12/2023", "--to", "31/12/2023", "--format", "json"],
+        ["status", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["explain-deadline", "trước ngày 15 hàng tháng", "--issued", "21/08/2023"],
+        ["complete"],
+    ],
+)
+def test_a_program_run_builds_only_the_command_it_names_with_the_same_command_line(seeded_sqlite: str, args: list[str]) -> None:
+    """`dondoc tasks …` as a program builds the app with that one command (dondoc.cli._Dondoc):
+    what it prints and its exit code are those of the whole app."""
+    from dondoc.cli import TOP_LEVEL, one_command_app
+
+    whole = runner.invoke(app, args, env={"COLUMNS": "200"})
+    one = runner.invoke(one_command_app(args[0]), args, env={"COLUMNS": "200"})
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+    assert set(TOP_LEVEL) >= {"tasks", "status", "deadlines", "directives", "import", "complete", "explain-deadline"}
+
+
+def test_the_program_itself_takes_the_one_command_path_and_the_whole_app_otherwise(seeded_sqlite: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DONDOC_DATABASE_URL": seeded_sqlite, "COLUMNS": "200"}
+        return subprocess.run([sys.executable, "-m", "dondoc", *args], env=env, capture_output=True, text=True, check=False, timeout=120)
+
+    help_text = run("tasks", "--help")
+    assert help_text.returncode == 0
+    assert "Usage: dondoc tasks [OPTIONS]" in help_text.stdout
+    listing = run("--help")  # the whole app: every command and group
+    assert listing.returncode == 0
+    assert "calendar-token" in listing.stdout
+    assert "explain-deadline" in listing.stdout
+    done = run("--debug", "tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023")
+    assert done.returncode == 0
+    assert "Nhiệm vụ tính đến 06/12/2023" in done.stdout
