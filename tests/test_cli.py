@@ -185,7 +185,11 @@ def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
     assert "vertical_agency" not in agencies
 
 
-HEAVY = ("prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav")
+HEAVY = (
+    "prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav",
+    "holidays",  # working days come from the shipped table (dondoc.domain.holiday_table) for the years it holds
+)  # fmt: skip
+WRITE_SIDE = ("dondoc.directives.store", "dondoc.directives.validation", "dondoc.domain.planning", "dondoc.domain.deadlines", "dondoc.db.lease")
 
 
 @pytest.mark.parametrize(
@@ -202,7 +206,8 @@ HEAVY = ("prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlet
 )
 def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str]) -> None:
     """A read command (a process, as a coordinator runs it) loads none of Prefect, Apprise, the report
-    writers, the web stack or Alembic: `python -X importtime` lists every module it imported."""
+    writers, the web stack, Alembic or the ``holidays`` package: `python -X importtime` lists every
+    module it imported."""
     import os
     import subprocess
     import sys
@@ -219,3 +224,84 @@ def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str])
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert {"typer", "rich", "dondoc"} <= imported  # the listing is real
     assert sorted(imported & set(HEAVY)) == []
+    modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    if args[0] in {"tasks", "status", "deadlines", "directives", "agencies"}:  # no YAML validation, planning, deadline parser
+        assert sorted(modules & set(WRITE_SIDE)) == []
+    if args[0] in {"tasks", "deadlines"}:  # Core tables (dondoc.db.tables): no SQLModel class is built
+        assert sorted(m for m in modules if m.startswith("dondoc.models")) == []
+
+
+def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
+    from dataclasses import asdict
+
+    from dondoc.directives.rows import TaskRow
+
+    row = TaskRow(
+        7, "d", "11677/UBND-HCC", "dong-nai", "1.a", "Báo cáo", "so-a", "Sở A", "chủ trì", "so-a", "Sở A", "2023-12", "monthly",
+        date(2023, 12, 5), date(2023, 12, 4), "trước ngày 05 hàng tháng", ("ubnd",), "overdue", "Quá hạn", "do",
+        None, None, True, False, "so-b", None,
+    )  # fmt: skip
+    expected = asdict(row) | {"due": "2023-12-05", "original_due": "2023-12-04", "completed_on": None}
+    assert row.as_json() == expected
+    assert list(row.as_json()) == list(expected)  # same keys in the same order: `--format json` is unchanged
+
+
+def test_the_light_tables_of_the_read_commands_match_the_models() -> None:
+    """`dondoc tasks` reads through Core views of the tables (no SQLModel class built): every column
+    they name exists in the model's table with the very same type."""
+    from sqlmodel import SQLModel
+
+    import dondoc.models  # noqa: F401  (fills SQLModel.metadata)
+    from dondoc.db.tables import TABLES
+
+    for light in TABLES:
+        model = SQLModel.metadata.tables[light.name]
+        for column in light.columns:
+            assert column.name in model.columns, f"{light.name}.{column.name}: not in the model"
+            assert repr(column.type) == repr(model.columns[column.name].type), f"{light.name}.{column.name}"
+            assert type(column.type) is type(model.columns[column.name].type), f"{light.name}.{column.name}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "--help"],
+        ["tasks", "--bogus"],
+        ["tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["tasks", "--directive", "nope"],
+        ["deadlines", "--from", "01/12/2023", "--to", "31/12/2023", "--format", "json"],
+        ["status", "11677/UBND-HCC", "--as-of", "06/12/2023"],
+        ["explain-deadline", "trước ngày 15 hàng tháng", "--issued", "21/08/2023"],
+        ["complete"],
+    ],
+)
+def test_a_program_run_builds_only_the_command_it_names_with_the_same_command_line(seeded_sqlite: str, args: list[str]) -> None:
+    """`dondoc tasks …` as a program builds the app with that one command (dondoc.cli._Dondoc):
+    what it prints and its exit code are those of the whole app."""
+    from dondoc.cli import TOP_LEVEL, one_command_app
+
+    whole = runner.invoke(app, args, env={"COLUMNS": "200"})
+    one = runner.invoke(one_command_app(args[0]), args, env={"COLUMNS": "200"})
+    assert (one.exit_code, one.output) == (whole.exit_code, whole.output)
+    assert set(TOP_LEVEL) >= {"tasks", "status", "deadlines", "directives", "import", "complete", "explain-deadline"}
+
+
+def test_the_program_itself_takes_the_one_command_path_and_the_whole_app_otherwise(seeded_sqlite: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DONDOC_DATABASE_URL": seeded_sqlite, "COLUMNS": "200"}
+        return subprocess.run([sys.executable, "-m", "dondoc", *args], env=env, capture_output=True, text=True, check=False, timeout=120)
+
+    help_text = run("tasks", "--help")
+    assert help_text.returncode == 0
+    assert "Usage: dondoc tasks [OPTIONS]" in help_text.stdout
+    listing = run("--help")  # the whole app: every command and group
+    assert listing.returncode == 0
+    assert "calendar-token" in listing.stdout
+    assert "explain-deadline" in listing.stdout
+    done = run("--debug", "tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023")
+    assert done.returncode == 0
+    assert "Nhiệm vụ tính đến 06/12/2023" in done.stdout

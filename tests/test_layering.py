@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PURE = [
     "dondoc.domain.deadlines",
     "dondoc.domain.planning",
+    "dondoc.domain.reporting",
     "dondoc.domain.reminders",
     "dondoc.domain.status",
     "dondoc.domain.report_math",

@@ -29,3 +29,4 @@ def test_the_wheel_installs_only_dondoc(tmp_path: Path) -> None:
     assert "dondoc/configuration/data/policy.yaml" in names
     assert any(n.startswith("dondoc/db/migrations/versions/0001_core") for n in names)
     assert "dondoc/reminders/templates/digest.html.j2" in names
+    assert "dondoc/domain/vn_holidays.json" in names  # the holiday table working days are read from

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +195,45 @@ def test_plan_assignment_hands_work_due_after_an_agency_ends_to_its_successor_on
     assert [a for p, a in owners if p < "2025"] == ["so-khcn", "so-tttt"] * 3
     assert [a for p, a in owners if p >= "2025"] == ["so-khcn"] * 3
     assert len(periods) == 6
+
+
+def test_the_shipped_holiday_table_is_what_the_installed_holidays_package_says() -> None:
+    """Working days read from ``vn_holidays.json`` (no ``holidays`` import on a read command) only
+    while it equals the package's answer for every year it holds; regenerate it after an upgrade."""
+    from dondoc.domain import holiday_table
+
+    table = holiday_table.load()
+    assert table is not None, (
+        "vn_holidays.json is missing or from another holidays version: python -m dondoc.domain.holiday_table"
+    )
+    fresh = holiday_table.from_package()
+    assert table.version == fresh.version
+    assert table.holidays == fresh.holidays
+    assert table.workdays == fresh.workdays
+    assert date(2024, 5, 4) in table.workdays[2024]
+    assert table.holidays[2024][date(2024, 4, 18)] == "Ngày Giỗ Tổ Hùng Vương"
+
+
+def test_a_table_from_another_holidays_version_or_outside_its_years_asks_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dondoc.domain import holiday_table, workdays
+
+    stale = json.loads(holiday_table.TABLE_FILE.read_text(encoding="utf-8"))
+    stale["holidays_version"] = "0.0-not-installed"
+    stale["holidays"]["2024-12-25"] = "Ngày không có thật"  # would make 25/12/2024 a day off if it were read
+    path = tmp_path / "vn_holidays.json"
+    path.write_text(json.dumps(stale, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(holiday_table, "TABLE_FILE", path)
+    holiday_table.load.cache_clear()
+    monkeypatch.setattr(workdays, "_cache", {})
+    monkeypatch.setattr(workdays, "_workdays", {})
+    try:
+        assert holiday_table.load() is None
+        calendar = WorkCalendar()
+        assert calendar.is_working_day(date(2024, 12, 25))
+        assert calendar.is_working_day(date(2024, 5, 4))
+        assert not calendar.is_working_day(date(2024, 4, 29))
+        assert calendar.holiday_name(date(2050, 1, 1)) == "Tết Dương lịch"  # beyond the table's years
+    finally:
+        holiday_table.load.cache_clear()

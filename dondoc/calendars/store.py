@@ -26,8 +26,8 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.configuration.settings import get_settings
 from dondoc.db import upsert_insert
 from dondoc.directives.queries import CoAgencyRegistry, answers_to, co_agency_registry, resolve_agency, resolve_directive
-from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
+from dondoc.domain.reporting import report_targets
 from dondoc.domain.status import InstanceFacts, Status, status_of
 from dondoc.errors import InputError, NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, Province, TaskInstance

@@ -6,7 +6,6 @@ domain from the stored facts and the ``as_of`` day.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,63 +16,27 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from dondoc.configuration.files import load_calendar, load_policy
-from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, ClausePlan, TaskRow
-from dondoc.domain.planning import report_targets
-from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify, in_official_order
+from dondoc.directives.listing import agency_not_found, directive_not_found
+from dondoc.directives.listing import task_rows as task_rows
+from dondoc.directives.rows import AssignmentProgress, ClausePlan, TaskRow
+from dondoc.domain.status import Status, assignment_status, in_official_order
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on, owner_on
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, GroupMember, TaskInstance
 
-#: The columns of a task row, labelled with the :class:`TaskRow` field they fill (or the name :func:`task_rows` reads).
-_COLUMNS: dict[str, Any] = {
-    "instance_id": TaskInstance.id, "directive": Directive.code, "directive_number": Directive.number,
-    "province": Directive.province, "clause": Assignment.clause, "summary": Assignment.summary, "acode": Agency.code,
-    "ashort": Agency.short_name, "aname": Agency.name, "period": TaskInstance.period, "kind": TaskInstance.kind,
-    "due": TaskInstance.due_date, "original_due": TaskInstance.original_due_date, "deadline_text": Assignment.deadline_text,
-    "report_to": Assignment.report_to_codes, "state": TaskInstance.state, "opens": TaskInstance.opens_on,
-    "done_on": TaskInstance.completed_on, "evidence": TaskInstance.completion_evidence,
-    "extended_at": TaskInstance.extended_at, "due_on_day_off": TaskInstance.due_on_day_off,
-    "co_agencies": Assignment.co_agencies, "position": Assignment.position, "report_via": Assignment.report_via,
-    "ad_hoc": Assignment.ad_hoc,
-}  # fmt: skip
-
-#: Columns that reach :class:`TaskRow` unchanged.
-_PASSED_THROUGH = (
-    "instance_id", "directive", "directive_number", "province", "clause", "summary", "period", "kind", "due", "original_due",
-    "deadline_text", "due_on_day_off", "ad_hoc",
-)  # fmt: skip
-
-
-def _base() -> Select[*tuple[Any, ...]]:
-    return instance_rows(*(col(column).label(name) for name, column in _COLUMNS.items()))
-
 
 def resolve_directive(code: str, *, session: Session) -> Directive:
     directive = session.scalars(select(Directive).where(col(Directive.code) == code)).first()
     if directive is None:
-        known = [c for (c,) in session.execute(select(col(Directive.code))).all()]
-        raise NotFoundError(
-            f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}"
-        )
+        raise directive_not_found(code, session=session)
     return directive
 
 
 def resolve_agency(code: str, *, session: Session) -> Agency:
     agency = session.scalars(select(Agency).where(col(Agency.code) == code)).first()
     if agency is None:
-        labels: dict[str, str] = {}
-        for a in session.scalars(select(Agency)):
-            for label in [a.code, a.name, a.short_name or "", *a.aliases]:
-                labels.setdefault(label.lower(), a.code)
-        close = difflib.get_close_matches(code.lower(), list(labels), n=3, cutoff=0.5)
-        hint = (
-            f"did you mean {', '.join(dict.fromkeys(labels[c] for c in close))}?"
-            if close
-            else "list codes with `dondoc agencies`"
-        )
-        raise NotFoundError(f"agency {code!r}: unknown; {hint}")
+        raise agency_not_found(code, session=session)
     return agency
 
 
@@ -136,74 +99,6 @@ def co_agency_registry(*, session: Session) -> CoAgencyRegistry:
 def expand_co_agencies(codes: Sequence[str] | None, registry: CoAgencyRegistry, on: date) -> list[str]:
     """Agency codes of a co-agency list as of ``on``."""
     return registry.expand(codes, on)
-
-
-def task_rows(
-    *,
-    session: Session,
-    as_of: date,
-    directive: str | None = None,
-    agency: str | None = None,
-    province: str | None = None,
-    statuses: set[Status] | None = None,
-    due_from: date | None = None,
-    due_to: date | None = None,
-    include_co_agency: bool = False,
-    include_cancelled: bool = False,
-) -> list[TaskRow]:
-    """Task instances with their status as of ``as_of``, optionally as co-agency too."""
-    stmt = _base()
-    if directive:
-        stmt = stmt.where(col(Directive.code) == resolve_directive(directive, session=session).code)
-    if province:
-        stmt = stmt.where(col(Directive.province) == province)
-    if due_from:
-        stmt = stmt.where(col(TaskInstance.due_date) >= due_from)
-    if due_to:
-        stmt = stmt.where(col(TaskInstance.due_date) <= due_to)
-    lead_stmt = stmt
-    agency_row: Agency | None = None
-    if agency:
-        agency_row = resolve_agency(agency, session=session)
-        lead_stmt = stmt.where(col(TaskInstance.agency_id) == agency_row.id)
-    order = (col(Directive.code), col(Assignment.position), col(TaskInstance.due_date), col(Agency.code))
-    results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
-    if include_co_agency and agency_row is not None:
-        co_rows = session.execute(stmt.order_by(*order)).all()
-        names = answers_to(agency_row, session=session)
-        results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r.acode != agency_row.code)
-    calendar = load_calendar()
-    policies: dict[str, Any] = {}
-    rows: list[TaskRow] = []
-    for role, r in results:
-        if r.state == InstanceState.CANCELLED and not include_cancelled:
-            continue
-        policy = policies.setdefault(r.province, load_policy(r.province))
-        done_on = r.done_on if r.done_on and r.done_on <= as_of else None  # a completion recorded ahead is not seen yet
-        status, colour = classify(InstanceFacts(r.kind, r.state, r.opens, r.due, r.done_on), as_of, calendar, policy)
-        if statuses and status not in statuses:
-            continue
-        lead_code, lead_name = r.acode, r.ashort or r.aname
-        shown = agency_row if role == ROLE_CO and agency_row is not None else None
-        rows.append(
-            TaskRow(
-                **{name: r._mapping[name] for name in _PASSED_THROUGH},
-                agency=shown.code if shown else r.acode,
-                agency_name=(shown.short_name or shown.name) if shown else lead_name,
-                role=role,
-                lead_agency=lead_code,
-                lead_name=lead_name,
-                report_to=tuple(report_targets(lead_code, r.report_to or [])),
-                status=str(status),
-                status_vi=STATUS_VI[status],
-                colour=str(colour),
-                completed_on=done_on,
-                evidence=r.evidence if done_on else None,
-                extended=r.extended_at is not None,
-                report_via=r.report_via if r.report_via != lead_code else None,
-            )
-        )
-    return rows
 
 
 def lead_label(first: str, leads: int) -> str:

@@ -5,7 +5,7 @@ Pure (no database import): :mod:`dondoc.directives.queries` fills them, pure cod
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -45,10 +45,15 @@ class TaskRow:
     ad_hoc: str | None = None  # "… hoặc đột xuất khi có yêu cầu": recorded, shown, never planned
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # field by field, not dataclasses.asdict: every value is immutable, and asdict's deep copy of
+        # 26 fields was most of the time of `dondoc tasks` after the query (~0.1 ms a row)
+        data = {name: getattr(self, name) for name in _TASK_ROW_FIELDS}
         for key in ("due", "original_due", "completed_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
+
+
+_TASK_ROW_FIELDS = tuple(f.name for f in fields(TaskRow))
 
 
 @dataclass(frozen=True)

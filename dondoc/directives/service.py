@@ -9,31 +9,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from dondoc.configuration.settings import get_settings
-from dondoc.db import lease, session_scope
+from dondoc.db import session_scope
 from dondoc.db.retry import retry_busy
-from dondoc.directives import queries
-from dondoc.directives.queries import resolve_agency, resolve_directive
 from dondoc.directives.rows import AssignmentProgress, TaskRow
-from dondoc.directives.store import (
-    CompletionReport,
-    ImportSummary,
-    PlanResult,
-    apply_batch,
-    complete_instance,
-    extend_instance,
-    plan_directive,
-)
-from dondoc.directives.validation import Batch, stored_lookup, validate_paths
 from dondoc.errors import InputError
-from dondoc.models import Assignment, Directive, TaskInstance
+
+# The writing side (validation of the YAML files, planning, the import lease) is imported by the
+# functions that write, and the ORM models and their queries by the functions that use them:
+# `dondoc tasks` and `dondoc deadlines` read through :mod:`dondoc.directives.listing` (Core tables)
+# and build no SQLModel class; `status` and `directives` load none of the writing side.
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from dondoc.directives.store import ImportSummary, PlanResult
+    from dondoc.directives.validation import Batch
+    from dondoc.models import Directive, TaskInstance
 
 
 def validate(paths: Sequence[Path]) -> Batch:
+    from dondoc.directives.validation import stored_lookup, validate_paths
+
     with session_scope() as session:
         return validate_paths(paths, stored_lookup(session))
 
@@ -60,6 +58,9 @@ def import_paths(
     Imports are serialised by the ``import`` lease: a second import waits (``wait`` seconds, default
     ``DONDOC_BUSY_SECONDS``) for the first to finish, then validates against what it wrote.
     """
+    from dondoc.db import lease
+    from dondoc.directives.store import apply_batch
+    from dondoc.directives.validation import stored_lookup, validate_paths
 
     def work() -> ImportSummary:
         with session_scope() as session:
@@ -73,6 +74,10 @@ def import_paths(
 
 def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSummary:
     """Everything an import would do (registry diff, replanning, open work lost), then roll it all back."""
+    from dondoc.directives import queries
+    from dondoc.directives.store import apply_batch
+    from dondoc.directives.validation import stored_lookup, validate_paths
+
     try:
         with session_scope() as session:
             batch = validate_paths(paths, stored_lookup(session))
@@ -85,6 +90,8 @@ def check_import(paths: Sequence[Path], *, as_of: date, actor: str) -> ImportSum
 
 def replan(directive: str, *, as_of: date, actor: str) -> PlanResult:
     """Extend a directive's rolling horizon to ``as_of`` (daily sweep)."""
+    from dondoc.directives.queries import resolve_directive
+    from dondoc.directives.store import plan_directive
 
     def work() -> PlanResult:
         with session_scope() as session:
@@ -106,6 +113,11 @@ class Recorded:
 
 def find_instance_id(directive: str, clause: str, agency: str, period: str | None = None) -> int:
     """Resolve (directive, clause, agency[, period]) to one instance id: the earliest open one by default."""
+    from sqlmodel import col, select
+
+    from dondoc.directives.queries import resolve_agency, resolve_directive
+    from dondoc.models import Assignment, TaskInstance
+
     with session_scope() as session:
         d = resolve_directive(directive, session=session)
         a = resolve_agency(agency, session=session)
@@ -125,6 +137,8 @@ def find_instance_id(directive: str, clause: str, agency: str, period: str | Non
 
 
 def _recorded(session: Session, instance: TaskInstance) -> Recorded:
+    from dondoc.directives import queries
+
     assignment, directive, agency = queries.instance_parents(instance, session=session)
     assert instance.id is not None
     return Recorded(
@@ -149,6 +163,7 @@ def record_completion(
     force: bool = False,
 ) -> Recorded:
     """Complete an instance (``force`` to overwrite an earlier completion); retried while the database is busy."""
+    from dondoc.directives.store import CompletionReport, complete_instance
 
     def work() -> Recorded:
         with session_scope() as session:
@@ -160,6 +175,8 @@ def record_completion(
 
 
 def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> Recorded:
+    from dondoc.directives.store import extend_instance
+
     def work() -> Recorded:
         with session_scope() as session:
             instance = extend_instance(instance_id, to=to, reason=reason, actor=actor, session=session)
@@ -169,18 +186,24 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
 
 
 def list_directives() -> list[dict[str, Any]]:
+    from dondoc.directives import queries
+
     with session_scope() as session:
         return queries.directive_listing(session=session)
 
 
 def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
-    """Task instances with their status as of a day (filters: see :func:`queries.task_rows`)."""
+    """Task instances with their status as of a day (filters: see :func:`listing.task_rows`)."""
+    from dondoc.directives import listing
+
     with session_scope() as session:
-        return queries.task_rows(as_of=as_of, **filters, session=session)
+        return listing.task_rows(as_of=as_of, **filters, session=session)
 
 
 def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
     """Per-clause progress of one directive, or of every directive in province and code order."""
+    from dondoc.directives import queries
+
     with session_scope() as session:
         codes = [directive] if directive else queries.directive_codes(session=session)
         return [queries.directive_progress(code, as_of=as_of, session=session) for code in codes]

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dondoc.domain.deadlines import DeadlineKind, ParsedDeadline
 from dondoc.domain.policy import Policy
 from dondoc.domain.recurrence import occurrences, period_label
+from dondoc.domain.reporting import report_targets as report_targets
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on
 from dondoc.domain.workdays import WorkCalendar
 
@@ -58,14 +59,6 @@ def item_leads(named: Sequence[NamedLead], co_agencies: Collection[str]) -> list
             if not lead.is_group or agency not in excluded:
                 out.setdefault(agency, None)
     return list(out)
-
-
-def report_targets(agency: str, report_to: Sequence[str]) -> list[str]:
-    """Whom one lead's instance reports to: the item's ``report_to`` without the agency itself.
-
-    "Các sở báo cáo Sở Nội vụ": Sở Nội vụ leads its own instance too, but does not report to itself.
-    """
-    return [body for body in report_to if body != agency]
 
 
 def ad_hoc_part(deadline: ParsedDeadline) -> str | None:

@@ -1,6 +1,7 @@
 """The Vietnamese civil-service working-day calendar.
 
-Public holidays and make-up working Saturdays come from the ``holidays`` package,
+Public holidays and make-up working Saturdays come from the ``holidays`` package (read from the
+table :mod:`dondoc.domain.holiday_table` ships, written from the installed version of it),
 extended by data (an override file for each year's decisions). Civil servants do not
 work Saturdays and Sundays (QĐ 188/1999) unless a Saturday is a declared make-up day.
 """
@@ -10,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import holidays as holidays_lib
 
 
 @dataclass(frozen=True)
@@ -26,16 +23,12 @@ class WorkCalendar:
     _working: dict[date, bool] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
     _moved: dict[tuple[date, int], date] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
-    def _lib(self, year: int) -> holidays_lib.HolidayBase:
-        return _vn_holidays(year)
-
     def holiday_name(self, day: date) -> str | None:
         if day in self.removed_holidays:
             return None
         if day in self.extra_holidays:
             return self.extra_holidays[day]
-        name = self._lib(day.year).get(day)
-        return str(name) if name else None
+        return _vn_holidays(day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
         known = self._working.get(day)
@@ -92,19 +85,31 @@ class WorkCalendar:
         return [d for d in days if not self.is_working_day(d)]
 
 
-_cache: dict[int, holidays_lib.HolidayBase] = {}
+_cache: dict[int, dict[date, str]] = {}
+_workdays: dict[int, frozenset[date]] = {}
 
 
-def _vn_holidays(year: int) -> holidays_lib.HolidayBase:
-    lib = _cache.get(year)
-    if lib is None:
-        import holidays as holidays_lib  # ~0.3 s: only when a working day is first asked about
+def _vn_holidays(year: int) -> dict[date, str]:
+    """The year's public holidays and their Vietnamese names: from the shipped table when it was
+    written from the installed ``holidays`` version and holds the year, else from the package."""
+    known = _cache.get(year)
+    if known is None:
+        from dondoc.domain import holiday_table
 
-        lib = holidays_lib.country_holidays("VN", years=year, language="vi")
-        _cache[year] = lib
-    return lib
+        table = holiday_table.load()
+        if table is not None and year in table.holidays:
+            known, workdays = table.holidays[year], table.workdays[year]
+        else:
+            import holidays as holidays_lib  # ~0.1 s: all ~250 country modules and the translations
+
+            lib = holidays_lib.country_holidays("VN", years=year, language="vi")
+            known = {day: str(name) for day, name in lib.items() if day.year == year and name}
+            workdays = frozenset(d for d in getattr(lib, "weekend_workdays", set()) if d.year == year)
+        _cache[year], _workdays[year] = known, workdays
+    return known
 
 
-def _vn_workdays(year: int) -> set[date]:
-    lib = _vn_holidays(year)
-    return {d for d in getattr(lib, "weekend_workdays", set()) if d.year == year}
+def _vn_workdays(year: int) -> frozenset[date]:
+    if year not in _workdays:
+        _vn_holidays(year)
+    return _workdays[year]

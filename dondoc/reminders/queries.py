@@ -23,9 +23,9 @@ from sqlalchemy import Select, and_, literal_column, or_, select, text
 from sqlmodel import Session, col
 
 from dondoc.directives.queries import CoAgencyRegistry, instance_rows
-from dondoc.domain.planning import report_targets
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
+from dondoc.domain.reporting import report_targets
 from dondoc.domain.succession import GroupSpan, Lifespan
 from dondoc.models import Agency, AgencyGroup, AgencySuccession, Assignment, Directive, GroupMember, TaskInstance
 

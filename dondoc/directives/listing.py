@@ -1,0 +1,172 @@
+"""Task rows with their status as of a day, read with Core selects over :mod:`dondoc.db.tables`.
+
+``dondoc tasks`` and ``dondoc deadlines`` (and every caller of :func:`queries.task_rows`, which is
+this function) read through here: no SQLModel class is built, so a read command pays for the query,
+not for the ORM models of every table.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from dondoc.configuration.files import load_calendar, load_policy
+from dondoc.db import tables as t
+from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, TaskRow
+from dondoc.domain.reporting import report_targets
+from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, classify
+from dondoc.domain.vocabulary import InstanceState
+from dondoc.errors import NotFoundError
+
+ti, d, a, ag = t.task_instance.c, t.directive.c, t.assignment.c, t.agency.c
+
+#: The columns of a task row, labelled with the :class:`TaskRow` field they fill (or the name :func:`task_rows` reads).
+_COLUMNS: dict[str, Any] = {
+    "instance_id": ti.id, "directive": d.code, "directive_number": d.number,
+    "province": d.province, "clause": a.clause, "summary": a.summary, "acode": ag.code,
+    "ashort": ag.short_name, "aname": ag.name, "period": ti.period, "kind": ti.kind,
+    "due": ti.due_date, "original_due": ti.original_due_date, "deadline_text": a.deadline_text,
+    "report_to": a.report_to_codes, "state": ti.state, "opens": ti.opens_on,
+    "done_on": ti.completed_on, "evidence": ti.completion_evidence,
+    "extended_at": ti.extended_at, "due_on_day_off": ti.due_on_day_off,
+    "co_agencies": a.co_agencies, "position": a.position, "report_via": a.report_via,
+    "ad_hoc": a.ad_hoc,
+}  # fmt: skip
+
+#: Columns that reach :class:`TaskRow` unchanged.
+_PASSED_THROUGH = (
+    "instance_id", "directive", "directive_number", "province", "clause", "summary", "period", "kind", "due", "original_due",
+    "deadline_text", "due_on_day_off", "ad_hoc",
+)  # fmt: skip
+
+
+class AgencyRef(NamedTuple):
+    id: int
+    code: str
+    name: str
+    short_name: str | None
+
+
+def _base() -> Select[Any]:
+    return (
+        select(*(column.label(name) for name, column in _COLUMNS.items()))
+        .select_from(t.task_instance)
+        .join(t.assignment, a.id == ti.assignment_id)
+        .join(t.directive, d.id == ti.directive_id)
+        .join(t.agency, ag.id == ti.agency_id)
+    )
+
+
+def directive_not_found(code: str, *, session: Session) -> NotFoundError:
+    known = [c for (c,) in session.execute(select(d.code)).all()]
+    return NotFoundError(
+        f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}"
+    )
+
+
+def agency_not_found(code: str, *, session: Session) -> NotFoundError:
+    labels: dict[str, str] = {}
+    for acode, name, short_name, aliases in session.execute(select(ag.code, ag.name, ag.short_name, ag.aliases).order_by(ag.id)):
+        for label in [acode, name, short_name or "", *aliases]:
+            labels.setdefault(label.lower(), acode)
+    close = difflib.get_close_matches(code.lower(), list(labels), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(dict.fromkeys(labels[c] for c in close))}?" if close else "list codes with `dondoc agencies`"
+    return NotFoundError(f"agency {code!r}: unknown; {hint}")
+
+
+def directive_code(code: str, *, session: Session) -> str:
+    found = session.execute(select(d.code).where(d.code == code).limit(1)).scalar()
+    if found is None:
+        raise directive_not_found(code, session=session)
+    return str(found)
+
+
+def agency_ref(code: str, *, session: Session) -> AgencyRef:
+    row = session.execute(select(ag.id, ag.code, ag.name, ag.short_name).where(ag.code == code).limit(1)).first()
+    if row is None:
+        raise agency_not_found(code, session=session)
+    return AgencyRef(*row)
+
+
+def answers_to(agency_id: int, agency_code: str, *, session: Session) -> set[str]:
+    """The codes an agency is addressed by: its own and every group it belongs to (co-agency lists name either)."""
+    groups = session.execute(
+        select(t.agency_group.c.code)
+        .join(t.group_member, t.group_member.c.group_id == t.agency_group.c.id)
+        .where(t.group_member.c.agency_id == agency_id)
+    )
+    return {agency_code, *(g for (g,) in groups)}
+
+
+def task_rows(
+    *,
+    session: Session,
+    as_of: date,
+    directive: str | None = None,
+    agency: str | None = None,
+    province: str | None = None,
+    statuses: set[Status] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    include_co_agency: bool = False,
+    include_cancelled: bool = False,
+) -> list[TaskRow]:
+    """Task instances with their status as of ``as_of``, optionally as co-agency too."""
+    stmt = _base()
+    if directive:
+        stmt = stmt.where(d.code == directive_code(directive, session=session))
+    if province:
+        stmt = stmt.where(d.province == province)
+    if due_from:
+        stmt = stmt.where(ti.due_date >= due_from)
+    if due_to:
+        stmt = stmt.where(ti.due_date <= due_to)
+    lead_stmt = stmt
+    agency_row: AgencyRef | None = None
+    if agency:
+        agency_row = agency_ref(agency, session=session)
+        lead_stmt = stmt.where(ti.agency_id == agency_row.id)
+    order = (d.code, a.position, ti.due_date, ag.code)
+    results = [(ROLE_LEAD, r) for r in session.execute(lead_stmt.order_by(*order)).all()]
+    if include_co_agency and agency_row is not None:
+        co_rows = session.execute(stmt.order_by(*order)).all()
+        names = answers_to(agency_row.id, agency_row.code, session=session)
+        results.extend((ROLE_CO, r) for r in co_rows if names & set(r.co_agencies or []) and r.acode != agency_row.code)
+    calendar = load_calendar()
+    policies: dict[str, Any] = {}
+    rows: list[TaskRow] = []
+    for role, r in results:
+        if r.state == InstanceState.CANCELLED and not include_cancelled:
+            continue
+        policy = policies.get(r.province)
+        if policy is None:  # once per province (setdefault built and validated it for every row)
+            policy = policies[r.province] = load_policy(r.province)
+        done_on = r.done_on if r.done_on and r.done_on <= as_of else None  # a completion recorded ahead is not seen yet
+        status, colour = classify(InstanceFacts(r.kind, r.state, r.opens, r.due, r.done_on), as_of, calendar, policy)
+        if statuses and status not in statuses:
+            continue
+        lead_code, lead_name = r.acode, r.ashort or r.aname
+        shown = agency_row if role == ROLE_CO and agency_row is not None else None
+        rows.append(
+            TaskRow(
+                **{name: r._mapping[name] for name in _PASSED_THROUGH},
+                agency=shown.code if shown else r.acode,
+                agency_name=(shown.short_name or shown.name) if shown else lead_name,
+                role=role,
+                lead_agency=lead_code,
+                lead_name=lead_name,
+                report_to=tuple(report_targets(lead_code, r.report_to or [])),
+                status=str(status),
+                status_vi=STATUS_VI[status],
+                colour=str(colour),
+                completed_on=done_on,
+                evidence=r.evidence if done_on else None,
+                extended=r.extended_at is not None,
+                report_via=r.report_via if r.report_via != lead_code else None,
+            )
+        )
+    return rows
