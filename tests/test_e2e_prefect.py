@@ -18,8 +18,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 T = TypeVar("T")
 
 
-
-
 @pytest.fixture
 def stack(seeded_sqlite: str, tmp_path: Path) -> Iterator[prefect_stack.Stack]:
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -63,7 +61,18 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
     assert {"tracking", "directive:11677/UBND-HCC"} <= set(tracked.tags)
 
     with get_client(sync_client=True) as client:
-        runs = poll(lambda: _task_runs(client, tracked.id), lambda rs: len(rs) >= 28, timeout=30, what="task runs of the tracking run")
+        wanted = {
+            "1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023",
+            "5.b · Sở TT&TT · hạn 09/12/2023",
+            "1.a · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · thường xuyên",
+        }
+        # the server's recorder writes task runs in batches (flushed at least every 5 s): wait for the ones asserted on, finished
+        runs = poll(
+            lambda: _task_runs(client, tracked.id),
+            lambda rs: len(rs) >= 28 and wanted <= {r.name for r in rs if r.state is not None and r.state.is_final()},
+            timeout=60,
+            what="task runs of the tracking run",
+        )
         states = {r.name: (r.state.name, r.state.message) for r in runs if r.state}
         assert states["1.k · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · hạn 04/12/2023"] == (
             "Quá hạn chưa hoàn thành",
@@ -71,9 +80,13 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
         )
         assert states["5.b · Sở TT&TT · hạn 09/12/2023"] == ("Đang thực hiện trong hạn", "0/1 cơ quan đã hoàn thành")
         assert states["1.a · Các sở, ban ngành tỉnh và UBND các huyện, thành phố · thường xuyên"][0] == "Thường xuyên"
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-summary"])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-summary"]))
+        )
         assert any("## Quá hạn chưa hoàn thành (59)" in str(a.data) for a in artifacts)
-        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-instances"])))
+        table = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dondoc-11677-ubnd-hcc-instances"]))
+        )
         assert len(json.loads(str(table[0].data))["Mục"]) == 192  # 59 overdue (Sở TT&TT does not lead 1.k) + 133 in progress
 
     recorded = run_deployment(
@@ -91,16 +104,28 @@ def test_deployed_tracking_completion_and_trigger(stack: prefect_stack.Stack) ->
     assert recorded.state is not None
     assert recorded.state.is_completed(), recorded.state
     with get_client(sync_client=True) as client:
-        assert client.read_flow_run(recorded.id).name == "Hoàn thành 11677/UBND-HCC 5.b · dn-so-thong-tin-truyen-thong · 07/12/2023"
+        assert (
+            client.read_flow_run(recorded.id).name == "Hoàn thành 11677/UBND-HCC 5.b · dn-so-thong-tin-truyen-thong · 07/12/2023"
+        )
 
     # the event `dondoc.task.completed` fires the trigger: a tracking run for that directive and day
     refreshed_name = "11677/UBND-HCC · 07/12/2023"
     with get_client(sync_client=True) as client:
-        refreshed = poll(lambda: client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[refreshed_name]))), lambda rs: bool(rs) and rs[0].state is not None and rs[0].state.is_final(), timeout=90, what="the tracking run refreshed by the trigger")[0]
+        refreshed = poll(
+            lambda: client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[refreshed_name]))),
+            lambda rs: bool(rs) and rs[0].state is not None and rs[0].state.is_final(),
+            timeout=90,
+            what="the tracking run refreshed by the trigger",
+        )[0]
         assert refreshed.state is not None
         assert refreshed.state.name == "2 quá hạn · 0,0 %"  # 5.b done, but not due until 09/12
         assert refreshed.deployment_id == tracked.deployment_id
-        runs = poll(lambda: _task_runs(client, refreshed.id), lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs), timeout=30, what="5.b in the refreshed run")
+        runs = poll(
+            lambda: _task_runs(client, refreshed.id),
+            lambda rs: any(r.name.startswith("5.b ·") and r.state and r.state.is_final() for r in rs),
+            timeout=30,
+            what="5.b in the refreshed run",
+        )
         five_b = next(r for r in runs if r.name.startswith("5.b ·"))
         assert five_b.state is not None
         assert (five_b.state.name, five_b.state.message) == ("Hoàn thành đúng hạn", "1/1 cơ quan đã hoàn thành")
