@@ -42,7 +42,15 @@ from dondoc.models import Province
 from dondoc.reminders import notify
 from dondoc.reminders import store as ledger
 from dondoc.reminders.contacts import ContactBook, load_contacts
-from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
+from dondoc.reminders.digest import (
+    Digest,
+    build_digests,
+    render_chat,
+    render_html,
+    render_text,
+    render_undeliverable,
+    summarise_digests,
+)
 from dondoc.reminders.links import portal_context
 from dondoc.reminders.queries import (
     LineFacts,
@@ -331,8 +339,20 @@ def _sweep(
             for reminder in current:
                 stages_now.setdefault(reminder.instance_id, set()).add((reminder.stage.key, reminder.due_date))
             ledger.supersede_older([f.instance_id for f in retry_facts], stages_now, now=now, session=session)
+        if dry_run and not render:  # nothing to render: count each digest's lines, build none (issue 13)
+            result.digests.extend(
+                DigestReport(d.contact.display, d.contact.channel.kind, d.subject, d.lines, d.instances,
+                             1 if d.contact.channel.kind == "email" else None, None, error=d.contact.problem)
+                for d in summarise_digests(as_of, todo, lines)
+            )  # fmt: skip
+            result.digest_ms = (time.perf_counter() - t_plan) * 1000
+            return result
         addressees = {r.addressee for r, _ in todo}
-        bodies = {c for f in lines.values() for c in (*f.report_to, *([f.report_via] if f.report_via else []))}
+        bodies: set[str] = set()
+        for f in lines.values():
+            bodies.update(f.report_to)
+            if f.report_via:
+                bodies.add(f.report_via)
         names = agency_names(addressees | bodies, session=session)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
@@ -375,9 +395,6 @@ def _send_all(
         keep()  # still the lease holder? (raises LeaseLost rather than risk a duplicate)
         return digest, _deliver(digest, policy_for(digest), sender, dry_run, render)
 
-    if dry_run and not render:  # nothing to send or render: no threads
-        result.digests.extend(one(d)[1] for d in digests)
-        return
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for digest, report in pool.map(one, digests):
             result.digests.append(report)
