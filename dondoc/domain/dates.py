@@ -12,7 +12,7 @@ VN_TZ = ZoneInfo(TIMEZONE_NAME)
 
 def vn_date(day: date | None, empty: str = "—") -> str:
     """``06/12/2023``; ``empty`` when there is no date (ongoing tasks)."""
-    return day.strftime("%d/%m/%Y") if day else empty
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else empty  # strftime's %d/%m/%Y, ~10× cheaper
 
 
 def parse_vn_date(text: str) -> date:

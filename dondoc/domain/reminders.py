@@ -255,24 +255,29 @@ def _current(
     if not calendar.is_working_day(day):
         return
     stages = memo if memo is not None else StageMemo()
+    known = stages._stages  # the memo's own dict: a hit costs one lookup (tens of thousands per sweep)
     for inst in instances:
         if day < inst.opens_on or inst.state != "open" or (inst.completed_on is not None and inst.completed_on <= day):
             continue  # completion or cancellation stops the ladder; an extension moved due_date
         policy = policy_of(inst)
         audiences: list[tuple[Audience, Sequence[str]]] = [("lead", (inst.lead,))]
-        co = tuple(c for c in inst.co_agencies if c != inst.lead)
-        if co:
-            audiences.append(("co", co))
+        if inst.co_agencies:
+            co = tuple(c for c in inst.co_agencies if c != inst.lead)
+            if co:
+                audiences.append(("co", co))
         for audience, agencies in audiences:
-            stage = stages.current(
-                inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=calendar
+            hit = known.get((inst.due_date, audience, inst.monthly, day, id(policy)))
+            stage = (
+                hit[1]
+                if hit is not None
+                else stages.current(inst.due_date, audience=audience, monthly=inst.monthly, day=day, policy=policy, calendar=calendar)
             )
             if stage is None:
                 continue
             effective = max(stage.send_on, inst.opens_on)
             for agency in agencies:
                 for role in stage.roles:
-                    addressee = {"coordinator": inst.coordinator, "leadership": inst.province}.get(role, agency)
+                    addressee = inst.coordinator if role == "coordinator" else inst.province if role == "leadership" else agency
                     yield Reminder(inst.instance_id, addressee, role, audience, stage, inst.due_date), effective
 
 
@@ -361,18 +366,29 @@ def route(
     fresh is a retry candidate only.
     """
     routing: Routing[C] = Routing()
+    routed, retry_keys = routing.routed, routing.retry_keys
+    fresh = list(fresh)
+    # a sweep passes the same objects in both (plan_window): a fresh one's keys are all routed already
+    was_fresh = {id(r) for r in fresh}
+    found_for: dict[tuple[str, Role], Sequence[C]] = {}  # thousands of reminders share an addressee and role
     for group, is_fresh in ((fresh, True), (current, False)):
         for reminder in group:
-            found = lookup(reminder.addressee, reminder.role)
+            if not is_fresh and id(reminder) in was_fresh:
+                continue
+            who = (reminder.addressee, reminder.role)
+            found = found_for.get(who)
+            if found is None:
+                found = found_for[who] = lookup(*who)
             if not found and is_fresh:
                 routing.unrouted.append(reminder)
             for recipient in found:
                 key = DeliveryKey(reminder.instance_id, recipient.key, reminder.stage.key, reminder.due_date)
                 if is_fresh:
-                    routing.routed.setdefault(key, (reminder, recipient))
-                elif key not in routing.routed:
-                    routing.retry_keys.add(key)
-                    routing.routed[key] = (reminder, recipient)
+                    if key not in routed:
+                        routed[key] = (reminder, recipient)
+                elif key not in routed:
+                    retry_keys.add(key)
+                    routed[key] = (reminder, recipient)
     return routing
 
 

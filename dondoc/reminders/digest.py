@@ -10,7 +10,6 @@ stage label included (docs/reminders.md, "What the email's text part contains").
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,6 +29,7 @@ CHAT_MARGIN = 40  # room for the "(1/3)" part marker and the channel's own decor
 
 
 
+@lru_cache(maxsize=16_384)  # a summary or title recurs in thousands of lines of a sweep
 def few_words(text: str, limit: int = TASK_WORDS) -> str:
     words = text.split()
     return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
@@ -94,11 +94,16 @@ class Line:
 OVERSEERS = frozenset({"coordinator", "leadership"})
 
 
+#: What makes two lines of an overseer's digest one task (``merge_agencies``): directive label, clause,
+#: period, due date, stage label, explanation required, co-agency line.
+TaskIdentity = tuple[str, str, str, date, str, bool, bool]
+
+
 def merge_agencies(lines: Sequence[tuple[Line, str]]) -> list[Line]:
     """One line per task for an overseer (the coordinating office, the leadership): the lines of the
     same directive, clause, period, due date, stage and role, one per lead agency, become one line
     that names every agency with its task id ("chủ trì: 30 cơ quan — Sở A (#661), …"). Order kept."""
-    merged: dict[tuple[str, str, str, date, str, bool, bool], list[tuple[Line, str]]] = {}
+    merged: dict[TaskIdentity, list[tuple[Line, str]]] = {}
     for line, agency in lines:
         co = line.role_vi.startswith("phối hợp")
         same_task = (line.directive_label, line.clause, line.period_vi, line.due, line.stage_vi, line.require_explanation, co)
@@ -158,14 +163,24 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        lines = self.lines
-        overdue = sum(1 for line in lines if line.overdue)
-        text = f"[dondoc] Nhắc việc ngày {vn_date(self.day)}: {len(lines)} nhiệm vụ"
-        if overdue:
-            text += f", {overdue} quá hạn"
-        if self.require_explanation:
-            text += " — YÊU CẦU BÁO CÁO GIẢI TRÌNH"
-        return text
+        count = overdue = 0
+        explain = False
+        for group in self.groups:  # one pass (a dry run asks every digest's subject)
+            count += len(group.lines)
+            for line in group.lines:
+                overdue += line.days < 0  # Line.overdue
+                explain = explain or line.require_explanation
+        return subject_line(self.day, count, overdue, explain)
+
+
+def subject_line(day: date, lines: int, overdue: int, explain: bool) -> str:
+    """A digest's subject line: its day, how many lines, how many overdue, and whether an explanation is due."""
+    text = f"[dondoc] Nhắc việc ngày {vn_date(day)}: {lines} nhiệm vụ"
+    if overdue:
+        text += f", {overdue} quá hạn"
+    if explain:
+        text += " — YÊU CẦU BÁO CÁO GIẢI TRÌNH"
+    return text
 
 
 
@@ -180,6 +195,10 @@ def report_vi(facts: LineFacts, names: dict[str, str]) -> str:
     bodies = ", ".join(names.get(c, c) for c in facts.report_to) or "—"
     via = f" (qua {names.get(facts.report_via, facts.report_via)})" if facts.report_via else ""
     return f"Báo cáo: {bodies}{via}"
+
+
+def directive_label(facts: LineFacts) -> str:
+    return facts.directive_number or f"{facts.directive} (chưa có số)"
 
 
 def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str] | None = None, link: str | None = None) -> Line:
@@ -199,7 +218,7 @@ def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str]
         )
         if link:
             how_to += f"; đề nghị của các đơn vị chờ duyệt tại: {link}"
-    label = facts.directive_number or f"{facts.directive} (chưa có số)"
+    label = directive_label(facts)
     return Line(
         facts.instance_id,
         label,
@@ -228,47 +247,109 @@ def build_digests(
 
     ``portal``: the recipients' portal links, and the offices named in the footer and Reply-To.
     """
-    by_contact: dict[str, list[tuple[Reminder, Contact]]] = defaultdict(list)
-    for reminder, contact in routed:
-        by_contact[contact.key].append((reminder, contact))
     digests: list[Digest] = []
     made: dict[tuple[int, str, bool, str, date, str | None], Line] = {}  # the same line in every digest, bar its portal link
-    for _key, items in sorted(by_contact.items(), key=lambda kv: kv[0]):
-        contact = items[0][1]
+    lead_names = {iid: f.lead_name for iid, f in facts.items()}
+    for ckey, contact, items in _by_contact(routed):
         seen: dict[tuple[int, str], Line] = {}
         keys: dict[Key, None] = {}
         addressees: dict[str, None] = {}
-        overseer = all(reminder.role in OVERSEERS for reminder, _ in items)
-        for reminder, _ in items:
-            keys[Key(reminder.instance_id, contact.key, reminder.stage.key, reminder.due_date)] = None
+        overseer = True
+        for reminder in items:
+            iid, role, stage = reminder.instance_id, reminder.role, reminder.stage
+            keys[Key(iid, ckey, stage.key, reminder.due_date)] = None
             addressees[names.get(reminder.addressee, reminder.addressee)] = None
-            dedupe = (reminder.instance_id, reminder.audience)
+            overseer = overseer and role in OVERSEERS
+            dedupe = (iid, reminder.audience)
             if dedupe not in seen:
-                link = portal.url(reminder, contact, reminder.instance_id) if portal else None  # per recipient (issue 12)
-                once = (reminder.instance_id, reminder.audience, reminder.role in _OWN_ROLES, reminder.stage.key, reminder.due_date, link)
+                link = portal.url(reminder, contact, iid) if portal else None  # per recipient (issue 12)
+                once = (iid, reminder.audience, role in _OWN_ROLES, stage.key, reminder.due_date, link)
                 line = made.get(once)
                 if line is None:
-                    line = made[once] = _line(reminder, facts[reminder.instance_id], day, names, link)
+                    line = made[once] = _line(reminder, facts[iid], day, names, link)
                 seen[dedupe] = line
-        by_directive: dict[str, list[Line]] = defaultdict(list)
+        by_directive: dict[str, list[Line]] = {}
         titles: dict[str, str] = {}
-        for line in seen.values():
-            by_directive[line.directive_label].append(line)
+        directives: dict[str, None] = {}
         for (iid, _aud), line in seen.items():
-            if line.directive_label not in titles:
-                titles[line.directive_label] = few_words(facts[iid].directive_title, 20)
+            label = line.directive_label
+            same = by_directive.get(label)
+            if same is None:
+                same = by_directive[label] = []
+                titles[label] = few_words(facts[iid].directive_title, 20)
+            same.append(line)
+            directives[facts[iid].directive] = None
         groups = []
         for label, lines in by_directive.items():
-            lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, facts[x.instance_id].lead_name, x.instance_id))
+            if len(lines) > 1:
+                lines.sort(key=lambda x: (x.days, x.directive_label, x.clause, lead_names[x.instance_id], x.instance_id))
             if overseer:
-                lines = merge_agencies([(line, facts[line.instance_id].lead_name) for line in lines])
+                lines = merge_agencies([(line, lead_names[line.instance_id]) for line in lines])
             groups.append(Group(label, titles[label], lines))
-        groups.sort(key=lambda g: (g.lines[0].days, g.label))
-        directives = list(dict.fromkeys(facts[iid].directive for iid, _aud in seen))
+        if len(groups) > 1:
+            groups.sort(key=lambda g: (g.lines[0].days, g.label))
         offices = list(dict.fromkeys(portal.offices[d] for d in directives if d in portal.offices)) if portal else []
         reply_to = next((portal.reply_to[d] for d in directives if d in portal.reply_to), None) if portal else None
         digests.append(Digest(contact, day, list(addressees), groups, list(keys), offices, reply_to))
     return digests
+
+
+def _by_contact(routed: Iterable[tuple[Reminder, Contact]]) -> list[tuple[str, Contact, list[Reminder]]]:
+    """(contact key, contact, its reminders in order) by contact key: one digest each (the contact is the first seen)."""
+    by_contact: dict[str, list[Reminder]] = {}
+    contact_of: dict[str, Contact] = {}
+    for reminder, contact in routed:
+        ckey = contact.key
+        bucket = by_contact.get(ckey)
+        if bucket is None:
+            bucket = by_contact[ckey] = []
+            contact_of[ckey] = contact
+        bucket.append(reminder)
+    return [(ckey, contact_of[ckey], by_contact[ckey]) for ckey in sorted(by_contact)]
+
+
+@dataclass(frozen=True)
+class DigestSummary:
+    """What a dry run that renders nothing reports about a digest, without building its lines:
+    the same recipient, subject and line count as ``build_digests`` gives (issue 13)."""
+
+    contact: Contact
+    subject: str
+    lines: int
+    instances: list[int]
+
+
+def summarise_digests(day: date, routed: Iterable[tuple[Reminder, Contact]], facts: dict[int, LineFacts]) -> list[DigestSummary]:
+    """``build_digests`` counted, not built: one line per (instance, audience) of a contact, from its first
+    reminder; an overseer's lines of the same task (``TaskIdentity``) count once, as ``merge_agencies`` makes them."""
+    out: list[DigestSummary] = []
+    stage_labels: dict[tuple[str, bool], str] = {}
+    for _ckey, contact, items in _by_contact(routed):
+        picked: dict[tuple[int, str], Reminder] = {}
+        overseer = True
+        for reminder in items:
+            overseer = overseer and reminder.role in OVERSEERS
+            picked.setdefault((reminder.instance_id, reminder.audience), reminder)
+        firsts: Iterable[Reminder] = picked.values()
+        if overseer:
+            tasks: dict[TaskIdentity, Reminder] = {}
+            for reminder in firsts:
+                f, stage = facts[reminder.instance_id], reminder.stage
+                label = stage_labels.get((stage.key, stage.require_explanation))
+                if label is None:
+                    label = stage_labels[(stage.key, stage.require_explanation)] = stage_vi(reminder)
+                identity = (directive_label(f), f.clause, period_phrase(f.period), reminder.due_date, label, stage.require_explanation,
+                            reminder.audience == "co")  # fmt: skip
+                tasks.setdefault(identity, reminder)
+            firsts = tasks.values()
+        count = overdue = 0
+        explain = False
+        for reminder in firsts:
+            count += 1
+            overdue += reminder.due_date < day  # Line.days < 0
+            explain = explain or reminder.stage.require_explanation
+        out.append(DigestSummary(contact, subject_line(day, count, overdue, explain), count, sorted({r.instance_id for r in items})))
+    return out
 
 
 @lru_cache(maxsize=1)

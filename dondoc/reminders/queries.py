@@ -14,12 +14,13 @@ tuples), not the nation's whole registry: a province's sweep reads a few dozen a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, literal_column, or_, select, text
+from sqlalchemy import Select, String, and_, literal_column, or_, select, text, type_coerce
 from sqlmodel import Session, col
 
 from dondoc.directives.queries import CoAgencyRegistry, instance_rows
@@ -51,17 +52,24 @@ class LineFacts:
     report_via: str | None = None
 
 
+def _raw(column: Any) -> Any:
+    """The column as the driver returns it (no SQLAlchemy result processing; the SQL is unchanged):
+    ``_Decoder`` turns SQLite's ISO text and JSON text into dates and lists once per distinct value
+    instead of once per row (the processors were ~40 % of the selection at 5M instances)."""
+    return type_coerce(column, String)
+
+
 def _columns() -> Select[*tuple[Any, ...]]:
     return instance_rows(
         col(TaskInstance.id),
-        col(TaskInstance.due_date),
-        col(TaskInstance.opens_on),
+        _raw(col(TaskInstance.due_date)),
+        _raw(col(TaskInstance.opens_on)),
         col(TaskInstance.state),
-        col(TaskInstance.completed_on),
+        _raw(col(TaskInstance.completed_on)),
         col(TaskInstance.period),
         col(Assignment.clause),
         col(Assignment.summary),
-        col(Assignment.co_agencies),
+        _raw(col(Assignment.co_agencies)),
         col(Assignment.deadline_rule),
         col(Assignment.deadline_text),
         col(Directive.code),
@@ -72,9 +80,36 @@ def _columns() -> Select[*tuple[Any, ...]]:
         col(Agency.code),
         col(Agency.short_name),
         col(Agency.name),
-        col(Assignment.report_to_codes),
+        _raw(col(Assignment.report_to_codes)),
         col(Assignment.report_via),
     )
+
+
+class _Decoder:
+    """Dates and JSON lists from raw column values, each distinct value decoded once: SQLite returns
+    ISO text and JSON text, PostgreSQL's driver dates and lists (kept as they are)."""
+
+    def __init__(self) -> None:
+        self._days: dict[Any, date] = {}
+        self._lists: dict[Any, tuple[str, ...]] = {}
+
+    def day(self, raw: Any) -> date:
+        hit = self._days.get(raw)
+        if hit is None:
+            hit = self._days[raw] = raw if isinstance(raw, date) else date.fromisoformat(raw)
+        return hit
+
+    def maybe_day(self, raw: Any) -> date | None:
+        return None if raw is None else self.day(raw)
+
+    def codes(self, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, str):  # the driver decoded it (PostgreSQL), or NULL
+            return tuple(raw or ())
+        hit = self._lists.get(raw)
+        if hit is None:
+            hit = self._lists[raw] = tuple(json.loads(raw) or ())
+        return hit
+
 
 
 OPEN: Any = literal_column("task_instance.state = 'open'")  # inlined: lets SQLite use the partial index
@@ -99,7 +134,7 @@ def candidates_statement(due_dates: Collection[date], *, province: str | None, h
 
 
 def _rows(stmt: Select[*tuple[Any, ...]], *, session: Session) -> Iterable[Any]:
-    return session.execute(stmt).all()
+    return session.connection().execute(stmt).all()  # Core rows: nothing here is an ORM object
 
 
 def select_candidates(
@@ -157,24 +192,29 @@ def _collect(
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
+    decode = _Decoder()
     if members is None:  # co-agency lists and coordinating offices (for the one in force on ``day``)
-        members = registry_for({code for r in rows for code in (*(r[8] or ()), *((r[15],) if r[15] else ()))}, session=session)
+        members = registry_for({code for r in rows for code in (*decode.codes(r[8]), *((r[15],) if r[15] else ()))}, session=session)
     expanded: dict[tuple[tuple[str, ...], date], tuple[str, ...]] = {}  # many instances share a list and a due date
     monthly: dict[str | None, bool] = {}
     offices: dict[str, str] = {}  # coordinating office → the one in force on ``day``
+    targets: dict[tuple[str, Any, str | None], tuple[tuple[str, ...], str | None]] = {}  # (lead, report_to, via) → line's
     for r in rows:
-        (iid, due, opens, state, done_on, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
-        if due is None:
+        (iid, raw_due, raw_opens, state, raw_done, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
+        if raw_due is None:
             continue
+        due, opens, done_on = decode.day(raw_due), decode.day(raw_opens), decode.maybe_day(raw_done)
         if historical_as_of is not None and state == "done" and done_on is not None and done_on > historical_as_of:
             state, done_on = "open", None  # as it stood on that day
         co_agencies: tuple[str, ...] = ()
         if co:
-            key = (tuple(co), due)
-            hit = expanded.get(key)
-            if hit is None:
-                hit = expanded[key] = tuple(members.expand(co, due))
-            co_agencies = hit
+            codes = decode.codes(co)
+            if codes:
+                key = (codes, due)
+                hit = expanded.get(key)
+                if hit is None:
+                    hit = expanded[key] = tuple(members.expand(codes, due))
+                co_agencies = hit
         if rule not in monthly:
             monthly[rule] = is_monthly(rule)
         facts.append(
@@ -192,8 +232,10 @@ def _collect(
                 completed_on=done_on,
             )
         )
-        report_to, report_via = tuple(report_targets(acode, rto or [])), (rvia if rvia != acode else None)
-        lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, report_to, report_via)
+        reports = targets.get((acode, rto, rvia))
+        if reports is None:
+            reports = targets[(acode, rto, rvia)] = (tuple(report_targets(acode, decode.codes(rto))), rvia if rvia != acode else None)
+        lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, *reports)
     return facts, lines
 
 

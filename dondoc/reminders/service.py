@@ -8,10 +8,12 @@ the digest in flight; see ``ledger`` for the at-least-once protocol.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -40,7 +42,15 @@ from dondoc.models import Province
 from dondoc.reminders import notify
 from dondoc.reminders import store as ledger
 from dondoc.reminders.contacts import ContactBook, load_contacts
-from dondoc.reminders.digest import Digest, build_digests, render_chat, render_html, render_text, render_undeliverable
+from dondoc.reminders.digest import (
+    Digest,
+    build_digests,
+    render_chat,
+    render_html,
+    render_text,
+    render_undeliverable,
+    summarise_digests,
+)
 from dondoc.reminders.links import portal_context
 from dondoc.reminders.queries import (
     LineFacts,
@@ -192,6 +202,26 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
     return report
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a sweep plans (selection to built digests).
+
+    Planning allocates hundreds of thousands of small, acyclic objects (rows, reminders, keys,
+    lines) that refcounting frees; their allocation still triggers collections, and those of the
+    oldest generation scan the whole heap (the ORM, Prefect, Apprise...): about half of a nation's
+    sweep (issue 13). A dry run keeps the collector paused until its objects are gone (re-enabled
+    while they live, the next allocation would scan them all); a real sweep sends, which makes
+    Apprise objects, with the collector as the caller had it. A caller that had it disabled keeps it so.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def lease_names(province: str | None, provinces: Sequence[str]) -> list[str]:
     """The leases a sweep of this scope must hold: its province, or every province (and ``*``) for all.
 
@@ -225,10 +255,11 @@ def run_sweep(
     run writes and sends nothing and needs no lease. ``retry_failed_now`` resends failed deliveries
     without waiting for their backoff (a Prefect retry of the reminder task is an explicit retry).
     """
-    if dry_run:
-        return _sweep(
-            as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False, render=render
-        )
+    if dry_run:  # nothing goes to Apprise: no collection until the sweep's objects are gone (see _no_cycle_collection)
+        with _no_cycle_collection():
+            return _sweep(
+                as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False, render=render
+            )
     with session_scope() as session:
         provinces = [] if province is not None else list(session.execute(select(col(Province.code))).scalars())
     scope = province or "tất cả các tỉnh"
@@ -262,7 +293,7 @@ def _sweep(
     calendar = load_calendar()
     scope = province or "*"
     started = time.perf_counter()
-    with session_scope() as session:
+    with _no_cycle_collection(), session_scope() as session:
         scoped = directives_in_scope(province, session=session)
         policies = _policies(scoped)
         last = ledger.last_sweep_before(scope, as_of, session=session)
@@ -308,8 +339,20 @@ def _sweep(
             for reminder in current:
                 stages_now.setdefault(reminder.instance_id, set()).add((reminder.stage.key, reminder.due_date))
             ledger.supersede_older([f.instance_id for f in retry_facts], stages_now, now=now, session=session)
+        if dry_run and not render:  # nothing to render: count each digest's lines, build none (issue 13)
+            result.digests.extend(
+                DigestReport(d.contact.display, d.contact.channel.kind, d.subject, d.lines, d.instances,
+                             1 if d.contact.channel.kind == "email" else None, None, error=d.contact.problem)
+                for d in summarise_digests(as_of, todo, lines)
+            )  # fmt: skip
+            result.digest_ms = (time.perf_counter() - t_plan) * 1000
+            return result
         addressees = {r.addressee for r, _ in todo}
-        bodies = {c for f in lines.values() for c in (*f.report_to, *([f.report_via] if f.report_via else []))}
+        bodies: set[str] = set()
+        for f in lines.values():
+            bodies.update(f.report_to)
+            if f.report_via:
+                bodies.add(f.report_via)
         names = agency_names(addressees | bodies, session=session)
         for code, name in session.execute(select(col(Province.code), col(Province.name)).where(col(Province.code).in_(sorted(addressees)))).all():
             names[code] = f"Lãnh đạo UBND tỉnh {name}"
@@ -352,9 +395,6 @@ def _send_all(
         keep()  # still the lease holder? (raises LeaseLost rather than risk a duplicate)
         return digest, _deliver(digest, policy_for(digest), sender, dry_run, render)
 
-    if dry_run and not render:  # nothing to send or render: no threads
-        result.digests.extend(one(d)[1] for d in digests)
-        return
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for digest, report in pool.map(one, digests):
             result.digests.append(report)

@@ -93,10 +93,15 @@ def _fill_keys(keys: Sequence[Key], *, session: Session) -> Any:
     conn.execute(CreateTable(_KEYS, if_not_exists=True))
     conn.execute(delete(_KEYS))
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    as_text = conn.dialect.name == "sqlite"  # SQLAlchemy stores SQLite dates as ISO text
+    if conn.dialect.name == "sqlite":  # SQLAlchemy stores SQLite dates as ISO text
+        iso: dict[date, str] = {}  # a sweep's keys share a few hundred due dates
+        rows: Sequence[tuple[Any, ...]] = [
+            (k.instance_id, k.recipient, k.stage, iso.get(k.due_date) or iso.setdefault(k.due_date, k.due_date.isoformat())) for k in keys
+        ]
+    else:
+        rows = keys  # DeliveryKey is a (instance_id, recipient, stage, due_date) tuple
     conn.exec_driver_sql(
-        f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES ({marker}, {marker}, {marker}, {marker})",
-        [(k.instance_id, k.recipient, k.stage, k.due_date.isoformat() if as_text else k.due_date) for k in keys],
+        f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES ({marker}, {marker}, {marker}, {marker})", rows
     )
     return conn
 
