@@ -232,9 +232,10 @@ def _collect(
                 completed_on=done_on,
             )
         )
-        reports = targets.get((acode, rto, rvia))
+        to = rto if isinstance(rto, str) else decode.codes(rto)  # a JSON text (SQLite) or a list the driver decoded (PostgreSQL)
+        reports = targets.get((acode, to, rvia))
         if reports is None:
-            reports = targets[(acode, rto, rvia)] = (tuple(report_targets(acode, decode.codes(rto))), rvia if rvia != acode else None)
+            reports = targets[(acode, to, rvia)] = (tuple(report_targets(acode, decode.codes(rto))), rvia if rvia != acode else None)
         lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, *reports)
     return facts, lines
 
