@@ -298,8 +298,11 @@ def _by_contact(routed: Iterable[tuple[Reminder, Contact]]) -> list[tuple[str, C
     """(contact key, contact, its reminders in order) by contact key: one digest each (the contact is the first seen)."""
     by_contact: dict[str, list[Reminder]] = {}
     contact_of: dict[str, Contact] = {}
+    key_of: dict[int, str] = {}  # id(contact) → its key: a book's few thousand contacts carry every reminder
     for reminder, contact in routed:
-        ckey = contact.key
+        ckey = key_of.get(id(contact))
+        if ckey is None:
+            ckey = key_of[id(contact)] = contact.key
         bucket = by_contact.get(ckey)
         if bucket is None:
             bucket = by_contact[ckey] = []

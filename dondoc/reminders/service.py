@@ -321,7 +321,10 @@ def _sweep(
             return policies.get(inst.directive, default_policy)
 
         fresh, current = plan_window(as_of, facts, retry_facts, policy_of=policy_of, calendar=calendar, since=since, memo=stages)
-        routing = route(fresh, current, book.lookup)
+        # a current stage the window did not plan is a retry only where the ledger has a pending or failed
+        # row for that instance: the others are not routed and their keys not looked up (issue 13)
+        unsettled = ledger.unsettled_instance_ids(session=session)
+        routing = route(fresh, [r for r in current if r.instance_id in unsettled], book.lookup)
         result.unrouted.extend(
             {"instance_id": r.instance_id, "addressee": r.addressee, "role": r.role, "stage": r.stage.key} for r in routing.unrouted
         )

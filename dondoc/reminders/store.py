@@ -189,6 +189,13 @@ def retry_instance_ids(*, session: Session, now: datetime) -> list[int]:
     return [iid for (iid,) in session.execute(stmt).all()]
 
 
+def unsettled_instance_ids(*, session: Session) -> set[int]:
+    """Instances with a pending or failed row, whatever its backoff: only their current stages that a
+    sweep's window did not plan can be retries (``due_deliveries`` skips a retry key with no such row)."""
+    stmt = select(col(ReminderDelivery.instance_id)).where(col(ReminderDelivery.state).in_([DeliveryState.PENDING, DeliveryState.FAILED])).distinct()
+    return {iid for (iid,) in session.execute(stmt).all()}
+
+
 def _by_key(keys: Sequence[Key], values: dict[str, Any], per_key: Sequence[dict[str, Any]] | None = None, *, session: Session) -> None:
     """``UPDATE`` the ledger rows of ``keys`` (each found through the unique key) with ``values``, plus
     each key's own ``per_key`` values: one statement, compiled once, run by ``executemany``."""
