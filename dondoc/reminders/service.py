@@ -8,12 +8,10 @@ the digest in flight; see ``ledger`` for the at-least-once protocol.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -60,6 +58,7 @@ from dondoc.reminders.queries import (
     select_candidates,
     select_instances,
 )
+from dondoc.runtime import no_cyclic_gc
 
 log = logging.getLogger(__name__)
 
@@ -202,26 +201,6 @@ def _deliver(digest: Digest, policy: ReminderPolicy, sender: Sender, dry_run: bo
     return report
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a sweep plans (selection to built digests).
-
-    Planning allocates hundreds of thousands of small, acyclic objects (rows, reminders, keys,
-    lines) that refcounting frees; their allocation still triggers collections, and those of the
-    oldest generation scan the whole heap (the ORM, Prefect, Apprise...): about half of a nation's
-    sweep (issue 13). A dry run keeps the collector paused until its objects are gone (re-enabled
-    while they live, the next allocation would scan them all); a real sweep sends, which makes
-    Apprise objects, with the collector as the caller had it. A caller that had it disabled keeps it so.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def lease_names(province: str | None, provinces: Sequence[str]) -> list[str]:
     """The leases a sweep of this scope must hold: its province, or every province (and ``*``) for all.
 
@@ -255,8 +234,8 @@ def run_sweep(
     run writes and sends nothing and needs no lease. ``retry_failed_now`` resends failed deliveries
     without waiting for their backoff (a Prefect retry of the reminder task is an explicit retry).
     """
-    if dry_run:  # nothing goes to Apprise: no collection until the sweep's objects are gone (see _no_cycle_collection)
-        with _no_cycle_collection():
+    if dry_run:  # nothing goes to Apprise: the collector stays paused until the sweep's objects are gone
+        with no_cyclic_gc():
             return _sweep(
                 as_of, province, True, now, today, contacts, sender, workers, keep=lambda: None, retry_failed_now=False, render=render
             )
@@ -293,7 +272,7 @@ def _sweep(
     calendar = load_calendar()
     scope = province or "*"
     started = time.perf_counter()
-    with _no_cycle_collection(), session_scope() as session:
+    with no_cyclic_gc(), session_scope() as session:
         scoped = directives_in_scope(province, session=session)
         policies = _policies(scoped)
         last = ledger.last_sweep_before(scope, as_of, session=session)

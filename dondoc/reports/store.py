@@ -14,11 +14,8 @@ quarter's counts, audited (the quarter's *report* stays as frozen).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any
@@ -38,6 +35,7 @@ from dondoc.errors import InputError, NotFoundError
 from dondoc.models import PeriodCountRow, PeriodCountSnapshot, Province, ReportSnapshot
 from dondoc.reports import queries
 from dondoc.reports.model import AllTimeReport, GroupRow, PreviousSummary, ReportData
+from dondoc.runtime import no_cyclic_gc
 
 
 def period_from_key(key: str) -> Period:
@@ -70,20 +68,8 @@ def compute(province: Province, period: Period, mode: CutoffMode, as_of: date, p
     """The report computed from the database as of ``as_of`` (no snapshot involved)."""
     # Its lists are tens of thousands of small acyclic objects: the cyclic collector, run every few hundred
     # of them over every live object of the process, cost as much as building them (issue 13).
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _compute(province, period, mode, as_of, policy, session=session)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused (reference counting still frees everything) and restored after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _compute(
