@@ -14,7 +14,6 @@ tuples), not the nation's whole registry: a province's sweep reads a few dozen a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from typing import Any
 from sqlalchemy import Select, String, and_, literal_column, or_, select, text, type_coerce
 from sqlmodel import Session, col
 
+from dondoc.db import decode
 from dondoc.directives.queries import CoAgencyRegistry, instance_rows
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reminders import DueInstance
@@ -54,7 +54,7 @@ class LineFacts:
 
 def _raw(column: Any) -> Any:
     """The column as the driver returns it (no SQLAlchemy result processing; the SQL is unchanged):
-    ``_Decoder`` turns SQLite's ISO text and JSON text into dates and lists once per distinct value
+    ``dondoc.db.decode`` turns SQLite's ISO text and JSON text into dates and lists once per distinct value
     instead of once per row (the processors were ~40 % of the selection at 5M instances)."""
     return type_coerce(column, String)
 
@@ -83,33 +83,6 @@ def _columns() -> Select[*tuple[Any, ...]]:
         _raw(col(Assignment.report_to_codes)),
         col(Assignment.report_via),
     )
-
-
-class _Decoder:
-    """Dates and JSON lists from raw column values, each distinct value decoded once: SQLite returns
-    ISO text and JSON text, PostgreSQL's driver dates and lists (kept as they are)."""
-
-    def __init__(self) -> None:
-        self._days: dict[Any, date] = {}
-        self._lists: dict[Any, tuple[str, ...]] = {}
-
-    def day(self, raw: Any) -> date:
-        hit = self._days.get(raw)
-        if hit is None:
-            hit = self._days[raw] = raw if isinstance(raw, date) else date.fromisoformat(raw)
-        return hit
-
-    def maybe_day(self, raw: Any) -> date | None:
-        return None if raw is None else self.day(raw)
-
-    def codes(self, raw: Any) -> tuple[str, ...]:
-        if not isinstance(raw, str):  # the driver decoded it (PostgreSQL), or NULL
-            return tuple(raw or ())
-        hit = self._lists.get(raw)
-        if hit is None:
-            hit = self._lists[raw] = tuple(json.loads(raw) or ())
-        return hit
-
 
 
 OPEN: Any = literal_column("task_instance.state = 'open'")  # inlined: lets SQLite use the partial index
@@ -192,7 +165,6 @@ def _collect(
 ) -> tuple[list[DueInstance], dict[int, LineFacts]]:
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
-    decode = _Decoder()
     if members is None:  # co-agency lists and coordinating offices (for the one in force on ``day``)
         members = registry_for({code for r in rows for code in (*decode.codes(r[8]), *((r[15],) if r[15] else ()))}, session=session)
     expanded: dict[tuple[tuple[str, ...], date], tuple[str, ...]] = {}  # many instances share a list and a due date
@@ -232,10 +204,10 @@ def _collect(
                 completed_on=done_on,
             )
         )
-        to = rto if isinstance(rto, str) else decode.codes(rto)  # a JSON text (SQLite) or a list the driver decoded (PostgreSQL)
+        to = decode.codes(rto)
         reports = targets.get((acode, to, rvia))
         if reports is None:
-            reports = targets[(acode, to, rvia)] = (tuple(report_targets(acode, decode.codes(rto))), rvia if rvia != acode else None)
+            reports = targets[(acode, to, rvia)] = (tuple(report_targets(acode, to)), rvia if rvia != acode else None)
         lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, *reports)
     return facts, lines
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from dondoc.db import decode
 from dondoc.domain.periods import Window
 from dondoc.domain.report_math import CompletionRecord, Counts, KpiTarget, Settled, pick_target
 from dondoc.models import (
@@ -290,7 +291,7 @@ def overdue_rows(
     rows = []
     for iid, assignment_id, agency_id, due_raw, original in found:
         if (due_days := days.get(due_raw)) is None:
-            due = _day(due_raw)
+            due = decode.day(due_raw)
             due_days = days[due_raw] = (due, (as_of - due).days)
         rows.append((iid, *shown[assignment_id], *agencies[agency_id], *due_days, due_raw != original))
     # Worst first: the earliest due date is the most days overdue (a stable sort, as before, on plain tuples).
@@ -369,12 +370,6 @@ def _decoded_targets(text: str) -> tuple[KpiTarget, ...]:
 @lru_cache(maxsize=4096)
 def _decoded_items(text: str) -> tuple[tuple[str, Any], ...]:
     return tuple(dict(json.loads(text)).items())
-
-
-@lru_cache(maxsize=16_384)
-def _day(value: Any) -> Any:
-    """A day from a :func:`_raw` date column (ISO text or a date; None stays None), parsed once per distinct value."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def extended_rows(
@@ -469,7 +464,7 @@ def kpi_rows(
     latest: dict[tuple[int, int, str], tuple[float, date]] = {}  # rows come oldest first: the last one wins
     for assignment_id, agency_id, done_on, _iid, values in reported:
         for key, actual in _kpi_items(values):
-            latest[(assignment_id, agency_id, key)] = (float(actual), _day(done_on))
+            latest[(assignment_id, agency_id, key)] = (float(actual), decode.day(done_on))
     out: list[tuple[tuple[str, int, str, str], KpiRow]] = []
     # The target depends on the agency's code only when a target names an agency, on its kind only when a
     # target has a level other than "any": picked once per distinct answer, not per reporting agency.
