@@ -14,7 +14,9 @@ Runs in its own process (Prefect reads its settings when it is first imported):
    subflow call, in both), on the same server, its subflows without heartbeats as the sweep's.
 
 Counts come from the server's API (flow runs, task runs, crashed or failed ones); lock failures are
-the "database is locked" lines of the server's log. Everything started here is stopped here.
+the "database is locked" lines of the server's log and the requests it answered 503 (retryable errors
+are logged: ``SERVER_SETTINGS``). The server runs as ``dondoc stack up`` runs it, SQLite write
+transactions begun IMMEDIATE (dondoc/orchestration/prefect_server.py). Everything started here is stopped here.
 
     .venv/bin/python -m benchmarks.bench_prefect_sweep [--directives 100] [--json FILE]
 """
@@ -166,7 +168,9 @@ def run(directives: int, agencies: int) -> dict[str, Any]:
         floor_s = time.perf_counter() - start
         total = _counts(server.api_url)
         floor = {k: total[k] - ours[k] for k in total}
-        locked = (home / "server.log").read_text(encoding="utf-8", errors="replace").count("database is locked")
+        log = (home / "server.log").read_text(encoding="utf-8", errors="replace")
+        retried = log.count("Encountered retryable exception in request")  # each one a 503 the client retried
+        locked = log.count("database is locked")  # in those and in the server's own services
     finally:
         local.stop(server)
         mailbox.stop()
@@ -180,9 +184,11 @@ def run(directives: int, agencies: int) -> dict[str, Any]:
         "target_ratio": 2.0,
         "target_seconds": TARGET_SECONDS,
         "note": (f"{ours['flow_runs']} flow runs, {ours['task_runs']} task runs ({ours['task_runs'] / seconds:.1f}/s), "
-                 f"{ours['crashed_flows'] + ours['crashed_tasks']} crashed, {locked} 'database is locked' in the server log, "
+                 f"{ours['crashed_flows'] + ours['crashed_tasks']} crashed, {retried} requests answered 503 and retried, "
+                 f"{locked} 'database is locked' in the server log, "
                  f"{sent} digests sent; floor: {floor['flow_runs']} flow runs, {floor['task_runs']} trivial task runs"),
         "lock_failures": locked,
+        "retried_requests": retried,
         "counts": ours,
         "floor_counts": floor,
     }  # fmt: skip

@@ -170,7 +170,9 @@ def start_server(home: Path, port: int | None = None) -> Stack:
     url = f"http://127.0.0.1:{port}"
     env = stack_env(home) | SERVER_SETTINGS
     env["PREFECT_UI_API_URL"] = url + "/api"
-    pid = _spawn([_prefect_bin(), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, home / "server.log")
+    # Prefect's CLI with SQLite write transactions begun IMMEDIATE (dondoc/orchestration/prefect_server.py)
+    server = [sys.executable, "-m", "dondoc.orchestration.prefect_server", "server", "start"]
+    pid = _spawn([*server, "--host", "127.0.0.1", "--port", str(port)], env, home / "server.log")
     stack = Stack(str(home), url, server_pid=pid)
     _write(stack)
     try:
