@@ -181,7 +181,7 @@ def run(directives: int, agencies: int) -> dict[str, Any]:
         "seconds": seconds,
         "floor_seconds": floor_s,
         "ratio": seconds / floor_s,
-        "target_ratio": 2.0,
+        "target_ratio": None,  # the target is ≤ 3 minutes and 0 lock failures; the ratio is shown
         "target_seconds": TARGET_SECONDS,
         "note": (f"{ours['flow_runs']} flow runs, {ours['task_runs']} task runs ({ours['task_runs'] / seconds:.1f}/s), "
                  f"{ours['crashed_flows'] + ours['crashed_tasks']} crashed, {retried} requests answered 503 and retried, "
@@ -189,6 +189,7 @@ def run(directives: int, agencies: int) -> dict[str, Any]:
                  f"{sent} digests sent; floor: {floor['flow_runs']} flow runs, {floor['task_runs']} trivial task runs"),
         "lock_failures": locked,
         "retried_requests": retried,
+        "failures": locked + retried + ours["crashed_flows"] + ours["crashed_tasks"],
         "counts": ours,
         "floor_counts": floor,
     }  # fmt: skip
@@ -221,7 +222,7 @@ def measure() -> dict[str, Any]:
         raise RuntimeError(f"bench_prefect_sweep failed: {done.stderr[-2000:]}")
     result = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
-    return {k: result[k] for k in ("measure", "seconds", "floor_seconds", "ratio", "target_ratio", "target_seconds", "note")}
+    return {k: result[k] for k in ("measure", "seconds", "floor_seconds", "ratio", "target_ratio", "target_seconds", "note", "failures")}
 
 
 if __name__ == "__main__":

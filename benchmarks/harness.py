@@ -44,9 +44,10 @@ class Result:
     seconds: float
     floor_seconds: float
     ratio: float
-    target_ratio: float
+    target_ratio: float | None  # None: the issue sets no ratio for this measure, only seconds (and failures)
     target_seconds: float | None = None
     note: str = ""
+    failures: int | None = None  # lock failures and the like; a measure with a count is met only at 0
     cpu_seconds: float | None = None  # CPU time of this process (and its children), steadier than wall on a busy machine
     floor_cpu_seconds: float | None = None
 
@@ -604,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
                      "ratio": round(r.ratio, 2), "target_ratio": r.target_ratio,
                      "cpu_seconds": None if r.cpu_seconds is None else round(r.cpu_seconds, 4),
                      "floor_cpu_seconds": None if r.floor_cpu_seconds is None else round(r.floor_cpu_seconds, 4),
-                     **{k: v for k, v in asdict(r).items() if k in ("target_seconds", "note")}}
+                     **{k: v for k, v in asdict(r).items() if k in ("target_seconds", "note", "failures")}}
                     for r in results
                 ],
                 ensure_ascii=False,
@@ -620,8 +621,15 @@ def print_table(results: list[Result]) -> None:
     print("| measure | dondoc | floor | ratio | CPU ratio | target | met |")
     print("|---|---:|---:|---:|---:|---:|:---:|")
     for r in results:
-        met = r.ratio <= r.target_ratio and (r.target_seconds is None or r.seconds <= r.target_seconds)
-        target = f"≤ {r.target_ratio:g}×" + (f" (≤ {r.target_seconds:g} s)" if r.target_seconds else "")
+        met = (
+            (r.target_ratio is None or r.ratio <= r.target_ratio)
+            and (r.target_seconds is None or r.seconds <= r.target_seconds)
+            and not r.failures
+        )
+        limits = ([f"≤ {r.target_ratio:g}×"] if r.target_ratio is not None else []) + (
+            [f"≤ {r.target_seconds:g} s"] if r.target_seconds else []
+        )
+        target = limits[0] + (f" ({limits[1]})" if len(limits) > 1 else "") + (", 0 failures" if r.failures is not None else "")
         cpu = f"{r.cpu_ratio:.1f}×" if r.cpu_ratio is not None else "—"
         print(f"| {r.measure} | {fmt(r.seconds)} | {fmt(r.floor_seconds)} | {r.ratio:.1f}× | {cpu} | {target} | {'yes' if met else 'no'} |")
     for r in results:

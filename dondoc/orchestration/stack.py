@@ -35,7 +35,8 @@ STOP_TIMEOUT = 20.0
 # run: a 100-directive sweep (~30,000 task-run events) then spends most of its time queued behind
 # the recorder. Batches of 100, flushed at least every 5 s, write the same rows in ~1 % of the
 # transactions. Retryable API errors (a busy SQLite answered with 503 and retried by the client) are
-# logged, so an operator sees them in server.log instead of never.
+# logged, so an operator sees them in server.log instead of never; the server itself runs through
+# ``prefect_server`` so that its SQLite writes queue instead of producing them.
 SERVER_SETTINGS = {
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
