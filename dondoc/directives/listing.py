@@ -2,17 +2,17 @@
 
 ``dondoc tasks`` and ``dondoc deadlines`` (and every caller of :func:`queries.task_rows`, which is
 this function) read through here: no SQLModel class is built, so a read command pays for the query,
-not for the ORM models of every table.
+not for the ORM models of every table. Each function takes an ORM session or, from the read
+commands (:func:`dondoc.db.read_scope`), a bare Core connection: then the ORM is not even imported.
 """
 
 from __future__ import annotations
 
 import difflib
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import tables as t
@@ -21,6 +21,10 @@ from dondoc.domain.reporting import report_targets
 from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, classify
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 ti, d, a, ag = t.task_instance.c, t.directive.c, t.assignment.c, t.agency.c
 
@@ -61,14 +65,14 @@ def _base() -> Select[Any]:
     )
 
 
-def directive_not_found(code: str, *, session: Session) -> NotFoundError:
+def directive_not_found(code: str, *, session: Session | Connection) -> NotFoundError:
     known = [c for (c,) in session.execute(select(d.code)).all()]
     return NotFoundError(
         f"directive {code!r}: not imported; known: {', '.join(known) or 'none (run `dondoc import directives_seed`)'}"
     )
 
 
-def agency_not_found(code: str, *, session: Session) -> NotFoundError:
+def agency_not_found(code: str, *, session: Session | Connection) -> NotFoundError:
     labels: dict[str, str] = {}
     for acode, name, short_name, aliases in session.execute(select(ag.code, ag.name, ag.short_name, ag.aliases).order_by(ag.id)):
         for label in [acode, name, short_name or "", *aliases]:
@@ -78,21 +82,21 @@ def agency_not_found(code: str, *, session: Session) -> NotFoundError:
     return NotFoundError(f"agency {code!r}: unknown; {hint}")
 
 
-def directive_code(code: str, *, session: Session) -> str:
+def directive_code(code: str, *, session: Session | Connection) -> str:
     found = session.execute(select(d.code).where(d.code == code).limit(1)).scalar()
     if found is None:
         raise directive_not_found(code, session=session)
     return str(found)
 
 
-def agency_ref(code: str, *, session: Session) -> AgencyRef:
+def agency_ref(code: str, *, session: Session | Connection) -> AgencyRef:
     row = session.execute(select(ag.id, ag.code, ag.name, ag.short_name).where(ag.code == code).limit(1)).first()
     if row is None:
         raise agency_not_found(code, session=session)
     return AgencyRef(*row)
 
 
-def answers_to(agency_id: int, agency_code: str, *, session: Session) -> set[str]:
+def answers_to(agency_id: int, agency_code: str, *, session: Session | Connection) -> set[str]:
     """The codes an agency is addressed by: its own and every group it belongs to (co-agency lists name either)."""
     groups = session.execute(
         select(t.agency_group.c.code)
@@ -104,7 +108,7 @@ def answers_to(agency_id: int, agency_code: str, *, session: Session) -> set[str
 
 def task_rows(
     *,
-    session: Session,
+    session: Session | Connection,
     as_of: date,
     directive: str | None = None,
     agency: str | None = None,

@@ -194,10 +194,11 @@ def list_directives() -> list[dict[str, Any]]:
 
 def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
     """Task instances with their status as of a day (filters: see :func:`listing.task_rows`)."""
+    from dondoc.db import read_scope
     from dondoc.directives import listing
 
-    with session_scope() as session:
-        return listing.task_rows(as_of=as_of, **filters, session=session)
+    with read_scope() as connection:
+        return listing.task_rows(as_of=as_of, **filters, session=connection)
 
 
 def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
