@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
@@ -81,6 +80,8 @@ def import_cmd(
     fmt: Fmt = Format.table,
 ) -> None:
     """Nhập sổ cơ quan và văn bản chỉ đạo: kiểm tra tất cả trước, rồi ghi tất cả hoặc không ghi gì."""
+    from rich.markup import escape
+
     from dondoc.cli.progress import progress_bar
     from dondoc.cli.registries import print_diff
     from dondoc.directives import service as services
@@ -417,6 +418,8 @@ def explain_deadline(
     if fmt is Format.json:
         print_json(data)
         return
+    from rich.markup import escape
+
     console.print(f"[bold]{escape(text)}[/] → {escape(parsed.reading)}", highlight=False)
     if dates:
         console.print("Các hạn: " + ", ".join(vn_date(d) for d in dates), highlight=False)
