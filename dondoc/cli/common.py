@@ -80,19 +80,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None) -> None:
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, total: int | None = None) -> None:
     """A table on standard output (rich's look, drawn without rich), as wide as the terminal or
-    :data:`PIPE_WIDTH` when piped; with ``limit``, only the first rows are drawn and a line says
+    :data:`PIPE_WIDTH` when piped; ``total``: the rows are the first of that many, and a line says
     how many were left out."""
     from dondoc.cli import plain_table
 
-    shown = rows if limit is None else rows[:limit]
     terminal = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if terminal else PIPE_WIDTH
-    cells = [[str(c) if c is not None else "" for c in row] for row in shown]
+    cells = [[str(c) if c is not None else "" for c in row] for row in rows]
     text = plain_table.render(title, columns, cells, width=width, styled=terminal and os.environ.get("TERM") != "dumb")
-    if len(shown) < len(rows):
-        text += f"Hiển thị {len(shown)}/{len(rows)} dòng đầu; dùng --format json để xem đủ, hoặc lọc thêm (--agency, --status).\n"
+    if total is not None and len(rows) < total:
+        text += f"Hiển thị {len(rows)}/{total} dòng đầu; dùng --format json để xem đủ, hoặc lọc thêm (--agency, --status).\n"
     sys.stdout.write(text)
 
 

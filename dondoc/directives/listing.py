@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Select, select
@@ -46,6 +47,8 @@ _PASSED_THROUGH = (
     "instance_id", "directive", "directive_number", "province", "clause", "summary", "period", "kind", "due", "original_due",
     "deadline_text", "due_on_day_off", "ad_hoc",
 )  # fmt: skip
+#: Those columns of a result row, by position (a row's ``_mapping[name]`` costs ~2 µs, 13 of them a third of the loop).
+_passed_through = itemgetter(*(list(_COLUMNS).index(name) for name in _PASSED_THROUGH))
 
 
 class AgencyRef(NamedTuple):
@@ -157,7 +160,7 @@ def task_rows(
         shown = agency_row if role == ROLE_CO and agency_row is not None else None
         rows.append(
             TaskRow(
-                **{name: r._mapping[name] for name in _PASSED_THROUGH},
+                **dict(zip(_PASSED_THROUGH, _passed_through(r), strict=True)),
                 agency=shown.code if shown else r.acode,
                 agency_name=(shown.short_name or shown.name) if shown else lead_name,
                 role=role,
