@@ -40,11 +40,20 @@ directive = table(
     column("code", String(length=80)),
     column("number", String(length=80)),
     column("province", String(length=64)),
+    column("kind", String(length=32)),
+    column("issued_year", Integer()),
+    column("issued_month", Integer()),
+    column("issued_day", Integer()),
+    column("title", String()),
+    column("coordinator_code", String(length=64)),
+    column("source_file", String()),
 )
 
 assignment = table(
     "assignment",
     column("id", Integer()),
+    column("directive_id", Integer()),
+    column("active", Boolean()),
     column("position", Integer()),
     column("clause", String(length=40)),
     column("summary", String()),

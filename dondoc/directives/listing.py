@@ -1,6 +1,6 @@
 """Task rows with their status as of a day, read with Core selects over :mod:`dondoc.db.tables`.
 
-``dondoc tasks`` and ``dondoc deadlines`` (and every caller of :func:`queries.task_rows`, which is
+``dondoc tasks``, ``dondoc deadlines`` and ``dondoc directives`` (and every caller of :func:`queries.task_rows`, which is
 this function) read through here: no SQLModel class is built, so a read command pays for the query,
 not for the ORM models of every table. Each function takes an ORM session or, from the read
 commands (:func:`dondoc.db.read_scope`), a bare Core connection: then the ORM is not even imported.
@@ -13,7 +13,7 @@ from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import tables as t
@@ -107,6 +107,32 @@ def answers_to(agency_id: int, agency_code: str, *, session: Session | Connectio
         .where(t.group_member.c.agency_id == agency_id)
     )
     return {agency_code, *(g for (g,) in groups)}
+
+
+def issued_iso(year: int, month: int | None, day: int | None) -> str:
+    """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
+    return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
+
+
+def directive_listing(*, session: Session | Connection) -> list[dict[str, Any]]:
+    """Imported directives with their count of active assignments, by province and code."""
+    counts: dict[int, int] = dict(session.execute(select(a.directive_id, func.count()).where(a.active).group_by(a.directive_id)).tuples().all())
+    listed = select(d.id, d.code, d.number, d.province, d.kind, d.issued_year, d.issued_month, d.issued_day, d.title,
+                    d.coordinator_code, d.source_file).order_by(d.province, d.code)  # fmt: skip
+    return [
+        {
+            "code": r.code,
+            "number": r.number,
+            "province": r.province,
+            "kind": r.kind,
+            "issued": issued_iso(r.issued_year, r.issued_month, r.issued_day),
+            "title": r.title,
+            "coordinator": r.coordinator_code,
+            "assignments": counts.get(r.id, 0),
+            "source_file": r.source_file,
+        }
+        for r in session.execute(listed)
+    ]
 
 
 def task_rows(
