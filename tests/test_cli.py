@@ -187,7 +187,11 @@ def test_help_and_summaries_speak_vietnamese(seeded_sqlite: str) -> None:
 
 HEAVY = (
     "prefect", "apprise", "docx", "openpyxl", "jinja2", "fastapi", "starlette", "uvicorn", "alembic", "httpx", "matplotlib", "caldav",
+    "icalendar",  # but by `calendar-token list`: the tokens live with the feeds (dondoc.calendars.store)
     "holidays",  # working days come from the shipped table (dondoc.domain.holiday_table) for the years it holds
+    "rich",  # tables are drawn by dondoc.cli.plain_table; rich only for markup messages, rules and progress bars
+    "click",  # typer carries its own copy
+    "pydantic_settings",  # settings are a plain pydantic model filled from the DONDOC_* variables
 )  # fmt: skip
 WRITE_SIDE = ("dondoc.directives.store", "dondoc.directives.validation", "dondoc.domain.planning", "dondoc.domain.deadlines", "dondoc.db.lease")
 
@@ -206,8 +210,8 @@ WRITE_SIDE = ("dondoc.directives.store", "dondoc.directives.validation", "dondoc
 )
 def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str]) -> None:
     """A read command (a process, as a coordinator runs it) loads none of Prefect, Apprise, the report
-    writers, the web stack, Alembic or the ``holidays`` package: `python -X importtime` lists every
-    module it imported."""
+    writers, the web stack, Alembic, the ``holidays`` package, rich or pydantic-settings: `python -X
+    importtime` lists every module it imported. Each of them costs a read command 10-40 %."""
     import os
     import subprocess
     import sys
@@ -222,13 +226,14 @@ def test_read_commands_import_nothing_heavy(seeded_sqlite: str, args: list[str])
     )
     assert done.returncode == 0, done.stderr[-2000:]
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
-    assert {"typer", "rich", "dondoc"} <= imported  # the listing is real
-    assert sorted(imported & set(HEAVY)) == []
+    assert {"typer", "pydantic", "dondoc"} <= imported  # the listing is real
+    assert done.stdout.strip()
+    assert sorted(imported & set(HEAVY) - ({"icalendar"} if args[0] == "calendar-token" else set())) == []
     modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     if args[0] in {"tasks", "status", "deadlines", "directives", "agencies"}:  # no YAML validation, planning, deadline parser
         assert sorted(modules & set(WRITE_SIDE)) == []
-    if args[0] in {"tasks", "deadlines"}:  # Core tables (dondoc.db.tables): no SQLModel class is built
-        assert sorted(m for m in modules if m.startswith("dondoc.models")) == []
+    if args[0] in {"tasks", "deadlines", "directives"}:  # Core tables (dondoc.db.tables) on a Core connection: not even the ORM is imported
+        assert sorted(m for m in modules if m.startswith(("dondoc.models", "sqlmodel", "sqlalchemy.orm"))) == []
 
 
 def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
@@ -248,8 +253,11 @@ def test_a_task_row_as_json_is_every_field_with_iso_dates() -> None:
 
 def test_the_light_tables_of_the_read_commands_match_the_models() -> None:
     """`dondoc tasks` reads through Core views of the tables (no SQLModel class built): every column
-    they name exists in the model's table with the very same type."""
+    they name exists in the model's table with the very same type (SQLModel's AutoString as the
+    String of the same length it decorates: what the light tables import instead of SQLModel)."""
+    from sqlalchemy import String
     from sqlmodel import SQLModel
+    from sqlmodel.sql.sqltypes import AutoString
 
     import dondoc.models  # noqa: F401  (fills SQLModel.metadata)
     from dondoc.db.tables import TABLES
@@ -258,8 +266,11 @@ def test_the_light_tables_of_the_read_commands_match_the_models() -> None:
         model = SQLModel.metadata.tables[light.name]
         for column in light.columns:
             assert column.name in model.columns, f"{light.name}.{column.name}: not in the model"
-            assert repr(column.type) == repr(model.columns[column.name].type), f"{light.name}.{column.name}"
-            assert type(column.type) is type(model.columns[column.name].type), f"{light.name}.{column.name}"
+            expected = model.columns[column.name].type
+            if isinstance(expected, AutoString):
+                expected = String(length=expected.impl.length)  # type: ignore[attr-defined]
+            assert repr(column.type) == repr(expected), f"{light.name}.{column.name}"
+            assert type(column.type) is type(expected), f"{light.name}.{column.name}"
 
 
 @pytest.mark.parametrize(
@@ -305,3 +316,105 @@ def test_the_program_itself_takes_the_one_command_path_and_the_whole_app_otherwi
     done = run("--debug", "tasks", "--directive", "11677/UBND-HCC", "--as-of", "06/12/2023")
     assert done.returncode == 0
     assert "Nhiệm vụ tính đến 06/12/2023" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("title", "columns", "rows"),
+    [
+        ("Nhiệm vụ tính đến 06/12/2023 (2; trừ các kỳ chưa đến)", ["ID", "Văn bản", "Hạn", "Trạng thái"],
+         [["12", "11677/UBND-HCC", "04/12/2023", "Quá hạn chưa hoàn thành"], ["—", "170/KH-VP", "—", "Thường xuyên"]]),
+        ("11677/UBND-HCC — V/v triển khai\nTính đến 06/12/2023. Quá hạn: 3", ["Mục", "Chủ trì"], [["1.a", "Sở Nội vụ"]]),
+        (None, ["Cơ quan", "Vai trò"], [["Sở TTTT", "phối hợp với Sở Nội vụ (#674 của cơ quan chủ trì)"], ["", ""]]),
+        ("Mã đăng ký lịch (0)", ["#", "Loại", "Mã"], []),
+        ("Tiêu đề dài hơn cả bảng rất nhiều", ["a", "b"], [["x", "漢字"]]),
+    ],
+)  # fmt: skip
+def test_a_plain_table_is_what_rich_draws(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
+    """Tables that fit are drawn exactly as rich's default table (dondoc's look before it drew them itself)."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from dondoc.cli.plain_table import render
+
+    buffer = io.StringIO()
+    drawn = Table(title=title, header_style="bold")
+    for column in columns:
+        drawn.add_column(column, overflow="fold")
+    for row in rows:
+        drawn.add_row(*row)
+    Console(file=buffer, width=160, color_system=None).print(drawn)
+    expected = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    assert [line.rstrip() for line in render(title, columns, rows, width=160).splitlines()] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("Quá hạn chưa hoàn thành", 30, ["Quá hạn chưa hoàn thành"]),
+        ("Quá hạn chưa hoàn thành", 12, ["Quá hạn chưa", "hoàn thành"]),
+        ("11677/UBND-HCC", 6, ["11677/", "UBND-H", "CC"]),
+        ("a 11677/UBND-HCC b", 6, ["a", "11677/", "UBND-H", "CC b"]),
+        ("một\nhai ba", 10, ["một", "hai ba"]),
+        ("", 5, [""]),
+        ("漢字漢字", 5, ["漢字", "漢字"]),
+    ],
+)
+def test_plain_table_cells_wrap_at_words_and_fold_long_words(text: str, width: int, lines: list[str]) -> None:
+    from dondoc.cli.plain_table import wrap
+
+    assert wrap(text, width) == lines
+
+
+@pytest.mark.parametrize(
+    ("natural", "available", "widths"),
+    [
+        ([4, 10, 3], 40, [4, 10, 3]),
+        ([4, 10, 3], 13, [4, 6, 3]),
+        ([4, 10, 8], 16, [4, 6, 6]),
+        ([20, 20], 21, [11, 10]),
+        ([5, 5], 1, [1, 1]),
+    ],
+)
+def test_plain_table_narrows_the_widest_columns_first(natural: list[int], available: int, widths: list[int]) -> None:
+    from dondoc.cli.plain_table import column_widths
+
+    assert column_widths(natural, available) == widths
+
+
+def test_a_plain_table_wider_than_the_line_is_folded_into_it() -> None:
+    from dondoc.cli.plain_table import cell_width, render
+
+    rows = [["11677/UBND-HCC", "phối hợp với Sở Thông tin và Truyền thông (#674 của cơ quan chủ trì)", "Quá hạn chưa hoàn thành"]] * 3
+    text = render("Nhiệm vụ tính đến 06/12/2023 (3)", ["Văn bản", "Vai trò", "Trạng thái"], rows, width=60)
+    assert max(cell_width(line) for line in text.splitlines()) <= 60
+    assert "Truyền" in text
+    assert " ".join(text.split()).count("Quá hạn chưa") == 3
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, {"echo_sql": False, "busy_seconds": 30.0, "today": None}),
+        ({"DONDOC_ECHO_SQL": "yes", "dondoc_busy_seconds": "1.5", "DONDOC_TODAY": "2024-01-02"},
+         {"echo_sql": True, "busy_seconds": 1.5, "today": date(2024, 1, 2)}),
+        ({"DONDOC_DATABASE_URL": "sqlite:///x.db", "DONDOC_NOT_A_SETTING": "1", "OTHER_TODAY": "bad"},
+         {"database_url": "sqlite:///x.db", "today": None}),
+    ],
+)  # fmt: skip
+def test_settings_come_from_the_dondoc_variables_in_any_case(environ: dict[str, str], expected: dict[str, object]) -> None:
+    from dondoc.configuration.settings import Settings
+
+    settings = Settings.from_environment(environ)
+    assert {key: getattr(settings, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(("name", "value"), [("DONDOC_BUSY_SECONDS", "-1"), ("DONDOC_TODAY", "31/02/2024"), ("DONDOC_ECHO_SQL", "maybe")])
+def test_a_bad_setting_is_refused_naming_it(name: str, value: str) -> None:
+    from pydantic import ValidationError
+
+    from dondoc.configuration.settings import Settings
+
+    with pytest.raises(ValidationError, match=name.removeprefix("DONDOC_").lower()):
+        Settings.from_environment({name: value})

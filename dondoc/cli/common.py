@@ -1,31 +1,58 @@
-"""Shared pieces of the command line: date options, output formats, error handling."""
+"""Shared pieces of the command line: date options, output formats, tables, consoles, error handling.
+
+Rich is imported only by what needs it (markup, rules, progress bars, an error's red line): a read
+command that draws a table (:mod:`dondoc.cli.plain_table`) or prints JSON never imports it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-import click
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from dondoc.clock import today_vn
 from dondoc.errors import DondocError
 
-console = Console()
-if not console.is_terminal:  # piped or captured: do not squeeze tables to 80 columns
-    console.width = 160
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: Where a table or a message is not on a terminal (piped, captured), lines are this wide, not 80.
+PIPE_WIDTH = 160
+
+
+@cache
+def rich_console(stderr: bool = False) -> Console:
+    """rich's Console for standard output (or error), built on first use."""
+    from rich.console import Console
+
+    made = Console(stderr=stderr)
+    if not stderr and not made.is_terminal:  # piped or captured: do not squeeze lines to 80 columns
+        made.width = PIPE_WIDTH
+    return made
+
+
+class LazyConsole:
+    """``console.print(…)`` as on rich's Console, which is imported at the first call."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self.stderr = stderr
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(rich_console(self.stderr), name)
+
+
+console = LazyConsole()
+err_console = LazyConsole(stderr=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -53,20 +80,19 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None) -> None:
-    """A rich table; with ``limit``, only the first rows are drawn and a line says how many were left out."""
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        t.add_column(column, overflow="fold")
-    shown = rows if limit is None else rows[:limit]
-    for row in shown:
-        t.add_row(*[escape(str(c)) if c is not None else "" for c in row])  # cells are data, not markup
-    console.print(t)
-    if len(shown) < len(rows):
-        console.print(
-            f"Hiển thị {len(shown)}/{len(rows)} dòng đầu; dùng --format json để xem đủ, hoặc lọc thêm (--agency, --status).",
-            highlight=False,
-        )
+def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, total: int | None = None) -> None:
+    """A table on standard output (rich's look, drawn without rich), as wide as the terminal or
+    :data:`PIPE_WIDTH` when piped; ``total``: the rows are the first of that many, and a line says
+    how many were left out."""
+    from dondoc.cli import plain_table
+
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else PIPE_WIDTH
+    cells = [[str(c) if c is not None else "" for c in row] for row in rows]
+    text = plain_table.render(title, columns, cells, width=width, styled=terminal and os.environ.get("TERM") != "dumb")
+    if total is not None and len(rows) < total:
+        text += f"Hiển thị {len(rows)}/{total} dòng đầu; dùng --format json để xem đủ, hoặc lọc thêm (--agency, --status).\n"
+    sys.stdout.write(text)
 
 
 #: ``dondoc --debug …`` (or DONDOC_DEBUG=1): let unexpected errors show their traceback.
@@ -108,6 +134,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except DondocError as exc:
+        from rich.markup import escape
+
         problems = getattr(exc, "problems", None) or [str(exc)]
         for problem in problems:
             # printed literally: a pattern such as ^[a-z0-9]+ is not terminal markup
@@ -115,7 +143,7 @@ def user_errors() -> Iterator[None]:
         if len(problems) > 1:
             err_console.print(f"{len(problems)} problems; nothing was written.", highlight=False)
         raise typer.Exit(code=2) from exc
-    except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+    except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own (its click's usage errors): typer reports them
         raise
     except KeyboardInterrupt as exc:
         err_console.print("đã dừng (Ctrl-C); phần đã ghi vẫn nhất quán, chạy lại để làm tiếp", highlight=False)

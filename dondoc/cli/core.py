@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, handles_errors, parse_day, print_json, table
+from dondoc.directives.rows import ROLE_LEAD, TaskRow
 from dondoc.domain.dates import vn_date
 from dondoc.domain.status import OFFICIAL_ORDER, STATUS_VI, Status, in_official_order
 from dondoc.errors import InputError
@@ -81,6 +81,8 @@ def import_cmd(
     fmt: Fmt = Format.table,
 ) -> None:
     """Nhập sổ cơ quan và văn bản chỉ đạo: kiểm tra tất cả trước, rồi ghi tất cả hoặc không ghi gì."""
+    from rich.markup import escape
+
     from dondoc.cli.progress import progress_bar
     from dondoc.cli.registries import print_diff
     from dondoc.directives import service as services
@@ -185,19 +187,20 @@ def directives(fmt: Fmt = Format.table) -> None:
     )
 
 
-def _rows(as_of: date, **filters: object) -> list[dict[str, object]]:
+def _rows(as_of: date, **filters: object) -> list[TaskRow]:
     from dondoc.directives import service
 
-    return [r.as_json() for r in service.task_rows(as_of, **filters)]
+    return service.task_rows(as_of, **filters)
 
 
-def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None:
+def _print_tasks(title: str, rows: list[TaskRow], fmt: Format) -> None:
+    """The rows as JSON (every field), or a table of the first :data:`TABLE_ROWS`: only those are formatted."""
     if fmt is Format.json:
-        print_json(rows)
+        print_json([r.as_json() for r in rows])
         return
 
-    def d(v: object) -> str:
-        return vn_date(date.fromisoformat(v)) if isinstance(v, str) else "—"
+    def d(v: date | None) -> str:
+        return vn_date(v) if v else "—"
 
     # A co-agency row is the lead's instance: its id is shown as the lead's (#674 of Sở X), never as
     # one to complete, since `dondoc complete` on it would close the lead's task.
@@ -206,18 +209,18 @@ def _print_tasks(title: str, rows: list[dict[str, object]], fmt: Format) -> None
         ["ID", "Văn bản", "Mục", "Cơ quan", "Vai trò", "Hạn", "Trạng thái", "Hoàn thành"],
         [
             (
-                r["instance_id"] if r["role"] == "chủ trì" else "—",
-                r["directive_number"] or r["directive"],
-                r["clause"],
-                r["agency_name"],
-                r["role"] if r["role"] == "chủ trì" else f"phối hợp với {r['lead_name']} (#{r['instance_id']} của cơ quan chủ trì)",
-                d(r["due"]),
-                r["status_vi"],
-                d(r["completed_on"]),
+                r.instance_id if r.role == ROLE_LEAD else "—",
+                r.directive_number or r.directive,
+                r.clause,
+                r.agency_name,
+                r.role if r.role == ROLE_LEAD else f"phối hợp với {r.lead_name} (#{r.instance_id} của cơ quan chủ trì)",
+                d(r.due),
+                r.status_vi,
+                d(r.completed_on),
             )
-            for r in rows
+            for r in rows[:TABLE_ROWS]
         ],
-        limit=TABLE_ROWS,
+        total=len(rows),
     )
 
 
@@ -280,7 +283,7 @@ def deadlines(
     rows = _rows(
         day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
     )
-    rows.sort(key=lambda r: (str(r["due"]), str(r["directive"]), str(r["clause"])))
+    rows.sort(key=lambda r: (r.due.isoformat() if r.due else "None", r.directive, r.clause))
     _print_tasks(f"Hạn từ {vn_date(start)} đến {vn_date(end)} ({len(rows)})", rows, fmt)
 
 
@@ -417,6 +420,8 @@ def explain_deadline(
     if fmt is Format.json:
         print_json(data)
         return
+    from rich.markup import escape
+
     console.print(f"[bold]{escape(text)}[/] → {escape(parsed.reading)}", highlight=False)
     if dates:
         console.print("Các hạn: " + ", ".join(vn_date(d) for d in dates), highlight=False)

@@ -19,7 +19,7 @@ def progress_bar(description: str) -> Iterator[Progress]:
     """``with progress_bar("Chạy lại nhắc việc") as step: service(..., progress=step)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from dondoc.cli.common import err_console
+    from dondoc.cli.common import rich_console
 
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -27,7 +27,7 @@ def progress_bar(description: str) -> Iterator[Progress]:
         MofNCompleteColumn(),
         TextColumn("{task.fields[label]}"),
         TimeElapsedColumn(),
-        console=err_console,
+        console=rich_console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=None, label="")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.markup import escape
 
 from dondoc.cli.common import Format, console, day_or_today, err_console, handles_errors, parse_day, print_json, table
 from dondoc.domain.dates import vn_date
@@ -22,6 +21,8 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Chạy thử: cho biế
 
 
 def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
+    from rich.markup import escape
+
     head = f"Nhắc việc ngày {vn_date(result.day)} ({'thử, không gửi' if result.dry_run else 'đã chạy'})"
     if not result.working_day:
         console.print(f"{head}: ngày nghỉ, không gửi nhắc việc.", highlight=False)
@@ -37,11 +38,11 @@ def _print_sweep(result: SweepResult, *, show_text: bool) -> None:
             ["Người nhận", "Kênh", "Tiêu đề", "Dòng", "Kết quả"],
             [
                 (
-                    escape(d.recipient),
+                    d.recipient,
                     d.channel,
-                    escape(d.subject),
+                    d.subject,
                     d.lines,
-                    "—" if d.delivered is None else "đã gửi" if d.delivered else escape(f"lỗi: {d.error}"),
+                    "—" if d.delivered is None else "đã gửi" if d.delivered else f"lỗi: {d.error}",
                 )
                 for d in result.digests
             ],
@@ -83,8 +84,7 @@ def remind(
         _print_sweep(result, show_text=dry_run)
     problem = failure_summary(result)
     if problem:
-        err_console.print(f"[bold red]lỗi gửi:[/] {escape(problem)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1)
+        _delivery_error(problem)
 
 
 @handles_errors
@@ -114,8 +114,15 @@ def replay(
         )
     problem = replay_failure_summary(results)
     if problem:
-        err_console.print(f"[bold red]lỗi gửi:[/] {escape(problem)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1)
+        _delivery_error(problem)
+
+
+def _delivery_error(problem: str) -> NoReturn:
+    """The red line of failed deliveries on stderr, then exit 1."""
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]lỗi gửi:[/] {escape(problem)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=1)
 
 
 def replay_failure_summary(results: Sequence[SweepResult]) -> str | None:

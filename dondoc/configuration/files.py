@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dondoc.configuration.settings import get_settings
-from dondoc.configuration.yaml_source import load_yaml
+from dondoc.configuration.yaml_cache import load_yaml_data
 from dondoc.domain.policy import Policy, deep_merge
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
@@ -29,11 +29,11 @@ def _validated(model: type[BaseModel], data: dict[str, Any], path: Path, where: 
 @lru_cache(maxsize=1)
 def _policy_layers() -> tuple[dict[str, Any], dict[str, Any], Path | None]:
     default_path = DATA_DIR / "policy.yaml"
-    base = load_yaml(default_path).data or {}
+    base = load_yaml_data(default_path) or {}
     override_path = get_settings().policy_file
     overrides: dict[str, Any] = {}
     if override_path:
-        overrides = load_yaml(override_path).data or {}
+        overrides = load_yaml_data(override_path) or {}
         unknown = set(overrides) - {"default", "provinces", "directives"}
         if unknown:
             raise InputError(f"{override_path}: unknown top-level keys {sorted(unknown)}; use default, provinces, directives")
@@ -77,7 +77,7 @@ def load_calendar() -> WorkCalendar:
     workdays: set[date] = set()
     removed: set[date] = set()
     for path in paths:
-        parsed: _HolidayFile = _validated(_HolidayFile, load_yaml(path).data or {}, path, "")
+        parsed: _HolidayFile = _validated(_HolidayFile, load_yaml_data(path) or {}, path, "")
         holidays.update({d.date: d.name or "Ngày nghỉ" for d in parsed.holidays})
         workdays.update(d.date for d in parsed.workdays)
         removed.update(d.date for d in parsed.not_holidays)

@@ -3,6 +3,11 @@
 The engine is built lazily from settings (never at import time) and cached per URL,
 so tests can point ``DONDOC_DATABASE_URL`` at a temporary database and call
 :func:`reset_engine`.
+
+Two units of work: :func:`session_scope` (an ORM session, for everything that writes or reads
+models) and :func:`read_scope` (one Core connection, for the read commands that select from
+:mod:`dondoc.db.tables`). Only the first imports the ORM: SQLModel and ``sqlalchemy.orm`` are
+~40 % of ``import sqlmodel``, which ``dondoc tasks`` would otherwise pay for a Core select.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from dondoc.configuration.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _engines: dict[str, Engine] = {}
 
@@ -64,6 +71,8 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
     The first session of an engine checks that the schema is current (``dondoc migrate``).
     """
+    from sqlmodel import Session
+
     from dondoc.db.migrate import require_current
 
     engine = get_engine(url)
@@ -75,3 +84,17 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Connection]:
+    """One Core connection for a read (its transaction rolled back at the end: nothing is written).
+
+    Like :func:`session_scope`, its first use on an engine checks that the schema is current.
+    """
+    from dondoc.db.migrate import require_current
+
+    engine = get_engine(url)
+    with engine.connect() as connection:
+        require_current(engine, connection)
+        yield connection

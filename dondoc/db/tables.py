@@ -2,15 +2,17 @@
 
 Building the 20 SQLModel table classes (pydantic schemas and ORM mappers) costs ~0.08 s, a quarter
 of ``import sqlmodel`` itself; ``dondoc tasks`` needs neither, only these columns. Each is declared
-with the very type of the model's column, and ``tests/test_cli.py`` checks every name and type
-against ``SQLModel.metadata``: a column renamed or retyped in a model fails that test. Not a second
-schema: the migrations and the models stay the only definition; these are read-only selections.
+with the very type of the model's column, but for SQLModel's ``AutoString``, declared as the
+``String`` of the same length it is everywhere but in MySQL DDL (no bind or result processing: the
+same values are read), so that this module imports no SQLModel at all. ``tests/test_cli.py`` checks
+every name and type against ``SQLModel.metadata``: a column renamed or retyped in a model fails
+that test. Not a second schema: the migrations and the models stay the only definition; these are
+read-only selections.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Date, Integer, String, column, table
-from sqlmodel.sql.sqltypes import AutoString
 
 from dondoc.db.types import AwareDateTime
 
@@ -20,14 +22,14 @@ task_instance = table(
     column("assignment_id", Integer()),
     column("directive_id", Integer()),
     column("agency_id", Integer()),
-    column("period", AutoString(length=32)),
+    column("period", String(length=32)),
     column("kind", String(length=16)),
     column("opens_on", Date()),
     column("due_date", Date()),
     column("original_due_date", Date()),
     column("state", String(length=16)),
     column("completed_on", Date()),
-    column("completion_evidence", AutoString()),
+    column("completion_evidence", String()),
     column("extended_at", AwareDateTime()),
     column("due_on_day_off", Boolean()),
 )
@@ -35,37 +37,46 @@ task_instance = table(
 directive = table(
     "directive",
     column("id", Integer()),
-    column("code", AutoString(length=80)),
-    column("number", AutoString(length=80)),
-    column("province", AutoString(length=64)),
+    column("code", String(length=80)),
+    column("number", String(length=80)),
+    column("province", String(length=64)),
+    column("kind", String(length=32)),
+    column("issued_year", Integer()),
+    column("issued_month", Integer()),
+    column("issued_day", Integer()),
+    column("title", String()),
+    column("coordinator_code", String(length=64)),
+    column("source_file", String()),
 )
 
 assignment = table(
     "assignment",
     column("id", Integer()),
+    column("directive_id", Integer()),
+    column("active", Boolean()),
     column("position", Integer()),
-    column("clause", AutoString(length=40)),
-    column("summary", AutoString()),
-    column("deadline_text", AutoString()),
+    column("clause", String(length=40)),
+    column("summary", String()),
+    column("deadline_text", String()),
     column("report_to_codes", JSON()),
     column("co_agencies", JSON()),
-    column("report_via", AutoString(length=64)),
-    column("ad_hoc", AutoString()),
+    column("report_via", String(length=64)),
+    column("ad_hoc", String()),
 )
 
 agency = table(
     "agency",
     column("id", Integer()),
-    column("code", AutoString(length=64)),
-    column("name", AutoString()),
-    column("short_name", AutoString()),
+    column("code", String(length=64)),
+    column("name", String()),
+    column("short_name", String()),
     column("aliases", JSON()),
 )
 
 agency_group = table(
     "agency_group",
     column("id", Integer()),
-    column("code", AutoString(length=64)),
+    column("code", String(length=64)),
 )
 
 group_member = table(

@@ -167,38 +167,8 @@ def directive_progress(code: str, *, session: Session, as_of: date) -> tuple[Dir
     return directive, out
 
 
-def directive_listing(*, session: Session) -> list[dict[str, Any]]:
-    """Imported directives with their count of active assignments, by province and code."""
-    counts = dict(
-        session.execute(
-            select(col(Assignment.directive_id), func.count())
-            .where(col(Assignment.active))
-            .group_by(col(Assignment.directive_id))
-        ).all()
-    )
-    return [
-        {
-            "code": d.code,
-            "number": d.number,
-            "province": d.province,
-            "kind": d.kind,
-            "issued": issued_iso(d.issued_year, d.issued_month, d.issued_day),
-            "title": d.title,
-            "coordinator": d.coordinator_code,
-            "assignments": counts.get(d.id, 0),
-            "source_file": d.source_file,
-        }
-        for d in session.scalars(select(Directive).order_by(col(Directive.province), col(Directive.code)))
-    ]
-
-
 def directive_codes(*, session: Session) -> list[str]:
     return list(session.scalars(select(col(Directive.code)).order_by(col(Directive.province), col(Directive.code))))
-
-
-def issued_iso(year: int, month: int | None, day: int | None) -> str:
-    """An issue date whose day or month may be blank: 2023-11-02, 2022-05 or 2023."""
-    return "-".join([f"{year:04d}", *([f"{month:02d}"] if month else []), *([f"{day:02d}"] if month and day else [])])
 
 
 def planned_by_clause(directive_codes: Sequence[str], *, session: Session) -> list[ClausePlan]:

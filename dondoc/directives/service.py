@@ -186,18 +186,20 @@ def record_extension(instance_id: int, *, to: date, reason: str, actor: str) -> 
 
 
 def list_directives() -> list[dict[str, Any]]:
-    from dondoc.directives import queries
+    from dondoc.db import read_scope
+    from dondoc.directives import listing
 
-    with session_scope() as session:
-        return queries.directive_listing(session=session)
+    with read_scope() as connection:
+        return listing.directive_listing(session=connection)
 
 
 def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
     """Task instances with their status as of a day (filters: see :func:`listing.task_rows`)."""
+    from dondoc.db import read_scope
     from dondoc.directives import listing
 
-    with session_scope() as session:
-        return listing.task_rows(as_of=as_of, **filters, session=session)
+    with read_scope() as connection:
+        return listing.task_rows(as_of=as_of, **filters, session=connection)
 
 
 def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
