@@ -125,6 +125,7 @@ def test_cycle_with_a_start_month_and_first_week() -> None:
         ("Trong quá trình thực hiện Đề án", DeadlineKind.ONGOING, None),
         ("Từ Quý IV/2023", DeadlineKind.MILESTONE, date(2023, 10, 1)),
         ("Từ tháng 8/2023", DeadlineKind.MILESTONE, date(2023, 8, 1)),
+        ("Bộ Công an xây dựng kế hoạch triển khai", DeadlineKind.EVENT, None),
         ("khi có yêu cầu", DeadlineKind.EVENT, None),
     ],
 )

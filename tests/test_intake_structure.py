@@ -955,6 +955,10 @@ def test_a_resolution_its_articles_phases_and_appendix() -> None:
         ("Phối hợp với Trung tâm dữ liệu quốc gia xây dựng phương án (theo lộ trình do Bộ Công an đề xuất).", ["theo lộ trình do Bộ Công an đề xuất"]),
         ("- Từ Quý III năm 2025, Trung tâm dữ liệu quốc gia bắt đầu thực hiện: (1) Cung cấp hạ tầng.", ["Từ Quý III năm 2025"]),
         ("c) Tổ chức tổng kết, đánh giá hàng năm và theo hoạt động của Đề án.", ["tổng kết, đánh giá hàng năm"]),
+        (
+            "b) Phối hợp với Bộ Công an thực hiện chuyển dịch hạ tầng lên Trung tâm dữ liệu quốc gia theo lộ trình sau khi Trung tâm này được hình thành.",
+            ["theo lộ trình sau khi Trung tâm này được hình thành"],
+        ),
         # KH 3473/KH-UBND (Lai Châu, 2025), IV.5: a yearly report with words between
         ("xây dựng và thực hiện kế hoạch giảm nhẹ phát thải, báo cáo mức giảm phát thải khí nhà kính cấp cơ sở hàng năm.", ["báo cáo mức giảm phát thải khí nhà kính cấp cơ sở hàng năm"]),
         # "hàng năm" of a noun sets no cycle; a bracket that is not a time is not one
@@ -964,3 +968,24 @@ def test_a_resolution_its_articles_phases_and_appendix() -> None:
 )
 def test_deadline_phrases_of_a_resolution(text: str, phrases: list[str]) -> None:
     assert deadline_phrases(text) == phrases
+
+
+def test_the_stages_of_one_task_are_due_at_the_last() -> None:
+    # NQ 175/NQ-CP (2023), VII.2.c: one body's work in two stages, each a "+" line that opens with its years.
+    body = (
+        "VII. CÁC GIAI ĐOẠN THỰC HIỆN\n"
+        "2. Giai đoạn 2 từ năm 2026 đến hết năm 2028 (Giai đoạn mở rộng)\n"
+        "c) Xây dựng cơ sở vật chất kỹ thuật Trung tâm dữ liệu\n"
+        "- Trung tâm dữ liệu quốc gia thực hiện:\n"
+        "+ Trong năm 2026 - 2027: (1) Xây dựng và lắp đặt thiết bị, hệ thống tại Trung tâm dữ liệu quốc gia số 02.\n"
+        "+ Trong năm 2028: triển khai và hoàn thành các thủ tục chuẩn bị đầu tư 02 Dự án và phấn đấu bắt đầu xây dựng "
+        "Trung tâm dữ liệu quốc gia số 03 từ Quý I năm 2029.\n"
+        "- Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội thực hiện: (1) Đầu tư thiết bị, giải pháp và tích hợp "
+        "vào các hệ thống hạ tầng kỹ thuật tại Trung tâm dữ liệu quốc gia.\n"
+    )
+    d = draft(HEADER + body + FOOTER, province=None)
+    got = [(a.clause, a.lead_text, a.deadline_text, a.reading["dates"][:1]) for a in d.assignments]
+    assert got == [
+        ("VII.2.c (1)", "Trung tâm dữ liệu quốc gia", "Trong năm 2028", ["2028-12-31"]),
+        ("VII.2.c (2)", "Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội", "từ năm 2026 đến hết năm 2028", ["2028-12-31"]),
+    ]

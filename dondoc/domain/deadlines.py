@@ -213,7 +213,9 @@ _RELATIVE = re.compile(
 # Words that tie the work to an event rather than a date ("khi có yêu cầu", "đột xuất", "sau khi …").
 _EVENT_WORDS = (
     "khi co yeu cau, theo yeu cau, dot xuat, theo lo trinh, khi co van ban, khi co huong dan, sau khi, khi phat sinh, "
-    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi"
+    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi, "
+    # a table's time cell that points to a plan still to be made: "Bộ Công an xây dựng kế hoạch triển khai"
+    "xay dung ke hoach trien khai, theo ke hoach trien khai"
 ).split(", ")
 _EVENT = re.compile(r"\b(?:" + "|".join(_EVENT_WORDS) + r")\b")
 _AD_HOC = re.compile(r"(?:(?:hoặc|hoac|và|va) )?(?:báo cáo |bao cao )?(?:đột xuất|dot xuat)[^;.,)]*")

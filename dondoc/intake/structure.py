@@ -465,6 +465,8 @@ _DEADLINE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|trước|cuối|hết|đến hết|trước hết)\s+tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}", re.IGNORECASE),
+    # "… lên Trung tâm dữ liệu quốc gia theo lộ trình sau khi Trung tâm này được hình thành": an event
+    re.compile(r"theo lộ trình sau khi\b[^.;()]{3,80}", re.IGNORECASE),
     # a time in brackets after the work: "… Trung tâm dữ liệu quốc gia (Quý III/2025).", "(theo lộ trình do Bộ Công an đề xuất)"
     re.compile(
         r"(?<=\()\s*(?:(?:quý|quí)\s+(?:IV|III|II|I|[1-4])\s*(?:/|-|năm)\s*\d{4}|tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}"
@@ -896,6 +898,10 @@ def names_before_work(text: str, is_agency: IsAgency) -> str:
     return text
 
 
+# A sub-bullet that opens with the year(s) of its stage: "+ Trong năm 2026 - 2027:", "+ Năm 2028:".
+_STAGE = re.compile(r"(?:^|\s)[+]\s*((?:Trong\s+)?[Nn]ăm\s+\d{4}(?:\s*[-–]\s*\d{4})?)\s*:")
+
+
 def _fields(
     text: str,
     lead: str | None,
@@ -926,7 +932,12 @@ def _fields(
         deadline = clean_name(m.group(1))  # a span keeps its words: the parser reads it by its end
     else:
         phrases = deadline_phrases(text)
-        if phrases:
+        stages = _STAGE.findall(text)
+        if len(stages) >= 2:
+            # "+ Trong năm 2026 - 2027: (1) …; + Trong năm 2028: …": the stages of one task, due at the last one
+            deadline = clean_name(stages[-1])
+            others = tuple(dict.fromkeys(p for p in (*stages[:-1], *phrases) if p != deadline))
+        elif phrases:
             deadline = next((p for p in phrases if _FIRM.search(p)), phrases[0])
             others = tuple(dict.fromkeys(p for p in phrases if p != deadline))
     report_to = report_via = None
