@@ -38,6 +38,9 @@ ONE_DAY = [
     ("quý III và IV/2024", date(2024, 12, 31)),
     ("trong quý I, II năm 2025", date(2025, 6, 30)),
     ("trong năm 2024", date(2024, 12, 31)),
+    # NQ 175/NQ-CP (2023), V.1.a: a list of years is due at the end of the last one
+    ("Trong năm 2023, 2024.", date(2024, 12, 31)),
+    ("trong năm 2023 và 2024", date(2024, 12, 31)),
     ("cuối năm 2023", date(2023, 12, 31)),
     ("từ nay đến hết năm 2025", date(2025, 12, 31)),
     ("6 tháng đầu năm 2024", date(2024, 6, 30)),
@@ -118,6 +121,11 @@ def test_cycle_with_a_start_month_and_first_week() -> None:
         ("Thực hiện thường xuyên trong năm.", DeadlineKind.ONGOING, None),
         (None, DeadlineKind.ONGOING, None),
         ("theo lộ trình của Bộ", DeadlineKind.EVENT, None),
+        # NQ 175/NQ-CP (2023), appendix table: throughout the work is ongoing; "Từ Quý IV/2023" starts then
+        ("Trong quá trình thực hiện Đề án", DeadlineKind.ONGOING, None),
+        ("Từ Quý IV/2023", DeadlineKind.MILESTONE, date(2023, 10, 1)),
+        ("Từ tháng 8/2023", DeadlineKind.MILESTONE, date(2023, 8, 1)),
+        ("Bộ Công an xây dựng kế hoạch triển khai", DeadlineKind.EVENT, None),
         ("khi có yêu cầu", DeadlineKind.EVENT, None),
     ],
 )

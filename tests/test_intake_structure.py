@@ -7,13 +7,15 @@ directives use. The registry is Đồng Nai's, so names resolve to real codes.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from dondoc.domain.policy import Policy
-from dondoc.intake.blocks import split_text, to_blocks
+from dondoc.intake.blocks import RawLine, drop_page_furniture, split_text, to_blocks
 from dondoc.intake.draft import Draft, build_draft
 from dondoc.intake.names import NameResolver, records_from_registry
+from dondoc.intake.readers import read_document
 from dondoc.intake.service import load_registries
 from dondoc.intake.structure import deadline_phrases, names_before_work, parse_header
 
@@ -744,3 +746,246 @@ def test_a_cong_dien_header_number_and_place_on_one_line_and_its_addressees() ->
     assert (h.number, h.kind, h.place, h.issued) == ("100/CĐ-TTg", "cong_dien", "Hà Nội", "2025-06-29")
     assert h.title == "Về vụ cháy tại thôn Ao, xã Minh Hải, huyện Văn Lâm, tỉnh Hưng Yên"
     assert h.addressees == ("Bộ trưởng các Bộ: Công an, Y tế", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")
+
+
+# Nghị quyết 175/NQ-CP (30/10/2023) as the official gazette prints it (CÔNG BÁO số 1091 + 1092): a running head
+# on every page, an appendix task table on landscape pages, duties under "Trách nhiệm của …" headings.
+
+
+def test_the_gazette_running_head_and_page_numbers_are_dropped() -> None:
+    def page(no: int, *lines: str) -> list[RawLine]:
+        return [RawLine(no * 10 + i, text) for i, text in enumerate(lines)]
+
+    pages = [
+        page(1, "CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023 45", "VĂN BẢN PHÁP LUẬT KHÁC", "Số: 175/NQ-CP Hà Nội, ngày 30 tháng 10 năm 2023"),
+        page(2, "46 CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023", "d) Kết nối Nền tảng tích hợp, chia sẻ dữ liệu.", "74"),
+        page(3, "CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023 47", "đ) Tuân thủ các quy định của pháp luật.", "CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023 47"),
+        page(4, "68 CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023", "e) Căn cứ chức năng, nhiệm vụ tiến hành rà soát."),
+        page(5, "CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023 49", "3. Trách nhiệm của Bộ Công an"),
+        page(6, "50 CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023", "a) Chủ trì, phối hợp với Văn phòng Chính phủ."),
+    ]
+    pages[1].insert(2, RawLine(99, "STT | Đơn vị chủ trì | Nhiệm vụ", ("STT", "Đơn vị chủ trì", "Nhiệm vụ")))
+    kept = drop_page_furniture(pages)
+    assert [line.text for line in kept if line.cells is None] == [
+        "VĂN BẢN PHÁP LUẬT KHÁC",
+        "Số: 175/NQ-CP Hà Nội, ngày 30 tháng 10 năm 2023",
+        "d) Kết nối Nền tảng tích hợp, chia sẻ dữ liệu.",
+        "đ) Tuân thủ các quy định của pháp luật.",
+        "e) Căn cứ chức năng, nhiệm vụ tiến hành rà soát.",
+        "3. Trách nhiệm của Bộ Công an",
+        "a) Chủ trì, phối hợp với Văn phòng Chính phủ.",
+    ]
+    assert [line.no for line in kept][:2] == [11, 12]  # line numbers stay those of the pages
+    assert any(line.cells for line in kept)  # a table row is never furniture
+    # Two pages are not enough to call a line furniture.
+    assert len(drop_page_furniture(pages[:2])) == len(pages[0]) + len(pages[1]) - 1  # only the bare page number goes
+
+
+def _pdf_page(lines: list[tuple[str, int, int]], matrix: tuple[int, int, int, int]) -> bytes:
+    """A one-page PDF whose text lines are drawn with ``matrix`` (Helvetica, so ASCII text only)."""
+    a, b, c, d = matrix
+    ops = " ".join(f"{a * 12} {b * 12} {c * 12} {d * 12} {x} {y} Tm ({text}) Tj" for text, x, y in lines)
+    content = f"BT /F1 1 Tf {ops} ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+@pytest.mark.parametrize(
+    ("matrix", "lines"),
+    [
+        # text running up the sheet (NQ 175's appendix table pages): the page is read turned 90° clockwise
+        ((0, 1, -1, 0), [("II. NHIEM VU CU THE", 100, 100), ("1. Bo Cong an chu tri.", 130, 100)]),
+        # text running down the sheet: turned 270°
+        ((0, -1, 1, 0), [("II. NHIEM VU CU THE", 500, 700), ("1. Bo Cong an chu tri.", 470, 700)]),
+        # upright text is read as it is
+        ((1, 0, 0, 1), [("II. NHIEM VU CU THE", 72, 700), ("1. Bo Cong an chu tri.", 72, 680)]),
+    ],
+)
+def test_a_landscape_page_printed_sideways_is_read_turned_upright(
+    tmp_path: Path, matrix: tuple[int, int, int, int], lines: list[tuple[str, int, int]]
+) -> None:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(_pdf_page(lines, matrix))
+    assert [b.text for b in read_document(path).blocks] == ["II. NHIEM VU CU THE", "1. Bo Cong an chu tri."]
+
+
+RESOLUTION = """CHÍNH PHỦ
+CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 175/NQ-CP Hà Nội, ngày 30 tháng 10 năm 2023
+NGHỊ QUYẾT
+Phê duyệt Đề án Trung tâm dữ liệu quốc gia
+CHÍNH PHỦ
+Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;
+QUYẾT NGHỊ:
+Điều 1. Phê duyệt Đề án Trung tâm dữ liệu quốc gia (sau đây gọi tắt là Đề án), với các nội dung chính như sau:
+II. VỊ TRÍ, VAI TRÒ CỦA TRUNG TÂM DỮ LIỆU QUỐC GIA
+1. Vị trí
+Trung tâm dữ liệu quốc gia là trung tâm dữ liệu do Chính phủ xây dựng, quản lý, khai thác và vận hành.
+V. NHIỆM VỤ
+1. Về xây dựng và hoàn thiện cơ sở pháp lý
+a) Rà soát văn bản pháp luật
+- Đơn vị chủ trì: Bộ Công an.
+- Thời gian thực hiện: Trong năm 2023, 2024.
+VI. GIẢI PHÁP
+5. Giải pháp về bảo đảm kết nối mạng truyền dẫn thông suốt giữa Trung tâm dữ liệu quốc gia và các bộ, ngành và địa phương
+Căn cứ hiện trạng và nhu cầu kết nối của các đơn vị, việc kết nối giữa Trung tâm dữ liệu quốc gia và các bộ, ngành và địa phương có thể được linh hoạt triển khai trên:
+- Hạ tầng mạng Internet của Trung tâm dữ liệu quốc gia.
+VII. CÁC GIAI ĐOẠN THỰC HIỆN
+1. Giai đoạn 1 từ năm 2023 đến hết năm 2025 (Giai đoạn xây dựng cơ sở)
+d) Phát triển các cơ sở dữ liệu bao gồm 03 đối tượng thực hiện:
+- Trung tâm dữ liệu quốc gia thực hiện giai đoạn đầu phát triển kho dữ liệu tổng hợp, kho dữ liệu về con người.
+- Các bộ, ngành, địa phương: chuẩn hóa dữ liệu theo các hướng dẫn của Bộ Công an (Trung tâm dữ liệu quốc gia).
+- Các tổ chức chính trị - xã hội triển khai các cơ sở dữ liệu của đơn vị tại Trung tâm dữ liệu quốc gia.
+đ) Cung cấp dịch vụ
+- Từ Quý III năm 2025, Trung tâm dữ liệu quốc gia bắt đầu thực hiện: (1) Cung cấp hạ tầng công nghệ thông tin cho các cơ sở dữ liệu quốc gia.
+- Các bộ quản lý cơ sở dữ liệu quốc gia, cơ quan khối Đảng, Quốc hội, tổ chức chính trị - xã hội thực hiện: (1) Phối hợp với Trung tâm dữ liệu quốc gia xây dựng phương án di chuyển hệ thống (hoàn thành trong Quý IV năm 2025).
+2. Giai đoạn 2 từ năm 2026 đến hết năm 2028 (Giai đoạn mở rộng)
+đ) Cung cấp dịch vụ:
+- Trung tâm dữ liệu quốc gia thực hiện: (1) Mở rộng cung cấp dịch vụ hạ tầng nhà trạm cho các bộ, ngành, địa phương có nhu cầu.
+- Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội tùy theo nhu cầu và điều kiện phát triển thực hiện tăng cường và mở rộng phạm vi sử dụng các dịch vụ của Trung tâm dữ liệu quốc gia cung cấp.
+Điều 2. Tổ chức thực hiện
+1. Trách nhiệm Tổ công tác triển khai Đề án 06:
+a) Chỉ đạo tổ chức xây dựng, triển khai thực hiện Đề án Trung tâm dữ liệu quốc gia và các Dự án thành phần của Đề án.
+2. Trách nhiệm của các bộ, cơ quan ngang bộ, cơ quan trực thuộc Chính phủ;
+Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương
+c) Tổ chức tổng kết, đánh giá hàng năm và theo hoạt động của Đề án trong phạm vi bộ, ngành, địa phương.
+g) Ủy ban nhân dân các tỉnh, thành phố Hà Nội, Hồ Chí Minh, Hòa Bình, Cần Thơ, Lâm Đồng và các địa phương có liên quan phối hợp Bộ Công an trong quá trình giới thiệu, cung cấp đất và triển khai Trung tâm dữ liệu quốc gia.
+3. Trách nhiệm của Bộ Công an
+h) Bộ trưởng Bộ Công an quy định cụ thể chức năng, nhiệm vụ, quyền hạn, tổ chức bộ máy Trung tâm dữ liệu quốc gia.
+Điều 3. Hiệu lực và trách nhiệm thi hành
+1. Nghị quyết này có hiệu lực thi hành kể từ ngày ký ban hành.
+2. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương và các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Nghị quyết này./.
+TM. CHÍNH PHỦ
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+Trần Lưu Quang
+Phụ lục I
+NHIỆM VỤ CỦA CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG
+TRONG TRIỂN KHAI ĐỀ ÁN TRUNG TÂM DỮ LIỆU QUỐC GIA
+(Kèm theo Nghị quyết số 175/NQ-CP ngày 30 tháng 10 năm 2023 của Chính phủ)
+I. NHIỆM VỤ CHUNG
+3. Kết nối Nền tảng tích hợp, chia sẻ dữ liệu của Trung tâm dữ liệu quốc gia (Quý III/2025).
+4. Phối hợp với Trung tâm dữ liệu quốc gia xây dựng phương án đồng bộ dữ liệu con người theo phạm vi quản lý về Trung tâm dữ liệu quốc gia (theo lộ trình do Bộ Công an đề xuất).
+7. Đối với các đơn vị đã xây dựng cơ sở dữ liệu quốc gia: Tiếp tục hoàn thiện hệ thống và tiến hành chuyển hệ thống về Trung tâm dữ liệu quốc gia trong Quý II/2025.
+10. Trong quá trình triển khai thực hiện Đề án, nếu có khó khăn, vướng mắc, các bộ, ngành, địa phương có trách nhiệm gửi báo cáo đến Bộ Công an để tổng hợp (thường xuyên).
+II. NHIỆM VỤ CỤ THỂ
+| STT | Đơn vị | Nhiệm vụ chủ trì | Đơn vị phối hợp | Thời gian hoàn thành |
+| 1 | Bộ Thông tin và Truyền thông | Tham mưu Chính phủ ban hành Nghị định quy định danh mục cơ sở dữ liệu quốc gia | (1) Bộ Tư pháp (2) Văn phòng Chính phủ (3) Bộ Công an | Quý IV/2023 |
+|  |  | Ban hành hoặc trình cấp có thẩm quyền ban hành Khung kiến trúc Chính phủ điện tử 3.0 | Văn phòng Chính phủ | Quý IV/2023 |
+| STT | Đơn vị | Nhiệm vụ chủ trì | Đơn vị phối hợp | Thời gian hoàn thành |
+|  |  | Xây dựng, ban hành quy định về quy chuẩn, tiêu chuẩn của Trung tâm dữ liệu | (1) Bộ Khoa học và Công nghệ (2) Bộ Công an | Trước năm 2025 |
+| 2 | Bộ Công an | Thành lập đơn vị cấp Cục có chức năng nhiệm vụ được nêu trong Đề án |  | Trong năm 2024 |
+| 11 | Bộ Tài nguyên và Môi trường | Đánh giá tác động môi trường trong quá trình xây dựng, vận hành Trung tâm dữ liệu quốc gia | Bộ Công an | Trong quá trình thực hiện Đề án |
+Phụ lục III
+VỊ TRÍ PHÁP LÝ, CHỨC NĂNG NHIỆM VỤ
+CỦA TRUNG TÂM DỮ LIỆU QUỐC GIA
+(Kèm theo Nghị quyết số 175/NQ-CP ngày 30 tháng 10 năm 2023 của Chính phủ)
+III. NHIỆM VỤ
+1. Quản trị dữ liệu, gồm: Chính sách; Quy hoạch; Chia sẻ, điều phối.
+"""
+
+
+def test_a_resolution_its_articles_phases_and_appendix() -> None:
+    d = draft(RESOLUTION, province=None)
+    h = d.header
+    assert (h.number, h.kind, h.kind_text, h.issuer_text, h.issued) == ("175/NQ-CP", "nghi_quyet", "Nghị quyết", "Chính phủ", "2023-10-30")
+    assert (h.title, h.signer) == ("Phê duyệt Đề án Trung tâm dữ liệu quốc gia", "Trần Lưu Quang")
+    got = {a.clause: (a.lead_text, a.reading["kind"], a.reading["dates"][:1]) for a in d.assignments}
+    assert got == {
+        # "Trong năm 2023, 2024": due at the end of the later year
+        "V.1.a": ("Bộ Công an", "once", ["2024-12-31"]),
+        # bullets that open with a lead of their own are tasks each; without a time, due at the end of their phase
+        "VII.1.d (1)": ("Trung tâm dữ liệu quốc gia", "once", ["2025-12-31"]),
+        "VII.1.d (2)": ("Các bộ, ngành, địa phương", "once", ["2025-12-31"]),
+        "VII.1.d (3)": ("Các tổ chức chính trị - xã hội", "once", ["2025-12-31"]),
+        # the lead after an opening time; a start milestone written with a quarter
+        "VII.1.đ (1)": ("Trung tâm dữ liệu quốc gia", "once", ["2025-07-01"]),
+        "VII.1.đ (2)": ("Các bộ quản lý cơ sở dữ liệu quốc gia, cơ quan khối Đảng, Quốc hội, tổ chức chính trị - xã hội", "once", ["2025-12-31"]),
+        "VII.2.đ (1)": ("Trung tâm dữ liệu quốc gia", "once", ["2028-12-31"]),
+        "VII.2.đ (2)": ("Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội", "once", ["2028-12-31"]),
+        # "Trách nhiệm (của) X" headings, one over two lines; an item that opens with its own lead keeps it
+        "Điều 2.1.a": ("Tổ công tác triển khai Đề án 06", "ongoing", []),
+        "Điều 2.2.c": (
+            "các bộ, cơ quan ngang bộ, cơ quan trực thuộc Chính phủ; Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+            "recurring",
+            ["2023-12-15"],  # a yearly review without a day: the reporting calendar's day
+        ),
+        "Điều 2.2.g": (
+            "Ủy ban nhân dân các tỉnh, thành phố Hà Nội, Hồ Chí Minh, Hòa Bình, Cần Thơ, Lâm Đồng và các địa phương có liên quan",
+            "ongoing",
+            [],
+        ),
+        "Điều 2.3.h": ("Bộ trưởng Bộ Công an", "ongoing", []),
+        # the appendix whose title names whose tasks it lists; a time in brackets after the work
+        "PL I.3": ("CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG", "once", ["2025-09-30"]),
+        "PL I.4": ("CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG", "event", []),
+        "PL I.7": ("các đơn vị đã xây dựng cơ sở dữ liệu quốc gia", "once", ["2025-06-30"]),
+        # its table: the "Đơn vị / chủ trì" header the extractor split, a body's further rows, the section above
+        "PL II.1": ("Bộ Thông tin và Truyền thông", "once", ["2023-12-31"]),
+        "PL II.1 (2)": ("Bộ Thông tin và Truyền thông", "once", ["2023-12-31"]),
+        "PL II.1 (3)": ("Bộ Thông tin và Truyền thông", "once", ["2024-12-31"]),
+        "PL II.2": ("Bộ Công an", "once", ["2024-12-31"]),
+        "PL II.11": ("Bộ Tài nguyên và Môi trường", "ongoing", []),
+    }
+    # not tasks: II (vị trí, vai trò), VI.5 (ways to connect), Điều 3.2 (who is bound), PL I.10 (whom to ask),
+    # the table's section title, Phụ lục III (the centre's functions)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases"),
+    [
+        # NQ 175/NQ-CP (2023): a time in brackets after the work, a start written with a quarter, a yearly review
+        ("Kết nối Nền tảng tích hợp, chia sẻ dữ liệu của Trung tâm dữ liệu quốc gia (Quý III/2025).", ["Quý III/2025"]),
+        ("Phối hợp với Trung tâm dữ liệu quốc gia xây dựng phương án (theo lộ trình do Bộ Công an đề xuất).", ["theo lộ trình do Bộ Công an đề xuất"]),
+        ("- Từ Quý III năm 2025, Trung tâm dữ liệu quốc gia bắt đầu thực hiện: (1) Cung cấp hạ tầng.", ["Từ Quý III năm 2025"]),
+        ("c) Tổ chức tổng kết, đánh giá hàng năm và theo hoạt động của Đề án.", ["tổng kết, đánh giá hàng năm"]),
+        (
+            "b) Phối hợp với Bộ Công an thực hiện chuyển dịch hạ tầng lên Trung tâm dữ liệu quốc gia theo lộ trình sau khi Trung tâm này được hình thành.",
+            ["theo lộ trình sau khi Trung tâm này được hình thành"],
+        ),
+        # KH 3473/KH-UBND (Lai Châu, 2025), IV.5: a yearly report with words between
+        ("xây dựng và thực hiện kế hoạch giảm nhẹ phát thải, báo cáo mức giảm phát thải khí nhà kính cấp cơ sở hàng năm.", ["báo cáo mức giảm phát thải khí nhà kính cấp cơ sở hàng năm"]),
+        # "hàng năm" of a noun sets no cycle; a bracket that is not a time is not one
+        ("Bố trí kinh phí trong dự toán ngân sách hàng năm được cấp có thẩm quyền giao.", []),
+        ("Tham mưu ưu tiên phân bổ bổ sung kinh phí (ngoài dự toán chi ngân sách đã cấp hàng năm).", []),
+    ],
+)
+def test_deadline_phrases_of_a_resolution(text: str, phrases: list[str]) -> None:
+    assert deadline_phrases(text) == phrases
+
+
+def test_the_stages_of_one_task_are_due_at_the_last() -> None:
+    # NQ 175/NQ-CP (2023), VII.2.c: one body's work in two stages, each a "+" line that opens with its years.
+    body = (
+        "VII. CÁC GIAI ĐOẠN THỰC HIỆN\n"
+        "2. Giai đoạn 2 từ năm 2026 đến hết năm 2028 (Giai đoạn mở rộng)\n"
+        "c) Xây dựng cơ sở vật chất kỹ thuật Trung tâm dữ liệu\n"
+        "- Trung tâm dữ liệu quốc gia thực hiện:\n"
+        "+ Trong năm 2026 - 2027: (1) Xây dựng và lắp đặt thiết bị, hệ thống tại Trung tâm dữ liệu quốc gia số 02.\n"
+        "+ Trong năm 2028: triển khai và hoàn thành các thủ tục chuẩn bị đầu tư 02 Dự án và phấn đấu bắt đầu xây dựng "
+        "Trung tâm dữ liệu quốc gia số 03 từ Quý I năm 2029.\n"
+        "- Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội thực hiện: (1) Đầu tư thiết bị, giải pháp và tích hợp "
+        "vào các hệ thống hạ tầng kỹ thuật tại Trung tâm dữ liệu quốc gia.\n"
+    )
+    d = draft(HEADER + body + FOOTER, province=None)
+    got = [(a.clause, a.lead_text, a.deadline_text, a.reading["dates"][:1]) for a in d.assignments]
+    assert got == [
+        ("VII.2.c (1)", "Trung tâm dữ liệu quốc gia", "Trong năm 2028", ["2028-12-31"]),
+        ("VII.2.c (2)", "Các bộ, ban, ngành, địa phương, tổ chức chính trị - xã hội", "từ năm 2026 đến hết năm 2028", ["2028-12-31"]),
+    ]

@@ -39,7 +39,12 @@ def git_show(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
     gitdir = mirrors / repo.replace("/", "+") / "repo"
     if not gitdir.exists():
         raise FileNotFoundError(f"no mirror of {repo} at {gitdir} (fetch github:{repo} first)")
-    return subprocess.run(["git", "--git-dir", str(gitdir), "show", f"{commit}:{path}"], check=True, capture_output=True).stdout
+    shown = subprocess.run(["git", "--git-dir", str(gitdir), "show", f"{commit}:{path}"], capture_output=True)
+    if shown.returncode != 0:
+        # the mirror is there but does not hold that file at that commit (an older snapshot, a moved path)
+        detail = shown.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise LookupError(f"{path} is not in the mirror of {repo} at {commit} ({detail[0]})")
+    return shown.stdout
 
 
 def check(blob: bytes, sha256: str | None) -> None:
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 entries = loaded if isinstance(loaded, list) else [loaded]
                 found = [e for e in entries if (e.get("file_info") or e).get("filename") == entry["filename"]]
                 if len(found) != 1:
-                    raise KeyError(f"{entry['filename']} is not once in {match['path']}")
+                    raise LookupError(f"{entry['filename']} is not once in {match['path']}")
                 text = str(found[0][entry["field"]]).encode("utf-8")
                 check(text, entry.get("sha256"))
                 target.write_bytes(text)
@@ -106,17 +111,19 @@ def main(argv: list[str] | None = None) -> int:
                 target.write_bytes(blob)
             elif source.startswith("https://thuvienphapluat.vn/"):
                 if crawl is None:
-                    crawl = {}
+                    # Loaded whole or not at all: with no mirror every such label says "no mirror", not "not in the crawl".
+                    loading: dict[str, dict[str, Any]] = {}
                     for name in CRAWL_FILES:
                         blob = git_show(args.mirrors, CRAWL_REPO, CRAWL_COMMIT, name)
                         for entry in json.loads(blob):
-                            crawl.setdefault(entry["url"], entry)
+                            loading.setdefault(entry["url"], entry)
+                    crawl = loading
                 if source not in crawl:
-                    raise KeyError(f"{source} is not in {CRAWL_REPO}@{CRAWL_COMMIT}")
+                    raise LookupError(f"{source} is not in the crawl {CRAWL_REPO}@{CRAWL_COMMIT}")
                 target.write_text(flatten(crawl[source]), encoding="utf-8")
             else:
                 raise ValueError(f"unknown source {source!r}")
-        except (OSError, ValueError, KeyError, subprocess.CalledProcessError) as exc:
+        except (OSError, ValueError, LookupError) as exc:  # FileNotFoundError: no mirror; LookupError: not in it
             problems += 1
             print(f"{label.name}: NOT rebuilt: {exc}", file=sys.stderr)
             continue

@@ -167,6 +167,7 @@ _SCAN = re.compile(
 
 #: "quý II, III/2024", "quý I và II năm 2025": more quarters after the first, then one year for all.
 _QUARTER_LIST = re.compile(r"(?P<more>(?:(?:,| va| -| den) ?(?:quy )?(?:iv|iii|ii|i|[1-4])\b){1,3}) ?(?:/|-|nam) ?(?P<y>\d{4,})")
+_YEAR_LIST = re.compile(r"(?:,| va) ?((?:19|20)\d{2})(?![\d/-])(?!\.\d)")
 _QUARTER_NUMBER = re.compile(r"\b(iv|iii|ii|i|[1-4])\b")
 
 #: "Quyết định 962/QĐ-UBND ngày 15/8/2024": the date of a cited document, not a deadline.
@@ -232,6 +233,12 @@ def scan(folded: str) -> list[Mention]:
                 found.append(Mention(MentionKind.MONTH, start, end, month=month))
         else:
             found.append(Mention(MentionKind.YEAR, start, end, year=year_of(g["yy"] or g["sy"] or g["ey"])))
+            if g["yy"] is not None:
+                # "trong năm 2023, 2024": the bare years listed after the first are years too.
+                at = end
+                while (more := _YEAR_LIST.match(folded, at)) is not None:
+                    found.append(Mention(MentionKind.YEAR, more.start(1), more.end(1), year=year_of(more.group(1))))
+                    at = more.end()
     return found
 
 

@@ -202,7 +202,9 @@ _CYCLE = re.compile(
 )
 _UNIT_WORD = re.compile(r"0?6 (?:sau )?thang|sau thang|tuan|thang|quy|nam")
 _UNSPECIFIED = re.compile(r"\b(?:theo )?dinh ky\b")
-_ONGOING = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay)\b")
+_ONGOING = re.compile(
+    r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay)\b|^trong (?:suot )?qua trinh (?:to chuc )?(?:thuc hien|trien khai)\b(?!.*\d)"
+)
 _ONGOING_EVERY = re.compile(r"\bthuong xuyen,? (?:hang|moi|trong) (?:nam|thang|quy)\b")
 _RELATIVE = re.compile(
     r"\b(?:trong (?:vong |thoi han |thoi gian )?(?:cham nhat |toi da |khong qua )?|khong qua |sau |truoc |it nhat |cham nhat (?:la )?)"
@@ -211,7 +213,9 @@ _RELATIVE = re.compile(
 # Words that tie the work to an event rather than a date ("khi có yêu cầu", "đột xuất", "sau khi …").
 _EVENT_WORDS = (
     "khi co yeu cau, theo yeu cau, dot xuat, theo lo trinh, khi co van ban, khi co huong dan, sau khi, khi phat sinh, "
-    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi"
+    "kip thoi, ke tu ngay, ke tu khi, ngay sau khi, truoc ngay bau cu, truoc khi, "
+    # a table's time cell that points to a plan still to be made: "Bộ Công an xây dựng kế hoạch triển khai"
+    "xay dung ke hoach trien khai, theo ke hoach trien khai"
 ).split(", ")
 _EVENT = re.compile(r"\b(?:" + "|".join(_EVENT_WORDS) + r")\b")
 _AD_HOC = re.compile(r"(?:(?:hoặc|hoac|và|va) )?(?:báo cáo |bao cao )?(?:đột xuất|dot xuat)[^;.,)]*")
@@ -689,11 +693,13 @@ def _periods(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
     if ctx.relative_mentions:
         return None  # "báo cáo quý 2 … chậm nhất ngày 20 tháng 9 của năm báo cáo": not a fixed date
     found: list[tuple[date, date, str, bool]] = []
+    listed = False  # the mention before was a year read as a period: "trong năm 2023, 2024" lists two
     for mention in ctx.mentions:
         if mention.kind is MentionKind.DATE:
             continue
         lead = ctx.lead(mention.start)
-        if mention.kind is MentionKind.YEAR and not _PERIOD_LEAD.search(lead):
+        in_list, listed = listed and re.search(r"\b(?:19|20)\d{2} ?(?:,|va) ?$", lead) is not None, False
+        if mention.kind is MentionKind.YEAR and not _PERIOD_LEAD.search(lead) and not in_list:
             continue
         if mention.kind is MentionKind.MONTH and mention.year is None and not _PERIOD_LEAD.search(lead):
             continue
@@ -719,6 +725,7 @@ def _periods(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
             label = {"thuong": "thượng tuần", "trung": "trung tuần", "ha": "hạ tuần"}[tenth.group(1)] + " " + label
         reading = f"trước {label} → hạn cuối {fmt(due)} (đọc chặt)" if before else f"trong {label} → hạn cuối {fmt(due)}"
         found.append((due, end, reading, before))
+        listed = mention.kind is MentionKind.YEAR
     if not found:
         return None
     due, end, reading, _ = max(found, key=lambda x: x[0])

@@ -72,6 +72,7 @@ class DirectiveKind(StrEnum):
     quyet_dinh = "quyet_dinh"
     thong_bao = "thong_bao"
     cong_dien = "cong_dien"
+    nghi_quyet = "nghi_quyet"
 
 
 class LinkRole(StrEnum):

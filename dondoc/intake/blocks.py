@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -155,6 +156,37 @@ _HEADER_LINE = re.compile(r"(?:^|\s)Số\s*:|,\s*ngày\s+(?:\d{1,2}\s+)?tháng")
 def _is_heading_line(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+_PAGE_NUMBER = re.compile(r"^\d{1,4}(?:\s+\d{1,4})?$")
+
+
+def drop_page_furniture(pages: Sequence[Sequence[RawLine]], *, edge: int = 2) -> list[RawLine]:
+    """The lines of a PDF's pages, in order, without what the printer repeats on every page.
+
+    A gazette prints a running head on each page ("CÔNG BÁO/Số 1091 + 1092/Ngày 03-11-2023 45", "46 CÔNG
+    BÁO/Số 1091 + 1092/Ngày 03-11-2023"), which would otherwise read as an item numbered 46 in the
+    middle of a list. A line among the first or last ``edge`` text lines of a page whose text, digits
+    aside, recurs there on at least three pages and on a third of all pages is page furniture, and so
+    is a bare page number there. Table rows are never dropped; line numbers stay those of the pages.
+    """
+
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text)).strip()
+
+    def edges(page: Sequence[RawLine]) -> set[int]:
+        text_lines = [i for i, line in enumerate(page) if line.cells is None and line.text.strip()]
+        return {*text_lines[:edge], *text_lines[-edge:]}
+
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({key(page[i].text) for i in edges(page)})
+    repeated = {k for k, n in counts.items() if n >= 3 and n * 3 >= len(pages)}
+    out: list[RawLine] = []
+    for page in pages:
+        furniture = {i for i in edges(page) if key(page[i].text) in repeated or _PAGE_NUMBER.match(page[i].text.strip())}
+        out.extend(line for i, line in enumerate(page) if i not in furniture)
+    return out
 
 
 def paragraphs_to_lines(paragraphs: Sequence[str]) -> list[RawLine]:

@@ -18,7 +18,7 @@ from dondoc.domain.policy import Policy
 from dondoc.intake.blocks import Block
 from dondoc.intake.names import NameResolver, Resolution, fold
 from dondoc.intake.reading import from_reporting_calendar, reading_json
-from dondoc.intake.structure import Found, Header, attached_text, find_items, find_table_rows, parse_header
+from dondoc.intake.structure import Found, Header, appendix_items, attached_text, find_items, find_table_rows, parse_header
 
 
 @dataclass(frozen=True)
@@ -354,6 +354,8 @@ def build_draft(
     items = find_items(body, is_agency)
     in_body = {f.clause for f in items}
     items += [f for f in find_items(attached_text(blocks, header), is_agency) if f.clause not in in_body]
+    in_body = {f.clause for f in items}
+    items += [f for f in appendix_items(blocks, header, is_agency) if f.clause not in in_body]
     rows = find_table_rows(blocks, is_agency)
     seen = {f.clause for f in items}
     found = items + [r for r in rows if r.clause not in seen]

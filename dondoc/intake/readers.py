@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dondoc.errors import InputError
-from dondoc.intake.blocks import Block, RawLine, clean, split_text, to_blocks
+from dondoc.intake.blocks import Block, RawLine, clean, drop_page_furniture, split_text, to_blocks
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
@@ -84,10 +84,11 @@ def _pdf_lines(path: Path) -> list[RawLine]:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises its own types for damaged or encrypted files
         raise InputError(f"{path}: không mở được tệp PDF ({exc}); hãy xuất lại PDF từ văn bản gốc") from exc
-    out: list[RawLine] = []
+    pages: list[list[RawLine]] = []
     no = 0
     with pdf:
-        for page in pdf.pages:
+        for original in pdf.pages:
+            page = _upright(pdf, original)
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
 
@@ -103,7 +104,32 @@ def _pdf_lines(path: Path) -> list[RawLine]:
                 for i, row in enumerate(table.extract()):
                     row_cells = tuple(clean(c or "") for c in row)
                     items.append((float(table.bbox[1]) + i * 0.001, " | ".join(row_cells), row_cells))
+            lines: list[RawLine] = []
             for _, text, cells in sorted(items, key=lambda item: item[0]):
                 no += 1
-                out.append(RawLine(no, text, cells))
-    return out
+                lines.append(RawLine(no, text, cells))
+            pages.append(lines)
+    return drop_page_furniture(pages)
+
+
+def _upright(pdf: Any, page: Any) -> Any:
+    """A page whose text runs up or down the sheet (a landscape table printed on a portrait page), turned to read across.
+
+    pdfplumber reads such text backwards, one letter column at a time. The page is opened again with
+    the rotation a viewer would apply (the text running upwards is turned 90° clockwise, downwards 270°),
+    keeping only what then reads upright (the running head printed across the sheet is dropped).
+    """
+    from pdfplumber.page import Page
+
+    chars = page.chars
+    turned = [c for c in chars if not c.get("upright", True)]
+    if not chars or len(turned) * 2 <= len(chars):
+        return page
+    upwards = sum(1 for c in turned if c["matrix"][1] > 0)
+    rotation = (page.rotation + (90 if upwards * 2 >= len(turned) else 270)) % 360
+    page_obj = page.page_obj
+    page_obj.attrs["Rotate"] = rotation
+    page_obj.rotate = rotation
+    return Page(pdf, page_obj, page.page_number, page.initial_doctop).filter(
+        lambda obj: obj.get("object_type") != "char" or bool(obj.get("upright", True))
+    )

@@ -45,8 +45,9 @@ _KIND_WORDS = {
     "QUYẾT ĐỊNH": "quyet_dinh",
     "THÔNG BÁO": "thong_bao",
     "CÔNG VĂN": "cong_van",
+    "NGHỊ QUYẾT": "nghi_quyet",
 }
-_KIND_SYMBOLS = {"CT": "chi_thi", "KH": "ke_hoach", "CĐ": "cong_dien", "QĐ": "quyet_dinh", "TB": "thong_bao"}
+_KIND_SYMBOLS = {"CT": "chi_thi", "KH": "ke_hoach", "CĐ": "cong_dien", "QĐ": "quyet_dinh", "TB": "thong_bao", "NQ": "nghi_quyet"}
 _KIND_TEXT = {
     "chi_thi": "Chỉ thị",
     "ke_hoach": "Kế hoạch",
@@ -54,6 +55,7 @@ _KIND_TEXT = {
     "quyet_dinh": "Quyết định",
     "thong_bao": "Thông báo",
     "cong_van": "Công văn",
+    "nghi_quyet": "Nghị quyết",
 }
 _NUMBER = re.compile(r"Số\s*(?:hiệu)?\s*:?\s*([0-9]*)\s*/\s*([0-9]{4}/)?([A-ZĐa-zđ0-9.\-]+(?:/[A-ZĐa-zđ0-9.\-]+)?)")
 _PLACE_DATE = re.compile(
@@ -68,6 +70,9 @@ _SIGN_TITLE = re.compile(
 _NAME = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ][a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]+\s?){2,5}$")
 _NOT_NAMES = {"nơi nhận", "như trên", "lưu vt", "kính gửi"}
 
+
+# The official gazette prints its section above the document: "VĂN BẢN PHÁP LUẬT KHÁC" is not the issuer.
+_GAZETTE_SECTION = re.compile(r"^(?:VĂN BẢN (?:QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)|PHẦN VĂN BẢN\b.*)$")
 
 _BODY_OPENERS = ("Căn cứ", "Kính gửi", "Thực hiện", "Triển khai", "Trong ", "Thời gian qua", "Thời gian vừa qua", "Nhằm", "Để ")
 
@@ -167,10 +172,13 @@ def parse_header(blocks: Sequence[Block]) -> Header:
         text = _NATIONAL.split(text)[0].strip(" *|-_")
         if text.startswith("Số") or _PLACE_DATE.search(text):
             break
+        if _GAZETTE_SECTION.match(text):
+            continue
         if text and text == text.upper() and any(c.isalpha() for c in text):
             if not pieces:
                 lines["issuer"] = block.first
-            pieces.append(text)
+            if text not in pieces:  # "CHÍNH PHỦ" printed twice (the gazette's section, then the letterhead)
+                pieces.append(text)
             if len(pieces) == 2 or re.search(r"\b(TỈNH|THÀNH PHỐ)\b", text):
                 break
         elif pieces:
@@ -195,8 +203,8 @@ def parse_header(blocks: Sequence[Block]) -> Header:
         parts = []
         for _, nxt in head[heading_index + 1 : heading_index + 6]:
             text = nxt.text.strip(" *")
-            if not text or text.startswith(_BODY_OPENERS) or MARKER.match(text) or nxt.is_row:
-                break
+            if not text or text.startswith(_BODY_OPENERS) or MARKER.match(text) or nxt.is_row or text in pieces:
+                break  # (the issuer printed again over the preamble, "CHÍNH PHỦ", ends the title too)
             if text == text.upper() or text.startswith(("Về", "V/v")) or (not parts and len(text) < 300):
                 parts.append(text)
                 continue
@@ -245,6 +253,11 @@ def parse_header(blocks: Sequence[Block]) -> Header:
                 j += 1
             break
     signer_line = None
+    if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
+        for i in range(body_start, len(blocks)):
+            if _SIGN_TITLE.fullmatch(blocks[i].text.strip(" *|")) or re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", blocks[i].text):
+                body_end = i
+                break
     search_from = body_end if body_end < len(blocks) else max(body_start, len(blocks) - 40)
     for i in range(search_from, min(len(blocks), search_from + 40)):
         block = blocks[i]
@@ -270,11 +283,6 @@ def parse_header(blocks: Sequence[Block]) -> Header:
             signer, signer_line = found
     if signer_line:
         lines["signer"] = signer_line
-    if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
-        for i in range(body_start, len(blocks)):
-            if _SIGN_TITLE.fullmatch(blocks[i].text.strip(" *|")) or re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", blocks[i].text):
-                body_end = i
-                break
 
     return Header(
         number=number,
@@ -309,6 +317,33 @@ def attached_text(blocks: Sequence[Block], header: Header) -> Sequence[Block]:
         if not blocks[i].is_row and _ISSUED_WITH.search(blocks[i].text):
             return blocks[i + 1 :]
     return ()
+
+
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b")
+# An appendix whose title says whose tasks it lists: "Phụ lục I" / "NHIỆM VỤ CỦA CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG".
+_TASKS_OF = re.compile(r"^(?:NHIỆM VỤ CỦA|Nhiệm vụ của)\s+(.{3,120}?)\s*$")
+
+
+def appendix_items(blocks: Sequence[Block], header: Header, is_agency: IsAgency) -> list[Found]:
+    """The numbered items of an appendix printed after the signature whose title names whose tasks they are.
+
+    "Phụ lục I / NHIỆM VỤ CỦA CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG / … (Kèm theo Nghị quyết số …)" then "I. NHIỆM VỤ CHUNG /
+    1. Phối hợp chặt chẽ với …": each item is a task of the bodies the title names, unless it names its own;
+    clauses are "PL I.1" (its tables are read as tables). Appendices with other titles (technical content, a
+    body's functions) are not read for items.
+    """
+    out: list[Found] = []
+    starts = [i for i in range(header.body_end, len(blocks)) if not blocks[i].is_row and _APPENDIX.match(blocks[i].text)]
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
+        title = re.sub(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+[IVX\d]+)?\s*", "", blocks[start].text).strip()
+        if not title and start + 1 < end:
+            title = blocks[start + 1].text.strip()
+        m = _TASKS_OF.match(title)
+        if m:
+            found = find_items(blocks[start + 1 : end], is_agency, lead=clean_name(m.group(1)))
+            out.extend(replace(f, clause=f"PL {f.clause}") for f in found)
+    return out
 
 
 def _issued_from_annex(blocks: Sequence[Block], number: str) -> tuple[str, int] | None:
@@ -369,9 +404,13 @@ _AGENCY_START = re.compile(
     r"Hội đồng|Tổ công tác|Cơ quan|Đơn vị|Địa phương|cơ quan|đơn vị|sở|ban|ngành|huyện|xã|Thường trực|Các\s|[Nn]hà thầu\b)",
 )
 # The words that start the work after a name ("Sở Tư pháp chủ trì …", "Giao Công an tỉnh theo dõi …"); "tổ chức"
-# is a verb except in "các tổ chức" and lists ("cơ quan, tổ chức").
+# is a verb except in "các tổ chức" and lists ("cơ quan, tổ chức"), "quy định" except as a noun ("theo quy
+# định"); "tùy theo" ends a name too ("Các bộ, … tùy theo nhu cầu … thực hiện").
 _VERBS = "|".join(
-    r"(?<!các )(?<!Các )(?<!, )tổ chức" if word == "tổ chức" else word
+    {
+        "tổ chức": r"(?<!các )(?<!Các )(?<!, )tổ chức",
+        "quy định": r"(?<!theo )(?<!các )(?<!Các )(?<!những )(?<!của )(?<!có )quy định",
+    }.get(word, word)
     for word in (
         "chủ trì, phối hợp, tham mưu, thực hiện, triển khai, xây dựng, hướng dẫn, theo dõi, tổ chức, rà soát, "
         "kiểm tra, nghiên cứu, căn cứ, khẩn trương, tiếp tục, có trách nhiệm, là cơ quan, chỉ đạo, tăng cường, "
@@ -380,7 +419,7 @@ _VERBS = "|".join(
         "theo nhiệm vụ, trong phạm vi, chủ động, giám sát, tiến hành, vận hành, cung cấp, lập, trình, đề xuất, "
         "phát huy, nghiêm túc, kịp thời, khẩn cấp, sẵn sàng, huy động, cử, gửi, thông tin, tuyên truyền, phổ biến, "
         "rà, bổ sung, hoàn thiện, sớm, chuẩn bị, kiện toàn, phân công, giao, làm, xử lý, phát động, trực tiếp, "
-        "nghiêm, thống nhất, khẩn, rà soát, đẩy nhanh, quyết liệt, phải"
+        "nghiêm, thống nhất, khẩn, rà soát, đẩy nhanh, quyết liệt, phải, quy định, tùy theo, tuỳ theo"
     ).split(", ")
 )
 _LEAD_BEFORE_VERB = re.compile(rf"^(.{{3,220}}?)\s*(?:[:,]\s*)?(?:{_VERBS})\b")
@@ -412,7 +451,11 @@ _DEADLINE_PATTERNS = [
         r"(?:trước|chậm nhất(?:\s+là)?|vào)\s+ngày\s+\d{1,2}(?!\s*[/.-]\s*\d)",
         re.IGNORECASE,
     ),
-    re.compile(rf"(?:(?:bắt đầu|kể)\s+)?từ\s+ngày\s+(?:{_D})|bắt đầu từ tháng\s+\d{{1,2}}\s*(?:/|năm)\s*\d{{4}}", re.IGNORECASE),
+    re.compile(
+        rf"(?:(?:bắt đầu|kể)\s+)?từ\s+ngày\s+(?:{_D})|(?:bắt đầu\s+)?từ\s+tháng\s+\d{{1,2}}\s*(?:/|năm)\s*\d{{4}}"
+        r"|(?:bắt đầu\s+)?từ\s+(?:quý|quí)\s+(?:IV|III|II|I|[1-4])\s*(?:/|-|năm)\s*\d{4}",
+        re.IGNORECASE,
+    ),
     re.compile(
         rf"(?:(?:hoàn thành|báo cáo|gửi|xong)\s+)?(?:trước|chậm nhất(?:\s+là)?|trong|vào|đến|hoàn thành|xong trước|muộn nhất)\s+ngày\s+(?:{_D})",
         re.IGNORECASE,
@@ -422,8 +465,18 @@ _DEADLINE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|trước|cuối|hết|đến hết|trước hết)\s+tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}", re.IGNORECASE),
+    # "… lên Trung tâm dữ liệu quốc gia theo lộ trình sau khi Trung tâm này được hình thành": an event
+    re.compile(r"theo lộ trình sau khi\b[^.;()]{3,80}", re.IGNORECASE),
+    # a time in brackets after the work: "… Trung tâm dữ liệu quốc gia (Quý III/2025).", "(theo lộ trình do Bộ Công an đề xuất)"
+    re.compile(
+        r"(?<=\()\s*(?:(?:quý|quí)\s+(?:IV|III|II|I|[1-4])\s*(?:/|-|năm)\s*\d{4}|tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4}"
+        r"|theo lộ trình\b[^()]{0,80})(?=\s*\))",
+        re.IGNORECASE,
+    ),
     re.compile(r"(?:(?:hoàn thành|xong)\s+)?(?:trong|cuối|hết|đến hết|từ nay đến hết|trước)\s+năm\s+\d{4}", re.IGNORECASE),
     re.compile(r"(?:theo\s+)?định kỳ\s+(?:hàng|hằng|mỗi)?\s*(?:tháng|quý|6 tháng|sáu tháng|năm)", re.IGNORECASE),
+    # "Tổ chức tổng kết, đánh giá hàng năm", "báo cáo mức giảm phát thải … cấp cơ sở hàng năm": a cycle of reports
+    re.compile(r"(?:báo cáo|tổng kết|sơ kết)\b[^.;:()]{0,80}?\s(?:hàng|hằng)\s+(?:năm|quý|tháng)\b", re.IGNORECASE),
     re.compile(r"(?:theo\s+)?định kỳ(?:\s*(?:,|hoặc|và)\s*đột xuất|\s+theo quy định)?", re.IGNORECASE),
     re.compile(r"(?:khi|theo)\s+(?:có\s+)?(?:yêu cầu|nhu cầu|đề nghị)(?:\s+của\s+[^,.;()]{3,60})?", re.IGNORECASE),
 ]
@@ -439,7 +492,7 @@ _REPORT = re.compile(
 # Headings of what is not work: purpose, objectives, requirements, budget, scope; a top-level section
 # may also be the background a plan opens with (grounds, assessment, the situation, results so far).
 _NOT_WORK = ("mục đích", "mục tiêu", "yêu cầu", "quan điểm", "kinh phí", "nguồn kinh phí", "phạm vi", "đối tượng")
-_BACKGROUND = ("căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện", "chế độ báo cáo", "dự toán")
+_BACKGROUND = ("căn cứ", "sự cần thiết", "đánh giá", "tình hình", "kết quả thực hiện", "chế độ báo cáo", "dự toán", "vị trí", "vai trò")
 _NOT_WORK_SECTION = (*_NOT_WORK, *_BACKGROUND)
 
 
@@ -460,6 +513,11 @@ _CLOSING = re.compile(
 
 # "Trong quá trình thực hiện, nếu có vướng mắc …": whom to ask, not work (also as a numbered item).
 _ASK_FOR_HELP = re.compile(r"^(?:Trong )?[Qq]uá trình (?:tổ chức )?(?:triển khai )?thực hiện\b[^.]{0,120}\b(?:vướng mắc|khó khăn|phát sinh)")
+
+
+# "Bộ trưởng, … và các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Nghị quyết này": the
+# closing article says who is bound by the text, it assigns no work of its own.
+_EXECUTION = re.compile(r"chịu trách nhiệm thi hành\s+(?:Quyết định|Nghị quyết|Chỉ thị|Kế hoạch|Công điện|Thông tư)\s+này")
 
 
 # After the last item, a paragraph addressed to everyone about "this plan" closes the text.
@@ -524,6 +582,7 @@ def _outline(blocks: Sequence[Block]) -> tuple[list[Block], list[_Item], list[Bl
                 or (level == 0 and _NON_TASK_SECTION.match(head))
                 or (_NON_TASK_ITEM.match(head) and not _AGENCY_START.match(head))
                 or (_ASK_FOR_HELP.match(head) and not _PERIODIC_REPORT.search(head))
+                or bool(_EXECUTION.search(head))
             )
             (parent.children if parent else roots).append(item)
             stack.append(item)
@@ -607,6 +666,42 @@ def _bulleted_work(blocks: Sequence[Block]) -> list[list[Block]]:
     return segments if len(timed) >= 2 or (timed and timed[0] < len(segments) - 1) else []
 
 
+def _own_lead_bullets(blocks: Sequence[Block], is_agency: IsAgency) -> list[tuple[list[Block], str]]:
+    """Bullets under a heading that names no one, each opening with a lead of its own: one task each.
+
+    "d) Phát triển các cơ sở dữ liệu bao gồm 03 đối tượng thực hiện:" then "- Trung tâm dữ liệu quốc gia thực
+    hiện giai đoạn đầu …", "- Các bộ, ngành, địa phương: chuẩn hóa dữ liệu …", "- Các tổ chức chính trị - xã
+    hội triển khai …". A "+" line, or a bullet that names no one, belongs to the bullet before it.
+    """
+    segments: list[tuple[list[Block], str]] = []
+    for block in blocks:
+        if re.match(r"^[-–•]\s*\S", block.text):
+            lead = _lead_in_text(block.text, is_agency)
+            if lead and 0 <= block.text.find(lead) <= 40:
+                segments.append(([block], lead))
+                continue
+        if segments:
+            segments[-1][0].append(block)
+    return segments if len(segments) >= 2 else []
+
+
+# "1. Giai đoạn 1 từ năm 2023 đến hết năm 2025 (Giai đoạn xây dựng cơ sở)": the work under a phase is due by its end.
+_PHASE = re.compile(
+    r"^Giai đoạn\b[^:]{0,40}?(?P<span>(?:từ\s+)?năm\s+\d{4}\s+đến(?:\s+hết)?\s+năm\s+\d{4}|\d{4}\s*[-–]\s*\d{4})", re.IGNORECASE
+)
+
+
+def _phase_deadline(item: _Item) -> str | None:
+    """The span of the phase an item is printed under ("từ năm 2023 đến hết năm 2025"), or None."""
+    node = item.parent
+    while node is not None:
+        m = _PHASE.match(node.head)
+        if m:
+            return m.group("span")
+        node = node.parent
+    return None
+
+
 def _clause(item: _Item, has_sections: bool) -> str:
     labels: list[str] = []
     node: _Item | None = item
@@ -620,9 +715,29 @@ def _clause(item: _Item, has_sections: bool) -> str:
     return ".".join(reversed(labels)) or item.label
 
 
+# "3. Trách nhiệm của Bộ Công an", "1. Trách nhiệm Tổ công tác triển khai Đề án 06:": a heading that names
+# whose duties the items under it are; the name may hold verbs of its own ("Tổ công tác triển khai …").
+_RESPONSIBILITY = re.compile(r"^(?:Trách nhiệm|Nhiệm vụ)(?:\s+của)?\s+(?=\S)")
+
+
+def _heading_text(item: _Item) -> str:
+    """An item's heading, with the lines it runs on to when it names someone over two lines.
+
+    "2. Trách nhiệm của các bộ, cơ quan ngang bộ, cơ quan trực thuộc Chính phủ;" then "Ủy ban nhân dân các
+    tỉnh, thành phố trực thuộc Trung ương" and the lettered items: the second line is the heading's.
+    """
+    head = item.head.strip()
+    if not (_RESPONSIBILITY.match(head) and item.children and len(item.blocks) > 1) or head.endswith((".", ":")):
+        return head
+    rest = " ".join(b.text for b in item.blocks[1:]).strip()
+    if len(head) + len(rest) > 220 or rest.endswith(".") or MARKER.match(rest):
+        return head
+    return f"{head} {rest}"
+
+
 def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
     """The addressee an item's first line names ("1. Các sở, ban, ngành tỉnh:"), or None."""
-    head = item.head.strip()
+    head = _heading_text(item)
     text = head.rstrip(":").strip()
     if len(text) > 220:
         return None
@@ -632,18 +747,23 @@ def _is_heading(item: _Item, is_agency: IsAgency) -> str | None:
         return None
     if head.endswith(";") and not is_agency(text.rstrip(";")):
         return None  # "1. Các sở, …, UBND các huyện … căn cứ chức năng … xây dựng Kế hoạch;": a sentence, not a heading
-    text = re.sub(r"^(?:Trách nhiệm của|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
+    responsibility = _RESPONSIBILITY.match(text) is not None
+    text = re.sub(r"^(?:Trách nhiệm(?:\s+của)?|Giao|Đối với|Nhiệm vụ của|Đề nghị)\s+", "", text, flags=re.IGNORECASE)
     m = _CHU_TRI.match(text)
     if m and head.endswith(":") and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
         return clean_name(m.group(1))  # "Sở Nội vụ chủ trì, phối hợp với các sở, ngành, địa phương:"
     text = re.sub(r"\s+(?:chủ trì|có trách nhiệm|thực hiện|chịu trách nhiệm)$", "", text)
+    if responsibility and (_AGENCY_START.match(text) or re.match(r"^[Cc]ác\s", text)):
+        return text
     if is_agency(text) or (_AGENCY_START.match(text) and not re.search(rf"\b(?:{_VERBS})\b", text.split(",")[0][12:])):
         return text
     return None
 
 
 _SENTENCE_BEFORE_COLON = re.compile(r"chủ trì|phối hợp|có trách nhiệm|thực hiện|triển khai|tiến hành|xây dựng|các bước|nội dung|nhiệm vụ|như sau|sau đây|cụ thể")
-_SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi)\b")
+_SUBORDINATE = re.compile(r"^(?:Căn cứ|Trên cơ sở|Sau khi|Để|Nhằm|Khi|Từ\s+(?:[Nn]gày|[Tt]háng|[Qq]uý|[Nn]ăm)\s+\S+|Trong\s+năm\s+\d{4}|Đến\s+(?:hết\s+)?năm\s+\d{4})\b")
+# Words that continue a list of names ("các bộ, ngành và địa phương"): a comma before them does not start a name.
+_LIST_CONTINUATION = re.compile(r"^(?:ngành|ban|sở|huyện|xã)\b")
 
 
 def _field_lead(value: str) -> str:
@@ -666,6 +786,9 @@ def _explicit_lead(text: str) -> str | None:
     return clean_name(m.group(1)) if m else None
 
 
+_VERB_BEFORE_COLON = re.compile(r"\s+(?:(?:bắt đầu|tiếp tục)\s+)?(?:thực hiện|chủ trì|có trách nhiệm|triển khai)(?:\s+mở rộng)?$")
+
+
 def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) -> str | None:
     """The lead an item's own wording names: "Giao X chủ trì…", "X chủ trì, phối hợp…", "X: …", "X tăng cường…"."""
     text = re.sub(r"^[-–+•]\s*", "", text)
@@ -673,17 +796,25 @@ def _lead_in_text(text: str, is_agency: IsAgency, *, inherited: bool = False) ->
     if m:
         return _field_lead(m.group(1))
     m = re.match(r"^([^:]{3,150}):\s+\S", text)
+    before_colon = m.group(1) if m else ""
+    # "Đối với các đơn vị đã xây dựng …:" names whom the rest is for; in "Các bộ, … tổ chức chính trị - xã hội
+    # thực hiện: (1) …" the verb before the colon is not part of the name.
+    addressed = before_colon.startswith("Đối với")
+    named = _VERB_BEFORE_COLON.sub("", re.sub(r"^Đối với\s+", "", before_colon))
     if m and (
-        is_agency(m.group(1))
-        or (_AGENCY_START.match(m.group(1)) and (not _LEAD_BEFORE_VERB.match(m.group(1)) or not _SENTENCE_BEFORE_COLON.search(m.group(1))))
+        is_agency(named)
+        or (
+            _AGENCY_START.match(named)
+            and (addressed or not _LEAD_BEFORE_VERB.match(named) or not _SENTENCE_BEFORE_COLON.search(named))
+        )
     ):
-        return clean_name(re.sub(r"^(?:Giao|Đối với|Đề nghị)\s+", "", m.group(1)))
+        return clean_name(re.sub(r"^(?:Giao|Đề nghị)\s+", "", named))
     first_sentence = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
     if _SUBORDINATE.match(first_sentence) and not inherited:
         # "Căn cứ …, các sở, ban, ngành … xây dựng kế hoạch": the lead follows the opening clause.
         for cut in re.finditer(r"[,;]\s*", first_sentence[:300]):
             rest = first_sentence[cut.end() :]
-            if _AGENCY_START.match(rest):
+            if _AGENCY_START.match(rest) and not _LIST_CONTINUATION.match(rest):
                 return _lead_in_text(rest, is_agency, inherited=True)
     m = _GIAO.match(first_sentence) if inherited else _GIAO.search(first_sentence)
     if m and (is_agency(m.group(1)) or _AGENCY_START.match(m.group(1))):
@@ -767,6 +898,10 @@ def names_before_work(text: str, is_agency: IsAgency) -> str:
     return text
 
 
+# A sub-bullet that opens with the year(s) of its stage: "+ Trong năm 2026 - 2027:", "+ Năm 2028:".
+_STAGE = re.compile(r"(?:^|\s)[+]\s*((?:Trong\s+)?[Nn]ăm\s+\d{4}(?:\s*[-–]\s*\d{4})?)\s*:")
+
+
 def _fields(
     text: str,
     lead: str | None,
@@ -797,7 +932,12 @@ def _fields(
         deadline = clean_name(m.group(1))  # a span keeps its words: the parser reads it by its end
     else:
         phrases = deadline_phrases(text)
-        if phrases:
+        stages = _STAGE.findall(text)
+        if len(stages) >= 2:
+            # "+ Trong năm 2026 - 2027: (1) …; + Trong năm 2028: …": the stages of one task, due at the last one
+            deadline = clean_name(stages[-1])
+            others = tuple(dict.fromkeys(p for p in (*stages[:-1], *phrases) if p != deadline))
+        elif phrases:
             deadline = next((p for p in phrases if _FIRM.search(p)), phrases[0])
             others = tuple(dict.fromkeys(p for p in phrases if p != deadline))
     report_to = report_via = None
@@ -841,12 +981,20 @@ def _chapeau_lead(chapeau: Sequence[Block], is_agency: IsAgency) -> str | None:
     return None
 
 
-def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
-    """Every numbered or lettered item of the body that assigns work to someone."""
+def find_items(blocks: Sequence[Block], is_agency: IsAgency, *, lead: str | None = None) -> list[Found]:
+    """Every numbered or lettered item of the body that assigns work to someone.
+
+    ``lead`` names who the whole text is addressed to when its title says so (an appendix "NHIỆM VỤ CỦA
+    CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG"): every section inherits it.
+    """
     chapeau, roots, closing = _outline(blocks)
     has_sections = any(r.level == 0 for r in roots)
     chapeau_lead = _chapeau_lead(chapeau, is_agency)
     out: list[Found] = []
+
+    def add(item: _Item, found: Found) -> None:
+        phase = _phase_deadline(item) if found.deadline_text is None else None
+        out.append(replace(found, deadline_text=phase) if phase else found)
 
     def visit(item: _Item, inherited: str | None) -> None:
         heading_lead = _is_heading(item, is_agency)
@@ -869,6 +1017,8 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         if item.non_task or (item.level == 0 and not item.children and not heading_lead and not own_blocks):
             return
+        if item.level == 0 and not item.children and len(item.blocks) == 1 and not heading_lead and item.head == item.head.upper():
+            return  # a section title with nothing under it ("II. NHIỆM VỤ CỤ THỂ" over a table)
         text = " ".join(b.text for b in own_blocks).strip()
         if heading_lead and not text:
             return
@@ -878,12 +1028,18 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
         segments = _bullet_tasks(own_blocks)
         if not segments and heading_lead and item.head.rstrip().endswith(":"):
             segments = _bulleted_work(own_blocks)
+        own_leads: dict[int, str] = {}
+        if not segments and not heading_lead and _lead_in_text(item.head, is_agency) is None:
+            with_leads = _own_lead_bullets(item.blocks[1:], is_agency)
+            segments = [segment for segment, _ in with_leads]
+            own_leads = {n: seg_lead for n, (_, seg_lead) in enumerate(with_leads, start=1)}
         if segments:
             for n, segment in enumerate(segments, start=1):
                 seg_text = " ".join(b.text for b in segment)
-                seg_lead = _lead_in_text(seg_text, is_agency, inherited=True) or lead
+                seg_lead = own_leads.get(n) or _lead_in_text(seg_text, is_agency, inherited=True) or lead
                 if seg_lead:
-                    out.append(
+                    add(
+                        item,
                         _fields(
                             seg_text,
                             seg_lead,
@@ -901,12 +1057,12 @@ def find_items(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]:
             return
         first = item.blocks[0].first
         last = item.blocks[-1].last
-        out.append(_fields(text, lead_text, clause=clause, lines=(first, last), is_agency=is_agency))
+        add(item, _fields(text, lead_text, clause=clause, lines=(first, last), is_agency=is_agency))
 
     for root in roots:
         if root.non_task:
             continue
-        visit(root, chapeau_lead if not (root.level == 0 and has_sections) else None)
+        visit(root, lead if lead is not None else chapeau_lead if not (root.level == 0 and has_sections) else None)
     for block in closing:
         # A closing paragraph that sets a periodic report is a task ("đoạn cuối"); one that only says
         # whom to ask when problems arise is not.
@@ -946,9 +1102,20 @@ _COLUMN_KEYS = (
 )
 
 
+def _mend_header(cells: Sequence[str]) -> list[str]:
+    """ "Đơn vị | Nhiệm vụ chủ trì": a two-line header cell ("Đơn vị / chủ trì") whose second line the
+    extractor put into the next cell; the words go back to the bare "Đơn vị" / "Cơ quan" cell."""
+    out = list(cells)
+    for i in range(len(out) - 1):
+        m = re.match(r"^(.+?)\s+(chủ trì|phối hợp)$", out[i + 1].strip())
+        if fold(out[i]) in {"don vi", "co quan"} and m and not re.search(r"(?:Đơn vị|Cơ quan)", m.group(1)):
+            out[i], out[i + 1] = f"{out[i].strip()} {m.group(2)}", m.group(1)
+    return out
+
+
 def _header_map(cells: Sequence[str]) -> dict[str, int] | None:
     mapping: dict[str, int] = {}
-    for i, cell in enumerate(cells):
+    for i, cell in enumerate(_mend_header(cells)):
         key = fold(cell)
         if not key:
             continue
@@ -977,11 +1144,15 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
     appendix = 0
     group: str | None = None  # the roman group row above ("I | Xây dựng và hoàn thiện chính sách …")
     deadline_cols: tuple[int, ...] = ()
+    last_lead: str | None = None
     for index, block in enumerate(blocks):
         if not block.is_row:
             if re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", block.text):
                 appendix += 1
                 group = None
+            elif appendix and (m := re.match(r"^([IVX]{1,4})\.\s+\S", block.text)):
+                # A roman section of the appendix printed above its table ("II. NHIỆM VỤ CỤ THỂ").
+                group, last_stt, last_lead, repeat = m.group(1), None, None, 0
             continue
         cells = list(block.cells or ())
         header = _header_map(cells)
@@ -1017,9 +1188,11 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
         stt = cell("stt")
         lead = cell("lead")
         task = cell("task") or cell("target")
+        if not lead and not stt and task and last_lead and last_stt and (cell("co") or cell("deadline")):
+            lead = last_lead  # a further task of the body above: its STT and name cells are merged over both rows
         if not lead:
             if stt and not re.match(r"^\d+(?:\.\d+)+\.?$", stt):
-                last_stt, repeat = None, 0
+                last_stt, last_lead, repeat = None, None, 0
                 if _ROMAN_STT.match(stt):
                     group = stt.rstrip(".")
             continue  # a group heading ("1. Hoàn thiện các quy định…", "II | Thực hiện …") or an empty line
@@ -1041,6 +1214,7 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
         if clause in used and appendix > 1:
             clause = f"PL{appendix} {clause[3:]}"
         used.add(clause)
+        last_lead = lead
         deadline = cell("deadline") or next(
             (cells[i].strip() for i in deadline_cols if i < len(cells) and cells[i].strip()), None
         )
