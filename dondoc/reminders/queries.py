@@ -15,9 +15,8 @@ tuples), not the nation's whole registry: a province's sweep reads a few dozen a
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, literal_column, or_, select, text, type_coerce
 from sqlmodel import Session, col
@@ -33,9 +32,8 @@ from dondoc.models import Agency, AgencyGroup, AgencySuccession, Assignment, Dir
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
 
 
-@dataclass(frozen=True)
-class LineFacts:
-    """What a digest line shows about an instance."""
+class LineFacts(NamedTuple):
+    """What a digest line shows about an instance (a tuple: one per candidate, tens of thousands a sweep)."""
 
     instance_id: int
     directive: str
