@@ -327,22 +327,22 @@ def summarise_digests(day: date, routed: Iterable[tuple[Reminder, Contact]], fac
     reminder; an overseer's lines of the same task (``TaskIdentity``) count once, as ``merge_agencies`` makes them."""
     out: list[DigestSummary] = []
     stage_labels: dict[tuple[str, bool], str] = {}
+    tasks_of: dict[int, tuple[str, str, str]] = {}  # instance → its label, clause and period phrase (every overseer asks)
     for _ckey, contact, items in _by_contact(routed):
-        picked: dict[tuple[int, str], Reminder] = {}
-        overseer = True
-        for reminder in items:
-            overseer = overseer and reminder.role in OVERSEERS
-            picked.setdefault((reminder.instance_id, reminder.audience), reminder)
-        firsts: Iterable[Reminder] = picked.values()
-        if overseer:
+        # the first reminder of each (instance, audience): the last one written over it, walking backwards
+        firsts: Iterable[Reminder] = {(r.instance_id, r.audience): r for r in reversed(items)}.values()
+        if all(r.role in OVERSEERS for r in items):
             tasks: dict[TaskIdentity, Reminder] = {}
             for reminder in firsts:
-                f, stage = facts[reminder.instance_id], reminder.stage
+                iid, stage = reminder.instance_id, reminder.stage
+                task = tasks_of.get(iid)
+                if task is None:
+                    f = facts[iid]
+                    task = tasks_of[iid] = (directive_label(f), f.clause, period_phrase(f.period))
                 label = stage_labels.get((stage.key, stage.require_explanation))
                 if label is None:
                     label = stage_labels[(stage.key, stage.require_explanation)] = stage_vi(reminder)
-                identity = (directive_label(f), f.clause, period_phrase(f.period), reminder.due_date, label, stage.require_explanation,
-                            reminder.audience == "co")  # fmt: skip
+                identity = (*task, reminder.due_date, label, stage.require_explanation, reminder.audience == "co")
                 tasks.setdefault(identity, reminder)
             firsts = tasks.values()
         count = overdue = 0
