@@ -201,6 +201,10 @@ class StageMemo:
         if hit is None:
             stage = current_stage(due, audience=audience, monthly=monthly, day=day, policy=policy, calendar=calendar)
             hit = self._stages[key] = (policy, stage)
+            if stage is not None and stage.send_on > due and min((*policy.lead_before, *policy.lead_before_monthly), default=0) >= 0:
+                # sent after the due date: an escalation or a repeat, later than every "before" stage (sent on the
+                # due date or earlier), so the lead's other ladder (monthly or not) has the same current stage
+                self._stages.setdefault((due, audience, not monthly, day, id(policy)), hit)
         return hit[1]
 
 
