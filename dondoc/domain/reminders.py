@@ -385,16 +385,17 @@ def route(
         return found
 
     fresh = list(fresh)
+    known, keep = found_for.get, routed.setdefault  # bound once: ~100,000 reminders a national sweep
     for reminder in fresh:
         iid, addressee, role, _audience, stage, due = reminder
         who = (addressee, role)
-        found = found_for.get(who)
+        found = known(who)
         if found is None:
             found = recipients(who)
         if not found:
             unrouted.append(reminder)
         for recipient, rkey in found:
-            routed.setdefault(DeliveryKey(iid, rkey, stage.key, due), (reminder, recipient))
+            keep(DeliveryKey(iid, rkey, stage.key, due), (reminder, recipient))
     current = list(current)
     # a sweep passes the same objects in both (plan_window): a fresh one's keys are all routed already
     was_fresh = {id(r) for r in fresh} if current else set()
@@ -428,6 +429,9 @@ def due_deliveries(routing: Routing[C], known: Mapping[DeliveryKey, LedgerState]
     """What to deliver now, given the ledger: never what was sent or superseded, never a failed
     delivery before its backoff has passed, and a retry key only when its row is pending or failed."""
     out: DueDeliveries[C] = DueDeliveries()
+    if not known and not routing.retry_keys:  # no ledger row among the keys (a day's fresh stages): all of them
+        out.todo.extend(routing.routed.values())
+        return out
     for key, pair in routing.routed.items():
         row = known.get(key)
         if key in routing.retry_keys and (row is None or row.state not in {DeliveryState.PENDING, DeliveryState.FAILED}):

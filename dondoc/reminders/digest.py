@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -173,6 +174,7 @@ class Digest:
         return subject_line(self.day, count, overdue, explain)
 
 
+@lru_cache(maxsize=4_096)  # thousands of digests of a sweep share a day and a few counts
 def subject_line(day: date, lines: int, overdue: int, explain: bool) -> str:
     """A digest's subject line: its day, how many lines, how many overdue, and whether an explanation is due."""
     text = f"[dondoc] Nhắc việc ngày {vn_date(day)}: {lines} nhiệm vụ"
@@ -311,8 +313,7 @@ def _by_contact(routed: Iterable[tuple[Reminder, Contact]]) -> list[tuple[str, C
     return [(ckey, contact_of[ckey], by_contact[ckey]) for ckey in sorted(by_contact)]
 
 
-@dataclass(frozen=True)
-class DigestSummary:
+class DigestSummary(NamedTuple):
     """What a dry run that renders nothing reports about a digest, without building its lines:
     the same recipient, subject and line count as ``build_digests`` gives (issue 13)."""
 
