@@ -10,6 +10,7 @@ from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.domain.policy import EscalationStep, ReminderPolicy
 from dondoc.domain.reminders import (
     DueInstance,
+    StageMemo,
     candidate_due_dates,
     current_stage,
     ladder,
@@ -200,6 +201,26 @@ def test_current_stage_is_the_ladders_last_stage(audience: str, monthly: bool, c
                 found += got is not None
     assert checked == 2 * 11 * 731
     assert found > 150  # the table really exercised stages (co-agencies: ~10 days a due date)
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_the_stage_memo_shares_an_overdue_stage_between_the_two_lead_ladders(first: bool, cal) -> None:  # type: ignore[no-untyped-def]
+    """A current stage sent after the due date (an escalation, a repeat) is the same whether the cycle is monthly
+    or not, so the memo keeps it for both: asked in either order, every answer is ``current_stage``'s own. A policy
+    whose "before" list reaches past the due date (a negative number of days) shares nothing."""
+    late = POLICY.model_copy(update={"lead_before_monthly": [3, -2]})
+    for policy, shares in ((POLICY, True), (late, False)):
+        shared = 0
+        for day in (D(2023, 12, 15), D(2024, 2, 16), D(2024, 4, 29)):
+            memo = StageMemo()
+            for n in range(400):
+                due = D(2023, 6, 1) + timedelta(days=n)
+                for monthly in (first, not first):
+                    got = memo.current(due, audience="lead", monthly=monthly, day=day, policy=policy, calendar=cal)
+                    assert got == current_stage(due, audience="lead", monthly=monthly, day=day, policy=policy, calendar=cal), (day, due)
+                entries = [memo._stages[(due, "lead", m, day, id(policy))] for m in (first, not first)]
+                shared += entries[0] is entries[1]
+        assert (shared > 300) if shares else shared == 0, shared
 
 
 def test_plan_window_is_both_plans_in_one_pass(cal) -> None:  # type: ignore[no-untyped-def]

@@ -53,19 +53,23 @@ def owners_on(agency: str, day: date | None, registry: Mapping[str, Lifespan]) -
 
     Undated (ongoing) work belongs to the agency until it ends, then to its successors.
     """
+    return tuple(dict.fromkeys(_owners(agency, (agency,), day, registry)))
 
-    def walk(code: str, path: tuple[str, ...]) -> list[str]:
-        life = registry.get(code)
-        if life is None or life.valid_to is None or not life.successors or (day is not None and day <= life.valid_to):
-            return [code]
-        found: list[str] = []
-        for successor in life.successors:
-            if successor in path:
-                raise SuccessionError(f"successor chain loops: {' → '.join([*path, successor])}")
-            found.extend(walk(successor, (*path, successor)))
-        return found
 
-    return tuple(dict.fromkeys(walk(agency, (agency,))))
+# The walks below are module functions, not closures: a recursive closure is a reference cycle per call,
+# garbage that only the cyclic collector frees (a sweep pauses it, then pays for thousands of them at once).
+
+
+def _owners(code: str, path: tuple[str, ...], day: date | None, registry: Mapping[str, Lifespan]) -> list[str]:
+    life = registry.get(code)
+    if life is None or life.valid_to is None or not life.successors or (day is not None and day <= life.valid_to):
+        return [code]
+    found: list[str] = []
+    for successor in life.successors:
+        if successor in path:
+            raise SuccessionError(f"successor chain loops: {' → '.join([*path, successor])}")
+        found.extend(_owners(successor, (*path, successor), day, registry))
+    return found
 
 
 def owner_on(agency: str, day: date | None, registry: Mapping[str, Lifespan]) -> str:
@@ -78,28 +82,29 @@ def group_members(
 ) -> tuple[str, ...]:
     """Agencies that were members of ``group`` (through ``includes`` and replacing groups) between ``start`` and ``day``."""
     found: list[str] = []
-    seen: set[str] = set()
-
-    def walk(code: str, lo: date, hi: date) -> None:
-        span = groups.get(code)
-        if span is None or code in seen:
-            return
-        seen.add(code)
-        if span.overlaps(lo, hi):
-            # the window in which membership of this group counts
-            lo2 = max(lo, span.valid_from) if span.valid_from else lo
-            hi2 = min(hi, span.valid_to) if span.valid_to else hi
-            for member in span.members:
-                life = registry.get(member)
-                if life is None or life.overlaps(lo2, hi2):
-                    found.append(member)
-            for sub in span.includes:
-                walk(sub, lo2, hi2)
-        if span.successor and span.valid_to is not None and span.valid_to < hi:
-            walk(span.successor, max(lo, span.valid_to), hi)
-
-    walk(group, start, day)
+    _members(group, start, day, groups, registry, found, set())
     return tuple(sorted(set(found)))
+
+
+def _members(
+    code: str, lo: date, hi: date, groups: Mapping[str, GroupSpan], registry: Mapping[str, Lifespan], found: list[str], seen: set[str]
+) -> None:
+    span = groups.get(code)
+    if span is None or code in seen:
+        return
+    seen.add(code)
+    if span.overlaps(lo, hi):
+        # the window in which membership of this group counts
+        lo2 = max(lo, span.valid_from) if span.valid_from else lo
+        hi2 = min(hi, span.valid_to) if span.valid_to else hi
+        for member in span.members:
+            life = registry.get(member)
+            if life is None or life.overlaps(lo2, hi2):
+                found.append(member)
+        for sub in span.includes:
+            _members(sub, lo2, hi2, groups, registry, found, seen)
+    if span.successor and span.valid_to is not None and span.valid_to < hi:
+        _members(span.successor, max(lo, span.valid_to), hi, groups, registry, found, seen)
 
 
 def leads_on(

@@ -10,10 +10,11 @@ stage label included (docs/reminders.md, "What the email's text part contains").
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -173,6 +174,7 @@ class Digest:
         return subject_line(self.day, count, overdue, explain)
 
 
+@lru_cache(maxsize=4_096)  # thousands of digests of a sweep share a day and a few counts
 def subject_line(day: date, lines: int, overdue: int, explain: bool) -> str:
     """A digest's subject line: its day, how many lines, how many overdue, and whether an explanation is due."""
     text = f"[dondoc] Nhắc việc ngày {vn_date(day)}: {lines} nhiệm vụ"
@@ -311,8 +313,7 @@ def _by_contact(routed: Iterable[tuple[Reminder, Contact]]) -> list[tuple[str, C
     return [(ckey, contact_of[ckey], by_contact[ckey]) for ckey in sorted(by_contact)]
 
 
-@dataclass(frozen=True)
-class DigestSummary:
+class DigestSummary(NamedTuple):
     """What a dry run that renders nothing reports about a digest, without building its lines:
     the same recipient, subject and line count as ``build_digests`` gives (issue 13)."""
 
@@ -326,32 +327,30 @@ def summarise_digests(day: date, routed: Iterable[tuple[Reminder, Contact]], fac
     """``build_digests`` counted, not built: one line per (instance, audience) of a contact, from its first
     reminder; an overseer's lines of the same task (``TaskIdentity``) count once, as ``merge_agencies`` makes them."""
     out: list[DigestSummary] = []
-    stage_labels: dict[tuple[str, bool], str] = {}
+    labels: dict[int, str] = {}  # id(stage) → its label: a sweep's reminders share a few hundred stage objects
+    tasks_of: dict[int, tuple[str, str, str]] = {}  # instance → its label, clause and period phrase (every overseer asks)
     for _ckey, contact, items in _by_contact(routed):
-        picked: dict[tuple[int, str], Reminder] = {}
-        overseer = True
-        for reminder in items:
-            overseer = overseer and reminder.role in OVERSEERS
-            picked.setdefault((reminder.instance_id, reminder.audience), reminder)
-        firsts: Iterable[Reminder] = picked.values()
-        if overseer:
-            tasks: dict[TaskIdentity, Reminder] = {}
+        # the first reminder of each (instance, audience): the last one written over it, walking backwards
+        picked = {(r.instance_id, r.audience): r for r in reversed(items)}
+        firsts: Collection[Reminder] = picked.values()
+        if all(r.role in OVERSEERS for r in items):
+            # TaskIdentity, with the instance's three parts as one tuple
+            tasks: dict[tuple[tuple[str, str, str], date, str, bool, bool], Reminder] = {}
             for reminder in firsts:
-                f, stage = facts[reminder.instance_id], reminder.stage
-                label = stage_labels.get((stage.key, stage.require_explanation))
+                iid, _addressee, _role, audience, stage, due = reminder
+                task = tasks_of.get(iid)
+                if task is None:
+                    f = facts[iid]
+                    task = tasks_of[iid] = (directive_label(f), f.clause, period_phrase(f.period))
+                label = labels.get(id(stage))
                 if label is None:
-                    label = stage_labels[(stage.key, stage.require_explanation)] = stage_vi(reminder)
-                identity = (directive_label(f), f.clause, period_phrase(f.period), reminder.due_date, label, stage.require_explanation,
-                            reminder.audience == "co")  # fmt: skip
-                tasks.setdefault(identity, reminder)
+                    label = labels[id(stage)] = stage_vi(reminder)
+                tasks.setdefault((task, due, label, stage.require_explanation, audience == "co"), reminder)
             firsts = tasks.values()
-        count = overdue = 0
-        explain = False
-        for reminder in firsts:
-            count += 1
-            overdue += reminder.due_date < day  # Line.days < 0
-            explain = explain or reminder.stage.require_explanation
-        out.append(DigestSummary(contact, subject_line(day, count, overdue, explain), count, sorted({r.instance_id for r in items})))
+        overdue = sum(1 for r in firsts if r.due_date < day)  # Line.days < 0
+        explain = any(r.stage.require_explanation for r in firsts)
+        instances = sorted({iid for iid, _audience in picked})
+        out.append(DigestSummary(contact, subject_line(day, len(firsts), overdue, explain), len(firsts), instances))
     return out
 
 

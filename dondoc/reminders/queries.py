@@ -15,9 +15,8 @@ tuples), not the nation's whole registry: a province's sweep reads a few dozen a
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, literal_column, or_, select, text, type_coerce
 from sqlmodel import Session, col
@@ -33,9 +32,8 @@ from dondoc.models import Agency, AgencyGroup, AgencySuccession, Assignment, Dir
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
 
 
-@dataclass(frozen=True)
-class LineFacts:
-    """What a digest line shows about an instance."""
+class LineFacts(NamedTuple):
+    """What a digest line shows about an instance (a tuple: one per candidate, tens of thousands a sweep)."""
 
     instance_id: int
     directive: str
@@ -150,14 +148,6 @@ def select_instances(
     return _collect(rows, historical_as_of, members, day, session=session)
 
 
-def _office(memo: dict[str, str], members: CoAgencyRegistry, code: str | None, day: date | None) -> str:
-    if not code or day is None:
-        return code or ""
-    if code not in memo:
-        memo[code] = members.in_force(code, day)
-    return memo[code]
-
-
 def _collect(
     rows: Sequence[Any], historical_as_of: date | None, members: CoAgencyRegistry | None, day: date | None = None,
     *,
@@ -166,44 +156,42 @@ def _collect(
     facts: list[DueInstance] = []
     lines: dict[int, LineFacts] = {}
     if members is None:  # co-agency lists and coordinating offices (for the one in force on ``day``)
-        members = registry_for({code for r in rows for code in (*decode.codes(r[8]), *((r[15],) if r[15] else ()))}, session=session)
+        named = {code for listed in {decode.codes(r[8]) for r in rows} for code in listed}  # a few distinct lists
+        named.update(r[15] for r in rows if r[15])
+        members = registry_for(named, session=session)
+    days: dict[Any, date] = {}  # raw date → date: a sweep's rows share a few hundred days
     expanded: dict[tuple[tuple[str, ...], date], tuple[str, ...]] = {}  # many instances share a list and a due date
     monthly: dict[str | None, bool] = {}
-    offices: dict[str, str] = {}  # coordinating office → the one in force on ``day``
-    targets: dict[tuple[str, Any, str | None], tuple[tuple[str, ...], str | None]] = {}  # (lead, report_to, via) → line's
+    offices: dict[str | None, str] = {}  # coordinating office → the one in force on ``day``
+    targets: dict[tuple[str, tuple[str, ...], str | None], tuple[tuple[str, ...], str | None]] = {}  # (lead, report_to, via) → line's
     for r in rows:
         (iid, raw_due, raw_opens, state, raw_done, period, clause, summary, co, rule, dtext, dcode, dnum, title, prov, coord, acode, ashort, aname, rto, rvia) = r
         if raw_due is None:
             continue
-        due, opens, done_on = decode.day(raw_due), decode.day(raw_opens), decode.maybe_day(raw_done)
+        due = days.get(raw_due)
+        if due is None:
+            due = days[raw_due] = decode.day(raw_due)
+        opens = days.get(raw_opens)
+        if opens is None:
+            opens = days[raw_opens] = decode.day(raw_opens)
+        done_on = None if raw_done is None else decode.day(raw_done)
         if historical_as_of is not None and state == "done" and done_on is not None and done_on > historical_as_of:
             state, done_on = "open", None  # as it stood on that day
         co_agencies: tuple[str, ...] = ()
-        if co:
-            codes = decode.codes(co)
-            if codes:
-                key = (codes, due)
-                hit = expanded.get(key)
-                if hit is None:
-                    hit = expanded[key] = tuple(members.expand(codes, due))
-                co_agencies = hit
-        if rule not in monthly:
-            monthly[rule] = is_monthly(rule)
-        facts.append(
-            DueInstance(
-                iid,
-                due,
-                opens,
-                monthly=monthly[rule],
-                lead=acode,
-                co_agencies=co_agencies,
-                coordinator=_office(offices, members, coord, day),
-                province=prov,
-                directive=dcode,
-                state=state,
-                completed_on=done_on,
-            )
-        )
+        listed = decode.codes(co)
+        if listed:
+            key = (listed, due)
+            hit = expanded.get(key)
+            if hit is None:
+                hit = expanded[key] = tuple(members.expand(listed, due))
+            co_agencies = hit
+        is_monthly_rule = monthly.get(rule)
+        if is_monthly_rule is None:
+            is_monthly_rule = monthly[rule] = is_monthly(rule)
+        office = offices.get(coord)
+        if office is None:
+            office = offices[coord] = members.in_force(coord, day) if coord and day is not None else coord or ""
+        facts.append(DueInstance(iid, due, opens, is_monthly_rule, acode, co_agencies, office, prov, dcode, state, done_on))
         to = decode.codes(rto)
         reports = targets.get((acode, to, rvia))
         if reports is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, bindparam, delete, func, or_, select, tuple_, update
@@ -28,6 +29,7 @@ from dondoc.models import DeliveryState, ReminderDelivery, ReminderSweep
 
 _BATCH = 5_000
 _INLINE = 200  # up to this many keys (a digest's): an inline IN list; more: a temporary table
+_FILL_ROWS = 200  # keys per statement that fills the temporary table (800 parameters)
 
 
 Key = DeliveryKey
@@ -88,21 +90,27 @@ def states(keys: Sequence[Key], *, session: Session) -> dict[Key, LedgerState]:
 
 
 def _fill_keys(keys: Sequence[Key], *, session: Session) -> Any:
-    """The keys in the session's temporary key table (the driver's own ``executemany``); returns the connection."""
+    """The keys in the session's temporary key table (the driver's own ``executemany`` of a statement of
+    ``_FILL_ROWS`` rows: half the cost of one row per statement for a sweep's ~100,000 keys); returns the connection."""
     conn = session.connection()
     conn.execute(CreateTable(_KEYS, if_not_exists=True))
     conn.execute(delete(_KEYS))
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if conn.dialect.name == "sqlite":  # SQLAlchemy stores SQLite dates as ISO text
-        iso: dict[date, str] = {}  # a sweep's keys share a few hundred due dates
-        rows: Sequence[tuple[Any, ...]] = [
-            (k.instance_id, k.recipient, k.stage, iso.get(k.due_date) or iso.setdefault(k.due_date, k.due_date.isoformat())) for k in keys
-        ]
+        iso = {due: due.isoformat() for due in {k.due_date for k in keys}}  # a sweep's keys share a few hundred due dates
+        rows: Sequence[tuple[Any, ...]] = [(iid, recipient, stage, iso[due]) for iid, recipient, stage, due in keys]
     else:
         rows = keys  # DeliveryKey is a (instance_id, recipient, stage, due_date) tuple
-    conn.exec_driver_sql(
-        f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES ({marker}, {marker}, {marker}, {marker})", rows
-    )
+
+    def insert(count: int) -> str:
+        row = f"({marker}, {marker}, {marker}, {marker})"
+        return f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES {', '.join([row] * count)}"
+
+    whole = len(rows) - len(rows) % _FILL_ROWS
+    if whole:
+        conn.exec_driver_sql(insert(_FILL_ROWS), [tuple(chain.from_iterable(rows[i : i + _FILL_ROWS])) for i in range(0, whole, _FILL_ROWS)])
+    if whole < len(rows):
+        conn.exec_driver_sql(insert(len(rows) - whole), tuple(chain.from_iterable(rows[whole:])))
     return conn
 
 
