@@ -142,7 +142,7 @@ def sweep_measure(label: str, path: Path, province: str | None, repeat: int, tar
 
     seconds, result = median_time(dondoc, repeat)
     note = f"{result.candidates:,} candidates (floor {selected:,}), {result.planned:,} reminders, {len(result.digests):,} digests"
-    return Result(label, seconds, floor_s, seconds / floor_s, 3.0, target_seconds, note, _CPU[0], floor_cpu)
+    return Result(label, seconds, floor_s, seconds / floor_s, 3.0, target_seconds, note, cpu_seconds=_CPU[0], floor_cpu_seconds=floor_cpu)
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -186,7 +186,7 @@ def report_measure(label: str, path: Path, province: str, repeat: int, target_se
         assert prov is not None
         seconds, report = median_time(lambda: compute(prov, period, "nd09", as_of, Policy(), session=session), repeat)
     note = f"Q4/2025 as of {as_of:%d/%m/%Y}: {quarter_rows:,} rows due in the quarter; overdue list {len(report.overdue):,}"
-    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note, _CPU[0], floor_cpu)
+    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, target_seconds, note, cpu_seconds=_CPU[0], floor_cpu_seconds=floor_cpu)
 
 
 def alltime_measure(label: str, path: Path, province: str, repeat: int) -> Result:
@@ -232,7 +232,7 @@ def alltime_measure(label: str, path: Path, province: str, repeat: int) -> Resul
         f"{rows:,} rows in the province; {len(report.frozen_periods)} frozen quarters ({report.frozen_periods[0]}–"
         f"{report.frozen_periods[-1]}, frozen once in {freezing:.2f} s), live from {report.live_from:%d/%m/%Y}"
     )
-    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, None, note, _CPU[0], floor_cpu)
+    return Result(label, seconds, floor_s, seconds / floor_s, 2.0, None, note, cpu_seconds=_CPU[0], floor_cpu_seconds=floor_cpu)
 
 
 # ------------------------------------------------------------------------------------------- planning
@@ -317,7 +317,8 @@ def cli_measure(path: Path, repeat: int) -> Result:
     floor_cpu = _CPU[0]
     seconds, _ = median_time(run(dondoc), repeat)
     return Result(
-        "CLI `dondoc tasks --directive X` (process wall)", seconds, floor_s, seconds / floor_s, 1.3, 1.0, f"{code}: {rows:,} instances", _CPU[0], floor_cpu
+        "CLI `dondoc tasks --directive X` (process wall)", seconds, floor_s, seconds / floor_s, 1.3, 1.0, f"{code}: {rows:,} instances",
+        cpu_seconds=_CPU[0], floor_cpu_seconds=floor_cpu,
     )
 
 
