@@ -222,34 +222,33 @@ def count_totals(
     The extended ones are the rows of :func:`extended_found` (the same condition; read here unless given)."""
     scope = Scope(province, window, as_of, session)
     sums: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
-    for kind, packed, n in scope.rows(_counts()):
-        key, category = divmod(packed, _CATEGORIES)
-        _add(sums[kind], key, category, int(n))  # PostgreSQL sums a count as numeric
-    for row in extended_found(scope) if extended is None else extended:
-        _add(sums[_BY_AGENCY], row.agency_id, _EXTENDED, 1)
-        _add(sums[_BY_DIRECTIVE], row.directive_id, _EXTENDED, 1)
+    counted = [(kind, *divmod(packed, _CATEGORIES), int(n)) for kind, packed, n in scope.rows(_counts())]
+    # PostgreSQL sums a count as numeric: int(n)
+    found = extended_found(scope) if extended is None else extended
+    counted += [(margin, r[column], _EXTENDED, 1) for r in found for margin, column in _EXTENDED_KEYS]
+    for kind, key, field, n in counted:
+        values = sums[kind].get(key)
+        if values is None:
+            values = sums[kind][key] = [0] * 7
+        values[field] += n
     return ({k: Counts(*v) for k, v in sums[0].items()}, {k: Counts(*v) for k, v in sums[1].items()})
 
 
-def _add(sums: dict[int, list[int]], key: int, field: int, n: int) -> None:
-    values = sums.get(key)
-    if values is None:
-        values = sums[key] = [0] * 7
-    values[field] += n
+_EXTENDED_KEYS = ((_BY_AGENCY, 2), (_BY_DIRECTIVE, 3))  # the columns of an extended row that name its agency and directive
 
 
 def agencies(province: str, *, session: Session) -> dict[int, AgencyInfo]:
     rows = session.connection().execute(
         select(A.c.id, A.c.code, func.coalesce(A.c.short_name, A.c.name), A.c.kind).where(A.c.province == province)
     )
-    return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows}
+    return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows.all()}
 
 
 def directives(ids: set[int], *, session: Session) -> dict[int, ReportDirective]:
     if not ids:
         return {}
     rows = session.connection().execute(select(D.c.id, D.c.code, D.c.number, D.c.title).where(D.c.id.in_(sorted(ids))))
-    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
+    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows.all()}
 
 
 @dataclass(frozen=True)
@@ -286,7 +285,7 @@ def clauses(ids: set[int], *, session: Session) -> dict[int, Clause]:
     wanted, known = sorted(ids), dict[int, Clause]()
     for start in range(0, len(wanted), _CHUNK):
         found = session.connection().execute(_clauses(), {"ids": wanted[start : start + _CHUNK]})
-        known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in found)
+        known.update((r[0], Clause(r[1], r[2], r[3], r[4])) for r in found.all())
     return known
 
 
@@ -303,11 +302,14 @@ def report_lists(scope: Scope, infos: dict[int, AgencyInfo], extended: Sequence[
 
     ``extended``: the rows of :func:`extended_found` (read once for the counts and the list)."""
     overdue = scope.rows(_overdue())
-    ongoing = [r for r in scope.rows(_ongoing()) if r.leads]
-    targets = _kpi_targets_of(scope)
+    ongoing = [r for r in scope.rows(_ongoing()) if r[1]]  # (assignment, leads, reported)
+    declared = {r[0]: r for r in scope.rows(_assignments())}
+    targets = _kpi_targets_of(declared.values())
     reported = _kpi_reported_rows(scope, targets, infos)
-    ids = {r.assignment_id for rows in (overdue, extended, ongoing, reported) for r in rows}
-    names = clauses(ids, session=scope.session)
+    ids = {r[1] for rows in (overdue, extended) for r in rows} | {r[0] for rows in (ongoing, reported) for r in rows}
+    # Named from the province's own assignments (read for their KPIs anyway); any other looked up.
+    names = {i: Clause(*declared[i][1:5]) for i in ids if i in declared}
+    names |= clauses(ids - names.keys(), session=scope.session)
     return Lists(
         _overdue_rows(overdue, scope.as_of, infos, names),
         _extended_rows(extended, scope.as_of, infos, names),
@@ -334,10 +336,10 @@ def _overdue_rows(
     found: Sequence[Any], as_of: date, infos: dict[int, AgencyInfo], names: dict[int, Clause]
 ) -> list[OverdueRow]:
     """Tasks not completed by ``as_of`` whose due date has passed: worst first."""
-    shown = {i: (names[i].directive, names[i].clause, names[i].summary) for i in {r.assignment_id for r in found}}
+    shown = {i: (names[i].directive, names[i].clause, names[i].summary) for i in {r[1] for r in found}}
     agencies = {i: (a.code, a.name) for i, a in infos.items()}
     # The dates as the driver hands them (ISO text on SQLite): parsed once per distinct day, not per row.
-    days = {raw: (due := decode.day(raw), (as_of - due).days) for raw in {r.due_date for r in found}}
+    days = {raw: (due := decode.day(raw), (as_of - due).days) for raw in {r[3] for r in found}}
     # Worst first: the earliest due date is the most days overdue, then directive, clause and agency name.
     # Sorted (stable, as before) on one integer per row, made of the dense ranks of those values.
     by_due = _dense_ranks(days, lambda raw: days[raw][0])
@@ -449,9 +451,12 @@ def _ongoing_rows(counted: Sequence[Any], names: dict[int, Clause]) -> list[Ongo
 
 
 @cache
-def _kpi_declared() -> Any:
+def _assignments() -> Any:
+    """The assignments of the province's directives: how a list names them (as :func:`_clauses`), their KPIs and their directive's."""
     return (
-        select(S.c.id, _raw(S.c.kpis), _raw(D.c.kpis))
+        select(
+            S.c.id, func.coalesce(D.c.number, D.c.code), S.c.clause, S.c.summary, S.c.position, _raw(S.c.kpis), _raw(D.c.kpis)
+        )
         .join(D, D.c.id == S.c.directive_id)
         # a province that merged in: its directives' KPIs count for the agencies that now lead them
         .where(or_(D.c.province == _PROVINCE, D.c.province.in_(select(M.c.from_province).where(M.c.into_province == _PROVINCE))))
@@ -495,13 +500,14 @@ def _decoded_items(text: str) -> tuple[tuple[str, Any], ...]:
     return tuple(dict(json.loads(text)).items())
 
 
-def _kpi_targets_of(scope: Scope) -> dict[int, list[KpiTarget]]:
-    """The KPI targets of the assignments the province's agencies lead (its directives' and a merged province's)."""
+def _kpi_targets_of(declared: Iterable[Any]) -> dict[int, list[KpiTarget]]:
+    """The KPI targets of the assignments the province's agencies lead (its directives' and a merged province's),
+    from the rows of :func:`_assignments`."""
     targets: dict[int, list[KpiTarget]] = {}
-    for assignment_id, own, inherited in scope.rows(_kpi_declared()):
-        found = [*_kpi_targets(own), *_kpi_targets(inherited)]
+    for row in declared:
+        found = [*_kpi_targets(row[5]), *_kpi_targets(row[6])]
         if found:
-            targets[assignment_id] = found
+            targets[row[0]] = found
     return targets
 
 
