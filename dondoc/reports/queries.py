@@ -43,6 +43,7 @@ from sqlmodel import Session
 from dondoc.db import decode
 from dondoc.domain.periods import Window
 from dondoc.domain.report_math import CompletionRecord, Counts, KpiTarget, Settled, pick_target
+from dondoc.errors import DondocError
 from dondoc.models import (
     Agency,
     Assignment,
@@ -222,7 +223,10 @@ def count_totals(
     The extended ones are the rows of :func:`extended_found` (the same condition; read here unless given)."""
     scope = Scope(province, window, as_of, session)
     sums: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
-    counted = [(kind, *divmod(packed, _CATEGORIES), int(n)) for kind, packed, n in scope.rows(_counts())]
+    found_counts = scope.rows(_counts())
+    if any(not isinstance(packed, int) for _kind, packed, _n in found_counts):  # SQLite turned an overflow into a REAL
+        raise DondocError("report counts: agency and directive ids too large for the grouping key (agency_id × M ≥ 2⁶⁰)")
+    counted = [(kind, *divmod(packed, _CATEGORIES), int(n)) for kind, packed, n in found_counts]
     # PostgreSQL sums a count as numeric: int(n)
     found = extended_found(scope) if extended is None else extended
     counted += [(margin, r[column], _EXTENDED, 1) for r in found for margin, column in _EXTENDED_KEYS]
