@@ -242,17 +242,27 @@ _EXTENDED_KEYS = ((_BY_AGENCY, 2), (_BY_DIRECTIVE, 3))  # the columns of an exte
 
 
 def agencies(province: str, *, session: Session) -> dict[int, AgencyInfo]:
-    rows = session.connection().execute(
-        select(A.c.id, A.c.code, func.coalesce(A.c.short_name, A.c.name), A.c.kind).where(A.c.province == province)
-    )
-    return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows.all()}
+    rows = session.connection().execute(_agencies(), {"province": province}).all()
+    return {r[0]: AgencyInfo(r[0], r[1], r[2], r[3]) for r in rows}
 
 
 def directives(ids: set[int], *, session: Session) -> dict[int, ReportDirective]:
     if not ids:
         return {}
-    rows = session.connection().execute(select(D.c.id, D.c.code, D.c.number, D.c.title).where(D.c.id.in_(sorted(ids))))
-    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows.all()}
+    rows = session.connection().execute(_directives(), {"ids": sorted(ids)}).all()
+    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
+
+
+# Built once per process with bound parameters, like every statement of a report.
+@cache
+def _agencies() -> Any:
+    columns = (A.c.id, A.c.code, func.coalesce(A.c.short_name, A.c.name), A.c.kind)
+    return select(*columns).where(A.c.province == bindparam("province", type_=String))
+
+
+@cache
+def _directives() -> Any:
+    return select(D.c.id, D.c.code, D.c.number, D.c.title).where(D.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
