@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import create_engine, insert, select
 from sqlmodel import Session
 
@@ -32,7 +33,8 @@ def _reference(key: str, as_of: date, session: Session) -> dict[int, Counts]:
     return {r[0]: Counts(*map(int, r[1:])) for r in session.connection().execute(stmt) if any(r[1:])}
 
 
-def test_one_category_per_row_counts_as_the_seven_conditions() -> None:
+@pytest.mark.parametrize("first_id", [1, 100_000_007])  # large ids: the grouping key packs agency and directive ids
+def test_one_category_per_row_counts_as_the_seven_conditions(first_id: int) -> None:
     engine = create_engine("sqlite://")
     queries.T.metadata.create_all(engine, tables=[queries.A, queries.T])
     now = datetime.now(UTC)
@@ -46,11 +48,11 @@ def test_one_category_per_row_counts_as_the_seven_conditions() -> None:
     )
     rows = []
     for n, (due, original, opens, completed, kind, state) in enumerate(combos):
-        agency = 1 + n % 7  # spread over agencies so that several margins are compared
+        agency = first_id + n % 7  # spread over agencies so that several margins are compared
         first_due = due if original == "same" else (due - 3 * DAY if original and due else None)
         rows.append(
             {
-                **{"assignment_id": 1, "directive_id": 1 + n % 3, "agency_id": agency, "period": f"p{n}", "kind": kind},
+                **{"assignment_id": 1, "directive_id": first_id + n % 3, "agency_id": agency, "period": f"p{n}", "kind": kind},
                 **{"opens_on": opens, "due_date": due, "original_due_date": first_due, "state": state},
                 **{"completed_on": completed, "kpi_values": {}, "updated_at": now},
             }
@@ -60,7 +62,7 @@ def test_one_category_per_row_counts_as_the_seven_conditions() -> None:
             insert(queries.A),
             [
                 {"id": a, "code": f"a{a}", "province": "p", "name": f"A{a}", "aliases": [], "kind": "department", "contacts": []}
-                for a in range(1, 8)
+                for a in range(first_id, first_id + 7)
             ],
         )
         session.connection().execute(insert(queries.T), rows)

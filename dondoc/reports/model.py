@@ -1,11 +1,15 @@
-"""What a report holds: plain data, stored as JSON in a frozen snapshot and rendered in every form."""
+"""What a report holds: plain data, stored as JSON in a frozen snapshot and rendered in every form.
+
+The rows of its lists are named tuples: a report lists tens of thousands of them, and a tuple is built
+in one step where a frozen dataclass sets each field through ``object.__setattr__`` (issue 13).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from dondoc.domain.report_math import Counts
 
@@ -20,8 +24,7 @@ class GroupRow:
     counts: Counts
 
 
-@dataclass(frozen=True)
-class OverdueRow:
+class OverdueRow(NamedTuple):
     instance_id: int
     directive: str
     clause: str
@@ -33,8 +36,7 @@ class OverdueRow:
     extended: bool
 
 
-@dataclass(frozen=True)
-class ExtendedRow:
+class ExtendedRow(NamedTuple):
     instance_id: int
     directive: str
     clause: str
@@ -46,8 +48,7 @@ class ExtendedRow:
     done_on: date | None
 
 
-@dataclass(frozen=True)
-class OngoingRow:
+class OngoingRow(NamedTuple):
     directive: str
     clause: str
     summary: str
@@ -55,8 +56,7 @@ class OngoingRow:
     reported: int  # lead agencies that reported on it within the window
 
 
-@dataclass(frozen=True)
-class KpiRow:
+class KpiRow(NamedTuple):
     directive: str
     clause: str
     agency: str
@@ -112,6 +112,8 @@ class ReportData:
 def _encode(value: Any) -> Any:
     if isinstance(value, Counts):
         return value.as_dict()
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a list row (named tuple)
+        return {name: _encode(v) for name, v in zip(value._fields, value, strict=True)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list):
@@ -134,20 +136,26 @@ _NESTED: dict[str, type] = {
 _DATES = {"window_start", "window_end", "as_of", "due", "original_due", "done_on", "reported_on"}
 
 
+def _field_names(cls: type) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return cls._fields  # type: ignore[attr-defined,no-any-return]  # a named tuple
+
+
 def _decode(cls: type, data: dict[str, Any], *, top: bool = False) -> Any:
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        raw = data.get(f.name)
-        if f.name in ("counts", "totals"):
-            kwargs[f.name] = Counts.from_dict(raw or {})
-        elif f.name == "previous":
-            kwargs[f.name] = _decode(PreviousSummary, raw) if raw else None
-        elif top and f.name in _NESTED:
-            kwargs[f.name] = [_decode(_NESTED[f.name], item) for item in raw or []]
-        elif f.name in _DATES:
-            kwargs[f.name] = date.fromisoformat(raw) if raw else None
+    for name in _field_names(cls):
+        raw = data.get(name)
+        if name in ("counts", "totals"):
+            kwargs[name] = Counts.from_dict(raw or {})
+        elif name == "previous":
+            kwargs[name] = _decode(PreviousSummary, raw) if raw else None
+        elif top and name in _NESTED:
+            kwargs[name] = [_decode(_NESTED[name], item) for item in raw or []]
+        elif name in _DATES:
+            kwargs[name] = date.fromisoformat(raw) if raw else None
         else:
-            kwargs[f.name] = raw
+            kwargs[name] = raw
     return cls(**kwargs)
 
 

@@ -76,9 +76,11 @@ def _compute(
     province: Province, period: Period, mode: CutoffMode, as_of: date, policy: Policy, *, session: Session
 ) -> ReportData:
     win = window(period, mode, policy.reports.cutoff_day)
+    scope = queries.Scope(province.code, win, as_of, session)
     infos = queries.agencies(province.code, session=session)
-    clauses = queries.Clauses(session)
-    by_agency, by_directive = queries.count_totals(province.code, win, as_of, session=session)
+    extended = queries.extended_found(scope)  # counted and listed
+    by_agency, by_directive = queries.count_totals(province.code, win, as_of, session=session, extended=extended)
+    lists = queries.report_lists(scope, infos, extended)
     dinfos = queries.directives(set(by_directive), session=session)
     directive_rows = sorted(
         (GroupRow(d.label, d.label, d.title, by_directive[i]) for i, d in dinfos.items()), key=lambda g: g.code
@@ -96,10 +98,10 @@ def _compute(
         previous=None,
         directives=directive_rows,
         agencies=agency_rows,
-        overdue=queries.overdue_rows(province.code, as_of, infos, clauses, session=session),
-        extended=queries.extended_rows(province.code, win, as_of, infos, clauses, session=session),
-        ongoing=queries.ongoing_rows(province.code, win, as_of, clauses, session=session),
-        kpis=queries.kpi_rows(province.code, win, as_of, infos, clauses, session=session),
+        overdue=lists.overdue,
+        extended=lists.extended,
+        ongoing=lists.ongoing,
+        kpis=lists.kpis,
     )
 
 
