@@ -283,7 +283,7 @@ def deadlines(
     rows = _rows(
         day_or_today(as_of), directive=directive, agency=agency, due_from=start, due_to=end, include_co_agency=bool(agency)
     )
-    rows.sort(key=lambda r: (r.due.isoformat() if r.due else "None", r.directive, r.clause))
+    rows.sort(key=lambda r: (r.due is None, r.due or date.min, r.directive, r.clause))  # undated last
     _print_tasks(f"Hạn từ {vn_date(start)} đến {vn_date(end)} ({len(rows)})", rows, fmt)
 
 

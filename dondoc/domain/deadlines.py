@@ -202,6 +202,8 @@ _CYCLE = re.compile(
 )
 _UNIT_WORD = re.compile(r"0?6 (?:sau )?thang|sau thang|tuan|thang|quy|nam")
 _UNSPECIFIED = re.compile(r"\b(?:theo )?dinh ky\b")
+#: "trong năm 2023, 2024": the text before a year that follows another one in a list.
+_AFTER_A_LISTED_YEAR = re.compile(r"\b(?:19|20)\d{2} ?(?:,|va) ?$")
 _ONGOING = re.compile(
     r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay)\b|^trong (?:suot )?qua trinh (?:to chuc )?(?:thuc hien|trien khai)\b(?!.*\d)"
 )
@@ -698,7 +700,8 @@ def _periods(ctx: _Ctx, m: re.Match[str]) -> ParsedDeadline | None:
         if mention.kind is MentionKind.DATE:
             continue
         lead = ctx.lead(mention.start)
-        in_list, listed = listed and re.search(r"\b(?:19|20)\d{2} ?(?:,|va) ?$", lead) is not None, False
+        in_list = listed and _AFTER_A_LISTED_YEAR.search(lead) is not None
+        listed = False
         if mention.kind is MentionKind.YEAR and not _PERIOD_LEAD.search(lead) and not in_list:
             continue
         if mention.kind is MentionKind.MONTH and mention.year is None and not _PERIOD_LEAD.search(lead):

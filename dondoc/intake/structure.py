@@ -71,6 +71,9 @@ _NAME = re.compile(r"^(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲ�
 _NOT_NAMES = {"nơi nhận", "như trên", "lưu vt", "kính gửi"}
 
 
+#: An appendix's title line, with its number: "PHỤ LỤC II", "Phụ lục 1".
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b(?:\s+[IVX\d]+)?\s*")
+
 # The official gazette prints its section above the document: "VĂN BẢN PHÁP LUẬT KHÁC" is not the issuer.
 _GAZETTE_SECTION = re.compile(r"^(?:VĂN BẢN (?:QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)|PHẦN VĂN BẢN\b.*)$")
 
@@ -255,7 +258,7 @@ def parse_header(blocks: Sequence[Block]) -> Header:
     signer_line = None
     if body_end == len(blocks):  # no "Nơi nhận": the body ends at the signature, or at the appendix
         for i in range(body_start, len(blocks)):
-            if _SIGN_TITLE.fullmatch(blocks[i].text.strip(" *|")) or re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", blocks[i].text):
+            if _SIGN_TITLE.fullmatch(blocks[i].text.strip(" *|")) or _APPENDIX.match(blocks[i].text):
                 body_end = i
                 break
     search_from = body_end if body_end < len(blocks) else max(body_start, len(blocks) - 40)
@@ -319,7 +322,6 @@ def attached_text(blocks: Sequence[Block], header: Header) -> Sequence[Block]:
     return ()
 
 
-_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b")
 # An appendix whose title says whose tasks it lists: "Phụ lục I" / "NHIỆM VỤ CỦA CÁC BỘ, NGÀNH, ĐỊA PHƯƠNG".
 _TASKS_OF = re.compile(r"^(?:NHIỆM VỤ CỦA|Nhiệm vụ của)\s+(.{3,120}?)\s*$")
 
@@ -336,7 +338,7 @@ def appendix_items(blocks: Sequence[Block], header: Header, is_agency: IsAgency)
     starts = [i for i in range(header.body_end, len(blocks)) if not blocks[i].is_row and _APPENDIX.match(blocks[i].text)]
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
-        title = re.sub(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+[IVX\d]+)?\s*", "", blocks[start].text).strip()
+        title = _APPENDIX.sub("", blocks[start].text, count=1).strip()
         if not title and start + 1 < end:
             title = blocks[start + 1].text.strip()
         m = _TASKS_OF.match(title)
@@ -1147,7 +1149,7 @@ def find_table_rows(blocks: Sequence[Block], is_agency: IsAgency) -> list[Found]
     last_lead: str | None = None
     for index, block in enumerate(blocks):
         if not block.is_row:
-            if re.match(r"^(?:PHỤ LỤC|Phụ lục)\b", block.text):
+            if _APPENDIX.match(block.text):
                 appendix += 1
                 group = None
             elif appendix and (m := re.match(r"^([IVX]{1,4})\.\s+\S", block.text)):
