@@ -418,3 +418,20 @@ def test_a_bad_setting_is_refused_naming_it(name: str, value: str) -> None:
 
     with pytest.raises(ValidationError, match=name.removeprefix("DONDOC_").lower()):
         Settings.from_environment({name: value})
+
+
+def test_a_bad_setting_stops_a_command_with_one_line_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dondoc.configuration.settings import get_settings
+    from dondoc.errors import InputError
+
+    monkeypatch.setenv("DONDOC_TODAY", "31/31/2025")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InputError) as raised:
+            get_settings()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert str(raised.value).startswith("DONDOC_TODAY='31/31/2025': ")
+    assert str(raised.value).endswith("correct the variable or unset it")
+    assert "\n" not in str(raised.value)

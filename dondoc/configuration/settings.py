@@ -14,10 +14,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dondoc.domain.dates import TIMEZONE_NAME as TIMEZONE_NAME
 from dondoc.domain.dates import VN_TZ
+from dondoc.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TZ = VN_TZ
@@ -66,4 +67,13 @@ class Settings(BaseModel):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings.from_environment()
+    """The process's settings; a variable pydantic refuses is an :class:`InputError` naming it and its value."""
+    try:
+        return Settings.from_environment()
+    except ValidationError as exc:
+        given = {key.casefold(): (key, value) for key, value in os.environ.items()}
+        problems = []
+        for error in exc.errors():
+            key, value = given.get(f"{ENV_PREFIX}{error['loc'][0]}".casefold(), (f"{ENV_PREFIX}{str(error['loc'][0]).upper()}", ""))
+            problems.append(f"{key}={value!r}: {error['msg']}; correct the variable or unset it")
+        raise InputError(problems[0], problems=problems) from exc
