@@ -99,9 +99,11 @@ def test_ledger_states_through_the_key_table_match_the_inline_list(any_db: str, 
     now = datetime(2024, 1, 2, tzinfo=UTC)
     stored = [ledger.Key(i, f"email:r{i % 5}", "before-3", date(2024, 1, i % 28 + 1)) for i in range(1, 400)]
     absent = [ledger.Key(i, "email:nobody", "due-day", date(2024, 1, 5)) for i in range(1, 100)]
+    # rows of the same stages to another recipient, never asked about: the table holds stages, these are left out
+    unasked = [k._replace(recipient="email:other") for k in stored[:50]]
     with session_scope() as session:
         _instances_for(session, 400)
-        ledger.plan([ledger.Planned(k, "a", "focal") for k in stored], day=date(2024, 1, 2), now=now, session=session)
+        ledger.plan([ledger.Planned(k, "a", "focal") for k in stored + unasked], day=date(2024, 1, 2), now=now, session=session)
     with session_scope() as session:
         ledger.mark_sent(stored[:10], now=now, session=session)
     with session_scope() as session:

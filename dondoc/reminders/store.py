@@ -12,10 +12,11 @@ reported success for that recipient.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, bindparam, delete, func, or_, select, tuple_, update
@@ -29,7 +30,7 @@ from dondoc.models import DeliveryState, ReminderDelivery, ReminderSweep
 
 _BATCH = 5_000
 _INLINE = 200  # up to this many keys (a digest's): an inline IN list; more: a temporary table
-_FILL_ROWS = 200  # keys per statement that fills the temporary table (800 parameters)
+_FILL_ROWS = 200  # rows per statement that fills a temporary table (at most 800 parameters)
 
 
 Key = DeliveryKey
@@ -48,63 +49,80 @@ def _key_filter(keys: Sequence[Key]) -> Any:
     return cols.in_([(k.instance_id, k.recipient, k.stage, k.due_date) for k in keys])
 
 
-_KEYS = Table(
+def _temporary(name: str, *columns: Column[Any]) -> Table:
+    return Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+
+
+_KEYS = _temporary(
     "tmp_ledger_keys",
-    MetaData(),
     Column("instance_id", Integer, nullable=False),
     Column("recipient", String(200), nullable=False),
     Column("stage", String(60), nullable=False),
     Column("due_date", Date, nullable=False),
-    prefixes=["TEMPORARY"],
 )
+#: (instance, stage, due date) of the keys a sweep asks about: its ~100,000 keys are ~30,000 stages (an
+#: instance's stage goes to its focal point, head, co-agencies...), a third of the rows to fill
+_STAGES = _temporary(
+    "tmp_ledger_stages",
+    Column("instance_id", Integer, nullable=False),
+    Column("stage", String(60), nullable=False),
+    Column("due_date", Date, nullable=False),
+)
+
+
+_stage_of = itemgetter(0, 2, 3)  # a key's (instance_id, stage, due_date)
 
 
 def states(keys: Sequence[Key], *, session: Session) -> dict[Key, LedgerState]:
     """Current state, attempts and next attempt of the keys that have a ledger row.
 
-    A sweep asks about tens of thousands of keys: beyond a digest's few, they go into a temporary
-    table (the driver's own ``executemany``) joined to the ledger's unique key, not into an inline
-    ``IN`` list of tuples (issue 13).
+    A sweep asks about tens of thousands of keys: beyond a digest's few, their distinct (instance,
+    stage, due date) go into a temporary table (the driver's own ``executemany``) joined to the
+    ledger, and the rows found are kept for the keys asked about; never an inline ``IN`` list of
+    tuples (issue 13).
     """
     out: dict[Key, LedgerState] = {}
     if not keys:
         return out
     if len(keys) <= _INLINE:
         rows = session.execute(_states_select().where(_key_filter(keys))).all()
+        asked: Collection[Key] = keys
     else:
-        conn = _fill_keys(keys, session=session)
+        conn = _fill(_STAGES, list(dict.fromkeys(map(_stage_of, keys))), session=session)
         joined = _states_select().join(
-            _KEYS,
+            _STAGES,
             and_(
-                _KEYS.c.instance_id == col(ReminderDelivery.instance_id),
-                _KEYS.c.recipient == col(ReminderDelivery.recipient),
-                _KEYS.c.stage == col(ReminderDelivery.stage),
-                _KEYS.c.due_date == col(ReminderDelivery.due_date),
+                _STAGES.c.instance_id == col(ReminderDelivery.instance_id),
+                _STAGES.c.stage == col(ReminderDelivery.stage),
+                _STAGES.c.due_date == col(ReminderDelivery.due_date),
             ),
         )
         rows = conn.execute(joined).all()
-        conn.execute(delete(_KEYS))
+        conn.execute(delete(_STAGES))
+        asked = set(keys) if rows else ()
     for iid, rec, stage, due, state, attempts, next_at in rows:
-        out[Key(iid, rec, stage, due)] = LedgerState(DeliveryState(state), attempts, next_at)
+        key = Key(iid, rec, stage, due)
+        if key in asked:  # a recipient of the stage that was not asked about is left out
+            out[key] = LedgerState(DeliveryState(state), attempts, next_at)
     return out
 
 
-def _fill_keys(keys: Sequence[Key], *, session: Session) -> Any:
-    """The keys in the session's temporary key table (the driver's own ``executemany`` of a statement of
-    ``_FILL_ROWS`` rows: half the cost of one row per statement for a sweep's ~100,000 keys); returns the connection."""
+def _fill(table: Table, rows: Sequence[tuple[Any, ...]], *, session: Session) -> Any:
+    """``rows`` (the table's columns in order, the last a due date) in the session's temporary ``table``: the
+    driver's own ``executemany`` of a statement of ``_FILL_ROWS`` rows (half the cost of one row per statement
+    for a sweep's tens of thousands); returns the connection."""
     conn = session.connection()
-    conn.execute(CreateTable(_KEYS, if_not_exists=True))
-    conn.execute(delete(_KEYS))
+    conn.execute(CreateTable(table, if_not_exists=True))
+    conn.execute(delete(table))
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if conn.dialect.name == "sqlite":  # SQLAlchemy stores SQLite dates as ISO text
-        iso = {due: due.isoformat() for due in {k.due_date for k in keys}}  # a sweep's keys share a few hundred due dates
-        rows: Sequence[tuple[Any, ...]] = [(iid, recipient, stage, iso[due]) for iid, recipient, stage, due in keys]
-    else:
-        rows = keys  # DeliveryKey is a (instance_id, recipient, stage, due_date) tuple
+        iso = {due: due.isoformat() for due in {r[-1] for r in rows}}  # a sweep's rows share a few hundred due dates
+        rows = [(*r[:-1], iso[r[-1]]) for r in rows]
+    names = ", ".join(c.name for c in table.columns)
+    one = f"({', '.join([marker] * len(table.columns))})"
 
     def insert(count: int) -> str:
-        row = f"({marker}, {marker}, {marker}, {marker})"
-        return f"INSERT INTO tmp_ledger_keys (instance_id, recipient, stage, due_date) VALUES {', '.join([row] * count)}"
+        return f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * count)}"
 
     whole = len(rows) - len(rows) % _FILL_ROWS
     if whole:
@@ -233,7 +251,7 @@ def mark_sent(keys: Sequence[Key], *, session: Session, now: datetime) -> None:
     if len(keys) <= _INLINE:
         _by_key(keys, values, session=session)
         return
-    conn = _fill_keys(keys, session=session)
+    conn = _fill(_KEYS, keys, session=session)
     t = _LEDGER
     listed = select(_KEYS.c.instance_id, _KEYS.c.recipient, _KEYS.c.stage, _KEYS.c.due_date)
     conn.execute(update(t).where(tuple_(t.c.instance_id, t.c.recipient, t.c.stage, t.c.due_date).in_(listed)).values(**values))
