@@ -29,6 +29,7 @@ from dondoc.domain.reporting import report_targets
 from dondoc.domain.succession import GroupSpan, Lifespan
 from dondoc.models import Agency, AgencyGroup, AgencySuccession, Assignment, Directive, GroupMember, TaskInstance
 
+_tuple = tuple.__new__  # a named tuple built from a tuple: ~2× faster than its class's __new__ (two per candidate)
 _CHUNK = 500  # dates per IN list (SQLite's parameter limit is far above; keeps statements small)
 
 
@@ -191,12 +192,12 @@ def _collect(
         office = offices.get(coord)
         if office is None:
             office = offices[coord] = members.in_force(coord, day) if coord and day is not None else coord or ""
-        facts.append(DueInstance(iid, due, opens, is_monthly_rule, acode, co_agencies, office, prov, dcode, state, done_on))
+        facts.append(_tuple(DueInstance, (iid, due, opens, is_monthly_rule, acode, co_agencies, office, prov, dcode, state, done_on)))
         to = decode.codes(rto)
         reports = targets.get((acode, to, rvia))
         if reports is None:
             reports = targets[(acode, to, rvia)] = (tuple(report_targets(acode, to)), rvia if rvia != acode else None)
-        lines[iid] = LineFacts(iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, *reports)
+        lines[iid] = _tuple(LineFacts, (iid, dcode, dnum, title, prov, clause, summary, dtext, acode, ashort or aname, period, *reports))
     return facts, lines
 
 
