@@ -234,3 +234,30 @@ def test_plan_window_is_both_plans_in_one_pass(cal) -> None:  # type: ignore[no-
     assert fresh == plan_reminders(day, instances, policy_of=lambda _i: POLICY, calendar=cal, since=since)
     assert current == plan_reminders(day, [*instances, *retries], policy_of=lambda _i: POLICY, calendar=cal, since=None)
     assert 0 < len(fresh) < len(current)
+
+
+def test_a_long_overdue_stage_is_found_without_the_ladder_except_around_tet(cal) -> None:  # type: ignore[no-untyped-def]
+    """``_latest_repeat`` (the shortcut ``current_stage`` takes for overdue due dates) answers only when its weekly
+    repeat is certain to win, and then with the ladder's own last stage; around Tết, where the first repeat's send
+    day falls back onto the last escalation's day, it answers None and the whole ladder is walked."""
+    from dondoc.domain.reminders import _latest_repeat
+
+    late = POLICY.model_copy(update={"lead_before": [3, -2]})  # a "before" stage after the due date: never shortcut
+    answered = 0
+    for day in (D(2024, 2, 6), D(2024, 2, 15), D(2024, 2, 16), D(2024, 9, 3), D(2025, 1, 27), D(2025, 2, 3)):
+        for n in range(600):
+            due = D(2023, 6, 1) + timedelta(days=n)
+            if due >= day:
+                continue
+            got = _latest_repeat(due, day=day, policy=POLICY, calendar=cal)
+            if got is not None:
+                stages = ladder(due, audience="lead", monthly=False, policy=POLICY, calendar=cal, until=day, since=day)
+                assert got == stages[-1], (day, due)
+                answered += 1
+            assert _latest_repeat(due, day=day, policy=late, calendar=cal) is None
+    assert answered > 2000  # most of the ~2,600 overdue (day, due date) pairs
+    # Tết 2024 (08/02–14/02): on 15/02 the repeat of a due date of 29/01 is pulled back to the escalation's day
+    assert _latest_repeat(D(2024, 1, 29), day=D(2024, 2, 15), policy=POLICY, calendar=cal) is None
+    assert current_stage(D(2024, 1, 29), audience="lead", monthly=False, day=D(2024, 2, 15), policy=POLICY, calendar=cal) == ladder(
+        D(2024, 1, 29), audience="lead", monthly=False, policy=POLICY, calendar=cal, until=D(2024, 2, 15), since=D(2024, 2, 15)
+    )[-1]

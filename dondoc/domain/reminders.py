@@ -179,11 +179,42 @@ def current_stage(
     """
     if audience == "co" and day > due:
         return None
+    if audience == "lead" and day > due:
+        repeat = _latest_repeat(due, day=day, policy=policy, calendar=calendar)
+        if repeat is not None:
+            return repeat
     best: _Rung | None = None
     for rung in _rungs(due, audience=audience, monthly=monthly, policy=policy, calendar=calendar, until=day, since=day):
         if rung.send_on <= day and (best is None or (rung.send_on, rung.offset) > (best.send_on, best.offset)):
             best = rung
     return best.stage() if best is not None else None
+
+
+def _latest_repeat(due: date, *, day: date, policy: ReminderPolicy, calendar: WorkCalendar) -> Stage | None:
+    """The current stage of a long-overdue due date, when it is a weekly repeat sent after the last escalation's
+    day (None when that is not certain: then the whole ladder is walked).
+
+    Such a repeat is later than every other rung (each "before" stage is sent on the due date or earlier, each
+    escalation on the last one's day or earlier), so it is what ``current_stage`` picks, found without building
+    them: most candidate due dates of a national sweep are months or years overdue (issue 13).
+    """
+    if not policy.escalation or min((*policy.lead_before, *policy.lead_before_monthly), default=0) < 0:
+        return None
+    last = sorted(policy.escalation, key=lambda s: s.after_working_days)[-1]  # as ``_rungs`` orders them
+    base = calendar.add_working_days(due, last.after_working_days)
+    every = policy.repeat_every_days
+    if day <= base:
+        return None
+    best: tuple[date, int] | None = None
+    for k in range(max(1, (day - base).days // every - 2), (day - base).days // every + 3):  # ``_rungs``' repeats near ``day``
+        send_on = calendar.previous_working_day(base + timedelta(days=k * every))
+        if send_on <= day and (best is None or (send_on, k) > best):
+            best = (send_on, k)
+    if best is None or best[0] <= base:  # e.g. a long Tết holiday pulls the first repeat back to the escalation's day
+        return None
+    send_on, k = best
+    nominal = base + timedelta(days=k * every)
+    return Stage(f"repeat-{k}", "lead", last.after_working_days + k * every, nominal, send_on, tuple(last.roles), last.require_explanation)
 
 
 @dataclass
