@@ -205,15 +205,18 @@ def _latest_repeat(due: date, *, day: date, policy: ReminderPolicy, calendar: Wo
     every = policy.repeat_every_days
     if day <= base:
         return None
-    best: tuple[date, int] | None = None
-    for k in range(max(1, (day - base).days // every - 2), (day - base).days // every + 3):  # ``_rungs``' repeats near ``day``
-        send_on = calendar.previous_working_day(base + timedelta(days=k * every))
-        if send_on <= day and (best is None or (send_on, k) > best):
-            best = (send_on, k)
-    if best is None or best[0] <= base:  # e.g. a long Tết holiday pulls the first repeat back to the escalation's day
+    near = (day - base).days // every
+    # ``_rungs``' repeats near ``day``, latest first: send days never decrease with k, so the first one sent by
+    # ``day`` is the latest (on a shared send day, the more urgent)
+    for k in range(near + 2, max(1, near - 2) - 1, -1):
+        nominal = base + timedelta(days=k * every)
+        send_on = calendar.previous_working_day(nominal)
+        if send_on <= day:
+            break
+    else:
         return None
-    send_on, k = best
-    nominal = base + timedelta(days=k * every)
+    if send_on <= base:  # e.g. a long Tết holiday pulls the first repeat back to the escalation's day
+        return None
     return Stage(f"repeat-{k}", "lead", last.after_working_days + k * every, nominal, send_on, tuple(last.roles), last.require_explanation)
 
 
@@ -343,7 +346,8 @@ def candidate_due_dates(
     stages = memo if memo is not None else StageMemo()
     found: set[date] = set()
     start = day - timedelta(days=OVERDUE_HORIZON_DAYS)
-    for policy in {p.model_dump_json(): p for p in policies}.values():
+    # a sweep passes each directive's policy: thousands of references to a few objects, each dumped once
+    for policy in {p.model_dump_json(): p for p in {id(p): p for p in policies}.values()}.values():
         for offset in range((day + timedelta(days=_FORWARD_DAYS) - start).days + 1):
             due = start + timedelta(days=offset)
             for audience in ("lead", "co"):

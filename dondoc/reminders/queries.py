@@ -268,7 +268,7 @@ def directives_in_scope(province: str | None, *, session: Session) -> list[tuple
     stmt = select(col(Directive.code), col(Directive.province))
     if province:
         stmt = stmt.where(col(Directive.province) == province)
-    return [(c, p) for c, p in session.execute(stmt).all()]
+    return [(c, p) for c, p in session.connection().execute(stmt).all()]  # Core rows: a nation has thousands
 
 
 def explain(stmt: Select[*tuple[Any, ...]], *, session: Session) -> list[str]:

@@ -137,7 +137,9 @@ def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
     """Each directive's reminder policy; computed once per province unless the directive has its own override."""
     from dondoc.configuration.files import _policy_layers
 
-    overridden = set(_policy_layers()[1].get("directives") or {})
+    overrides = _policy_layers()[1]
+    overridden = set(overrides.get("directives") or {})
+    own = set(overrides.get("provinces") or {})  # the other provinces have the default policy: validated once, not per province
     per_province: dict[str, ReminderPolicy] = {}
     equal: dict[str, ReminderPolicy] = {}  # equal policies share one object: the stage memo is per policy object
 
@@ -149,9 +151,10 @@ def _policies(scoped: Sequence[tuple[str, str]]) -> dict[str, ReminderPolicy]:
         if code in overridden:
             out[code] = interned(load_policy(prov, code).reminders)
         else:
-            if prov not in per_province:
-                per_province[prov] = interned(load_policy(prov).reminders)
-            out[code] = per_province[prov]
+            key = prov if prov in own else ""
+            if key not in per_province:
+                per_province[key] = interned(load_policy(key or None).reminders)
+            out[code] = per_province[key]
     return out
 
 
