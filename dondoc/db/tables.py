@@ -1,7 +1,7 @@
 """Light Core views of the tables a read command lists from, without the SQLModel classes.
 
 Building the 20 SQLModel table classes (pydantic schemas and ORM mappers) costs ~0.08 s, a quarter
-of ``import sqlmodel`` itself; ``dondoc tasks`` needs neither, only these columns. Each is declared
+of ``import sqlmodel`` itself; ``dondoc tasks`` and ``status`` need neither, only these columns. Each is declared
 with the very type of the model's column, but for SQLModel's ``AutoString``, declared as the
 ``String`` of the same length it is everywhere but in MySQL DDL (no bind or result processing: the
 same values are read), so that this module imports no SQLModel at all. ``tests/test_cli.py`` checks
@@ -57,11 +57,15 @@ assignment = table(
     column("position", Integer()),
     column("clause", String(length=40)),
     column("summary", String()),
+    column("lead_code", String(length=64)),
+    column("lead_codes", JSON()),
     column("deadline_text", String()),
+    column("deadline_reading", String()),
     column("report_to_codes", JSON()),
     column("co_agencies", JSON()),
     column("report_via", String(length=64)),
     column("ad_hoc", String()),
+    column("depends_on", JSON()),
 )
 
 agency = table(
@@ -77,6 +81,7 @@ agency_group = table(
     "agency_group",
     column("id", Integer()),
     column("code", String(length=64)),
+    column("name", String()),
 )
 
 group_member = table(
