@@ -1,11 +1,11 @@
 """Light Core views of the tables a read command lists from, without the SQLModel classes.
 
 Building the 20 SQLModel table classes (pydantic schemas and ORM mappers) costs ~0.08 s, a quarter
-of ``import sqlmodel`` itself; ``dondoc tasks``, ``status`` and ``agencies`` need neither, only
-these columns. Each is declared with the very type of the model's column, but for SQLModel's
-``AutoString``, declared as the ``String`` of the same length it is everywhere but in MySQL DDL (no
-bind or result processing: the same values are read), so that this module imports no SQLModel at
-all. ``tests/test_cli.py`` checks
+of ``import sqlmodel`` itself; ``dondoc tasks``, ``status``, ``agencies`` and ``calendar-token list``
+need neither, only these columns. Each is declared with the very type of the model's column, but
+for SQLModel's ``AutoString``, declared as the ``String`` of the same length it is everywhere but in
+MySQL DDL (no bind or result processing: the same values are read), so that this module imports no
+SQLModel at all. ``tests/test_cli.py`` checks
 every name and type against ``SQLModel.metadata``: a column renamed or retyped in a model fails
 that test. Not a second schema: the migrations and the models stay the only definition; these are
 read-only selections.
@@ -144,7 +144,17 @@ province_merger = table(
     column("note", String()),
 )
 
+calendar_token = table(
+    "calendar_token",
+    column("id", Integer()),
+    column("scope", String(length=16)),
+    column("key", String(length=80)),
+    column("label", String(length=200)),
+    column("created_at", AwareDateTime()),
+    column("revoked_at", AwareDateTime()),
+)
 
 TABLES = (
     task_instance, directive, assignment, province, agency, agency_group, group_member, agency_succession, province_merger,
+    calendar_token,
 )  # fmt: skip
