@@ -384,7 +384,7 @@ def test_a_digest_line_says_whom_the_lead_reports_to_and_through_whom(
 
 @pytest.mark.parametrize(("first", "leads", "label"), [("Sở Tư pháp", 1, "Sở Tư pháp"), ("Sở Tư pháp", 2, "Sở Tư pháp và 1 cơ quan chủ trì khác")])
 def test_progress_names_the_first_lead_and_counts_the_others(first: str, leads: int, label: str) -> None:
-    from dondoc.directives.queries import lead_label
+    from dondoc.directives.listing import lead_label
 
     assert lead_label(first, leads) == label
 

@@ -244,6 +244,23 @@ def test_the_seeded_registry_is_dated(seeded_db: str) -> None:
     assert (ended.valid_to, ended.successors) == (date(2025, 2, 28), ["dt-so-kh-cn"])
 
 
+@pytest.mark.parametrize("on", [None, date(2023, 12, 6), date(2025, 3, 1), date(2025, 7, 15)])
+def test_one_provinces_registry_read_alone_is_what_the_whole_registry_says_of_it(seeded_db: str, on: date | None) -> None:
+    """`dondoc agencies --province P` reads only P's agencies, their groups and successions: the same rows."""
+    from dondoc.db import read_scope
+    from dondoc.registries.queries import in_force, stored_state
+
+    listed = 0
+    with read_scope() as connection:
+        whole = stored_state(session=connection)
+        for province in whole.provinces:
+            alone = stored_state(session=connection, province=province)
+            assert alone.provinces == whole.provinces
+            assert in_force(alone, province, on) == in_force(whole, province, on)
+            listed += len(in_force(alone, province, on))
+    assert listed  # the registry is really there
+
+
 # ---------------------------------------------------------------- replay across 1/3/2025 and 1/7/2025
 
 DT = "dong-thap-cong-van-2023-33467c"

@@ -1,4 +1,9 @@
-"""Calendar use cases shared by the CLI and the Prefect flow: write feed files, manage tokens."""
+"""Calendar use cases shared by the CLI and the Prefect flow: write feed files, manage tokens.
+
+The feeds (:mod:`dondoc.calendars.store`: icalendar, the ORM models) are imported by the functions
+that build or change them: ``dondoc calendar-token list`` reads through :mod:`dondoc.calendars.tokens`
+(Core tables on a Core connection) and loads neither.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +15,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlmodel import Session, col
-
-from dondoc.calendars.store import FeedSpec, all_specs, issue_token, list_tokens, render, revoke_token
 from dondoc.clock import utc_now
-from dondoc.db import session_scope
+from dondoc.db import read_scope, session_scope
 from dondoc.domain.text import slug
 from dondoc.errors import InputError
-from dondoc.models import Directive
-from dondoc.models.calendar import CalendarToken
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from dondoc.calendars.caldav_publish import PublishResult
+    from dondoc.calendars.store import FeedSpec
+    from dondoc.calendars.tokens import TokenRow
+    from dondoc.models.calendar import CalendarToken
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,16 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def feed_text(spec: FeedSpec, *, as_of: date, now: datetime | None = None) -> tuple[str, int]:
+    from dondoc.calendars.store import render
+
     with session_scope() as session:
         feed = render(spec, as_of=as_of, now=now, session=session)
     return feed.body, feed.events
 
 
 def write_feed(spec: FeedSpec, out: Path, *, as_of: date, now: datetime | None = None) -> WrittenFeed:
+    from dondoc.calendars.store import render
+
     if out.is_dir():
         raise InputError(f"--out {out}: is a folder; give a file name such as {out / file_name(spec)}")
     with session_scope() as session:
@@ -82,6 +90,8 @@ def write_all(
 ) -> list[WrittenFeed]:
     """One file per agency and per directive (plus one per province) into ``out_dir``;
     ``progress(done, total, feed)`` after each feed is built."""
+    from dondoc.calendars.store import FeedSpec, all_specs, render
+
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
     with session_scope() as session:
@@ -104,10 +114,17 @@ def write_all(
 
 
 def _provinces(session: Session) -> list[str]:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from dondoc.models import Directive
+
     return [p for (p,) in session.execute(select(col(Directive.province)).distinct())]
 
 
 def agencies_with_events(*, as_of: date, province: str | None = None) -> list[str]:
+    from dondoc.calendars.store import all_specs, render
+
     with session_scope() as session:
         specs = [s for s in all_specs(province=province, session=session) if s.scope == "agency"]
         return [s.key for s in specs if render(s, as_of=as_of, session=session).events > 0]
@@ -121,6 +138,9 @@ class Issued:
 
 
 def issue(spec: FeedSpec, *, label: str | None) -> Issued:
+    from dondoc.calendars.store import FeedSpec, issue_token
+    from dondoc.models.calendar import CalendarToken
+
     with session_scope() as session:
         token_id, token = issue_token(spec, label=label, now=utc_now(), session=session)
         row = session.get(CalendarToken, token_id)
@@ -129,13 +149,17 @@ def issue(spec: FeedSpec, *, label: str | None) -> Issued:
 
 
 def revoke(token_id: int) -> CalendarToken:
+    from dondoc.calendars.store import revoke_token
+
     with session_scope() as session:
         return revoke_token(token_id, now=utc_now(), session=session)
 
 
-def tokens(*, key: str | None = None) -> list[CalendarToken]:
-    with session_scope() as session:
-        return list_tokens(key=key, session=session)
+def tokens(*, key: str | None = None) -> list[TokenRow]:
+    from dondoc.calendars.tokens import list_tokens
+
+    with read_scope() as connection:
+        return list_tokens(key=key, session=connection)
 
 
 def publish_to_caldav(

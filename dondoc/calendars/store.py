@@ -484,13 +484,6 @@ def revoke_token(token_id: int, *, session: Session, now: datetime) -> CalendarT
     return row
 
 
-def list_tokens(*, session: Session, key: str | None = None) -> list[CalendarToken]:
-    stmt = select(CalendarToken).order_by(col(CalendarToken.scope), col(CalendarToken.key), col(CalendarToken.id))
-    if key:
-        stmt = stmt.where(col(CalendarToken.key) == key)
-    return list(session.execute(stmt).scalars())
-
-
 def token_opens(spec: FeedSpec, token: str | None, *, session: Session) -> bool:
     """True only for a live token issued for exactly this feed (never another agency's)."""
     if not token:

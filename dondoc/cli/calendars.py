@@ -160,7 +160,7 @@ def list_cmd(
 
     rows = list_tokens(key=agency)
     if fmt is Format.json:
-        print_json([r.model_dump(exclude={"token_hash"}) for r in rows])
+        print_json([r.as_json() for r in rows])
         return
 
     def stamp(value: datetime | None) -> str:

@@ -1,14 +1,16 @@
-"""Task rows with their status as of a day, read with Core selects over :mod:`dondoc.db.tables`.
+"""Task rows and per-directive progress as of a day, read with Core selects over :mod:`dondoc.db.tables`.
 
-``dondoc tasks``, ``dondoc deadlines`` and ``dondoc directives`` (and every caller of :func:`queries.task_rows`, which is
-this function) read through here: no SQLModel class is built, so a read command pays for the query,
-not for the ORM models of every table. Each function takes an ORM session or, from the read
-commands (:func:`dondoc.db.read_scope`), a bare Core connection: then the ORM is not even imported.
+``dondoc tasks``, ``deadlines``, ``directives`` and ``status`` (and every caller of :func:`queries.task_rows`
+and of :func:`directive_progress`: the tracking flows) read through here: no SQLModel class is built,
+so a read command pays for the query, not for the ORM models of every table. Each function takes an
+ORM session or, from the read commands (:func:`dondoc.db.read_scope`), a bare Core connection: then
+the ORM is not even imported.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,9 +19,9 @@ from sqlalchemy import Select, func, select
 
 from dondoc.configuration.files import load_calendar, load_policy
 from dondoc.db import tables as t
-from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, TaskRow
+from dondoc.directives.rows import ROLE_CO, ROLE_LEAD, AssignmentProgress, DirectiveHead, TaskRow
 from dondoc.domain.reporting import report_targets
-from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, classify
+from dondoc.domain.status import STATUS_VI, InstanceFacts, Status, assignment_status, classify, in_official_order
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-ti, d, a, ag = t.task_instance.c, t.directive.c, t.assignment.c, t.agency.c
+ti, d, a, ag, gr = t.task_instance.c, t.directive.c, t.assignment.c, t.agency.c, t.agency_group.c
 
 #: The columns of a task row, labelled with the :class:`TaskRow` field they fill (or the name :func:`task_rows` reads).
 _COLUMNS: dict[str, Any] = {
@@ -203,3 +205,81 @@ def task_rows(
             )
         )
     return rows
+
+
+def directive_head(code: str, *, session: Session | Connection) -> DirectiveHead:
+    row = session.execute(
+        select(d.id, d.code, d.number, d.province, d.title, d.issued_year, d.issued_month, d.issued_day).where(d.code == code).limit(1)
+    ).first()
+    if row is None:
+        raise directive_not_found(code, session=session)
+    return DirectiveHead(*row)
+
+
+def directive_codes(*, session: Session | Connection) -> list[str]:
+    return list(session.execute(select(d.code).order_by(d.province, d.code)).scalars())
+
+
+def lead_label(first: str, leads: int) -> str:
+    """The first lead's name, and how many more the item names ("Sở Tư pháp và 1 cơ quan chủ trì khác")."""
+    return f"{first} và {leads - 1} cơ quan chủ trì khác" if leads > 1 else first
+
+
+#: The statuses a clause's "Xong/Tổng" counts.
+_PROGRESS_COUNTED = frozenset({Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE, Status.ONGOING, Status.UNDATED})
+
+
+def directive_progress(code: str, *, session: Session | Connection, as_of: date) -> tuple[DirectiveHead, list[AssignmentProgress]]:
+    """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived.
+
+    Before the directive's issue date every clause is "Chưa ban hành"; a clause whose instances all
+    open later is "Chưa đến kỳ"; "Hạn kế tiếp" is the first open due date on or after ``as_of``."""
+    directive = directive_head(code, session=session)
+    not_issued = as_of < directive.issued_on_or_after
+    rows = task_rows(as_of=as_of, directive=code, session=session)
+    assignments = session.execute(
+        select(a.clause, a.summary, a.lead_code, a.lead_codes, a.deadline_text, a.deadline_reading, a.depends_on,
+               func.coalesce(ag.short_name, ag.name, gr.name).label("lead_short"))
+        .select_from(t.assignment)
+        .outerjoin(t.agency, ag.code == a.lead_code)
+        .outerjoin(t.agency_group, gr.code == a.lead_code)
+        .where(a.directive_id == directive.id, a.active)
+        .order_by(a.position)
+    ).all()  # fmt: skip
+    by_clause: dict[str, list[TaskRow]] = {}
+    for row in rows:
+        by_clause.setdefault(row.clause, []).append(row)
+    out: list[AssignmentProgress] = []
+    for assignment in assignments:
+        every = by_clause.get(assignment.clause, [])
+        mine = [r for r in every if Status(r.status) in _PROGRESS_COUNTED]
+        counts = Counter(Status(r.status) for r in mine)
+        upcoming = sorted(r.due for r in every if r.due and not r.completed_on)
+        horizon = upcoming[0] if upcoming else None
+        next_due = next((due for due in upcoming if due >= as_of), None)
+        status = Status.NOT_ISSUED if not_issued else assignment_status(Counter(Status(r.status) for r in every))
+        inputs = [
+            r
+            for dep in assignment.depends_on
+            for r in by_clause.get(dep, [])
+            if horizon is None or r.due is None or r.due <= horizon
+        ]
+        done_inputs = sum(1 for r in inputs if r.completed_on)
+        out.append(
+            AssignmentProgress(
+                assignment.clause,
+                assignment.summary,
+                lead_label(assignment.lead_short or assignment.lead_code, len(assignment.lead_codes or [])),
+                assignment.deadline_text,
+                assignment.deadline_reading,
+                next_due,
+                in_official_order({str(k): v for k, v in counts.items()}),
+                len(mine),
+                counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
+                done_inputs if assignment.depends_on else None,
+                len(inputs) if assignment.depends_on else None,
+                list(assignment.depends_on),
+                status,
+            )
+        )
+    return directive, out

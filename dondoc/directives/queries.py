@@ -1,25 +1,23 @@
-"""Read models: task rows with their status as of a day, and per-directive progress.
+"""ORM reads for the writing side and the flows: a directive or agency by code, the dated co-agency
+registry, what an import plans, an instance's parents.
 
-Rows are read with Core selects (columns, not ORM objects); status is derived in the
-domain from the stored facts and the ``as_of`` day.
+Task rows and per-directive progress are read by :mod:`dondoc.directives.listing` (Core selects,
+also from a bare connection); :func:`task_rows` is that one, re-exported for its callers here.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from dondoc.directives.listing import agency_not_found, directive_not_found
 from dondoc.directives.listing import task_rows as task_rows
-from dondoc.directives.rows import AssignmentProgress, ClausePlan, TaskRow
-from dondoc.domain.status import Status, assignment_status, in_official_order
+from dondoc.directives.rows import ClausePlan
 from dondoc.domain.succession import GroupSpan, Lifespan, leads_on, owner_on
 from dondoc.domain.vocabulary import InstanceState
 from dondoc.errors import NotFoundError
@@ -99,76 +97,6 @@ def co_agency_registry(*, session: Session) -> CoAgencyRegistry:
 def expand_co_agencies(codes: Sequence[str] | None, registry: CoAgencyRegistry, on: date) -> list[str]:
     """Agency codes of a co-agency list as of ``on``."""
     return registry.expand(codes, on)
-
-
-def lead_label(first: str, leads: int) -> str:
-    """The first lead's name, and how many more the item names ("Sở Tư pháp và 1 cơ quan chủ trì khác")."""
-    return f"{first} và {leads - 1} cơ quan chủ trì khác" if leads > 1 else first
-
-
-def issued_on_or_after(directive: Directive) -> date:
-    """The earliest day the directive can have been issued (its day or month may be blank)."""
-    return date(directive.issued_year, directive.issued_month or 1, directive.issued_day or 1)
-
-
-def directive_progress(code: str, *, session: Session, as_of: date) -> tuple[Directive, list[AssignmentProgress]]:
-    """Per assignment: counts by status as of a day, and for consolidations how many inputs arrived.
-
-    Before the directive's issue date every clause is "Chưa ban hành"; a clause whose instances all
-    open later is "Chưa đến kỳ"; "Hạn kế tiếp" is the first open due date on or after ``as_of``."""
-    directive = resolve_directive(code, session=session)
-    not_issued = as_of < issued_on_or_after(directive)
-    rows = task_rows(as_of=as_of, directive=code, session=session)
-    lead_alias = aliased(Agency)
-    assignments = session.execute(
-        select(Assignment, func.coalesce(lead_alias.short_name, lead_alias.name, AgencyGroup.name))
-        .outerjoin(lead_alias, col(lead_alias.code) == col(Assignment.lead_code))
-        .outerjoin(AgencyGroup, col(AgencyGroup.code) == col(Assignment.lead_code))
-        .where(col(Assignment.directive_id) == directive.id, col(Assignment.active))
-        .order_by(col(Assignment.position))
-    ).all()
-    by_clause: dict[str, list[TaskRow]] = {}
-    for row in rows:
-        by_clause.setdefault(row.clause, []).append(row)
-    relevant = {Status.DONE_ON_TIME, Status.DONE_LATE, Status.IN_PROGRESS, Status.OVERDUE, Status.ONGOING, Status.UNDATED}
-    out: list[AssignmentProgress] = []
-    for assignment, lead_short in assignments:
-        every = by_clause.get(assignment.clause, [])
-        mine = [r for r in every if Status(r.status) in relevant]
-        counts = Counter(Status(r.status) for r in mine)
-        upcoming = sorted(r.due for r in every if r.due and not r.completed_on)
-        horizon = upcoming[0] if upcoming else None
-        next_due = next((d for d in upcoming if d >= as_of), None)
-        status = Status.NOT_ISSUED if not_issued else assignment_status(Counter(Status(r.status) for r in every))
-        inputs = [
-            r
-            for dep in assignment.depends_on
-            for r in by_clause.get(dep, [])
-            if horizon is None or r.due is None or r.due <= horizon
-        ]
-        done_inputs = sum(1 for r in inputs if r.completed_on)
-        out.append(
-            AssignmentProgress(
-                assignment.clause,
-                assignment.summary,
-                lead_label(lead_short or assignment.lead_code, len(assignment.lead_codes or [])),
-                assignment.deadline_text,
-                assignment.deadline_reading,
-                next_due,
-                in_official_order({str(k): v for k, v in counts.items()}),
-                len(mine),
-                counts[Status.DONE_ON_TIME] + counts[Status.DONE_LATE],
-                done_inputs if assignment.depends_on else None,
-                len(inputs) if assignment.depends_on else None,
-                list(assignment.depends_on),
-                status,
-            )
-        )
-    return directive, out
-
-
-def directive_codes(*, session: Session) -> list[str]:
-    return list(session.scalars(select(col(Directive.code)).order_by(col(Directive.province), col(Directive.code))))
 
 
 def planned_by_clause(directive_codes: Sequence[str], *, session: Session) -> list[ClausePlan]:

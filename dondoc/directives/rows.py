@@ -57,6 +57,29 @@ _TASK_ROW_FIELDS = tuple(f.name for f in fields(TaskRow))
 
 
 @dataclass(frozen=True)
+class DirectiveHead:
+    """What a progress table says of its directive (``dondoc status``, the tracking snapshot)."""
+
+    id: int
+    code: str
+    number: str | None
+    province: str
+    title: str
+    issued_year: int
+    issued_month: int | None
+    issued_day: int | None
+
+    @property
+    def display_number(self) -> str:
+        return self.number or f"{self.code} (chưa có số)"
+
+    @property
+    def issued_on_or_after(self) -> date:
+        """The earliest day the directive can have been issued (its day or month may be blank)."""
+        return date(self.issued_year, self.issued_month or 1, self.issued_day or 1)
+
+
+@dataclass(frozen=True)
 class AssignmentProgress:
     clause: str
     summary: str

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Any
 from dondoc.configuration.settings import get_settings
 from dondoc.db import session_scope
 from dondoc.db.retry import retry_busy
-from dondoc.directives.rows import AssignmentProgress, TaskRow
+from dondoc.directives.rows import AssignmentProgress, DirectiveHead, TaskRow
 from dondoc.errors import InputError
 
 # The writing side (validation of the YAML files, planning, the import lease) is imported by the
 # functions that write, and the ORM models and their queries by the functions that use them:
-# `dondoc tasks` and `dondoc deadlines` read through :mod:`dondoc.directives.listing` (Core tables)
-# and build no SQLModel class; `status` and `directives` load none of the writing side.
+# `dondoc tasks`, `deadlines`, `directives` and `status` read through :mod:`dondoc.directives.listing`
+# (Core tables on a Core connection) and build no SQLModel class.
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from dondoc.directives.store import ImportSummary, PlanResult
     from dondoc.directives.validation import Batch
-    from dondoc.models import Directive, TaskInstance
+    from dondoc.models import TaskInstance
 
 
 def validate(paths: Sequence[Path]) -> Batch:
@@ -202,10 +202,11 @@ def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
         return listing.task_rows(as_of=as_of, **filters, session=connection)
 
 
-def progress(directive: str | None, *, as_of: date) -> list[tuple[Directive, list[AssignmentProgress]]]:
+def progress(directive: str | None, *, as_of: date) -> list[tuple[DirectiveHead, list[AssignmentProgress]]]:
     """Per-clause progress of one directive, or of every directive in province and code order."""
-    from dondoc.directives import queries
+    from dondoc.db import read_scope
+    from dondoc.directives import listing
 
-    with session_scope() as session:
-        codes = [directive] if directive else queries.directive_codes(session=session)
-        return [queries.directive_progress(code, as_of=as_of, session=session) for code in codes]
+    with read_scope() as connection:
+        codes = [directive] if directive else listing.directive_codes(session=connection)
+        return [listing.directive_progress(code, as_of=as_of, session=connection) for code in codes]

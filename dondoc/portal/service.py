@@ -618,13 +618,14 @@ def file_of(link: PortalLink, submission_id: int) -> tuple[Path, str, str]:
 
 def calendar_subscription(link: PortalLink, *, base: str | None = None) -> str:
     """A fresh calendar token for the agency's feed (the previous one from this link is revoked), as a webcal URL."""
-    from dondoc.calendars.store import FeedSpec, issue_token, list_tokens, revoke_token
+    from dondoc.calendars.store import FeedSpec, issue_token, revoke_token
+    from dondoc.calendars.tokens import list_tokens
 
     label = f"cổng dondoc, đường dẫn #{link.id}"
     now = utc_now()
     with session_scope() as session:
         for row in list_tokens(key=link.agency_code, session=session):
-            if row.label == label and row.revoked_at is None and row.id is not None:
+            if row.label == label and row.revoked_at is None:
                 revoke_token(row.id, now=now, session=session)
         _id, token = issue_token(FeedSpec("agency", link.agency_code), label=label, now=now, session=session)
         audit.record(session, "portal.calendar.subscribed", actor=_actor(link), detail={"calendar_token_id": _id})

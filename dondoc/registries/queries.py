@@ -1,15 +1,22 @@
-"""Reading the stored registry: the whole state (for imports and planning) and the registry in force on a day."""
+"""Reading the stored registry: the whole state (for imports and planning) and the registry in force on a day.
+
+Read with Core selects over :mod:`dondoc.db.tables`, from an ORM session (imports, planning, the
+sweep) or a bare Core connection (``dondoc agencies``: then the ORM is not even imported). A Core
+select does not autoflush a session: registry rows written in the same transaction are flushed by
+:mod:`dondoc.registries.store` before anything reads them.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
 
+from dondoc.db import tables as t
 from dondoc.errors import InputError
-from dondoc.models import Agency, AgencyGroup, AgencySuccession, GroupMember, Province, ProvinceMerger
 from dondoc.registries.state import (
     AgencyState,
     GroupState,
@@ -19,20 +26,42 @@ from dondoc.registries.state import (
     SuccessionState,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
-def stored_state(*, session: Session) -> RegistryState:
-    """Every stored province, agency (with its direct groups), group, succession and merger."""
+pr, ag, gr, gm = t.province.c, t.agency.c, t.agency_group.c, t.group_member.c
+su, me = t.agency_succession.c, t.province_merger.c
+
+
+def stored_state(*, session: Session | Connection, province: str | None = None) -> RegistryState:
+    """Every stored province, agency (with its direct groups), group, succession and merger.
+
+    With ``province``: every province still, but only that province's agencies, the groups they
+    belong to and their successions, what :func:`in_force` reads of one province (``dondoc agencies
+    --province`` of a 34-province nation then reads 3 % of its agencies: ~2 ms, not ~40).
+    """
+    groups_stmt = select(gr.id, gr.code, gr.province, gr.name, gr.aliases, gr.includes, gr.complete, gr.valid_from, gr.valid_to,
+                         gr.successor_code, gr.note)  # fmt: skip
+    members_stmt = select(gm.agency_id, gm.group_id).where(gm.direct)
+    agencies_stmt = select(ag.id, ag.code, ag.province, ag.name, ag.short_name, ag.aliases, ag.kind, ag.parent_code, ag.contacts,
+                           ag.valid_from, ag.valid_to, ag.successor_code, ag.commune_type, ag.formed_from, ag.resolution, ag.note)  # fmt: skip
+    successions_stmt = select(su.from_code, su.province, su.kind, su.effective, su.to_codes, su.work, su.lead_code, su.unconfirmed,
+                              su.source, su.note, su.registry_file)  # fmt: skip
+    if province is not None:
+        members_stmt = members_stmt.where(gm.agency_id.in_(select(ag.id).where(ag.province == province)))
+        groups_stmt = groups_stmt.where(gr.id.in_(members_stmt.with_only_columns(gm.group_id)))
+        agencies_stmt = agencies_stmt.where(ag.province == province)
+        successions_stmt = successions_stmt.where(su.from_code.in_(select(ag.code).where(ag.province == province)))
     state = RegistryState()
-    for p in session.exec(select(Province)):
+    for p in session.execute(select(pr.code, pr.name, pr.registry_as_of, pr.registry_file, pr.note)):
         state.provinces[p.code] = ProvinceState(p.code, p.name, p.registry_as_of, p.registry_file, p.note)
-    group_codes = {g.id: g.code for g in session.exec(select(AgencyGroup))}
+    groups = session.execute(groups_stmt).all()
+    group_codes = {g.id: g.code for g in groups}
     direct: dict[int, list[str]] = {}
-    for agency_id, group_id in session.exec(
-        select(GroupMember.agency_id, GroupMember.group_id).where(col(GroupMember.direct))
-    ):
+    for agency_id, group_id in session.execute(members_stmt):
         direct.setdefault(agency_id, []).append(group_codes[group_id])
-    for a in session.exec(select(Agency)):
-        assert a.id is not None
+    for a in session.execute(agencies_stmt):
         state.agencies[a.code] = AgencyState(
             a.code,
             a.province,
@@ -51,17 +80,17 @@ def stored_state(*, session: Session) -> RegistryState:
             a.resolution,
             a.note,
         )
-    for g in session.exec(select(AgencyGroup)):
+    for g in groups:
         state.groups[g.code] = GroupState(
             g.code, g.province, g.name, tuple(g.aliases or []), tuple(g.includes or []), g.complete, g.valid_from, g.valid_to,
             g.successor_code, g.note,
         )  # fmt: skip
-    for s in session.exec(select(AgencySuccession)):
+    for s in session.execute(successions_stmt):
         state.successions[s.from_code] = SuccessionState(
             s.from_code, s.province, s.kind, s.effective, tuple(s.to_codes), s.work, s.lead_code, s.unconfirmed, s.source,
             s.note, s.registry_file,
         )  # fmt: skip
-    for m in session.exec(select(ProvinceMerger)):
+    for m in session.execute(select(me.from_province, me.into_province, me.effective, me.source, me.note)):
         state.mergers[m.from_province] = MergerState(m.from_province, m.into_province, m.effective, m.source, m.note)
     return state
 

@@ -14,11 +14,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dondoc.domain.dates import vn_date
 from dondoc.domain.succession import GroupSpan, Lifespan
-from dondoc.registries.schema import RegistryIn
+
+if TYPE_CHECKING:  # the YAML input models (pydantic, ~8 ms to build): `dondoc agencies` reads a stored state only
+    from dondoc.registries.schema import RegistryIn
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dondoc.db import session_scope
-from dondoc.directives.queries import directive_progress, task_rows
+from dondoc.directives.listing import directive_progress, task_rows
 from dondoc.tracking.queries import directive_windows
 from dondoc.tracking.view import DirectiveSnapshot, TrackedDirective, build_snapshot, is_active
 
