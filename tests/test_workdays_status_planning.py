@@ -237,3 +237,13 @@ def test_a_table_from_another_holidays_version_or_outside_its_years_asks_the_pac
         assert calendar.holiday_name(date(2050, 1, 1)) == "Tết Dương lịch"  # beyond the table's years
     finally:
         holiday_table.load.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "label"),
+    [("11677/UBND-HCC", "11677/UBND-HCC", "11677/UBND-HCC"), (None, "dn-kh-2025-07", "dn-kh-2025-07 (chưa có số)"), ("", "x", "x (chưa có số)")],
+)
+def test_a_directive_is_named_by_its_number_else_its_code_marked_unnumbered(number: str | None, code: str, label: str) -> None:
+    from dondoc.domain.vocabulary import directive_label
+
+    assert directive_label(number, code) == label

@@ -29,6 +29,7 @@ from dondoc.directives.queries import CoAgencyRegistry, answers_to, co_agency_re
 from dondoc.domain.recurrence import is_monthly
 from dondoc.domain.reporting import report_targets
 from dondoc.domain.status import InstanceFacts, Status, status_of
+from dondoc.domain.vocabulary import directive_label
 from dondoc.errors import InputError, NotFoundError
 from dondoc.models import Agency, AgencyGroup, Assignment, Directive, Province, TaskInstance
 from dondoc.models.calendar import CalendarEventState, CalendarFeedCache, CalendarToken
@@ -285,7 +286,7 @@ def _task_fields(r: Any, names: dict[str, str], portal: str | None) -> dict[str,
     """What an event shows of the task itself (its wording, deadline, whom the lead ``r`` reports to),
     the same for a lead's event and a co-agency's."""
     return {
-        "directive": r.directive_number or f"{r.directive_code} (chưa có số)",
+        "directive": directive_label(r.directive_number, r.directive_code),
         "clause": r.clause,
         "summary": r.summary,
         "text": r.text,

@@ -14,6 +14,7 @@ from dondoc.cli.common import Format, console, day_or_today, handles_errors, par
 from dondoc.directives.rows import ROLE_LEAD, TaskRow
 from dondoc.domain.dates import vn_date
 from dondoc.domain.status import OFFICIAL_ORDER, STATUS_VI, Status, in_official_order
+from dondoc.domain.vocabulary import directive_label
 from dondoc.errors import InputError
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ngày tính trạng thái, dd/mm/yyyy (mặc định: hôm nay, giờ Việt Nam)")]
@@ -176,7 +177,7 @@ def directives(fmt: Fmt = Format.table) -> None:
         ["Số hiệu", "Tỉnh", "Ban hành", "Trích yếu", "Nhiệm vụ"],
         [
             (
-                d["number"] or f"{d['code']} (chưa có số)",
+                directive_label(d["number"], d["code"]),
                 d["province"],
                 _issued_vn(str(d["issued"])),
                 d["title"],

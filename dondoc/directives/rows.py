@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from dondoc.domain.status import STATUS_VI, Status
+from dondoc.domain.vocabulary import directive_label
 
 ROLE_LEAD = "chủ trì"
 ROLE_CO = "phối hợp"
@@ -71,7 +72,7 @@ class DirectiveHead:
 
     @property
     def display_number(self) -> str:
-        return self.number or f"{self.code} (chưa có số)"
+        return directive_label(self.number, self.code)
 
     @property
     def issued_on_or_after(self) -> date:

@@ -97,3 +97,8 @@ class SubmissionState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RECEIVED = "received"  # a co-agency's input: delivered to the lead, nothing to approve
+
+
+def directive_label(number: str | None, code: str) -> str:
+    """How lists, messages, calendars and reports name a directive: its number, else its code marked "(chưa có số)"."""
+    return number or f"{code} (chưa có số)"

@@ -10,6 +10,7 @@ from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from dondoc.db.types import AwareDateTime
+from dondoc.domain.vocabulary import directive_label
 
 
 class Directive(SQLModel, table=True):
@@ -39,7 +40,7 @@ class Directive(SQLModel, table=True):
 
     @property
     def display_number(self) -> str:
-        return self.number or f"{self.code} (chưa có số)"
+        return directive_label(self.number, self.code)
 
 
 class Assignment(SQLModel, table=True):

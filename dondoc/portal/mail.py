@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from dondoc.configuration.settings import get_settings
 from dondoc.domain.dates import vn_date
+from dondoc.domain.vocabulary import directive_label
 from dondoc.portal.facts import SubmissionFacts, TaskFacts
 from dondoc.reminders import notify
 from dondoc.reminders.contacts import ContactBook, load_contacts
@@ -50,7 +51,7 @@ def rejection_message(
     sub: SubmissionFacts, task: TaskFacts, reason: str, *, office_name: str, agency_name: str
 ) -> tuple[str, str]:
     what = {"completion": "báo cáo hoàn thành", "extension": "đề nghị gia hạn"}.get(sub.kind, "đề nghị")
-    label = task.directive_number or f"{task.directive} (chưa có số)"
+    label = directive_label(task.directive_number, task.directive)
     title = f"[dondoc] {office_name} chưa chấp nhận {what} — {label}, mục {task.clause}"
     lines = [
         f"Kính gửi: {agency_name}",

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from dondoc.domain.dates import VN_TZ, period_phrase, vn_date
 from dondoc.domain.policy import Policy
 from dondoc.domain.status import COLOUR_HEX, STATUS_VI, Colour, InstanceFacts, Status, colour_of, status_of
+from dondoc.domain.vocabulary import directive_label
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.portal.facts import QueueItem, SubmissionFacts, TaskFacts
 from dondoc.portal.rules import TYPE_NAMES, KpiField, kpi_fields
@@ -100,7 +101,7 @@ def card(
         task.instance_id,
         task.role,
         task.directive,
-        task.directive_number or f"{task.directive} (chưa có số)",
+        directive_label(task.directive_number, task.directive),
         task.directive_title,
         task.clause,
         task.summary,

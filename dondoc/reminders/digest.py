@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from dondoc.domain.dates import period_phrase, vn_date
 from dondoc.domain.reminders import Reminder, days_left
+from dondoc.domain.vocabulary import directive_label as label_of_directive
 from dondoc.reminders.contacts import Contact
 from dondoc.reminders.links import PortalContext
 from dondoc.reminders.queries import LineFacts
@@ -200,7 +201,7 @@ def report_vi(facts: LineFacts, names: dict[str, str]) -> str:
 
 
 def directive_label(facts: LineFacts) -> str:
-    return facts.directive_number or f"{facts.directive} (chưa có số)"
+    return label_of_directive(facts.directive_number, facts.directive)
 
 
 def _line(reminder: Reminder, facts: LineFacts, day: date, names: dict[str, str] | None = None, link: str | None = None) -> Line:

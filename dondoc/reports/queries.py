@@ -43,6 +43,7 @@ from sqlmodel import Session
 from dondoc.db import decode
 from dondoc.domain.periods import Window
 from dondoc.domain.report_math import CompletionRecord, Counts, KpiTarget, Settled, pick_target
+from dondoc.domain.vocabulary import directive_label
 from dondoc.errors import DondocError
 from dondoc.models import (
     Agency,
@@ -250,7 +251,7 @@ def directives(ids: set[int], *, session: Session) -> dict[int, ReportDirective]
     if not ids:
         return {}
     rows = session.connection().execute(_directives(), {"ids": sorted(ids)}).all()
-    return {r[0]: ReportDirective(r[0], r[1], r[2] or f"{r[1]} (chưa có số)", r[3]) for r in rows}
+    return {r[0]: ReportDirective(r[0], r[1], directive_label(r[2], r[1]), r[3]) for r in rows}
 
 
 # Built once per process with bound parameters, like every statement of a report.

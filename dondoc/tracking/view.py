@@ -19,6 +19,7 @@ from dondoc.domain.numbers import percent_vi
 from dondoc.domain.periods import period_vi
 from dondoc.domain.status import COUNTED, OFFICIAL_ORDER, STATUS_VI, Status, assignment_status, days_overdue
 from dondoc.domain.text import slug
+from dondoc.domain.vocabulary import directive_label
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.errors import InputError
 
@@ -65,7 +66,7 @@ class TrackedDirective:
 
     @property
     def display(self) -> str:
-        return self.number or f"{self.code} (chưa có số)"
+        return directive_label(self.number, self.code)
 
 
 @dataclass(frozen=True)
