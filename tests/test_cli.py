@@ -435,3 +435,40 @@ def test_a_bad_setting_stops_a_command_with_one_line_naming_the_variable(monkeyp
     assert str(raised.value).startswith("DONDOC_TODAY='31/31/2025': ")
     assert str(raised.value).endswith("correct the variable or unset it")
     assert "\n" not in str(raised.value)
+
+
+def test_status_of_every_directive_draws_a_bounded_number_of_tables(seeded_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a directive, ``status`` draws the first STATUS_DIRECTIVES directives' tables (in province and code
+    order) and says how many there are; --all draws every one, --format json always gives every one, --province
+    keeps that province's."""
+    from dondoc.cli import core
+
+    monkeypatch.setattr(core, "STATUS_DIRECTIVES", 2)
+    every = _json("status", "--as-of", "06/12/2023")
+    assert isinstance(every, list)
+    assert len(every) == 5  # the five seed directives: JSON is never bounded
+    assert [d["province"] for d in every] == sorted(d["province"] for d in every)
+    bounded = runner.invoke(app, ["status", "--as-of", "06/12/2023"], env={"COLUMNS": "250"})
+    assert bounded.exit_code == 0, bounded.output
+    assert bounded.output.count("Tính đến 06/12/2023") == 2
+    assert "Hiển thị 2/5 văn bản đầu" in bounded.output
+    unbounded = runner.invoke(app, ["status", "--all", "--as-of", "06/12/2023"], env={"COLUMNS": "250"}).output
+    assert unbounded.count("Tính đến 06/12/2023") == 5
+    assert "Hiển thị" not in unbounded
+    dong_nai = _json("status", "--province", "dong-nai", "--as-of", "06/12/2023")
+    assert isinstance(dong_nai, list)
+    assert sorted(d["directive"] for d in dong_nai) == ["11677/UBND-HCC", "170/KH-VP"]
+    assert runner.invoke(app, ["status", "--province", "dong-nai", "--as-of", "06/12/2023"]).output.count("Tính đến") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "--province", "ha-noi"], "--province 'ha-noi': chưa có văn bản nào của tỉnh này; các tỉnh có văn bản: dong-nai, dong-thap"),
+        (["status", "11677/UBND-HCC", "--province", "dong-nai"], "--province 'dong-nai': chỉ dùng khi bỏ trống số hiệu văn bản"),
+    ],
+)
+def test_status_names_a_bad_province_choice(seeded_sqlite: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output

@@ -216,8 +216,17 @@ def directive_head(code: str, *, session: Session | Connection) -> DirectiveHead
     return DirectiveHead(*row)
 
 
-def directive_codes(*, session: Session | Connection) -> list[str]:
-    return list(session.execute(select(d.code).order_by(d.province, d.code)).scalars())
+def directive_codes(*, session: Session | Connection, province: str | None = None) -> list[str]:
+    """Every directive's code (of ``province``), in province and code order."""
+    stmt = select(d.code).order_by(d.province, d.code)
+    if province:
+        stmt = stmt.where(d.province == province)
+    return list(session.execute(stmt).scalars())
+
+
+def directive_provinces(*, session: Session | Connection) -> list[str]:
+    """The provinces that have directives."""
+    return list(session.execute(select(d.province).distinct()).scalars())
 
 
 def lead_label(first: str, leads: int) -> str:

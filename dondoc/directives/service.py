@@ -202,11 +202,18 @@ def task_rows(as_of: date, **filters: Any) -> list[TaskRow]:
         return listing.task_rows(as_of=as_of, **filters, session=connection)
 
 
-def progress(directive: str | None, *, as_of: date) -> list[tuple[DirectiveHead, list[AssignmentProgress]]]:
-    """Per-clause progress of one directive, or of every directive in province and code order."""
+def progress(
+    directive: str | None, *, as_of: date, province: str | None = None, limit: int | None = None
+) -> tuple[list[tuple[DirectiveHead, list[AssignmentProgress]]], int]:
+    """Per-clause progress of one directive, or of every directive (of ``province``) in province and code order:
+    the first ``limit`` of them (None: all), and how many there are."""
     from dondoc.db import read_scope
     from dondoc.directives import listing
 
     with read_scope() as connection:
-        codes = [directive] if directive else listing.directive_codes(session=connection)
-        return [listing.directive_progress(code, as_of=as_of, session=connection) for code in codes]
+        codes = [directive] if directive else listing.directive_codes(session=connection, province=province)
+        if province and not codes:
+            known = sorted(set(listing.directive_provinces(session=connection)))
+            raise InputError(f"--province {province!r}: chưa có văn bản nào của tỉnh này; các tỉnh có văn bản: {', '.join(known) or '(chưa có)'}")
+        shown = codes if limit is None else codes[:limit]
+        return [listing.directive_progress(code, as_of=as_of, session=connection) for code in shown], len(codes)
