@@ -21,7 +21,6 @@ from dondoc.domain.text import slug
 from dondoc.errors import InputError
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
 
     from dondoc.calendars.caldav_publish import PublishResult
     from dondoc.calendars.store import FeedSpec
@@ -91,12 +90,13 @@ def write_all(
     """One file per agency and per directive (plus one per province) into ``out_dir``;
     ``progress(done, total, feed)`` after each feed is built."""
     from dondoc.calendars.store import FeedSpec, all_specs, render
+    from dondoc.directives.listing import directive_provinces
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: with --all give a folder, not a file")
     with session_scope() as session:
         specs = all_specs(province=province, session=session)
-        provinces = [province] if province else sorted(_provinces(session))
+        provinces = [province] if province else directive_provinces(session=session)
         specs += [FeedSpec("province", p) for p in provinces]
         rendered = []
         for done, spec in enumerate(specs, 1):
@@ -111,15 +111,6 @@ def write_all(
             WrittenFeed(feed.spec.cache_key, path, feed.events, feed.rebuilt_events, feed.from_cache, len(feed.body.encode()))
         )
     return written
-
-
-def _provinces(session: Session) -> list[str]:
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from dondoc.models import Directive
-
-    return [p for (p,) in session.execute(select(col(Directive.province)).distinct())]
 
 
 def agencies_with_events(*, as_of: date, province: str | None = None) -> list[str]:

@@ -225,8 +225,8 @@ def directive_codes(*, session: Session | Connection, province: str | None = Non
 
 
 def directive_provinces(*, session: Session | Connection) -> list[str]:
-    """The provinces that have directives."""
-    return list(session.execute(select(d.province).distinct()).scalars())
+    """The provinces that have at least one directive, in code order."""
+    return list(session.execute(select(d.province).distinct().order_by(d.province)).scalars())
 
 
 def lead_label(first: str, leads: int) -> str:

@@ -213,7 +213,7 @@ def progress(
     with read_scope() as connection:
         codes = [directive] if directive else listing.directive_codes(session=connection, province=province)
         if province and not codes:
-            known = sorted(set(listing.directive_provinces(session=connection)))
+            known = listing.directive_provinces(session=connection)
             raise InputError(f"--province {province!r}: chưa có văn bản nào của tỉnh này; các tỉnh có văn bản: {', '.join(known) or '(chưa có)'}")
         shown = codes if limit is None else codes[:limit]
         return [listing.directive_progress(code, as_of=as_of, session=connection) for code in shown], len(codes)

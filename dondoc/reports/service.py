@@ -63,13 +63,10 @@ def plan_reports(
 
 def province_codes() -> list[str]:
     """Provinces that have at least one directive: what a scheduled run for "all provinces" reports on."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from dondoc.models import Directive
+    from dondoc.directives.listing import directive_provinces
 
     with session_scope() as session:
-        return list(session.scalars(select(col(Directive.province)).distinct().order_by(col(Directive.province))))
+        return directive_provinces(session=session)
 
 
 def unreported_periods(
