@@ -12,7 +12,7 @@ reported success for that recipient.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain
@@ -86,7 +86,6 @@ def states(keys: Sequence[Key], *, session: Session) -> dict[Key, LedgerState]:
         return out
     if len(keys) <= _INLINE:
         rows = session.execute(_states_select().where(_key_filter(keys))).all()
-        asked: Collection[Key] = keys
     else:
         conn = _fill(_STAGES, list(dict.fromkeys(map(_stage_of, keys))), session=session)
         joined = _states_select().join(
@@ -99,10 +98,10 @@ def states(keys: Sequence[Key], *, session: Session) -> dict[Key, LedgerState]:
         )
         rows = conn.execute(joined).all()
         conn.execute(delete(_STAGES))
-        asked = set(keys) if rows else ()
+    asked = set(keys) if rows else set()  # the stage table also finds a stage's other recipients: left out
     for iid, rec, stage, due, state, attempts, next_at in rows:
         key = Key(iid, rec, stage, due)
-        if key in asked:  # a recipient of the stage that was not asked about is left out
+        if key in asked:
             out[key] = LedgerState(DeliveryState(state), attempts, next_at)
     return out
 
