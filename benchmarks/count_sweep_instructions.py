@@ -18,7 +18,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,15 +38,7 @@ def _one(side: str, path: Path, runs: int) -> None:
         for _ in range(runs):
             run_sweep(day, dry_run=True, today=day, contacts=book)
         return
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-
-    from dondoc.configuration.files import load_calendar, load_policy
-    from dondoc.domain.reminders import candidate_due_dates
-    from dondoc.reminders.queries import candidates_statement
-
-    dates = candidate_due_dates(day, since=day - timedelta(days=1), policies=[load_policy(None).reminders], calendar=load_calendar())
-    statement = candidates_statement(dates, province=None)
-    sql = str(statement.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    sql = harness.sweep_floor_sql(None)
     con = sqlite3.connect(path)
     for _ in range(runs):
         con.execute(sql).fetchall()

@@ -114,21 +114,28 @@ def contact_book(path: Path) -> Any:
 # ---------------------------------------------------------------------------------------------- sweep
 
 
-def sweep_measure(label: str, path: Path, province: str | None, repeat: int, target_seconds: float) -> Result:
+def sweep_floor_sql(province: str | None) -> str:
+    """The sweep's floor: the same selection (open instances due on the day's candidate dates, with their
+    facts) as one raw SQLite statement."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
     from dondoc.configuration.files import load_calendar, load_policy
     from dondoc.domain.reminders import candidate_due_dates
     from dondoc.reminders.queries import candidates_statement
+
+    day = workload.AS_OF
+    dates = candidate_due_dates(day, since=day - timedelta(days=1), policies=[load_policy(province).reminders], calendar=load_calendar())
+    statement = candidates_statement(dates, province=province)
+    return str(statement.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def sweep_measure(label: str, path: Path, province: str | None, repeat: int, target_seconds: float) -> Result:
     from dondoc.reminders.service import run_sweep
 
     use_database(path)
     book = contact_book(path)
     day = workload.AS_OF
-    # The floor: the same selection (open instances due on the candidate dates, with their facts) in raw SQL.
-    calendar = load_calendar()
-    dates = candidate_due_dates(day, since=day - timedelta(days=1), policies=[load_policy(province).reminders], calendar=calendar)
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-
-    sql = str(candidates_statement(dates, province=province).compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    sql = sweep_floor_sql(province)
     con = sqlite3.connect(path)
 
     def floor() -> int:
